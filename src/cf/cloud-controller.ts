@@ -1,0 +1,81 @@
+import {AuthError, CfwsError, EndpointError, ForbiddenError, NotFoundError} from '../errors.js'
+import {type HttpResponse, parseJsonBody, sendHttp} from '../net/http-client.js'
+import {bearerHeader, type TokenSource} from './tokens.js'
+
+const SERVER_NAME = 'the Cloud Controller'
+
+export interface CloudControllerOptions {
+  /** The cf config's Target, e.g. https://api.sys.example.com */
+  target: string
+  verifyTls: boolean
+}
+
+/**
+ * Where the Traffic Controller lives: `/v2/info` → `doppler_logging_endpoint`, or, on a foundation
+ * without the v2 API (404), the root document's `links.logging.href` (PROTOCOL.md §2).
+ */
+export async function discoverLoggingEndpoint(options: CloudControllerOptions): Promise<string> {
+  const info = await getJson(options, '/v2/info')
+  if (info.status !== 404) {
+    const endpoint = (info.json as {doppler_logging_endpoint?: unknown} | undefined)?.doppler_logging_endpoint
+    if (info.status === 200 && typeof endpoint === 'string' && endpoint) return endpoint
+    throw noLoggingEndpoint(options.target, `/v2/info answered ${info.status} without doppler_logging_endpoint`)
+  }
+
+  const root = await getJson(options, '/')
+  const href = (root.json as {links?: {logging?: {href?: unknown} | null}} | undefined)?.links?.logging?.href
+  if (root.status === 200 && typeof href === 'string' && href) return href
+  throw noLoggingEndpoint(options.target, `its root document answered ${root.status} without links.logging`)
+}
+
+export interface AppLookup {
+  name: string
+  space: {guid: string; name: string}
+  org: {name: string}
+}
+
+/** The GUID of the app named `name` in the targeted space (not found is a 200 with no resources). */
+export async function findAppGuid(options: CloudControllerOptions, tokens: TokenSource, app: AppLookup): Promise<string> {
+  const query = new URLSearchParams({names: app.name, space_guids: app.space.guid})
+  const path = `/v3/apps?${query.toString()}`
+  let response = await getJson(options, path, await tokens.validToken())
+  if (response.status === 401) response = await getJson(options, path, await tokens.refresh())
+
+  if (response.status === 401) {
+    throw new AuthError('CC_UNAUTHORIZED', 'The Cloud Controller rejected the token even after a refresh', {
+      hint: "Log in again with 'cf login'.",
+    })
+  }
+
+  if (response.status === 403) {
+    throw new ForbiddenError('CC_FORBIDDEN', `Not allowed to look up apps in space ${app.space.name}`, {
+      hint: 'Ask a space manager for the space developer, manager or auditor role.',
+    })
+  }
+
+  if (response.status !== 200) throw unexpectedAnswer(response.status, path)
+  const resources = (response.json as {resources?: Array<{guid?: unknown}>} | undefined)?.resources
+  const guid = resources?.[0]?.guid
+  if (typeof guid === 'string') return guid
+  throw new NotFoundError('APP_NOT_FOUND', `App '${app.name}' not found in space ${app.space.name} of org ${app.org.name}`, {
+    hint: "Check the name with 'cf apps', or target another space with 'cf target -s SPACE'.",
+  })
+}
+
+async function getJson(options: CloudControllerOptions, path: string, token?: string): Promise<HttpResponse & {json: unknown}> {
+  const headers: Record<string, string> = token ? {authorization: bearerHeader(token)} : {}
+  const response = await sendHttp(new URL(options.target + path), {headers, verifyTls: options.verifyTls, serverName: SERVER_NAME})
+  return {...response, json: parseJsonBody(response)}
+}
+
+function noLoggingEndpoint(target: string, detail: string): CfwsError {
+  return new EndpointError('NO_LOGGING_ENDPOINT', `The Cloud Controller at ${target} does not name a logging endpoint: ${detail}`, {
+    hint: 'Give the Traffic Controller with --endpoint wss://doppler.SYSTEM_DOMAIN:443 (or CFWS_LOGGER_ENDPOINT).',
+  })
+}
+
+function unexpectedAnswer(status: number, path: string): CfwsError {
+  return new EndpointError('CC_UNEXPECTED_STATUS', `The Cloud Controller answered ${status} to GET ${path.split('?')[0]}`, {
+    hint: 'The Cloud Controller may be unhealthy; try again, or check `cf curl /v3/info`.',
+  })
+}

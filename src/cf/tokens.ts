@@ -1,0 +1,121 @@
+import {AuthError} from '../errors.js'
+import {parseJsonBody, sendHttp} from '../net/http-client.js'
+import {trace} from '../trace.js'
+import {type CfConfig, saveTokens} from './config.js'
+
+/** The cf CLI refreshes a token that expires within a minute (PROTOCOL.md §4); so do we. */
+export const REFRESH_MARGIN_MS = 60_000
+
+export interface JwtClaims {
+  exp?: number
+  scope: string[]
+}
+
+/** The claims cfws needs from a JWT, or undefined when it is not one. Never verifies: UAA does. */
+export function readJwtClaims(token: string): JwtClaims | undefined {
+  const payload = stripTokenType(token).split('.')[1]
+  if (!payload) return undefined
+  try {
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>
+    const scope = Array.isArray(claims.scope) ? claims.scope.filter((s): s is string => typeof s === 'string') : []
+    return {exp: typeof claims.exp === 'number' ? claims.exp : undefined, scope}
+  } catch {
+    return undefined
+  }
+}
+
+/** True when the token expires within `marginMs`, or cannot be read (as the cf CLI does). */
+export function expiresWithin(token: string, marginMs: number, nowMs = Date.now()): boolean {
+  const exp = readJwtClaims(token)?.exp
+  return exp === undefined || exp * 1000 - nowMs < marginMs
+}
+
+/**
+ * The Authorization header value. The Traffic Controller strips exactly `bearer ` (lowercase) on the
+ * firehose (PROTOCOL.md §5), so the type the config stored is replaced rather than kept.
+ */
+export function bearerHeader(token: string): string {
+  return `bearer ${stripTokenType(token)}`
+}
+
+function stripTokenType(token: string): string {
+  return token.replace(/^bearer\s+/i, '').trim()
+}
+
+export interface TokenSourceOptions {
+  verifyTls: boolean
+  now?: () => number
+}
+
+/**
+ * Hands out a usable access token: the cf login's while it is fresh, a refreshed one (written back
+ * to the cf config, so `cf` sees it too) when it is about to expire or a server rejected it.
+ */
+export class TokenSource {
+  private accessToken: string
+  private refreshToken: string
+  private readonly now: () => number
+
+  constructor(private readonly config: CfConfig, private readonly options: TokenSourceOptions) {
+    this.accessToken = config.accessToken
+    this.refreshToken = config.refreshToken
+    this.now = options.now ?? Date.now
+  }
+
+  /** The current token, refreshed first when it expires within a minute. */
+  async validToken(): Promise<string> {
+    if (expiresWithin(this.accessToken, REFRESH_MARGIN_MS, this.now())) await this.refresh()
+    return this.accessToken
+  }
+
+  /** Refreshes through UAA; a rejected refresh token ends in AuthError, never a retry loop. */
+  async refresh(): Promise<string> {
+    const {config} = this
+    const clientCredentials = config.grantType === 'client_credentials'
+    if (!clientCredentials && !this.refreshToken) throw sessionExpired()
+    if (!config.authorizationEndpoint) {
+      throw new AuthError('NO_UAA', 'The cf config names no AuthorizationEndpoint to refresh the token with', {
+        hint: "Log in again with 'cf login'.",
+      })
+    }
+
+    const form = clientCredentials
+      ? {grant_type: 'client_credentials', client_id: config.oauthClient, client_secret: config.oauthClientSecret}
+      : {grant_type: 'refresh_token', refresh_token: this.refreshToken}
+    const basic = Buffer.from(`${config.oauthClient}:${config.oauthClientSecret}`).toString('base64')
+    const response = await sendHttp(new URL(`${config.authorizationEndpoint}/oauth/token`), {
+      method: 'POST',
+      headers: {authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded'},
+      body: new URLSearchParams(form).toString(),
+      verifyTls: this.options.verifyTls,
+      serverName: 'UAA',
+    })
+    const answer = parseJsonBody(response) as {access_token?: unknown; refresh_token?: unknown; token_type?: unknown} | undefined
+    if (response.status === 400 || response.status === 401) throw sessionExpired()
+    if (response.status !== 200 || typeof answer?.access_token !== 'string') {
+      throw new AuthError('REFRESH_FAILED', `UAA answered ${response.status} to the token refresh`, {
+        hint: "Try again later, or log in again with 'cf login'.",
+      })
+    }
+
+    this.accessToken = `${typeof answer.token_type === 'string' ? answer.token_type : 'bearer'} ${answer.access_token}`
+    if (typeof answer.refresh_token === 'string') this.refreshToken = answer.refresh_token
+    await this.persist()
+    return this.accessToken
+  }
+
+  private async persist(): Promise<void> {
+    try {
+      await saveTokens(this.config.path, {accessToken: this.accessToken, refreshToken: this.refreshToken})
+    } catch (error) {
+      // The refreshed token still works for this run; only `cf` misses the update.
+      trace(`could not write the refreshed token to ${this.config.path}: ${String(error)}`)
+    }
+  }
+}
+
+function sessionExpired(): AuthError {
+  return new AuthError('SESSION_EXPIRED', 'The login has expired or was revoked, and the token could not be refreshed', {
+    hint: "Log in again with 'cf login'.",
+  })
+}

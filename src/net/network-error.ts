@@ -1,0 +1,66 @@
+import {EndpointError, networkErrorCode} from '../errors.js'
+
+const CERTIFICATE_ERRORS = new Set([
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+])
+
+/** Turns a socket-level failure into an operator's sentence: what failed, where, and what to try. */
+export function describeNetworkFailure(error: unknown, url: URL, what: string): EndpointError {
+  const code = networkErrorCode(error)
+  const where = `${url.hostname}:${url.port || (/^(https|wss):$/.test(url.protocol) ? 443 : 80)}`
+  if (code && CERTIFICATE_ERRORS.has(code)) {
+    return new EndpointError('TLS_CERTIFICATE', `The TLS certificate of ${what} at ${where} is not trusted (${code})`, {
+      cause: error,
+      hint: 'Add its CA with NODE_EXTRA_CA_CERTS=/path/to/ca.pem, or pass --skip-ssl-validation if you trust this network.',
+    })
+  }
+
+  switch (code) {
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN': {
+      return new EndpointError('DNS_FAILURE', `Cannot resolve the host of ${what}: ${url.hostname}`, {
+        cause: error,
+        hint: 'Check the host name (cf api, --endpoint or CFWS_LOGGER_ENDPOINT) and your DNS.',
+      })
+    }
+
+    case 'ECONNREFUSED': {
+      return new EndpointError('CONNECTION_REFUSED', `Connection refused by ${what} at ${where}`, {
+        cause: error,
+        hint: 'Check the port, and that nothing between you and the foundation blocks it.',
+      })
+    }
+
+    case 'ETIMEDOUT':
+    case 'HANDSHAKE_TIMEOUT': {
+      return new EndpointError('TIMEOUT', `${capitalize(what)} at ${where} did not answer in time`, {
+        cause: error,
+        hint: 'Check your network, proxy settings (HTTPS_PROXY, NO_PROXY) and the endpoint.',
+      })
+    }
+
+    case 'EPROTO':
+    case 'ERR_SSL_WRONG_VERSION_NUMBER': {
+      return new EndpointError('TLS_HANDSHAKE', `TLS handshake with ${what} at ${where} failed`, {
+        cause: error,
+        hint: 'The port may not speak TLS: check the scheme and port of the endpoint.',
+      })
+    }
+
+    default: {
+      const detail = error instanceof Error ? error.message : String(error)
+      return new EndpointError('NETWORK_FAILURE', `Cannot reach ${what} at ${where}: ${code ?? detail}`, {cause: error})
+    }
+  }
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1)
+}
