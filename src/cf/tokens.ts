@@ -79,7 +79,7 @@ export class TokenSource {
       })
     }
 
-    const form = clientCredentials
+    const form: Record<string, string> = clientCredentials
       ? {grant_type: 'client_credentials', client_id: config.oauthClient, client_secret: config.oauthClientSecret}
       : {grant_type: 'refresh_token', refresh_token: this.refreshToken}
     const basic = Buffer.from(`${config.oauthClient}:${config.oauthClientSecret}`).toString('base64')

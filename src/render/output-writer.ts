@@ -1,0 +1,127 @@
+export interface OutputWriterOptions {
+  /** Bound of what waits for a slow stdout, in bytes (`--buffer-size`). */
+  maxBufferedBytes: number
+  /** Told how many lines were dropped, once the reader catches up again (or at the end). */
+  onDropped: (lines: number) => void
+  /** Told once when stdout is gone (EPIPE: the reader closed the pipe): stop streaming, exit 0. */
+  onClosed: () => void
+}
+
+interface Pending {
+  text: string
+  bytes: number
+}
+
+/**
+ * The stdout writer. It never blocks the socket: what the stream produces within one turn of the
+ * event loop goes out in one `write()`; while stdout is not draining, output waits in a queue bounded
+ * in bytes whose oldest entries are dropped and counted (the Traffic Controller cuts a client that
+ * stops reading for 5 s, PROTOCOL.md §5, so pausing the socket is not an option).
+ */
+export class OutputWriter {
+  private batch = ''
+  private batchScheduled = false
+  private readonly queue: Pending[] = []
+  private queueHead = 0
+  private queuedBytes = 0
+  private blocked = false
+  private droppedLines = 0
+  private closedByReader = false
+  private readonly drainWaiters: Array<() => void> = []
+
+  constructor(private readonly stream: NodeJS.WritableStream, private readonly options: OutputWriterOptions) {
+    stream.on('drain', () => this.onDrain())
+    stream.on('error', () => this.onError())
+  }
+
+  get closed(): boolean {
+    return this.closedByReader
+  }
+
+  write(text: string): void {
+    if (this.closedByReader || text === '') return
+    this.batch += text
+    if (!this.batchScheduled) {
+      this.batchScheduled = true
+      setImmediate(() => this.writeBatch())
+    }
+  }
+
+  /** Resolves once everything written so far has been handed to the OS (or the reader is gone). */
+  async flush(): Promise<void> {
+    this.writeBatch()
+    if (this.closedByReader || (!this.blocked && this.queue.length === this.queueHead)) {
+      this.reportDropped()
+      return
+    }
+
+    await new Promise<void>((resolve) => this.drainWaiters.push(resolve))
+  }
+
+  private writeBatch(): void {
+    this.batchScheduled = false
+    const text = this.batch
+    this.batch = ''
+    if (text === '' || this.closedByReader) return
+    if (this.blocked) {
+      this.enqueue(text)
+      return
+    }
+
+    this.blocked = !this.stream.write(text)
+  }
+
+  private enqueue(text: string): void {
+    const bytes = Buffer.byteLength(text)
+    this.queue.push({text, bytes})
+    this.queuedBytes += bytes
+    while (this.queuedBytes > this.options.maxBufferedBytes && this.queueHead < this.queue.length) {
+      const oldest = this.queue[this.queueHead++]
+      this.queuedBytes -= oldest.bytes
+      this.droppedLines += countLines(oldest.text)
+    }
+  }
+
+  private onDrain(): void {
+    this.blocked = false
+    while (!this.blocked && this.queueHead < this.queue.length) {
+      const next = this.queue[this.queueHead++]
+      this.queuedBytes -= next.bytes
+      this.blocked = !this.stream.write(next.text)
+    }
+
+    if (this.queueHead === this.queue.length) {
+      this.queue.length = 0
+      this.queueHead = 0
+    }
+
+    if (!this.blocked) {
+      this.reportDropped()
+      for (const resolve of this.drainWaiters.splice(0)) resolve()
+    }
+  }
+
+  // EPIPE is the usual case (`| head`); any other stdout failure leaves nowhere to write either.
+  private onError(): void {
+    if (this.closedByReader) return
+    this.closedByReader = true
+    this.batch = ''
+    this.queue.length = 0
+    this.queueHead = 0
+    for (const resolve of this.drainWaiters.splice(0)) resolve()
+    this.options.onClosed()
+  }
+
+  private reportDropped(): void {
+    if (this.droppedLines === 0) return
+    const lines = this.droppedLines
+    this.droppedLines = 0
+    this.options.onDropped(lines)
+  }
+}
+
+function countLines(text: string): number {
+  let lines = 0
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines++
+  return lines
+}
