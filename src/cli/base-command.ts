@@ -1,0 +1,46 @@
+import {Command, Errors} from '@oclif/core'
+
+import {CfwsError, ExitCode} from '../errors.js'
+import {isDebugEnabled, redactSecrets} from '../trace.js'
+
+/**
+ * The one place errors become output: `cfws: <message>`, an optional `hint: <hint>`, the exit code
+ * of the contract, and a stack only with CFWS_DEBUG=1 (../shared/CLI.md "Errors and exit codes").
+ */
+export abstract class BaseCommand extends Command {
+  protected override async catch(error: Error): Promise<void> {
+    const {message, hint, exitCode} = describe(error, this.id ?? '')
+    let output = `cfws: ${message}\n${hint ? `hint: ${hint}\n` : ''}`
+    if (isDebugEnabled()) output += stackWithCauses(error)
+    process.stderr.write(redactSecrets(output))
+    process.exitCode = exitCode
+  }
+}
+
+function describe(error: Error, commandId: string): {message: string; hint?: string; exitCode: number} {
+  if (error instanceof CfwsError) return {message: error.message, hint: error.hint, exitCode: error.exitCode}
+  if (error instanceof Errors.CLIError) {
+    // oclif's parse errors: unknown flag, missing APP, bad flag value. Its list of missing args
+    // spans lines; the contract wants one.
+    const missing = (error as {args?: Array<{name?: string}>}).args
+    const message = Array.isArray(missing)
+      ? `Missing required argument ${missing.map((arg) => (arg.name ?? '').toUpperCase()).join(', ')}`
+      : error.message.replace(/\n+See more help with --help$/, '').split('\n')[0]
+    return {message, hint: `See 'cfws ${commandId} --help'.`, exitCode: error.oclif.exit ?? ExitCode.usage}
+  }
+
+  return {
+    message: `Unexpected failure: ${error.message}`,
+    hint: 'This is a bug in cfws: run again with CFWS_DEBUG=1 and report what it prints.',
+    exitCode: ExitCode.bug,
+  }
+}
+
+function stackWithCauses(error: unknown): string {
+  let text = ''
+  for (let current = error, depth = 0; current && depth < 5; current = (current as {cause?: unknown}).cause, depth++) {
+    text += current instanceof Error ? `${current.stack ?? current.message}\n` : `cause: ${JSON.stringify(current)}\n`
+  }
+
+  return text
+}

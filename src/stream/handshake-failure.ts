@@ -1,0 +1,89 @@
+import type {IncomingHttpHeaders} from 'node:http'
+
+import {AuthError, type CfwsError, EndpointError, ForbiddenError} from '../errors.js'
+
+export interface HandshakeAnswer {
+  status: number
+  headers: IncomingHttpHeaders
+  body: string
+}
+
+/** What was being opened: the 404 of an app stream means "no access", not "wrong URL". */
+export type StreamKind = 'app' | 'firehose'
+
+const UPGRADE_HINT =
+  'A load balancer or proxy in front of the Traffic Controller dropped the WebSocket Upgrade header. ' +
+  'It must pass WebSocket upgrades over HTTP/1.1; or point --endpoint at the TCP port (4443 or 8443) or the ws. hostname your platform team provides.'
+
+/**
+ * An answer to the upgrade other than 101, told in an operator's words (PROTOCOL.md §5: Traffic
+ * Controller and Gorouter answers). `where` is the endpoint as shown to the user.
+ */
+export function describeHandshakeFailure(answer: HandshakeAnswer, kind: StreamKind, where: string): CfwsError {
+  const {status} = answer
+  const routerError = headerValue(answer.headers, 'x-cf-routererror')
+  const cause = {status, routerError, body: answer.body.slice(0, 200)}
+
+  if (routerError === 'route_service_unsupported' || (status === 502 && /route services is disabled/i.test(answer.body))) {
+    return new EndpointError('ROUTE_SERVICE_UNSUPPORTED', `${where} answered ${status}: its route is bound to a route service`, {
+      cause,
+      hint: 'WebSockets are not routed through route services: unbind the route service from the logging route, or use an endpoint without one (--endpoint).',
+    })
+  }
+
+  if (routerError === 'unknown_route') {
+    return new EndpointError('UNKNOWN_ROUTE', `${where} answered 404: the router knows no such route`, {
+      cause,
+      hint: "Check the endpoint's host name (cf curl /v2/info shows doppler_logging_endpoint).",
+    })
+  }
+
+  if (routerError === 'no_endpoints') {
+    return new EndpointError('NO_TRAFFIC_CONTROLLER', `${where} answered ${status}: no healthy Traffic Controller behind the router`, {
+      cause,
+      hint: 'The platform has no running Traffic Controller right now: try again later or tell your platform team.',
+    })
+  }
+
+  if (status === 400 || (status >= 200 && status < 300)) {
+    return new EndpointError('UPGRADE_STRIPPED', `${where} answered ${status} instead of upgrading to a WebSocket`, {cause, hint: UPGRADE_HINT})
+  }
+
+  if (status === 401) {
+    return kind === 'firehose'
+      ? new ForbiddenError('FIREHOSE_UNAUTHORIZED', `The Traffic Controller refused the firehose: ${answer.body.trim() || '401 Unauthorized'}`, {
+          cause,
+          hint: 'The firehose needs a token with the doppler.firehose scope.',
+        })
+      : new AuthError('STREAM_UNAUTHORIZED', 'The Traffic Controller rejected the token (401)', {cause, hint: "Log in again with 'cf login'."})
+  }
+
+  if (status === 403 || (status === 404 && kind === 'app')) {
+    return new ForbiddenError('LOGS_NOT_VISIBLE', `The Traffic Controller answered ${status}: no access to this app's logs`, {
+      cause,
+      hint: 'You need a space developer, manager or auditor role in the app’s space (or an admin/logs.admin token).',
+    })
+  }
+
+  if (status >= 300 && status < 400) {
+    const location = headerValue(answer.headers, 'location')
+    return new EndpointError('HANDSHAKE_REDIRECTED', `${where} answered ${status}${location ? ` (to ${location})` : ''} instead of upgrading to a WebSocket`, {
+      cause,
+      hint: location ? `Point --endpoint at ${location.replace(/^http/, 'ws')} directly.` : UPGRADE_HINT,
+    })
+  }
+
+  if (status >= 500) {
+    return new EndpointError('SERVER_ERROR', `${where} answered ${status} to the WebSocket upgrade`, {
+      cause,
+      hint: 'The Traffic Controller or a load balancer in front of it is failing; try again later.',
+    })
+  }
+
+  return new EndpointError('HANDSHAKE_REJECTED', `${where} answered ${status} to the WebSocket upgrade`, {cause})
+}
+
+function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const value = headers[name]
+  return Array.isArray(value) ? value[0] : value
+}

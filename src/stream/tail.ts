@@ -1,0 +1,158 @@
+import {setTimeout as sleep} from 'node:timers/promises'
+import type WebSocket from 'ws'
+
+import {bearerHeader, type TokenSource} from '../cf/tokens.js'
+import {displayEndpoint} from '../endpoint/resolve.js'
+import {CfwsError, EndpointError} from '../errors.js'
+import {openStream} from './connect.js'
+import type {StreamKind} from './handshake-failure.js'
+
+export interface RetryPolicy {
+  initialDelayMs: number
+  maxDelayMs: number
+  /** Failed reconnects in a row before giving up; undefined: never give up. */
+  maxRetries?: number
+  /** A connection that lived this long starts the backoff over. */
+  stableAfterMs: number
+}
+
+export const DEFAULT_RETRY: RetryPolicy = {initialDelayMs: 500, maxDelayMs: 30_000, stableAfterMs: 60_000}
+
+export interface TailOptions {
+  url: URL
+  kind: StreamKind
+  tokens: TokenSource
+  verifyTls: boolean
+  handshakeTimeoutMs: number
+  /** Reconnect when no frame and no ping arrived for this long (the server pings every ~15 s). */
+  idleTimeoutMs: number
+  retry: RetryPolicy
+  signal: AbortSignal
+  onFrame: (frame: Buffer) => void
+  /** One line for stderr: a lost connection, a retry, a reconnect. */
+  onNotice: (text: string) => void
+  random?: () => number
+}
+
+// Failures worth another try once a stream has worked; the rest (4xx, TLS, route services) stay wrong.
+const RETRYABLE = new Set(['CONNECTION_REFUSED', 'DNS_FAILURE', 'NETWORK_FAILURE', 'TIMEOUT', 'SERVER_ERROR', 'NO_TRAFFIC_CONTROLLER'])
+const UNAUTHORIZED = new Set(['STREAM_UNAUTHORIZED', 'FIREHOSE_UNAUTHORIZED'])
+const CLOSE_GRACE_MS = 1000
+
+/**
+ * Streams frames until `signal` aborts, reconnecting like noaa (PROTOCOL.md §5): a 401 refreshes the
+ * token once; a lost connection (1000 with no reason, 1006, 1008, silence) is retried with full
+ * jitter backoff. A failure of the very first connection is final: the operator sees at once that
+ * the endpoint or login is wrong, instead of a retry loop.
+ */
+export async function tailStream(options: TailOptions): Promise<void> {
+  const {retry, signal} = options
+  const random = options.random ?? Math.random
+  let attempt = 0
+  let failuresInRow = 0
+  let everConnected = false
+  let refreshedAfter401 = false
+
+  while (!signal.aborted) {
+    let socket: WebSocket
+    try {
+      const token = await options.tokens.validToken()
+      socket = await openStream({...options, authorization: bearerHeader(token)})
+    } catch (error) {
+      if (signal.aborted) return
+      if (error instanceof CfwsError && UNAUTHORIZED.has(error.code) && !refreshedAfter401) {
+        refreshedAfter401 = true
+        await options.tokens.refresh()
+        continue
+      }
+
+      if (!everConnected || !(error instanceof CfwsError) || !RETRYABLE.has(error.code)) throw error
+      failuresInRow++
+      if (retry.maxRetries !== undefined && failuresInRow > retry.maxRetries) throw retriesExhausted(retry.maxRetries, error)
+      attempt++
+      await waitBeforeRetry(options, error.message, attempt, random)
+      continue
+    }
+
+    if (everConnected) options.onNotice(`reconnected to ${displayEndpoint(options.url)}`)
+    everConnected = true
+    refreshedAfter401 = false
+    failuresInRow = 0
+    const connectedAt = Date.now()
+    const ending = await pump(socket, options)
+    if (signal.aborted) return
+    if (Date.now() - connectedAt >= retry.stableAfterMs) attempt = 0
+    attempt++
+    await waitBeforeRetry(options, `connection lost (${ending})`, attempt, random)
+  }
+}
+
+async function waitBeforeRetry(options: TailOptions, why: string, attempt: number, random: () => number): Promise<void> {
+  const {initialDelayMs, maxDelayMs} = options.retry
+  const ceilingMs = Math.min(maxDelayMs, initialDelayMs * 2 ** Math.min(attempt - 1, 30))
+  const delayMs = Math.round(random() * ceilingMs)
+  options.onNotice(`${why}; reconnecting in ${(delayMs / 1000).toFixed(1)}s (attempt ${attempt})`)
+  try {
+    await sleep(delayMs, undefined, {signal: options.signal})
+  } catch {
+    // Aborted: the caller's loop sees the signal and stops.
+  }
+}
+
+/** Delivers frames until the socket closes, goes silent, or the caller aborts; says why it ended. */
+async function pump(socket: WebSocket, options: TailOptions): Promise<string> {
+  const {idleTimeoutMs, signal} = options
+  return new Promise<string>((resolve) => {
+    let lastActivityMs = Date.now()
+    let ending: string | undefined
+    const touch = (): void => {
+      lastActivityMs = Date.now()
+    }
+
+    // One timer per silence window rather than one per frame: frames only stamp the time.
+    const checkIdle = (): void => {
+      const silentMs = Date.now() - lastActivityMs
+      if (silentMs < idleTimeoutMs) {
+        idleTimer = setTimeout(checkIdle, idleTimeoutMs - silentMs)
+        return
+      }
+
+      ending = `no data or ping for ${idleTimeoutMs / 1000}s`
+      socket.terminate()
+    }
+
+    let idleTimer = setTimeout(checkIdle, idleTimeoutMs)
+    const onAbort = (): void => {
+      socket.close(1000)
+      setTimeout(() => socket.terminate(), CLOSE_GRACE_MS).unref()
+    }
+
+    signal.addEventListener('abort', onAbort, {once: true})
+    socket.on('ping', touch)
+    socket.on('message', (data: Buffer) => {
+      lastActivityMs = Date.now()
+      options.onFrame(data)
+    })
+    socket.on('error', () => {
+      // A close event always follows; it carries what the caller needs.
+    })
+    socket.on('close', (code: number, reason: Buffer) => {
+      clearTimeout(idleTimer)
+      signal.removeEventListener('abort', onAbort)
+      resolve(ending ?? describeClose(code, reason.toString('utf8')))
+    })
+  })
+}
+
+function describeClose(code: number, reason: string): string {
+  if (code === 1006) return 'dropped without a close frame (1006)'
+  if (code === 1000 && !reason) return 'the server ended the stream (1000)'
+  return `closed by the server: ${code}${reason ? ` ${reason}` : ''}`
+}
+
+function retriesExhausted(maxRetries: number, last: CfwsError): EndpointError {
+  return new EndpointError('RETRIES_EXHAUSTED', `Gave up after ${maxRetries} failed reconnects: ${last.message}`, {
+    cause: last,
+    hint: last.hint ?? 'Raise --max-retries, or leave it out to keep retrying.',
+  })
+}
