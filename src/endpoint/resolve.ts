@@ -46,10 +46,10 @@ export function childUrl(endpoint: URL, path: string): URL {
   return new URL(path, base)
 }
 
-/** An endpoint as people write it: with its port even when it is the default (`wss://h:443`). */
+/** Where a URL points, as operators write it: scheme, host and port even when it is the default. */
 export function displayEndpoint(url: URL): string {
-  const port = url.port || (url.protocol === 'wss:' ? '443' : '80')
-  return `${url.protocol}//${url.hostname}:${port}${url.pathname.replace(/\/$/, '')}`
+  const port = url.port || (url.protocol === 'wss:' || url.protocol === 'https:' ? '443' : '80')
+  return `${url.protocol}//${url.hostname}:${port}`
 }
 
 function invalid(given: string, origin: EndpointOrigin, why: string, cause?: unknown): CfwsError {

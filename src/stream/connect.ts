@@ -13,6 +13,11 @@ export interface ConnectOptions {
   kind: StreamKind
   verifyTls: boolean
   handshakeTimeoutMs: number
+  /**
+   * Attached before the upgrade completes: frames that arrive in the same read as the 101 answer are
+   * emitted right after 'open', before any caller awaiting this promise could listen.
+   */
+  onFrame: (frame: Buffer) => void
 }
 
 const MAX_ERROR_BODY_BYTES = 4096
@@ -32,6 +37,7 @@ export async function openStream(options: ConnectOptions): Promise<WebSocket> {
 
   return new Promise<WebSocket>((resolve, reject) => {
     const socket = new WebSocket(url, {headers, rejectUnauthorized: options.verifyTls, perMessageDeflate: false})
+    socket.on('message', options.onFrame)
     let settled = false
     const settle = (error?: Error): void => {
       if (settled) return

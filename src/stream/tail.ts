@@ -55,9 +55,15 @@ export async function tailStream(options: TailOptions): Promise<void> {
 
   while (!signal.aborted) {
     let socket: WebSocket
+    const activity = {lastMs: Date.now()}
+    const onFrame = (frame: Buffer): void => {
+      activity.lastMs = Date.now()
+      options.onFrame(frame)
+    }
+
     try {
       const token = await options.tokens.validToken()
-      socket = await openStream({...options, authorization: bearerHeader(token)})
+      socket = await openStream({...options, onFrame, authorization: bearerHeader(token)})
     } catch (error) {
       if (signal.aborted) return
       if (error instanceof CfwsError && UNAUTHORIZED.has(error.code) && !refreshedAfter401) {
@@ -79,7 +85,7 @@ export async function tailStream(options: TailOptions): Promise<void> {
     refreshedAfter401 = false
     failuresInRow = 0
     const connectedAt = Date.now()
-    const ending = await pump(socket, options)
+    const ending = await pump(socket, activity, options)
     if (signal.aborted) return
     if (Date.now() - connectedAt >= retry.stableAfterMs) attempt = 0
     attempt++
@@ -99,19 +105,14 @@ async function waitBeforeRetry(options: TailOptions, why: string, attempt: numbe
   }
 }
 
-/** Delivers frames until the socket closes, goes silent, or the caller aborts; says why it ended. */
-async function pump(socket: WebSocket, options: TailOptions): Promise<string> {
+/** Waits until the socket closes, goes silent, or the caller aborts; says why it ended. */
+async function pump(socket: WebSocket, activity: {lastMs: number}, options: TailOptions): Promise<string> {
   const {idleTimeoutMs, signal} = options
   return new Promise<string>((resolve) => {
-    let lastActivityMs = Date.now()
     let ending: string | undefined
-    const touch = (): void => {
-      lastActivityMs = Date.now()
-    }
-
-    // One timer per silence window rather than one per frame: frames only stamp the time.
+    // One timer per silence window rather than one per frame: frames and pings only stamp the time.
     const checkIdle = (): void => {
-      const silentMs = Date.now() - lastActivityMs
+      const silentMs = Date.now() - activity.lastMs
       if (silentMs < idleTimeoutMs) {
         idleTimer = setTimeout(checkIdle, idleTimeoutMs - silentMs)
         return
@@ -128,10 +129,8 @@ async function pump(socket: WebSocket, options: TailOptions): Promise<string> {
     }
 
     signal.addEventListener('abort', onAbort, {once: true})
-    socket.on('ping', touch)
-    socket.on('message', (data: Buffer) => {
-      lastActivityMs = Date.now()
-      options.onFrame(data)
+    socket.on('ping', () => {
+      activity.lastMs = Date.now()
     })
     socket.on('error', () => {
       // A close event always follows; it carries what the caller needs.

@@ -1,0 +1,81 @@
+import {once} from 'node:events'
+import {createServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http'
+import type {AddressInfo} from 'node:net'
+
+import {APP_GUID} from './envelopes.js'
+import {freshJwt} from './jwt.js'
+
+export interface RecordedRequest {
+  method: string
+  path: string
+  authorization?: string
+  body: string
+}
+
+interface Answer {
+  status: number
+  body?: unknown
+}
+
+/**
+ * Cloud Controller and UAA on one real HTTP server on 127.0.0.1, for CLI runs in a child process
+ * (nock cannot reach a child). Each route's answer can be replaced by a test.
+ */
+export class FakeCloudController {
+  readonly requests: RecordedRequest[] = []
+  loggingEndpoint = ''
+  v2Info: 'serve' | 'missing' = 'serve'
+  apps: Record<string, string> = {myapp: APP_GUID}
+  /** Answers to POST /oauth/token, in turn; the last one repeats. */
+  tokenAnswers: Answer[] = [{status: 200, body: {access_token: freshJwt(), token_type: 'bearer', refresh_token: 'refresh-token-2', expires_in: 600}}]
+  appsAnswer?: Answer
+
+  private constructor(private readonly server: Server, readonly url: string) {
+    server.on('request', (request: IncomingMessage, response: ServerResponse) => this.onRequest(request, response))
+  }
+
+  static async start(): Promise<FakeCloudController> {
+    const server = createServer()
+    server.listen(0, '127.0.0.1')
+    await once(server, 'listening')
+    return new FakeCloudController(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`)
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections()
+    this.server.close()
+    await once(this.server, 'close')
+  }
+
+  private async onRequest(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = []
+    for await (const chunk of request) chunks.push(chunk as Buffer)
+    const url = new URL(request.url ?? '/', this.url)
+    this.requests.push({method: request.method ?? '', path: url.pathname + url.search, authorization: request.headers.authorization, body: Buffer.concat(chunks).toString()})
+    const answer = this.route(request.method ?? 'GET', url)
+    response.writeHead(answer.status, {'content-type': 'application/json'})
+    response.end(answer.body === undefined ? '' : JSON.stringify(answer.body))
+  }
+
+  private route(method: string, url: URL): Answer {
+    if (method === 'POST' && url.pathname === '/oauth/token') {
+      return this.tokenAnswers.length > 1 ? this.tokenAnswers.shift()! : this.tokenAnswers[0]
+    }
+
+    if (url.pathname === '/v2/info') {
+      return this.v2Info === 'serve' ? {status: 200, body: {api_version: '2.250.0', doppler_logging_endpoint: this.loggingEndpoint}} : {status: 404, body: {}}
+    }
+
+    if (url.pathname === '/') {
+      return {status: 200, body: {links: {logging: {href: this.loggingEndpoint}, log_cache: null, uaa: {href: this.url}}}}
+    }
+
+    if (url.pathname === '/v3/apps') {
+      if (this.appsAnswer) return this.appsAnswer
+      const guid = this.apps[url.searchParams.get('names') ?? '']
+      return {status: 200, body: {pagination: {total_results: guid ? 1 : 0}, resources: guid ? [{guid, name: url.searchParams.get('names')}] : []}}
+    }
+
+    return {status: 404, body: {errors: [{code: 10_000, title: 'CF-NotFound', detail: 'Unknown request'}]}}
+  }
+}

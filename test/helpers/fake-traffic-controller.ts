@@ -1,0 +1,88 @@
+import {once} from 'node:events'
+import {createServer as createHttpServer, type IncomingMessage, type Server} from 'node:http'
+import {createServer as createHttpsServer} from 'node:https'
+import type {AddressInfo, Socket} from 'node:net'
+import {type WebSocket, WebSocketServer} from 'ws'
+
+import {makeCertificate, type TestCertificate} from './certificate.js'
+
+export interface RecordedUpgrade {
+  path: string
+  query: URLSearchParams
+  authorization: string | undefined
+}
+
+/** Raw bytes to answer an upgrade with instead of 101, or undefined to upgrade. */
+export type UpgradeAnswer = (request: IncomingMessage) => string | undefined
+
+/**
+ * A Traffic Controller on 127.0.0.1: a real `ws` server (plain, or TLS with a certificate made at
+ * test time) that records every upgrade and lets a test send frames, close, or refuse the upgrade
+ * with raw bytes (a 401, a 503 with X-Cf-Routererror, a 200 that never upgrades).
+ */
+export class FakeTrafficController {
+  readonly upgrades: RecordedUpgrade[] = []
+  readonly clients = new Set<WebSocket>()
+  answer: UpgradeAnswer = () => undefined
+  private readonly wss = new WebSocketServer({noServer: true})
+  private readonly sockets = new Set<Socket>()
+  private waiting: Array<(socket: WebSocket) => void> = []
+
+  private constructor(private readonly server: Server, readonly url: string, readonly certificate?: TestCertificate) {
+    server.on('connection', (socket: Socket) => {
+      this.sockets.add(socket)
+      socket.on('close', () => this.sockets.delete(socket))
+    })
+    server.on('upgrade', (request: IncomingMessage, socket: Socket, head: Buffer) => this.onUpgrade(request, socket, head))
+  }
+
+  static async start(options: {tls?: boolean} = {}): Promise<FakeTrafficController> {
+    const certificate = options.tls ? await makeCertificate() : undefined
+    const server = certificate ? createHttpsServer({key: certificate.key, cert: certificate.cert}) : createHttpServer()
+    server.listen(0, '127.0.0.1')
+    await once(server, 'listening')
+    const {port} = server.address() as AddressInfo
+    return new FakeTrafficController(server, `${certificate ? 'wss' : 'ws'}://127.0.0.1:${port}`, certificate)
+  }
+
+  /** Resolves with the next client that completes an upgrade. */
+  async nextClient(): Promise<WebSocket> {
+    return new Promise((resolve) => this.waiting.push(resolve))
+  }
+
+  /** Answers every upgrade from now on with this raw HTTP response. */
+  refuseWith(status: string, headers: Record<string, string> = {}, body = ''): void {
+    this.answer = () => rawResponse(status, headers, body)
+  }
+
+  async close(): Promise<void> {
+    for (const client of this.clients) client.terminate()
+    for (const socket of this.sockets) socket.destroy()
+    this.wss.close()
+    this.server.close()
+    await once(this.server, 'close')
+  }
+
+  private onUpgrade(request: IncomingMessage, socket: Socket, head: Buffer): void {
+    const url = new URL(request.url ?? '/', 'http://fake')
+    this.upgrades.push({path: url.pathname, query: url.searchParams, authorization: request.headers.authorization})
+    const raw = this.answer(request)
+    if (raw !== undefined) {
+      socket.end(raw)
+      return
+    }
+
+    this.wss.handleUpgrade(request, socket, head, (client) => {
+      this.clients.add(client)
+      client.on('close', () => this.clients.delete(client))
+      const waiter = this.waiting.shift()
+      if (waiter) waiter(client)
+      else this.wss.emit('connection', client)
+    })
+  }
+}
+
+export function rawResponse(status: string, headers: Record<string, string> = {}, body = ''): string {
+  const lines = [`HTTP/1.1 ${status}`, ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`), `Content-Length: ${Buffer.byteLength(body)}`, 'Connection: close']
+  return `${lines.join('\r\n')}\r\n\r\n${body}`
+}

@@ -1,0 +1,77 @@
+import {type ChildProcess, spawn} from 'node:child_process'
+import {once} from 'node:events'
+import {fileURLToPath} from 'node:url'
+
+const RUN_JS = fileURLToPath(new URL('../../bin/run.js', import.meta.url))
+
+const running = new Set<CliProcess>()
+
+export interface CliResult {
+  code: number | null
+  signal: NodeJS.Signals | null
+  stdout: string
+  stderr: string
+}
+
+/** The CLI as a user runs it: `node bin/run.js ARGS` in a child process, with a clean environment. */
+export class CliProcess {
+  readonly child: ChildProcess
+  stdout = ''
+  stderr = ''
+  private readonly exited: Promise<CliResult>
+  private readonly waiters: Array<() => void> = []
+
+  constructor(args: string[], env: Record<string, string | undefined> = {}) {
+    this.child = spawn(process.execPath, [RUN_JS, ...args], {
+      env: {PATH: process.env.PATH, HOME: '/nonexistent', TZ: 'UTC', OCLIF_SKIP_NEW_VERSION_CHECK: 'true', ...env},
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    this.child.stdout!.setEncoding('utf8').on('data', (text: string) => (this.stdout += text))
+    this.child.stderr!.setEncoding('utf8').on('data', (text: string) => (this.stderr += text))
+    this.child.stdout!.on('data', () => this.notify())
+    this.child.stderr!.on('data', () => this.notify())
+    // 'close' comes after both pipes closed, so stdout and stderr are complete by then.
+    this.exited = once(this.child, 'close').then(([code, signal]) => {
+      running.delete(this)
+      this.notify()
+      return {code: code as number | null, signal: signal as NodeJS.Signals | null, stdout: this.stdout, stderr: this.stderr}
+    })
+    running.add(this)
+  }
+
+  /** Resolves once stdout holds at least `count` lines. */
+  async waitForStdoutLines(count: number): Promise<string[]> {
+    return this.waitFor(() => this.stdout.split('\n').length - 1 >= count).then(() => this.stdout.split('\n').slice(0, count))
+  }
+
+  async waitForStderr(pattern: RegExp): Promise<void> {
+    return this.waitFor(() => pattern.test(this.stderr))
+  }
+
+  async result(): Promise<CliResult> {
+    return this.exited
+  }
+
+  /** Kills what a failed test left running, so mocha can end. */
+  static killAll(): void {
+    for (const cli of running) cli.child.kill('SIGKILL')
+  }
+
+  private async waitFor(condition: () => boolean): Promise<void> {
+    while (!condition()) {
+      if (this.child.exitCode !== null || this.child.signalCode !== null) {
+        throw new Error(`the CLI exited before the expected output\nstdout: ${this.stdout}\nstderr: ${this.stderr}`)
+      }
+
+      await new Promise<void>((resolve) => this.waiters.push(resolve))
+    }
+  }
+
+  private notify(): void {
+    for (const resolve of this.waiters.splice(0)) resolve()
+  }
+}
+
+export async function runCli(args: string[], env: Record<string, string | undefined> = {}): Promise<CliResult> {
+  return new CliProcess(args, env).result()
+}
