@@ -21,7 +21,7 @@ export const DEFAULT_RETRY: RetryPolicy = {initialDelayMs: 500, maxDelayMs: 30_0
 export interface TailOptions {
   url: URL
   kind: StreamKind
-  tokens: TokenSource
+  tokens: Pick<TokenSource, 'validToken' | 'refresh'>
   verifyTls: boolean
   handshakeTimeoutMs: number
   /** Reconnect when no frame and no ping arrived for this long (the server pings every ~15 s). */
@@ -53,6 +53,18 @@ export async function tailStream(options: TailOptions): Promise<void> {
   let everConnected = false
   let refreshedAfter401 = false
 
+  const reconnectOrGiveUp = async (why: string, cause?: CfwsError): Promise<void> => {
+    if (retry.maxRetries !== undefined && failuresInRow >= retry.maxRetries) {
+      throw new EndpointError('RETRIES_EXHAUSTED', `Gave up after ${failuresInRow} failed reconnects: ${why}`, {
+        cause,
+        hint: cause?.hint ?? 'Raise --max-retries, or leave it out to keep retrying.',
+      })
+    }
+
+    attempt++
+    await waitBeforeRetry(options, why, attempt, random)
+  }
+
   while (!signal.aborted) {
     let socket: WebSocket
     const activity = {lastMs: Date.now()}
@@ -74,9 +86,7 @@ export async function tailStream(options: TailOptions): Promise<void> {
 
       if (!everConnected || !(error instanceof CfwsError) || !RETRYABLE.has(error.code)) throw error
       failuresInRow++
-      if (retry.maxRetries !== undefined && failuresInRow > retry.maxRetries) throw retriesExhausted(retry.maxRetries, error)
-      attempt++
-      await waitBeforeRetry(options, error.message, attempt, random)
+      await reconnectOrGiveUp(error.message, error)
       continue
     }
 
@@ -88,8 +98,7 @@ export async function tailStream(options: TailOptions): Promise<void> {
     const ending = await pump(socket, activity, options)
     if (signal.aborted) return
     if (Date.now() - connectedAt >= retry.stableAfterMs) attempt = 0
-    attempt++
-    await waitBeforeRetry(options, `connection lost (${ending})`, attempt, random)
+    await reconnectOrGiveUp(`connection lost (${ending})`)
   }
 }
 
@@ -128,7 +137,8 @@ async function pump(socket: WebSocket, activity: {lastMs: number}, options: Tail
       setTimeout(() => socket.terminate(), CLOSE_GRACE_MS).unref()
     }
 
-    signal.addEventListener('abort', onAbort, {once: true})
+    if (signal.aborted) onAbort()
+    else signal.addEventListener('abort', onAbort, {once: true})
     socket.on('ping', () => {
       activity.lastMs = Date.now()
     })
@@ -147,11 +157,4 @@ function describeClose(code: number, reason: string): string {
   if (code === 1006) return 'dropped without a close frame (1006)'
   if (code === 1000 && !reason) return 'the server ended the stream (1000)'
   return `closed by the server: ${code}${reason ? ` ${reason}` : ''}`
-}
-
-function retriesExhausted(maxRetries: number, last: CfwsError): EndpointError {
-  return new EndpointError('RETRIES_EXHAUSTED', `Gave up after ${maxRetries} failed reconnects: ${last.message}`, {
-    cause: last,
-    hint: last.hint ?? 'Raise --max-retries, or leave it out to keep retrying.',
-  })
 }

@@ -1,0 +1,70 @@
+import {strict as assert} from 'node:assert'
+import nock from 'nock'
+
+import {discoverLoggingEndpoint, findAppGuid} from '../../../src/cf/cloud-controller.js'
+import {readCfConfig} from '../../../src/cf/config.js'
+import {TokenSource} from '../../../src/cf/tokens.js'
+import {cfConfig, type CfHome, makeCfHome} from '../../helpers/cf-home.js'
+import {freshJwt} from '../../helpers/jwt.js'
+import {useNock} from '../../helpers/nock-setup.js'
+
+const API = 'https://api.example.com'
+const options = {target: API, verifyTls: true}
+const app = {name: 'myapp', space: {guid: 'space-guid-1', name: 'dev'}, org: {name: 'acme'}}
+
+describe('Cloud Controller', () => {
+  useNock()
+  let home: CfHome
+  let tokens: TokenSource
+  beforeEach(async () => {
+    home = makeCfHome(cfConfig(API))
+    tokens = new TokenSource(await readCfConfig({CF_HOME: home.dir}), {verifyTls: true})
+  })
+  afterEach(() => home.remove())
+
+  it('reads doppler_logging_endpoint from /v2/info', async () => {
+    nock(API).get('/v2/info').reply(200, {doppler_logging_endpoint: 'wss://doppler.sys.example.com:4443'})
+    assert.equal(await discoverLoggingEndpoint(options), 'wss://doppler.sys.example.com:4443')
+  })
+
+  it('falls back to the root document’s links.logging when /v2/info is 404', async () => {
+    nock(API).get('/v2/info').reply(404).get('/').reply(200, {links: {logging: {href: 'wss://doppler.sys.example.com:443'}, log_cache: null}})
+    assert.equal(await discoverLoggingEndpoint(options), 'wss://doppler.sys.example.com:443')
+  })
+
+  it('says which endpoint is missing when neither names one (exit 6)', async () => {
+    nock(API).get('/v2/info').reply(404).get('/').reply(200, {links: {logging: null}})
+    await assert.rejects(discoverLoggingEndpoint(options), {code: 'NO_LOGGING_ENDPOINT', exitCode: 6})
+  })
+
+  it('finds the app GUID by name in the targeted space', async () => {
+    nock(API).get('/v3/apps').query({names: 'myapp', space_guids: 'space-guid-1'}).reply(200, {resources: [{guid: 'g-1'}]})
+    assert.equal(await findAppGuid(options, tokens, app), 'g-1')
+  })
+
+  it('says the app is not found (exit 5) on an empty resources list', async () => {
+    nock(API).get('/v3/apps').query(true).reply(200, {resources: []})
+    await assert.rejects(findAppGuid(options, tokens, app), {code: 'APP_NOT_FOUND', exitCode: 5, message: "App 'myapp' not found in space dev of org acme"})
+  })
+
+  it('refreshes once on 401 and tries again', async () => {
+    const fresh = freshJwt()
+    nock(API).get('/v3/apps').query(true).reply(401, {errors: [{code: 1000, title: 'CF-InvalidAuthToken'}]})
+    nock(API).post('/oauth/token').reply(200, {access_token: fresh, token_type: 'bearer'})
+    nock(API, {reqheaders: {authorization: `bearer ${fresh}`}}).get('/v3/apps').query(true).reply(200, {resources: [{guid: 'g-2'}]})
+    assert.equal(await findAppGuid(options, tokens, app), 'g-2')
+  })
+
+  it('gives up with exit 3 on a second 401, and exit 4 on 403', async () => {
+    nock(API).get('/v3/apps').query(true).twice().reply(401)
+    nock(API).post('/oauth/token').reply(200, {access_token: freshJwt(), token_type: 'bearer'})
+    await assert.rejects(findAppGuid(options, tokens, app), {code: 'CC_UNAUTHORIZED', exitCode: 3})
+    nock(API).get('/v3/apps').query(true).reply(403)
+    await assert.rejects(findAppGuid(options, tokens, app), {code: 'CC_FORBIDDEN', exitCode: 4})
+  })
+
+  it('explains an unreachable Cloud Controller (exit 6)', async () => {
+    nock(API).get('/v2/info').replyWithError(Object.assign(new Error('getaddrinfo ENOTFOUND'), {code: 'ENOTFOUND'}))
+    await assert.rejects(discoverLoggingEndpoint(options), {code: 'DNS_FAILURE', exitCode: 6})
+  })
+})

@@ -1,0 +1,55 @@
+import {strict as assert} from 'node:assert'
+import {readdirSync, statSync} from 'node:fs'
+import {dirname} from 'node:path'
+
+import {readCfConfig, requireTargetedSpace, saveTokens} from '../../../src/cf/config.js'
+import {cfConfig, type CfHome, makeCfHome} from '../../helpers/cf-home.js'
+
+describe('cf config', () => {
+  let home: CfHome | undefined
+  afterEach(() => home?.remove())
+
+  it('reads the keys cfws needs from $CF_HOME/.cf/config.json', async () => {
+    home = makeCfHome(cfConfig('https://api.example.com/', {UAAOAuthClient: '', SSLDisabled: true}))
+    const config = await readCfConfig({CF_HOME: home.dir})
+    assert.equal(config.target, 'https://api.example.com')
+    assert.equal(config.oauthClient, 'cf', 'an empty client means the cf CLI default')
+    assert.equal(config.sslDisabled, true)
+    assert.deepEqual(config.space, {guid: 'space-guid-1', name: 'dev'})
+  })
+
+  for (const [name, content] of [
+    ['a missing file', undefined],
+    ['invalid JSON', '{"Target":'],
+    ['a JSON array', '[]'],
+    ['no AccessToken', JSON.stringify(cfConfig('https://api.example.com', {AccessToken: ''}))],
+  ] as const) {
+    it(`says "Not logged in" (exit 3) for ${name}`, async () => {
+      home = makeCfHome(content ?? '{}')
+      const env = {CF_HOME: content === undefined ? '/nonexistent' : home.dir}
+      await assert.rejects(readCfConfig(env), (error: {exitCode: number; message: string}) => {
+        assert.equal(error.exitCode, 3)
+        assert.match(error.message, /^Not logged in\. Use 'cf login' to log in\./)
+        return true
+      })
+    })
+  }
+
+  it('says no space is targeted (exit 5)', async () => {
+    home = makeCfHome(cfConfig('https://api.example.com', {SpaceFields: {GUID: '', Name: ''}}))
+    const config = await readCfConfig({CF_HOME: home.dir})
+    assert.throws(() => requireTargetedSpace(config), {code: 'NO_SPACE_TARGETED', exitCode: 5})
+  })
+
+  it('writes refreshed tokens atomically, keeping unknown keys and the file mode', async () => {
+    home = makeCfHome(cfConfig('https://api.example.com', {SomeFutureKey: {nested: [1, 2]}}), 0o640)
+    await saveTokens(home.configPath, {accessToken: 'bearer new', refreshToken: 'r2'})
+    const saved = home.read()
+    assert.equal(saved.AccessToken, 'bearer new')
+    assert.equal(saved.RefreshToken, 'r2')
+    assert.deepEqual(saved.SomeFutureKey, {nested: [1, 2]})
+    assert.deepEqual(saved.PluginRepos, [{Name: 'CF-Community', URL: 'https://plugins.cloudfoundry.org'}])
+    assert.equal(statSync(home.configPath).mode & 0o777, 0o640)
+    assert.deepEqual(readdirSync(dirname(home.configPath)), ['config.json'], 'no temporary file is left behind')
+  })
+})

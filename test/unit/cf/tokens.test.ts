@@ -1,0 +1,74 @@
+import {strict as assert} from 'node:assert'
+import nock from 'nock'
+
+import {readCfConfig} from '../../../src/cf/config.js'
+import {bearerHeader, expiresWithin, readJwtClaims, TokenSource} from '../../../src/cf/tokens.js'
+import {cfConfig, type CfHome, makeCfHome} from '../../helpers/cf-home.js'
+import {expiredJwt, freshJwt, makeJwt} from '../../helpers/jwt.js'
+import {useNock} from '../../helpers/nock-setup.js'
+
+const UAA = 'https://uaa.example.com'
+
+describe('tokens', () => {
+  useNock()
+  let home: CfHome | undefined
+  afterEach(() => home?.remove())
+
+  async function tokenSource(overrides: Record<string, unknown>): Promise<TokenSource> {
+    home = makeCfHome(cfConfig('https://api.example.com', {AuthorizationEndpoint: UAA, ...overrides}))
+    return new TokenSource(await readCfConfig({CF_HOME: home.dir}), {verifyTls: true})
+  }
+
+  it('reads exp and scope from a JWT, with or without the bearer prefix', () => {
+    const token = makeJwt({exp: 100, scope: ['doppler.firehose']})
+    assert.deepEqual(readJwtClaims(`bearer ${token}`), {exp: 100, scope: ['doppler.firehose']})
+    assert.equal(readJwtClaims('not-a-jwt'), undefined)
+  })
+
+  it('counts a token expiring within the margin, or unreadable, as expiring', () => {
+    const now = 1_000_000_000_000
+    assert.equal(expiresWithin(makeJwt({exp: now / 1000 + 59}), 60_000, now), true)
+    assert.equal(expiresWithin(makeJwt({exp: now / 1000 + 61}), 60_000, now), false)
+    assert.equal(expiresWithin('garbage', 60_000, now), true)
+  })
+
+  it('sends a lowercase bearer whatever the config stored', () => {
+    assert.equal(bearerHeader('Bearer abc.def.ghi'), 'bearer abc.def.ghi')
+  })
+
+  it('keeps a fresh token without asking UAA', async () => {
+    const token = freshJwt()
+    const tokens = await tokenSource({AccessToken: `bearer ${token}`})
+    assert.equal(await tokens.validToken(), `bearer ${token}`)
+  })
+
+  it('refreshes an expiring token with the refresh_token grant and HTTP Basic cf:', async () => {
+    const fresh = freshJwt()
+    nock(UAA, {reqheaders: {authorization: 'Basic Y2Y6'}})
+      .post('/oauth/token', 'grant_type=refresh_token&refresh_token=refresh-token-1')
+      .reply(200, {access_token: fresh, token_type: 'bearer', refresh_token: 'refresh-token-2', expires_in: 600})
+    const tokens = await tokenSource({AccessToken: `bearer ${expiredJwt()}`})
+    assert.equal(await tokens.validToken(), `bearer ${fresh}`)
+    assert.equal(home!.read().AccessToken, `bearer ${fresh}`)
+    assert.equal(home!.read().RefreshToken, 'refresh-token-2')
+  })
+
+  it('uses the client_credentials grant for a client login', async () => {
+    nock(UAA, {reqheaders: {authorization: `Basic ${Buffer.from('nozzle:s3cret').toString('base64')}`}})
+      .post('/oauth/token', 'grant_type=client_credentials&client_id=nozzle&client_secret=s3cret')
+      .reply(200, {access_token: 'abc', token_type: 'bearer'})
+    const tokens = await tokenSource({UAAGrantType: 'client_credentials', UAAOAuthClient: 'nozzle', UAAOAuthClientSecret: 's3cret', RefreshToken: ''})
+    assert.equal(await tokens.refresh(), 'bearer abc')
+  })
+
+  it('asks to log in again (exit 3) when UAA rejects the refresh token, asking only once', async () => {
+    nock(UAA).post('/oauth/token').once().reply(401, {error: 'invalid_token'})
+    const tokens = await tokenSource({AccessToken: `bearer ${expiredJwt()}`})
+    await assert.rejects(tokens.validToken(), {code: 'SESSION_EXPIRED', exitCode: 3})
+  })
+
+  it('refuses to send credentials to UAA over plain http to a remote host', async () => {
+    const tokens = await tokenSource({AuthorizationEndpoint: 'http://uaa.example.com', AccessToken: `bearer ${expiredJwt()}`})
+    await assert.rejects(tokens.validToken(), {code: 'CLEARTEXT_REFUSED', exitCode: 6})
+  })
+})

@@ -1,0 +1,115 @@
+import {strict as assert} from 'node:assert'
+import {once} from 'node:events'
+import {type AddressInfo, createServer} from 'node:net'
+
+import {openStream} from '../../../src/stream/connect.js'
+import {FakeTrafficController} from '../../helpers/fake-traffic-controller.js'
+import {useNock} from '../../helpers/nock-setup.js'
+
+describe('openStream', () => {
+  let tc: FakeTrafficController
+  afterEach(async () => tc.close())
+
+  function open(overrides: Partial<Parameters<typeof openStream>[0]> = {}): ReturnType<typeof openStream> {
+    return openStream({
+      url: new URL(`${tc.url}/apps/g-1/stream`),
+      authorization: 'bearer abc.def.ghi',
+      kind: 'app',
+      verifyTls: true,
+      handshakeTimeoutMs: 2000,
+      onFrame() {},
+      ...overrides,
+    })
+  }
+
+  describe('over plain ws on 127.0.0.1', () => {
+    beforeEach(async () => {
+      tc = await FakeTrafficController.start()
+    })
+
+    it('sends the lowercase bearer header and upgrades', async () => {
+      const socket = await open()
+      socket.close()
+      assert.equal(tc.upgrades[0].authorization, 'bearer abc.def.ghi')
+      assert.equal(tc.upgrades[0].path, '/apps/g-1/stream')
+    })
+
+    it('hands over frames sent together with the upgrade answer', async () => {
+      const frames: string[] = []
+      const connected = tc.nextClient().then((client) => client.send(Buffer.from('first')))
+      const socket = await open({onFrame: (frame) => frames.push(frame.toString())})
+      await connected
+      while (frames.length === 0) await new Promise((resolve) => setImmediate(resolve))
+      socket.close()
+      assert.deepEqual(frames, ['first'])
+    })
+
+    const cases: Array<[string, [string, Record<string, string>?, string?], string, number]> = [
+      ['a stripped Upgrade (400)', ['400 Bad Request', {'Sec-Websocket-Version': '13'}], 'UPGRADE_STRIPPED', 6],
+      ['a load balancer’s own 200 page', ['200 OK', {'Content-Type': 'text/html'}, '<html>hi</html>'], 'UPGRADE_STRIPPED', 6],
+      ['a route service', ['503 Service Unavailable', {'X-Cf-Routererror': 'route_service_unsupported'}], 'ROUTE_SERVICE_UNSUPPORTED', 6],
+      ['route services disabled', ['502 Bad Gateway', {}, 'Support for route services is disabled.'], 'ROUTE_SERVICE_UNSUPPORTED', 6],
+      ['an unknown route', ['404 Not Found', {'X-Cf-Routererror': 'unknown_route'}], 'UNKNOWN_ROUTE', 6],
+      ['no healthy Traffic Controller', ['503 Service Unavailable', {'X-Cf-Routererror': 'no_endpoints'}], 'NO_TRAFFIC_CONTROLLER', 6],
+      ['an app the user cannot see (404)', ['404 Not Found'], 'LOGS_NOT_VISIBLE', 4],
+      ['a rejected token (401)', ['401 Unauthorized', {'WWW-Authenticate': 'Basic'}], 'STREAM_UNAUTHORIZED', 3],
+      ['a Traffic Controller that cannot reach Doppler (503)', ['503 Service Unavailable'], 'SERVER_ERROR', 6],
+      ['any other 4xx', ['418 I am a teapot'], 'HANDSHAKE_REJECTED', 6],
+    ]
+    for (const [name, answer, code, exitCode] of cases) {
+      it(`explains ${name} as ${code} (exit ${exitCode})`, async () => {
+        tc.refuseWith(...answer)
+        await assert.rejects(open(), {code, exitCode})
+      })
+    }
+
+    it('puts the status in the message of any other answer', async () => {
+      tc.refuseWith('418 I am a teapot')
+      await assert.rejects(open(), {message: /^ws:\/\/127\.0\.0\.1:\d+ answered 418 to the WebSocket upgrade$/})
+    })
+
+    it('times out a server that accepts the connection but never answers the upgrade', async () => {
+      const server = createServer(() => {}).listen(0, '127.0.0.1')
+      await once(server, 'listening')
+      const {port} = server.address() as AddressInfo
+      try {
+        await assert.rejects(open({url: new URL(`ws://127.0.0.1:${port}/apps/g-1/stream`), handshakeTimeoutMs: 50}), {code: 'TIMEOUT', exitCode: 6})
+      } finally {
+        server.close()
+      }
+    })
+
+    describe('with nock active', () => {
+      useNock()
+
+      it('still reaches the Traffic Controller on 127.0.0.1', async () => {
+        const socket = await open()
+        socket.close()
+        assert.equal(tc.upgrades.length, 1)
+      })
+    })
+  })
+
+  describe('over TLS with a certificate made at test time', () => {
+    beforeEach(async () => {
+      tc = await FakeTrafficController.start({tls: true})
+    })
+
+    it('refuses an untrusted certificate with a hint (exit 6)', async () => {
+      await assert.rejects(open(), (error: {code: string; exitCode: number; hint: string}) => {
+        assert.equal(error.code, 'TLS_CERTIFICATE')
+        assert.equal(error.exitCode, 6)
+        assert.match(error.hint, /--skip-ssl-validation/)
+        assert.match(error.hint, /NODE_EXTRA_CA_CERTS/)
+        return true
+      })
+      assert.equal(tc.upgrades.length, 0, 'no request went out over the untrusted connection')
+    })
+
+    it('connects with verification off', async () => {
+      const socket = await open({verifyTls: false})
+      socket.close()
+      assert.equal(tc.upgrades.length, 1)
+    })
+  })
+})
