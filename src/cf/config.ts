@@ -27,12 +27,16 @@ export function cfConfigPath(env: NodeJS.ProcessEnv = process.env): string {
   return join(env.CF_HOME || homedir(), '.cf', 'config.json')
 }
 
-export async function readCfConfig(env: NodeJS.ProcessEnv = process.env): Promise<CfConfig> {
+/**
+ * The cf login. `requireLogin: false` is for a run with its own UAA client credentials: it still
+ * needs the config's target and UAA, but not the user's token.
+ */
+export async function readCfConfig(env: NodeJS.ProcessEnv = process.env, options = {requireLogin: true}): Promise<CfConfig> {
   const path = cfConfigPath(env)
   const json = await readJsonObject(path)
   const accessToken = stringField(json, 'AccessToken')
   const target = stringField(json, 'Target')
-  if (!accessToken || !target) {
+  if (!target || (options.requireLogin && !accessToken)) {
     throw new AuthError('NOT_LOGGED_IN', NOT_LOGGED_IN, {hint: `cfws reads the cf CLI's login from ${path}.`})
   }
 

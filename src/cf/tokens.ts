@@ -42,9 +42,21 @@ function stripTokenType(token: string): string {
   return token.replace(/^bearer\s+/i, '').trim()
 }
 
+export interface ClientCredentials {
+  clientId: string
+  clientSecret: string
+}
+
 export interface TokenSourceOptions {
   verifyTls: boolean
+  /** A UAA client of its own (an unattended nozzle) instead of the user's cf login; never saved. */
+  clientCredentials?: ClientCredentials
   now?: () => number
+}
+
+/** Whether the token's JWT grants `scope` (checked before connecting; the server has the last word). */
+export function hasScope(token: string, scope: string): boolean {
+  return readJwtClaims(token)?.scope.includes(scope) ?? false
 }
 
 /**
@@ -57,7 +69,7 @@ export class TokenSource {
   private readonly now: () => number
 
   constructor(private readonly config: CfConfig, private readonly options: TokenSourceOptions) {
-    this.accessToken = config.accessToken
+    this.accessToken = options.clientCredentials ? '' : config.accessToken
     this.refreshToken = config.refreshToken
     this.now = options.now ?? Date.now
   }
@@ -71,7 +83,8 @@ export class TokenSource {
   /** Refreshes through UAA; a rejected refresh token ends in AuthError, never a retry loop. */
   async refresh(): Promise<string> {
     const {config} = this
-    const clientCredentials = config.grantType === 'client_credentials'
+    const client = this.options.clientCredentials ?? {clientId: config.oauthClient, clientSecret: config.oauthClientSecret}
+    const clientCredentials = this.options.clientCredentials !== undefined || config.grantType === 'client_credentials'
     if (!clientCredentials && !this.refreshToken) throw sessionExpired()
     if (!config.authorizationEndpoint) {
       throw new AuthError('NO_UAA', 'The cf config names no AuthorizationEndpoint to refresh the token with', {
@@ -80,9 +93,9 @@ export class TokenSource {
     }
 
     const form: Record<string, string> = clientCredentials
-      ? {grant_type: 'client_credentials', client_id: config.oauthClient, client_secret: config.oauthClientSecret}
+      ? {grant_type: 'client_credentials', client_id: client.clientId, client_secret: client.clientSecret}
       : {grant_type: 'refresh_token', refresh_token: this.refreshToken}
-    const basic = Buffer.from(`${config.oauthClient}:${config.oauthClientSecret}`).toString('base64')
+    const basic = Buffer.from(`${client.clientId}:${client.clientSecret}`).toString('base64')
     const response = await sendHttp(new URL(`${config.authorizationEndpoint}/oauth/token`), {
       method: 'POST',
       headers: {authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded'},
@@ -91,6 +104,12 @@ export class TokenSource {
       serverName: 'UAA',
     })
     const answer = parseJsonBody(response) as {access_token?: unknown; refresh_token?: unknown; token_type?: unknown} | undefined
+    if ((response.status === 400 || response.status === 401) && this.options.clientCredentials) {
+      throw new AuthError('CLIENT_REJECTED', `UAA rejected the client '${client.clientId}' (${response.status})`, {
+        hint: 'Check --client-id and --client-secret (or CFWS_CLIENT_ID and CFWS_CLIENT_SECRET).',
+      })
+    }
+
     if (response.status === 400 || response.status === 401) throw sessionExpired()
     if (response.status !== 200 || typeof answer?.access_token !== 'string') {
       throw new AuthError('REFRESH_FAILED', `UAA answered ${response.status} to the token refresh`, {
@@ -100,7 +119,7 @@ export class TokenSource {
 
     this.accessToken = `${typeof answer.token_type === 'string' ? answer.token_type : 'bearer'} ${answer.access_token}`
     if (typeof answer.refresh_token === 'string') this.refreshToken = answer.refresh_token
-    await this.persist()
+    if (!this.options.clientCredentials) await this.persist()
     return this.accessToken
   }
 

@@ -1,5 +1,7 @@
 import {Flags} from '@oclif/core'
 
+import {parseDuration, parseSize} from './units.js'
+
 /** The flags every streaming command takes (../shared/CLI.md "Flags every streaming command takes"). */
 export const streamFlags = {
   json: Flags.boolean({description: 'one JSON object per line (NDJSON) instead of text'}),
@@ -12,4 +14,19 @@ export const streamFlags = {
   'max-retries': Flags.integer({description: 'give up after N failed reconnects in a row (default: never)', min: 0}),
   'idle-timeout': Flags.string({description: 'reconnect when nothing arrived for this long', default: '45s'}),
   'buffer-size': Flags.string({description: 'bound of the output queue while stdout is slow; oldest lines are dropped past it', default: '16MiB'}),
+}
+
+export interface StreamSettings {
+  idleTimeoutMs: number
+  maxBufferedBytes: number
+  maxRetries?: number
+}
+
+/** The staying-connected flags in numbers; a bad value is a usage error before anything connects. */
+export function readStreamSettings(flags: {'idle-timeout': string; 'buffer-size': string; 'max-retries'?: number}): StreamSettings {
+  return {
+    idleTimeoutMs: parseDuration(flags['idle-timeout'], '--idle-timeout'),
+    maxBufferedBytes: parseSize(flags['buffer-size'], '--buffer-size'),
+    maxRetries: flags['max-retries'],
+  }
 }

@@ -2,13 +2,21 @@ import {decodeEnvelope} from '../envelope/decode.js'
 import type {Envelope} from '../envelope/types.js'
 import {ExitCode} from '../errors.js'
 import {OutputWriter} from '../render/output-writer.js'
-import {type TailOptions, tailStream} from '../stream/tail.js'
+import type {StreamKind} from '../stream/handshake-failure.js'
+import {DEFAULT_RETRY, tailStream} from '../stream/tail.js'
+import type {StreamSettings} from './flags.js'
+import type {Session} from './session.js'
+
+// noaa's handshake timeout (PROTOCOL.md §5).
+const HANDSHAKE_TIMEOUT_MS = 10_000
 
 export interface StreamRun {
-  tail: Omit<TailOptions, 'onFrame' | 'onNotice' | 'signal'>
+  session: Session
+  url: URL
+  kind: StreamKind
+  settings: StreamSettings
   /** The text for stdout of one envelope, or undefined to leave it out. */
   render: (envelope: Envelope) => string | undefined
-  maxBufferedBytes: number
 }
 
 export function notice(text: string): void {
@@ -27,7 +35,7 @@ export async function runStream(run: StreamRun): Promise<number> {
   let exitCode: number = ExitCode.ok
   let undecodable = 0
   const writer = new OutputWriter(process.stdout, {
-    maxBufferedBytes: run.maxBufferedBytes,
+    maxBufferedBytes: run.settings.maxBufferedBytes,
     onDropped: (lines) => notice(`dropped ${lines} lines: stdout was slower than the stream (--buffer-size)`),
     onClosed: () => controller.abort(),
   })
@@ -42,7 +50,13 @@ export async function runStream(run: StreamRun): Promise<number> {
   process.on('SIGTERM', onSignal)
   try {
     await tailStream({
-      ...run.tail,
+      url: run.url,
+      kind: run.kind,
+      tokens: run.session.tokens,
+      verifyTls: run.session.verifyTls,
+      handshakeTimeoutMs: HANDSHAKE_TIMEOUT_MS,
+      idleTimeoutMs: run.settings.idleTimeoutMs,
+      retry: {...DEFAULT_RETRY, maxRetries: run.settings.maxRetries},
       signal: controller.signal,
       onNotice: notice,
       onFrame(frame) {

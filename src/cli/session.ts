@@ -1,7 +1,8 @@
 import {type CfConfig, readCfConfig} from '../cf/config.js'
 import {discoverLoggingEndpoint} from '../cf/cloud-controller.js'
-import {TokenSource} from '../cf/tokens.js'
+import {type ClientCredentials, hasScope, TokenSource} from '../cf/tokens.js'
 import {type EndpointOrigin, resolveEndpoint} from '../endpoint/resolve.js'
+import {ForbiddenError} from '../errors.js'
 
 export interface Session {
   config: CfConfig
@@ -9,11 +10,11 @@ export interface Session {
   verifyTls: boolean
 }
 
-/** The user's cf login and the TLS policy every request of this run follows. */
-export async function openSession(skipSslValidation: boolean): Promise<Session> {
-  const config = await readCfConfig()
+/** The user's cf login (or a UAA client of its own) and the TLS policy every request of this run follows. */
+export async function openSession(skipSslValidation: boolean, clientCredentials?: ClientCredentials): Promise<Session> {
+  const config = await readCfConfig(process.env, {requireLogin: !clientCredentials})
   const verifyTls = !(skipSslValidation || config.sslDisabled)
-  return {config, tokens: new TokenSource(config, {verifyTls}), verifyTls}
+  return {config, tokens: new TokenSource(config, {verifyTls, clientCredentials}), verifyTls}
 }
 
 /**
@@ -29,4 +30,19 @@ export async function resolveLoggerEndpoint(session: Session, endpointFlag: stri
 
   const discovered = await discoverLoggingEndpoint({target: session.config.target, verifyTls: session.verifyTls})
   return resolveEndpoint(discovered, 'the Cloud Controller')
+}
+
+const FIREHOSE_SCOPE = 'doppler.firehose'
+
+/**
+ * The firehose needs `doppler.firehose` (`logs.admin` is not accepted there, PROTOCOL.md §5): said
+ * before connecting, from the token's own claims, so the user is not left with a bare 401.
+ */
+export async function requireFirehoseScope(session: Session, ownClient: boolean): Promise<void> {
+  if (hasScope(await session.tokens.validToken(), FIREHOSE_SCOPE)) return
+  throw new ForbiddenError('FIREHOSE_SCOPE_MISSING', `The token has no ${FIREHOSE_SCOPE} scope, which the firehose needs`, {
+    hint: ownClient
+      ? `Give the UAA client the ${FIREHOSE_SCOPE} authority.`
+      : `Log in as a user with ${FIREHOSE_SCOPE}, or use a UAA client that has it: --client-id/--client-secret (or CFWS_CLIENT_ID/CFWS_CLIENT_SECRET).`,
+  })
 }

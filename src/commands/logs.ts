@@ -3,16 +3,12 @@ import {Args} from '@oclif/core'
 import {findAppGuid} from '../cf/cloud-controller.js'
 import {requireTargetedSpace} from '../cf/config.js'
 import {BaseCommand} from '../cli/base-command.js'
-import {streamFlags} from '../cli/flags.js'
+import {readStreamSettings, streamFlags} from '../cli/flags.js'
 import {runStream} from '../cli/run-stream.js'
 import {openSession, resolveLoggerEndpoint} from '../cli/session.js'
-import {parseDuration, parseSize} from '../cli/units.js'
 import {appStreamUrl} from '../endpoint/resolve.js'
 import {chooseColorLevel, createChalk} from '../render/color.js'
 import {createJsonLogRenderer, createTextLogRenderer} from '../render/log-message.js'
-import {DEFAULT_RETRY} from '../stream/tail.js'
-
-const HANDSHAKE_TIMEOUT_MS = 10_000
 
 export default class Logs extends BaseCommand {
   static override summary = "Stream an app's logs (until interrupted)"
@@ -22,8 +18,7 @@ export default class Logs extends BaseCommand {
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Logs)
-    const idleTimeoutMs = parseDuration(flags['idle-timeout'], '--idle-timeout')
-    const maxBufferedBytes = parseSize(flags['buffer-size'], '--buffer-size')
+    const settings = readStreamSettings(flags)
     const session = await openSession(flags['skip-ssl-validation'])
     const {config} = session
     const space = requireTargetedSpace(config)
@@ -34,17 +29,11 @@ export default class Logs extends BaseCommand {
     const chalk = createChalk(chooseColorLevel(flags.color, process.env, Boolean(process.stdout.isTTY)))
     const renderLog = flags.json ? createJsonLogRenderer(args.app) : createTextLogRenderer(chalk)
     process.exitCode = await runStream({
-      maxBufferedBytes,
+      session,
+      url: appStreamUrl(endpoint, appGuid),
+      kind: 'app',
+      settings,
       render: (envelope) => (envelope.logMessage ? renderLog(envelope.logMessage) : undefined),
-      tail: {
-        url: appStreamUrl(endpoint, appGuid),
-        kind: 'app',
-        tokens: session.tokens,
-        verifyTls: session.verifyTls,
-        handshakeTimeoutMs: HANDSHAKE_TIMEOUT_MS,
-        idleTimeoutMs,
-        retry: {...DEFAULT_RETRY, maxRetries: flags['max-retries']},
-      },
     })
   }
 }

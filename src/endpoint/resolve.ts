@@ -41,7 +41,14 @@ export function appStreamUrl(endpoint: URL, appGuid: string): URL {
   return childUrl(endpoint, `apps/${encodeURIComponent(appGuid)}/stream`)
 }
 
-export function childUrl(endpoint: URL, path: string): URL {
+/** The firehose URL for a subscription, with the server-side filter when one applies (PROTOCOL.md §5). */
+export function firehoseUrl(endpoint: URL, subscriptionId: string, filterType?: 'logs' | 'metrics'): URL {
+  const url = childUrl(endpoint, `firehose/${encodeURIComponent(subscriptionId)}`)
+  if (filterType) url.searchParams.set('filter-type', filterType)
+  return url
+}
+
+function childUrl(endpoint: URL, path: string): URL {
   const base = endpoint.href.endsWith('/') ? endpoint.href : `${endpoint.href}/`
   return new URL(path, base)
 }

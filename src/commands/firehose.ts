@@ -1,0 +1,52 @@
+import {randomBytes} from 'node:crypto'
+import {Flags} from '@oclif/core'
+
+import {BaseCommand} from '../cli/base-command.js'
+import {readStreamSettings, streamFlags} from '../cli/flags.js'
+import {notice, runStream} from '../cli/run-stream.js'
+import {openSession, resolveLoggerEndpoint, requireFirehoseScope} from '../cli/session.js'
+import {firehoseUrl} from '../endpoint/resolve.js'
+import {parseEventTypeFilter, serverFilterFor} from '../envelope/filter.js'
+import {renderEnvelopeJson} from '../render/envelope-json.js'
+import {renderEnvelopeText} from '../render/envelope-text.js'
+
+export default class Firehose extends BaseCommand {
+  static override summary = "Stream every envelope of the foundation (needs the doppler.firehose scope)"
+  static override examples = [
+    '<%= config.bin %> firehose --filter ValueMetric,CounterEvent',
+    '<%= config.bin %> firehose --filter logmessage --json | jq -c .logMessage',
+    '<%= config.bin %> firehose --subscription-id my-nozzle   # run it on several machines to share the stream',
+  ]
+
+  static override flags = {
+    ...streamFlags,
+    filter: Flags.string({
+      description: 'only these event types: LogMessage, ValueMetric, CounterEvent, ContainerMetric, HttpStartStop, Error (comma-separated, case-insensitive)',
+      multiple: true,
+    }),
+    'subscription-id': Flags.string({description: 'processes with the same id share the stream between them (default: cfws- and random characters)'}),
+    'client-id': Flags.string({description: 'UAA client with the doppler.firehose scope, instead of your cf login', env: 'CFWS_CLIENT_ID', dependsOn: ['client-secret']}),
+    'client-secret': Flags.string({description: 'secret of --client-id', env: 'CFWS_CLIENT_SECRET', dependsOn: ['client-id']}),
+  }
+
+  async run(): Promise<void> {
+    const {flags} = await this.parse(Firehose)
+    const settings = readStreamSettings(flags)
+    const types = parseEventTypeFilter(flags.filter)
+    const client = flags['client-id'] ? {clientId: flags['client-id'], clientSecret: flags['client-secret'] ?? ''} : undefined
+    const session = await openSession(flags['skip-ssl-validation'], client)
+    await requireFirehoseScope(session, Boolean(client))
+    const endpoint = await resolveLoggerEndpoint(session, flags.endpoint)
+    const subscriptionId = flags['subscription-id'] ?? `cfws-${randomBytes(5).toString('hex')}`
+    if (!flags['subscription-id']) notice(`subscription id ${subscriptionId}: add processes with --subscription-id ${subscriptionId} to share this stream`)
+
+    const render = flags.json ? renderEnvelopeJson : renderEnvelopeText
+    process.exitCode = await runStream({
+      session,
+      url: firehoseUrl(endpoint, subscriptionId, serverFilterFor(types)),
+      kind: 'firehose',
+      settings,
+      render: (envelope) => (envelope.eventType !== undefined && types.has(envelope.eventType) ? render(envelope) : undefined),
+    })
+  }
+}
