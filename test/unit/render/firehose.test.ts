@@ -1,0 +1,90 @@
+import {strict as assert} from 'node:assert'
+
+import {parseEventTypeFilter, serverFilterFor} from '../../../src/envelope/filter.js'
+import {formatUuid} from '../../../src/envelope/names.js'
+import {renderEnvelopeJson} from '../../../src/render/envelope-json.js'
+import {formatDouble, quote, renderEnvelopeText} from '../../../src/render/envelope-text.js'
+import {SAMPLE_ENVELOPES} from '../../helpers/firehose-envelopes.js'
+
+const HEAD = 'timestamp:1764000000000000000 deployment:"cf" job:"diego-cell" index:"0" ip:"10.0.16.5"'
+
+describe('firehose text (cf nozzle) format', () => {
+  const expected: Record<string, string> = {
+    LogMessage: `origin:"rep" eventType:LogMessage ${HEAD} tags:<key:"source_id" value:"app-guid" > logMessage:<message:"say \\"hi\\"\\n\\tcaf\\303\\251 \\\\ done" message_type:ERR timestamp:1764000000123456789 app_id:"app-guid" source_type:"APP/PROC/WEB" source_instance:"0" >`,
+    ValueMetric: `origin:"rep" eventType:ValueMetric ${HEAD} valueMetric:<name:"CapacityTotalMemory" value:16000 unit:"MiB" >`,
+    CounterEvent: `origin:"rep" eventType:CounterEvent ${HEAD} counterEvent:<name:"dropped" delta:9007199254740993 total:18446744073709551615 >`,
+    ContainerMetric: `origin:"rep" eventType:ContainerMetric ${HEAD} containerMetric:<applicationId:"app-guid" instanceIndex:-1 cpuPercentage:0.5 memoryBytes:9007199254740993 diskBytes:0 memoryBytesQuota:1073741824 diskBytesQuota:2147483648 >`,
+    HttpStartStop: `origin:"gorouter" eventType:HttpStartStop ${HEAD} httpStartStop:<startTimestamp:1764000000000000001 stopTimestamp:1764000000500000001 requestId:<low:8233649222289816308 high:8778856742958032805 > peerType:Client method:POST uri:"https://myapp.example.com/api" remoteAddress:"10.0.0.1:51234" userAgent:"curl/8.5.0" statusCode:201 contentLength:42 instanceIndex:0 instanceId:"" forwarded:"203.0.113.7" >`,
+    Error: `origin:"rep" eventType:Error ${HEAD} error:<source:"doppler" code:-5 message:"slow consumer" >`,
+  }
+  for (const [type, line] of Object.entries(expected)) {
+    it(`writes a ${type} on one line`, () => {
+      assert.equal(renderEnvelopeText(SAMPLE_ENVELOPES[type]), line + '\n')
+    })
+  }
+
+  it('prints an unknown enum value as its number and sorts tags by key', () => {
+    assert.equal(renderEnvelopeText({origin: 'x', eventType: 42, tags: new Map([['b', '2'], ['a', '1']])}), 'origin:"x" eventType:42 tags:<key:"a" value:"1" > tags:<key:"b" value:"2" >\n')
+  })
+
+  it('quotes like Go’s text format, so no byte can break the line', () => {
+    assert.equal(quote(Buffer.from([0x00, 0x0d, 0x7f, 0xff])), '"\\000\\r\\177\\377"')
+    assert.equal(quote('plain ascii'), '"plain ascii"')
+  })
+
+  it('formats doubles as Go’s %v does', () => {
+    const cases: Array<[number, string]> = [[16_000, '16000'], [0.5, '0.5'], [1.6e7, '1.6e+07'], [123_456, '123456'], [1_234_567, '1.234567e+06'], [0.0001, '0.0001'], [0.000_012_5, '1.25e-05'], [-0, '-0'], [Number.NaN, 'nan'], [-Infinity, '-inf'], [1e300, '1e+300']]
+    for (const [value, text] of cases) assert.equal(formatDouble(value), text, String(value))
+  })
+})
+
+describe('firehose JSON', () => {
+  it('writes the whole envelope with exact 64-bit numbers, names by .proto, enums by name', () => {
+    const line = renderEnvelopeJson(SAMPLE_ENVELOPES.CounterEvent)
+    assert.equal(line, '{"origin":"rep","eventType":"CounterEvent","timestamp":1764000000000000000,"deployment":"cf","job":"diego-cell","index":"0","ip":"10.0.16.5","counterEvent":{"name":"dropped","delta":9007199254740993,"total":18446744073709551615}}\n')
+  })
+
+  it('writes LogMessage bytes as UTF-8 text and UUIDs canonically', () => {
+    const log = JSON.parse(renderEnvelopeJson(SAMPLE_ENVELOPES.LogMessage))
+    assert.equal(log.logMessage.message, 'say "hi"\n\tcafé \\ done')
+    assert.equal(log.logMessage.message_type, 'ERR')
+    assert.deepEqual(log.tags, {source_id: 'app-guid'})
+    const http = JSON.parse(renderEnvelopeJson(SAMPLE_ENVELOPES.HttpStartStop))
+    assert.equal(http.httpStartStop.requestId, 'f47ac10b-58cc-4372-a567-0e02b2c3d479')
+    assert.equal(http.httpStartStop.method, 'POST')
+    assert.equal(http.httpStartStop.peerType, 'Client')
+  })
+
+  it('writes every sample as valid JSON', () => {
+    for (const envelope of Object.values(SAMPLE_ENVELOPES)) JSON.parse(renderEnvelopeJson(envelope))
+  })
+
+  it('writes non-finite doubles as strings, as the proto JSON mapping does', () => {
+    assert.equal(renderEnvelopeJson({valueMetric: {value: Number.NaN}}), '{"valueMetric":{"value":"NaN"}}\n')
+  })
+
+  it('turns UUID halves into 8-4-4-4-12', () => {
+    assert.equal(formatUuid(0x7243cc580bc17af4n, 0x79d4c3b2020e67a5n), 'f47ac10b-58cc-4372-a567-0e02b2c3d479')
+  })
+})
+
+describe('event type filter', () => {
+  it('reads types case-insensitively, comma-separated or repeated', () => {
+    assert.deepEqual([...parseEventTypeFilter(['logmessage,ValueMetric', 'ERROR'])], [5, 6, 8])
+  })
+
+  it('takes every type when none is given', () => {
+    assert.equal(parseEventTypeFilter(undefined).size, 6)
+  })
+
+  it('calls an unknown type a usage error naming the valid ones', () => {
+    assert.throws(() => parseEventTypeFilter(['Heartbeat']), {code: 'UNKNOWN_EVENT_TYPE', exitCode: 2, hint: /LogMessage, ValueMetric, CounterEvent/})
+  })
+
+  it('asks the server for logs or metrics only when that is all that is wanted', () => {
+    assert.equal(serverFilterFor(parseEventTypeFilter(['LogMessage'])), 'logs')
+    assert.equal(serverFilterFor(parseEventTypeFilter(['ValueMetric,ContainerMetric'])), 'metrics')
+    assert.equal(serverFilterFor(parseEventTypeFilter(['LogMessage,Error'])), undefined)
+    assert.equal(serverFilterFor(parseEventTypeFilter(undefined)), undefined)
+  })
+})
