@@ -23,9 +23,20 @@ export async function discoverLoggingEndpoint(options: CloudControllerOptions): 
   }
 
   const root = await getJson(options, '/')
-  const href = (root.json as {links?: {logging?: {href?: unknown} | null}} | undefined)?.links?.logging?.href
-  if (root.status === 200 && typeof href === 'string' && href) return href
+  const href = linkOf(root.json, 'logging')
+  if (root.status === 200 && href) return href
   throw noLoggingEndpoint(options.target, `its root document answered ${root.status} without links.logging`)
+}
+
+/** Log Cache as the root document advertises it (`links.log_cache.href`), or undefined when it does not. */
+export async function discoverLogCache(options: CloudControllerOptions): Promise<string | undefined> {
+  const root = await getJson(options, '/')
+  return root.status === 200 ? linkOf(root.json, 'log_cache') : undefined
+}
+
+function linkOf(document: unknown, name: string): string | undefined {
+  const href = (document as {links?: Record<string, {href?: unknown} | null>} | undefined)?.links?.[name]?.href
+  return typeof href === 'string' && href ? href : undefined
 }
 
 export interface AppLookup {

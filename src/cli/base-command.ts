@@ -25,7 +25,7 @@ function describe(error: Error, commandId: string): {message: string; hint?: str
     const missing = (error as {args?: Array<{name?: string}>}).args
     const message = Array.isArray(missing)
       ? `Missing required argument ${missing.map((arg) => (arg.name ?? '').toUpperCase()).join(', ')}`
-      : error.message.replace(/\n+See more help with --help$/, '').split('\n')[0]
+      : oneLine(error.message.replace(/\n+See more help with --help$/, ''))
     return {message, hint: `See 'cfws ${commandId} --help'.`, exitCode: error.oclif.exit ?? ExitCode.usage}
   }
 
@@ -34,6 +34,12 @@ function describe(error: Error, commandId: string): {message: string; hint?: str
     hint: 'This is a bug in cfws: run again with CFWS_DEBUG=1 and report what it prints.',
     exitCode: ExitCode.bug,
   }
+}
+
+/** oclif's validation errors put a heading line above the reasons; keep the reasons on one line. */
+function oneLine(message: string): string {
+  const lines = message.split('\n').map((line) => line.trim()).filter(Boolean)
+  return (lines[0]?.endsWith(':') && lines.length > 1 ? lines.slice(1) : lines).join('; ')
 }
 
 function stackWithCauses(error: unknown): string {

@@ -24,3 +24,22 @@ export function parseSize(text: string, flag: string): number {
 
   return bytes
 }
+
+const RFC3339 = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$/i
+
+/** `--since`: a duration back from now (`90s`, `10m`, `2h`) or an RFC 3339 time → nanoseconds since the epoch. */
+export function parseSince(text: string, nowMs = Date.now()): bigint {
+  const time = RFC3339.exec(text.trim())
+  if (time) {
+    const ms = Date.parse(`${time[1]}${time[3].toUpperCase()}`)
+    if (!Number.isNaN(ms)) return BigInt(ms) * 1_000_000n + BigInt((time[2] ?? '').padEnd(9, '0'))
+  }
+
+  try {
+    return BigInt(nowMs - parseDuration(text, '--since')) * 1_000_000n
+  } catch {
+    throw new UsageError('INVALID_SINCE', `Invalid --since '${text}'`, {
+      hint: 'Use a duration back from now (90s, 10m, 2h) or an RFC 3339 time (2026-11-24T09:00:00Z).',
+    })
+  }
+}

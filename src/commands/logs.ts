@@ -1,33 +1,53 @@
-import {Args} from '@oclif/core'
+import {Args, Flags} from '@oclif/core'
 
 import {findAppGuid} from '../cf/cloud-controller.js'
 import {requireTargetedSpace} from '../cf/config.js'
 import {BaseCommand} from '../cli/base-command.js'
 import {readStreamSettings, streamFlags} from '../cli/flags.js'
+import {DEFAULT_RECENT_LINES, printRecentLogs} from '../cli/print-recent.js'
 import {runStream} from '../cli/run-stream.js'
 import {openSession, resolveLoggerEndpoint} from '../cli/session.js'
+import {parseSince} from '../cli/units.js'
 import {appStreamUrl} from '../endpoint/resolve.js'
 import {chooseColorLevel, createChalk} from '../render/color.js'
 import {createJsonLogRenderer, createTextLogRenderer} from '../render/log-message.js'
 
 export default class Logs extends BaseCommand {
   static override summary = "Stream an app's logs (until interrupted)"
-  static override examples = ['<%= config.bin %> logs myapp', '<%= config.bin %> logs myapp --json | jq .message']
+  static override examples = [
+    '<%= config.bin %> logs myapp',
+    '<%= config.bin %> logs myapp --json | jq .message',
+    '<%= config.bin %> logs myapp --recent --since 10m --lines 5000',
+  ]
+
   static override args = {app: Args.string({description: 'app name in the targeted space', required: true})}
-  static override flags = streamFlags
+  static override flags = {
+    ...streamFlags,
+    recent: Flags.boolean({description: 'print the recent logs, oldest first, and exit'}),
+    // No oclif default: a default would count as given and trip dependsOn.
+    lines: Flags.integer({description: `with --recent: at most this many messages, the newest (default: ${DEFAULT_RECENT_LINES})`, min: 1, dependsOn: ['recent']}),
+    since: Flags.string({description: 'with --recent: only messages since a duration ago (90s, 10m, 2h) or an RFC 3339 time', dependsOn: ['recent']}),
+  }
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Logs)
     const settings = readStreamSettings(flags)
+    const startTimeNs = flags.since === undefined ? undefined : parseSince(flags.since)
     const session = await openSession(flags['skip-ssl-validation'])
     const {config} = session
     const space = requireTargetedSpace(config)
-    const endpoint = await resolveLoggerEndpoint(session, flags.endpoint)
     const cc = {target: config.target, verifyTls: session.verifyTls}
-    const appGuid = await findAppGuid(cc, session.tokens, {name: args.app, space, org: config.org})
-
     const chalk = createChalk(chooseColorLevel(flags.color, process.env, Boolean(process.stdout.isTTY)))
     const renderLog = flags.json ? createJsonLogRenderer(args.app) : createTextLogRenderer(chalk)
+    if (flags.recent) {
+      const appGuid = await findAppGuid(cc, session.tokens, {name: args.app, space, org: config.org})
+      const loggerEndpoint = async () => resolveLoggerEndpoint(session, flags.endpoint)
+      await printRecentLogs({session, appGuid, loggerEndpoint, maxMessages: flags.lines ?? DEFAULT_RECENT_LINES, startTimeNs, render: renderLog})
+      return
+    }
+
+    const endpoint = await resolveLoggerEndpoint(session, flags.endpoint)
+    const appGuid = await findAppGuid(cc, session.tokens, {name: args.app, space, org: config.org})
     process.exitCode = await runStream({
       session,
       url: appStreamUrl(endpoint, appGuid),

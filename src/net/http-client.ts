@@ -20,7 +20,9 @@ export interface HttpOptions {
 export interface HttpResponse {
   status: number
   headers: Record<string, string | string[] | undefined>
+  /** The body as UTF-8 text; `raw` has its bytes (a multipart protobuf body is not text). */
   body: string
+  raw: Buffer
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000
@@ -50,7 +52,8 @@ export async function sendHttp(url: URL, options: HttpOptions): Promise<HttpResp
         const status = response.statusCode ?? 0
         trace(`< ${status} ${response.statusMessage ?? ''} (${url.pathname})`)
         traceHeaders('<', response.headers)
-        resolve({status, headers: response.headers, body: Buffer.concat(chunks).toString('utf8')})
+        const raw = Buffer.concat(chunks)
+        resolve({status, headers: response.headers, body: raw.toString('utf8'), raw})
       })
     })
     request.setTimeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, () => {

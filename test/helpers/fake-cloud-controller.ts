@@ -29,6 +29,9 @@ export class FakeCloudController {
   /** Answers to POST /oauth/token, in turn; the last one repeats. */
   tokenAnswers: Answer[] = [{status: 200, body: {access_token: freshJwt(), token_type: 'bearer', refresh_token: 'refresh-token-2', expires_in: 600}}]
   appsAnswer?: Answer
+  /** Log Cache on the same server, advertised in the root document unless told not to. */
+  logCache?: FakeLogCache
+  advertiseLogCache = true
 
   private constructor(private readonly server: Server, readonly url: string) {
     server.on('request', (request: IncomingMessage, response: ServerResponse) => this.onRequest(request, response))
@@ -67,7 +70,12 @@ export class FakeCloudController {
     }
 
     if (url.pathname === '/') {
-      return {status: 200, body: {links: {logging: {href: this.loggingEndpoint}, log_cache: null, uaa: {href: this.url}}}}
+      const logCache = this.logCache && this.advertiseLogCache ? {href: this.url} : null
+      return {status: 200, body: {links: {logging: {href: this.loggingEndpoint}, log_cache: logCache, uaa: {href: this.url}}}}
+    }
+
+    if (this.logCache && url.pathname.startsWith('/api/v1/read/')) {
+      return this.logCache.read(url, this.requests.at(-1)?.authorization)
     }
 
     if (url.pathname === '/v3/apps') {
@@ -77,5 +85,43 @@ export class FakeCloudController {
     }
 
     return {status: 404, body: {errors: [{code: 10_000, title: 'CF-NotFound', detail: 'Unknown request'}]}}
+  }
+}
+
+/** A v2 log envelope as Log Cache writes it in JSON; `camelCase` as older servers do. */
+export function v2Log(timestampNs: bigint, text: string, options: {type?: 'OUT' | 'ERR'; instance?: string; sourceType?: string; camelCase?: boolean} = {}): Record<string, unknown> {
+  const ids = options.camelCase ? {sourceId: APP_GUID, instanceId: options.instance ?? '0'} : {source_id: APP_GUID, instance_id: options.instance ?? '0'}
+  return {timestamp: timestampNs.toString(), ...ids, tags: {source_type: options.sourceType ?? 'APP/PROC/WEB'}, log: {payload: Buffer.from(text).toString('base64'), type: options.type ?? 'OUT'}}
+}
+
+/**
+ * Log Cache's read API over a fixed set of envelopes (PROTOCOL.md §7): descending pages of `limit`,
+ * `start_time` and `end_time` both inclusive (the harder case for a client that pages back), 404
+ * without the expected token, and 429 a given number of times.
+ */
+export class FakeLogCache {
+  readonly reads: URLSearchParams[] = []
+  throttleTimes = 0
+  acceptToken: (authorization: string | undefined) => boolean = (authorization) => Boolean(authorization?.startsWith('bearer '))
+
+  constructor(readonly envelopes: Array<Record<string, unknown>>) {}
+
+  read(url: URL, authorization: string | undefined): Answer {
+    this.reads.push(url.searchParams)
+    if (!this.acceptToken(authorization)) return {status: 404}
+    if (this.throttleTimes > 0) {
+      this.throttleTimes--
+      return {status: 429, body: {error: 'rate limited'}}
+    }
+
+    const q = url.searchParams
+    const limit = Math.min(Number(q.get('limit') ?? 100), 1000)
+    const start = BigInt(q.get('start_time') ?? '0')
+    const end = q.has('end_time') ? BigInt(q.get('end_time')!) : undefined
+    const batch = this.envelopes
+      .filter((e) => BigInt(e.timestamp as string) >= start && (end === undefined || BigInt(e.timestamp as string) <= end))
+      .sort((a, b) => (BigInt(b.timestamp as string) > BigInt(a.timestamp as string) ? 1 : -1))
+      .slice(0, limit)
+    return {status: 200, body: {envelopes: {batch}}}
   }
 }

@@ -1,5 +1,5 @@
 import {once} from 'node:events'
-import {createServer as createHttpServer, type IncomingMessage, type Server} from 'node:http'
+import {createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http'
 import {createServer as createHttpsServer} from 'node:https'
 import type {AddressInfo, Socket} from 'node:net'
 import {type WebSocket, WebSocketServer} from 'ws'
@@ -24,6 +24,9 @@ export class FakeTrafficController {
   readonly upgrades: RecordedUpgrade[] = []
   readonly clients = new Set<WebSocket>()
   answer: UpgradeAnswer = () => undefined
+  /** The raw answer to `GET /apps/{guid}/recentlogs` (older foundations without Log Cache). */
+  recentLogs?: {status?: number; contentType?: string; body: Buffer}
+  readonly requests: RecordedUpgrade[] = []
   private readonly wss = new WebSocketServer({noServer: true})
   private readonly sockets = new Set<Socket>()
   private waiting: Array<(socket: WebSocket) => void> = []
@@ -34,6 +37,13 @@ export class FakeTrafficController {
       socket.on('close', () => this.sockets.delete(socket))
     })
     server.on('upgrade', (request: IncomingMessage, socket: Socket, head: Buffer) => this.onUpgrade(request, socket, head))
+    server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+      const url = new URL(request.url ?? '/', 'http://fake')
+      this.requests.push({path: url.pathname, query: url.searchParams, authorization: request.headers.authorization})
+      const answer = /^\/apps\/[^/]+\/recentlogs$/.test(url.pathname) ? this.recentLogs : undefined
+      response.writeHead(answer?.status ?? (answer ? 200 : 404), answer?.contentType ? {'content-type': answer.contentType} : {})
+      response.end(answer?.body)
+    })
   }
 
   static async start(options: {tls?: boolean} = {}): Promise<FakeTrafficController> {

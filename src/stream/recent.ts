@@ -1,0 +1,53 @@
+import {bearerHeader, type TokenSource} from '../cf/tokens.js'
+import {displayEndpoint} from '../endpoint/resolve.js'
+import {decodeEnvelope} from '../envelope/decode.js'
+import type {LogMessage} from '../envelope/types.js'
+import {AuthError, EndpointError, ForbiddenError} from '../errors.js'
+import {sendHttp} from '../net/http-client.js'
+import {multipartBoundary, splitMultipart} from './multipart.js'
+
+export interface RecentLogsAnswer {
+  /** Newest first, as the Traffic Controller sends them. */
+  logs: LogMessage[]
+  /** Parts that were not a decodable envelope. */
+  undecodable: number
+}
+
+/**
+ * The Traffic Controller's `GET /apps/{guid}/recentlogs` for foundations without Log Cache (it was
+ * removed from the Traffic Controller in Dec 2022, PROTOCOL.md §1). No retries: `--recent` is one shot.
+ */
+export async function readTrafficControllerRecentLogs(endpoint: URL, appGuid: string, tokens: Pick<TokenSource, 'validToken' | 'refresh'>, verifyTls: boolean): Promise<RecentLogsAnswer> {
+  const url = new URL(endpoint.href.replace(/^ws/, 'http').replace(/\/?$/, '/') + `apps/${encodeURIComponent(appGuid)}/recentlogs`)
+  const send = async (token: string) => sendHttp(url, {headers: {authorization: bearerHeader(token), accept: 'multipart/x-protobuf'}, verifyTls, serverName: 'the Traffic Controller'})
+  let response = await send(await tokens.validToken())
+  if (response.status === 401) response = await send(await tokens.refresh())
+  if (response.status === 401) throw new AuthError('STREAM_UNAUTHORIZED', 'The Traffic Controller rejected the token (401)', {hint: "Log in again with 'cf login'."})
+  if (response.status === 404) {
+    throw new ForbiddenError('LOGS_NOT_VISIBLE', "The Traffic Controller answered 404 for the app's recent logs: no access to them", {
+      hint: 'You need a space developer, manager or auditor role in the app’s space (or an admin/logs.admin token).',
+    })
+  }
+
+  if (response.status !== 200) {
+    throw new EndpointError('RECENT_LOGS_FAILED', `${displayEndpoint(url)} answered ${response.status} to GET ${url.pathname}`)
+  }
+
+  const contentType = response.headers['content-type']
+  const boundary = multipartBoundary(typeof contentType === 'string' ? contentType : undefined)
+  if (!boundary) {
+    throw new EndpointError('NOT_MULTIPART', `The Traffic Controller answered recentlogs with ${contentType ?? 'no Content-Type'}, not multipart with a boundary`, {
+      hint: 'This foundation may not serve recent logs from the Traffic Controller any more; it needs Log Cache.',
+    })
+  }
+
+  const answer: RecentLogsAnswer = {logs: [], undecodable: 0}
+  for (const part of splitMultipart(response.raw, boundary)) {
+    if (part.length === 0) continue
+    const decoded = decodeEnvelope(part)
+    if (!decoded.ok) answer.undecodable++
+    else if (decoded.envelope.logMessage) answer.logs.push(decoded.envelope.logMessage)
+  }
+
+  return answer
+}
