@@ -5,6 +5,7 @@ import {EndpointError} from '../errors.js'
 import {trace, traceHeaders} from '../trace.js'
 import {isCleartextToRemote} from './loopback.js'
 import {describeNetworkFailure} from './network-error.js'
+import {proxyFailure, proxyRouteFor} from './proxy.js'
 
 export interface HttpOptions {
   method?: 'GET' | 'POST'
@@ -43,11 +44,20 @@ export async function sendHttp(url: URL, options: HttpOptions): Promise<HttpResp
   trace(`> ${method} ${url.href}`)
   traceHeaders('>', headers)
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest
+  const proxy = proxyRouteFor(url)
+  const failure = (error: unknown): Error => proxyFailure(proxy, url, error) ?? describeNetworkFailure(error, url, options.serverName)
   return new Promise<HttpResponse>((resolve, reject) => {
-    const request = send(url, {method, headers, rejectUnauthorized: options.verifyTls}, (response) => {
+    const request = send(url, {method, headers, rejectUnauthorized: options.verifyTls, agent: proxy?.agent}, (response) => {
+      const refused = proxyFailure(proxy, url)
+      if (refused) {
+        response.resume()
+        reject(refused)
+        return
+      }
+
       const chunks: Buffer[] = []
       response.on('data', (chunk: Buffer) => chunks.push(chunk))
-      response.on('error', (error) => reject(describeNetworkFailure(error, url, options.serverName)))
+      response.on('error', (error) => reject(failure(error)))
       response.on('end', () => {
         const status = response.statusCode ?? 0
         trace(`< ${status} ${response.statusMessage ?? ''} (${url.pathname})`)
@@ -59,7 +69,7 @@ export async function sendHttp(url: URL, options: HttpOptions): Promise<HttpResp
     request.setTimeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, () => {
       request.destroy(Object.assign(new Error('timed out'), {code: 'ETIMEDOUT'}))
     })
-    request.on('error', (error) => reject(describeNetworkFailure(error, url, options.serverName)))
+    request.on('error', (error) => reject(failure(error)))
     request.end(options.body)
   })
 }

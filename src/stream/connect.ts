@@ -3,6 +3,7 @@ import WebSocket from 'ws'
 
 import {displayEndpoint} from '../endpoint/resolve.js'
 import {describeNetworkFailure} from '../net/network-error.js'
+import {proxyFailure, proxyRouteFor} from '../net/proxy.js'
 import {trace, traceHeaders} from '../trace.js'
 import {describeHandshakeFailure, type StreamKind} from './handshake-failure.js'
 
@@ -36,7 +37,8 @@ export async function openStream(options: ConnectOptions): Promise<WebSocket> {
   traceHeaders('>', headers)
 
   return new Promise<WebSocket>((resolve, reject) => {
-    const socket = new WebSocket(url, {headers, rejectUnauthorized: options.verifyTls, perMessageDeflate: false})
+    const proxy = proxyRouteFor(url)
+    const socket = new WebSocket(url, {headers, rejectUnauthorized: options.verifyTls, perMessageDeflate: false, agent: proxy?.agent})
     socket.on('message', options.onFrame)
     let settled = false
     const settle = (error?: Error): void => {
@@ -58,10 +60,16 @@ export async function openStream(options: ConnectOptions): Promise<WebSocket> {
       traceHeaders('<', response.headers)
     })
     socket.once('open', () => settle())
-    socket.on('error', (error) => settle(describeNetworkFailure(error, url, 'the Traffic Controller')))
+    socket.on('error', (error) => settle(proxyFailure(proxy, url, error) ?? describeNetworkFailure(error, url, 'the Traffic Controller')))
     socket.on('unexpected-response', (_request, response: IncomingMessage) => {
       trace(`< ${response.statusCode} ${response.statusMessage ?? ''} (no upgrade)`)
       traceHeaders('<', response.headers)
+      const refused = proxyFailure(proxy, url)
+      if (refused) {
+        settle(refused)
+        return
+      }
+
       readBody(response).then((body) => {
         settle(describeHandshakeFailure({status: response.statusCode ?? 0, headers: response.headers, body}, options.kind, where))
       })

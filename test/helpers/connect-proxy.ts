@@ -1,0 +1,50 @@
+import {once} from 'node:events'
+import {createServer, type IncomingMessage, type Server} from 'node:http'
+import {type AddressInfo, connect, type Socket} from 'node:net'
+
+/**
+ * A CONNECT proxy on 127.0.0.1 that sends every tunnel to 127.0.0.1 whatever host was asked for,
+ * so a test can use a non-loopback name (which cfws proxies) for a local fake server.
+ */
+export class ConnectProxy {
+  readonly tunnels: Array<{target: string; proxyAuthorization?: string}> = []
+  /** Answer CONNECT with this status line instead of opening the tunnel. */
+  refuseWith?: string
+  private readonly sockets = new Set<Socket>()
+
+  private constructor(private readonly server: Server, readonly url: string) {
+    server.on('connect', (request: IncomingMessage, client: Socket) => this.onConnect(request, client))
+  }
+
+  static async start(): Promise<ConnectProxy> {
+    const server = createServer()
+    server.listen(0, '127.0.0.1')
+    await once(server, 'listening')
+    return new ConnectProxy(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`)
+  }
+
+  async close(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy()
+    this.server.close()
+    await once(this.server, 'close')
+  }
+
+  private onConnect(request: IncomingMessage, client: Socket): void {
+    this.sockets.add(client)
+    this.tunnels.push({target: request.url ?? '', proxyAuthorization: request.headers['proxy-authorization']})
+    if (this.refuseWith) {
+      client.end(`HTTP/1.1 ${this.refuseWith}\r\nContent-Length: 0\r\n\r\n`)
+      return
+    }
+
+    const port = Number((request.url ?? '').split(':').pop())
+    const upstream = connect(port, '127.0.0.1', () => {
+      client.write('HTTP/1.1 200 Connection Established\r\n\r\n')
+      upstream.pipe(client)
+      client.pipe(upstream)
+    })
+    this.sockets.add(upstream)
+    upstream.on('error', () => client.destroy())
+    client.on('error', () => upstream.destroy())
+  }
+}

@@ -1,0 +1,91 @@
+// No nock in this file: a request through an agent-base proxy agent crashes under nock (STACK.md).
+import {strict as assert} from 'node:assert'
+
+import {sendHttp} from '../../../src/net/http-client.js'
+import {bypassesProxy, proxyRouteFor} from '../../../src/net/proxy.js'
+import {openStream} from '../../../src/stream/connect.js'
+import {ConnectProxy} from '../../helpers/connect-proxy.js'
+import {FakeCloudController} from '../../helpers/fake-cloud-controller.js'
+import {FakeTrafficController} from '../../helpers/fake-traffic-controller.js'
+
+describe('proxies', () => {
+  describe('which URLs go through a proxy', () => {
+    const env = {HTTPS_PROXY: 'http://user:secret@proxy.example.com:3128', NO_PROXY: '.internal.example.com, api.example.com:8443'}
+
+    it('uses HTTPS_PROXY for wss and https, naming the proxy without its credentials', () => {
+      assert.equal(proxyRouteFor(new URL('wss://doppler.example.com'), env)?.proxyHost, 'proxy.example.com:3128')
+      assert.equal(proxyRouteFor(new URL('https://doppler.example.com'), {https_proxy: 'proxy:8080'})?.proxyHost, 'proxy:8080')
+    })
+
+    it('never proxies loopback, and honours NO_PROXY suffixes and ports', () => {
+      assert.equal(proxyRouteFor(new URL('wss://127.0.0.1:4443'), env), undefined)
+      assert.equal(proxyRouteFor(new URL('wss://log.internal.example.com'), env), undefined)
+      assert.equal(proxyRouteFor(new URL('https://api.example.com:8443'), env), undefined)
+      assert.ok(proxyRouteFor(new URL('https://api.example.com'), env), 'another port is proxied')
+      assert.equal(bypassesProxy(new URL('https://anything.example.org'), '*'), true)
+      assert.equal(bypassesProxy(new URL('https://notexample.com'), 'example.com'), false)
+    })
+  })
+
+  describe('through a CONNECT proxy on 127.0.0.1', () => {
+    let proxy: ConnectProxy
+    const saved = {...process.env}
+    beforeEach(async () => {
+      proxy = await ConnectProxy.start()
+      process.env.HTTPS_PROXY = proxy.url
+      process.env.HTTP_PROXY = proxy.url
+    })
+    afterEach(async () => {
+      process.env.HTTPS_PROXY = saved.HTTPS_PROXY
+      process.env.HTTP_PROXY = saved.HTTP_PROXY
+      if (saved.HTTPS_PROXY === undefined) delete process.env.HTTPS_PROXY
+      if (saved.HTTP_PROXY === undefined) delete process.env.HTTP_PROXY
+      await proxy.close()
+    })
+
+    it('opens the WebSocket through the tunnel', async () => {
+      const tc = await FakeTrafficController.start({tls: true})
+      try {
+        const port = new URL(tc.url).port
+        const socket = await openStream({url: new URL(`wss://doppler.example.com:${port}/apps/g/stream`), authorization: 'bearer t', kind: 'app', verifyTls: false, handshakeTimeoutMs: 2000, onFrame() {}})
+        socket.close()
+        assert.deepEqual(proxy.tunnels.map((t) => t.target), [`doppler.example.com:${port}`])
+        assert.equal(tc.upgrades[0].authorization, 'bearer t')
+      } finally {
+        await tc.close()
+      }
+    })
+
+    it('sends HTTP requests through the tunnel', async () => {
+      const cc = await FakeCloudController.start()
+      try {
+        const port = new URL(cc.url).port
+        const response = await sendHttp(new URL(`http://api.example.com:${port}/v2/info`), {verifyTls: true, serverName: 'the Cloud Controller'})
+        assert.equal(response.status, 200)
+        assert.deepEqual(proxy.tunnels.map((t) => t.target), [`api.example.com:${port}`])
+      } finally {
+        await cc.close()
+      }
+    })
+
+    it('says the proxy refused (407), naming it, for the WebSocket and for HTTP', async () => {
+      proxy.refuseWith = '407 Proxy Authentication Required'
+      const where = proxy.url.replace('http://', '')
+      await assert.rejects(openStream({url: new URL('wss://doppler.example.com:4443/apps/g/stream'), authorization: 'bearer t', kind: 'app', verifyTls: true, handshakeTimeoutMs: 2000, onFrame() {}}), {
+        code: 'PROXY_REFUSED',
+        exitCode: 6,
+        message: `The proxy at ${where} refused a tunnel to doppler.example.com:4443 (407)`,
+      })
+      await assert.rejects(sendHttp(new URL('https://api.example.com/v2/info'), {verifyTls: true, serverName: 'the Cloud Controller'}), {code: 'PROXY_REFUSED'})
+    })
+
+    it('says when the proxy itself cannot be reached', async () => {
+      process.env.HTTPS_PROXY = 'http://user:secret@127.0.0.1:1'
+      await assert.rejects(sendHttp(new URL('https://api.example.com/v2/info'), {verifyTls: true, serverName: 'the Cloud Controller'}), (error: Error & {code: string}) => {
+        assert.equal(error.code, 'PROXY_UNREACHABLE')
+        assert.equal(error.message, 'Cannot reach the proxy at 127.0.0.1:1')
+        return true
+      })
+    })
+  })
+})
