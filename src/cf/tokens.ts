@@ -80,6 +80,12 @@ export class TokenSource {
     return this.accessToken
   }
 
+  /** How long until the current token needs refreshing (0 when it does now or cannot be read). */
+  msUntilRefresh(): number {
+    const exp = readJwtClaims(this.accessToken)?.exp
+    return exp === undefined ? 0 : Math.max(0, exp * 1000 - REFRESH_MARGIN_MS - this.now())
+  }
+
   /** Refreshes through UAA; a rejected refresh token ends in AuthError, never a retry loop. */
   async refresh(): Promise<string> {
     const {config} = this

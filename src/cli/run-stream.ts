@@ -1,3 +1,4 @@
+import {keepTokenFresh} from '../cf/token-keeper.js'
 import {decodeEnvelope} from '../envelope/decode.js'
 import type {Envelope} from '../envelope/types.js'
 import {ExitCode} from '../errors.js'
@@ -9,6 +10,7 @@ import type {Session} from './session.js'
 
 // noaa's handshake timeout (PROTOCOL.md §5).
 const HANDSHAKE_TIMEOUT_MS = 10_000
+const TOKEN_RETRY = {retryDelayMs: 5000, maxRetryDelayMs: 60_000}
 
 export interface StreamRun {
   session: Session
@@ -17,6 +19,11 @@ export interface StreamRun {
   settings: StreamSettings
   /** The text for stdout of one envelope, or undefined to leave it out. */
   render: (envelope: Envelope) => string | undefined
+  /**
+   * After a reconnect: what was missed while disconnected, as text for stdout. Frames of the new
+   * connection wait until it is written, so the output stays in order.
+   */
+  fillGap?: () => Promise<string>
 }
 
 export function notice(text: string): void {
@@ -48,6 +55,31 @@ export async function runStream(run: StreamRun): Promise<number> {
 
   process.on('SIGINT', onSignal)
   process.on('SIGTERM', onSignal)
+  // Frames of a new connection wait here while the gap before it is filled.
+  let held: Buffer[] | undefined
+  const handleFrame = (frame: Buffer): void => {
+    const decoded = decodeEnvelope(frame)
+    if (!decoded.ok) {
+      if (++undecodable === 1) notice(`skipped a frame that is not a dropsonde envelope (${decoded.reason}); further ones are counted`)
+      return
+    }
+
+    const text = run.render(decoded.envelope)
+    if (text !== undefined) writer.write(text)
+  }
+
+  const releaseHeld = (): void => {
+    const frames = held ?? []
+    held = undefined
+    for (const frame of frames) handleFrame(frame)
+  }
+
+  let gapFilled = Promise.resolve()
+  let tokenFailure: unknown
+  const keeper = keepTokenFresh(run.session.tokens, {...TOKEN_RETRY, signal: controller.signal, onNotice: notice}).catch((error: unknown) => {
+    tokenFailure = error
+    controller.abort()
+  })
   try {
     await tailStream({
       url: run.url,
@@ -59,23 +91,31 @@ export async function runStream(run: StreamRun): Promise<number> {
       retry: {...DEFAULT_RETRY, maxRetries: run.settings.maxRetries},
       signal: controller.signal,
       onNotice: notice,
-      onFrame(frame) {
-        const decoded = decodeEnvelope(frame)
-        if (!decoded.ok) {
-          if (++undecodable === 1) notice(`skipped a frame that is not a dropsonde envelope (${decoded.reason}); further ones are counted`)
+      onFrame: (frame) => (held ? held.push(frame) : handleFrame(frame)),
+      onConnectionChange(state) {
+        if (!run.fillGap) return
+        if (state === 'lost') {
+          held = []
           return
         }
 
-        const text = run.render(decoded.envelope)
-        if (text !== undefined) writer.write(text)
+        gapFilled = run
+          .fillGap()
+          .then((text) => writer.write(text), (error: unknown) => notice(`could not backfill the gap: ${error instanceof Error ? error.message : String(error)}`))
+          .finally(releaseHeld)
       },
     })
   } finally {
     process.off('SIGINT', onSignal)
     process.off('SIGTERM', onSignal)
+    controller.abort()
+    await keeper
+    await gapFilled
+    releaseHeld()
     await writer.flush()
     if (undecodable > 1) notice(`skipped ${undecodable} frames that were not dropsonde envelopes`)
   }
 
+  if (tokenFailure) throw tokenFailure
   return exitCode
 }

@@ -4,6 +4,7 @@ import {findAppGuid} from '../cf/cloud-controller.js'
 import {requireTargetedSpace} from '../cf/config.js'
 import {BaseCommand} from '../cli/base-command.js'
 import {readStreamSettings, streamFlags} from '../cli/flags.js'
+import {LogGapFiller} from '../cli/log-gap.js'
 import {DEFAULT_RECENT_LINES, printRecentLogs} from '../cli/print-recent.js'
 import {runStream} from '../cli/run-stream.js'
 import {openSession, resolveLoggerEndpoint} from '../cli/session.js'
@@ -48,12 +49,14 @@ export default class Logs extends BaseCommand {
 
     const endpoint = await resolveLoggerEndpoint(session, flags.endpoint)
     const appGuid = await findAppGuid(cc, session.tokens, {name: args.app, space, org: config.org})
+    const gap = new LogGapFiller(session, appGuid, renderLog)
     process.exitCode = await runStream({
       session,
       url: appStreamUrl(endpoint, appGuid),
       kind: 'app',
       settings,
-      render: (envelope) => (envelope.logMessage ? renderLog(envelope.logMessage) : undefined),
+      render: (envelope) => gap.render(envelope),
+      fillGap: async () => gap.fillGap(),
     })
   }
 }

@@ -75,10 +75,22 @@ export class OutputWriter {
     const bytes = Buffer.byteLength(text)
     this.queue.push({text, bytes})
     this.queuedBytes += bytes
-    while (this.queuedBytes > this.options.maxBufferedBytes && this.queueHead < this.queue.length) {
+    const max = this.options.maxBufferedBytes
+    while (this.queuedBytes > max && this.queueHead < this.queue.length - 1) {
       const oldest = this.queue[this.queueHead++]
       this.queuedBytes -= oldest.bytes
       this.droppedLines += countLines(oldest.text)
+    }
+
+    // One batch larger than the bound by itself: keep its newest whole lines.
+    if (this.queuedBytes > max) {
+      const newest = this.queue[this.queue.length - 1]
+      const bytes = Buffer.from(newest.text)
+      const lineStart = bytes.indexOf(0x0a, bytes.length - max - 1) + 1
+      this.droppedLines += countLines(bytes.subarray(0, lineStart).toString('latin1'))
+      newest.text = bytes.subarray(lineStart).toString('utf8')
+      newest.bytes = bytes.length - lineStart
+      this.queuedBytes = newest.bytes
     }
   }
 

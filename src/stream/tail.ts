@@ -31,6 +31,8 @@ export interface TailOptions {
   onFrame: (frame: Buffer) => void
   /** One line for stderr: a lost connection, a retry, a reconnect. */
   onNotice: (text: string) => void
+  /** Told when a working connection is lost, and when a new one is open (before its first frame). */
+  onConnectionChange?: (state: 'lost' | 'reconnected') => void
   random?: () => number
 }
 
@@ -90,13 +92,18 @@ export async function tailStream(options: TailOptions): Promise<void> {
       continue
     }
 
-    if (everConnected) options.onNotice(`reconnected to ${displayEndpoint(options.url)}`)
+    if (everConnected) {
+      options.onNotice(`reconnected to ${displayEndpoint(options.url)}`)
+      options.onConnectionChange?.('reconnected')
+    }
+
     everConnected = true
     refreshedAfter401 = false
     failuresInRow = 0
     const connectedAt = Date.now()
     const ending = await pump(socket, activity, options)
     if (signal.aborted) return
+    options.onConnectionChange?.('lost')
     if (Date.now() - connectedAt >= retry.stableAfterMs) attempt = 0
     await reconnectOrGiveUp(`connection lost (${ending})`)
   }

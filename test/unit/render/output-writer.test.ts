@@ -55,6 +55,20 @@ describe('OutputWriter', () => {
     assert.deepEqual(dropped, [3])
   })
 
+  it('keeps the newest whole lines of one batch larger than the bound', async () => {
+    const stdout = new StalledStdout()
+    const dropped: number[] = []
+    const writer = new OutputWriter(stdout, {maxBufferedBytes: 7, onDropped: (lines) => dropped.push(lines), onClosed() {}})
+    writer.write('fills the pipe buffer\n')
+    await tick()
+    writer.write('aa\nbb\ncc\ndd\n')
+    await tick()
+    stdout.release()
+    await writer.flush()
+    assert.deepEqual(stdout.received, ['fills the pipe buffer\n', 'cc\ndd\n'])
+    assert.deepEqual(dropped, [2])
+  })
+
   it('tells the caller once when the reader closed the pipe, then ignores writes', async () => {
     const stdout = new StalledStdout()
     let closed = 0

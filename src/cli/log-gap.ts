@@ -1,0 +1,78 @@
+import {discoverLogCache} from '../cf/cloud-controller.js'
+import type {Envelope, LogMessage} from '../envelope/types.js'
+import {readRecentLogs} from '../logcache/read-logs.js'
+import type {LogRenderer} from '../render/log-message.js'
+import {notice} from './run-stream.js'
+import type {Session} from './session.js'
+
+// Enough for minutes of a busy app; a longer gap is reported by the count, not hidden.
+const MAX_BACKFILL_MESSAGES = 10_000
+
+/**
+ * Renders an app's log messages and fills the gap a reconnect leaves: it remembers the newest
+ * timestamp printed, and after a reconnect asks Log Cache for everything since then (inclusive),
+ * prints what was not printed yet (same timestamp, source, instance and text), and skips the new
+ * connection's copies of what the backfill printed.
+ */
+export class LogGapFiller {
+  private newestNs?: bigint
+  private atNewest: LogMessage[] = []
+  private backfilled = new Set<string>()
+  private backfilledUntilNs = 0n
+  private logCache?: Promise<string | undefined>
+
+  constructor(private readonly session: Session, private readonly appGuid: string, private readonly renderLog: LogRenderer) {}
+
+  render(envelope: Envelope): string | undefined {
+    const log = envelope.logMessage
+    if (!log) return undefined
+    if (this.backfilled.size > 0) {
+      // A copy of a backfilled line cannot be newer than the newest of them: past that, stop looking.
+      if ((log.timestamp ?? 0n) > this.backfilledUntilNs) this.backfilled.clear()
+      else if (this.backfilled.delete(identity(log))) return undefined
+    }
+
+    this.remember(log)
+    return this.renderLog(log)
+  }
+
+  async fillGap(): Promise<string> {
+    this.backfilled.clear()
+    if (this.newestNs === undefined) return ''
+    const {session} = this
+    this.logCache ??= discoverLogCache({target: session.config.target, verifyTls: session.verifyTls}).then((href) => href ?? session.config.logCacheEndpoint)
+    const baseUrl = await this.logCache
+    if (!baseUrl) {
+      notice('this foundation has no Log Cache: lines logged while disconnected may be missing')
+      return ''
+    }
+
+    const logs = await readRecentLogs({baseUrl, appGuid: this.appGuid, tokens: session.tokens, verifyTls: session.verifyTls, maxMessages: MAX_BACKFILL_MESSAGES, startTimeNs: this.newestNs})
+    const printed = new Set(this.atNewest.map(identity))
+    const missing = logs.filter((log) => !printed.has(identity(log)))
+    let text = ''
+    for (const log of missing) {
+      this.backfilled.add(identity(log))
+      if ((log.timestamp ?? 0n) > this.backfilledUntilNs) this.backfilledUntilNs = log.timestamp ?? 0n
+      this.remember(log)
+      text += this.renderLog(log)
+    }
+
+    notice(`backfilled ${missing.length} lines from Log Cache`)
+    return text
+  }
+
+  private remember(log: LogMessage): void {
+    const timestamp = log.timestamp ?? 0n
+    if (this.newestNs === undefined || timestamp > this.newestNs) {
+      this.newestNs = timestamp
+      this.atNewest = [log]
+    } else if (timestamp === this.newestNs) {
+      this.atNewest.push(log)
+    }
+  }
+}
+
+function identity(log: LogMessage): string {
+  return `${log.timestamp}\u0000${log.sourceType}/${log.sourceInstance}\u0000${Buffer.from(log.message ?? []).toString('latin1')}`
+}

@@ -1,0 +1,164 @@
+import {strict as assert} from 'node:assert'
+import {readFileSync} from 'node:fs'
+
+import {logEnvelope, T0} from '../helpers/envelopes.js'
+import {cfConfig, type CfHome, makeCfHome} from '../helpers/cf-home.js'
+import {ConnectProxy} from '../helpers/connect-proxy.js'
+import {FakeCloudController, FakeLogCache, v2Log} from '../helpers/fake-cloud-controller.js'
+import {FakeTrafficController} from '../helpers/fake-traffic-controller.js'
+import {makeJwt} from '../helpers/jwt.js'
+import {CliProcess} from '../helpers/run-cli.js'
+
+const S = 1_000_000_000n
+const line = (seconds: number, text: string): string => `2025-11-24T09:46:${47 + seconds}.12+0000 [APP/PROC/WEB/0] OUT ${text}`
+const at = (seconds: number, text: string): Uint8Array => logEnvelope(text, {timestamp: T0 + BigInt(seconds) * S})
+
+describe('streams that survive (end to end)', () => {
+  let cc: FakeCloudController
+  let tc: FakeTrafficController
+  let home: CfHome
+
+  beforeEach(async () => {
+    cc = await FakeCloudController.start()
+    tc = await FakeTrafficController.start()
+    cc.loggingEndpoint = tc.url
+    home = makeCfHome(cfConfig(cc.url))
+  })
+
+  afterEach(async () => {
+    CliProcess.killAll()
+    await tc.close()
+    await cc.close()
+    home.remove()
+  })
+
+  const start = (args: string[] = [], env: Record<string, string> = {}): CliProcess => new CliProcess(['logs', 'myapp', ...args], {CF_HOME: home.dir, ...env})
+
+  it('resumes after a drop and backfills the gap from Log Cache, printing each line once and in order', async () => {
+    cc.logCache = new FakeLogCache([v2Log(T0, 'a'), v2Log(T0 + S, 'b'), v2Log(T0 + 2n * S, 'c'), v2Log(T0 + 3n * S, 'd'), v2Log(T0 + 4n * S, 'e')])
+    const cli = start()
+    const first = await tc.nextClient()
+    first.send(at(0, 'a'))
+    first.send(at(1, 'b'))
+    await cli.waitForStdoutLines(2)
+    first.terminate()
+    const second = await tc.nextClient()
+    second.send(at(4, 'e')) // also in the backfill: printed once
+    second.send(at(5, 'f'))
+    const lines = await cli.waitForStdoutLines(6)
+    cli.child.kill('SIGINT')
+    const result = await cli.result()
+    assert.deepEqual(lines, [line(0, 'a'), line(1, 'b'), line(2, 'c'), line(3, 'd'), line(4, 'e'), line(5, 'f')])
+    assert.equal(result.stdout.split('\n').length - 1, 6)
+    assert.match(result.stderr, /^cfws: connection lost \(dropped without a close frame \(1006\)\); reconnecting in \d+\.\ds \(attempt 1\)\ncfws: reconnected to ws:\/\/127\.0\.0\.1:\d+\ncfws: backfilled 3 lines from Log Cache\n$/)
+    assert.equal(cc.logCache.reads[0].get('start_time'), (T0 + S).toString())
+  })
+
+  it('reconnects after a clean 1000 close and says a gap may exist without Log Cache', async () => {
+    const cli = start()
+    const first = await tc.nextClient()
+    first.send(at(0, 'a'))
+    await cli.waitForStdoutLines(1)
+    first.close(1000)
+    ;(await tc.nextClient()).send(at(1, 'b'))
+    await cli.waitForStdoutLines(2)
+    cli.child.kill('SIGINT')
+    const result = await cli.result()
+    assert.match(result.stderr, /connection lost \(the server ended the stream \(1000\)\)/)
+    assert.match(result.stderr, /cfws: this foundation has no Log Cache: lines logged while disconnected may be missing\n/)
+  })
+
+  it('reconnects a connection that goes silent past --idle-timeout', async () => {
+    const cli = start(['--idle-timeout', '300ms'])
+    await tc.nextClient()
+    await tc.nextClient()
+    await cli.waitForStderr(/reconnected/)
+    cli.child.kill('SIGINT')
+    const result = await cli.result()
+    assert.match(result.stderr, /^cfws: connection lost \(no data or ping for 0\.3s\); reconnecting in/)
+  })
+
+  it('gives up after --max-retries failed reconnects with exit 6', async () => {
+    const cli = start(['--max-retries', '1'])
+    const client = await tc.nextClient()
+    tc.refuseWith('503 Service Unavailable')
+    client.terminate()
+    const result = await cli.result()
+    assert.equal(result.code, 6)
+    assert.match(result.stderr, /\ncfws: Gave up after 1 failed reconnects: ws:\/\/127\.0\.0\.1:\d+ answered 503 to the WebSocket upgrade\nhint: /)
+  })
+
+  it('refreshes the token ahead of its expiry while connected', async () => {
+    home.remove()
+    home = makeCfHome(cfConfig(cc.url, {AccessToken: `bearer ${makeJwt({exp: Math.floor(Date.now() / 1000) + 61})}`}))
+    const cli = start()
+    const client = await tc.nextClient()
+    while (!cc.requests.some((r) => r.path === '/oauth/token')) await new Promise((resolve) => setTimeout(resolve, 50))
+    client.send(at(0, 'still streaming'))
+    await cli.waitForStdoutLines(1)
+    cli.child.kill('SIGINT')
+    const result = await cli.result()
+    assert.equal(result.code, 130)
+    assert.equal(tc.upgrades.length, 1, 'no reconnect was needed')
+    assert.equal(home.read().RefreshToken, 'refresh-token-2')
+  })
+
+  it('exits 3 when the refresh token is rejected during a stream', async () => {
+    home.remove()
+    home = makeCfHome(cfConfig(cc.url, {AccessToken: `bearer ${makeJwt({exp: Math.floor(Date.now() / 1000) + 61})}`}))
+    cc.tokenAnswers = [{status: 401, body: {error: 'invalid_token'}}]
+    const cli = start()
+    ;(await tc.nextClient()).send(at(0, 'printed before the end'))
+    const result = await cli.result()
+    assert.equal(result.code, 3)
+    assert.equal(result.stdout, line(0, 'printed before the end') + '\n')
+    assert.match(result.stderr, /cfws: The login has expired or was revoked, and the token could not be refreshed\nhint: Log in again with 'cf login'\.\n$/)
+  })
+
+  it('keeps reading while stdout is stalled, drops the oldest lines past --buffer-size, and says how many', async function () {
+    this.timeout(30_000)
+    const cli = start(['--buffer-size', '256KiB'])
+    cli.child.stdout!.pause()
+    const client = await tc.nextClient()
+    const payload = 'x'.repeat(1000)
+    for (let i = 0; i < 20_000; i++) client.send(at(0, `${i} ${payload}`)) // ~20 MB
+    await new Promise<void>((resolve) => client.send(at(0, 'last'), () => resolve()))
+    await new Promise((resolve) => setTimeout(resolve, 1000))
+    const peakKiB = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${cli.child.pid}/status`, 'utf8'))?.[1])
+    cli.child.stdout!.resume()
+    await cli.waitForStderr(/dropped \d+ lines/)
+    cli.child.kill('SIGINT')
+    const result = await cli.result()
+    assert.equal(result.code, 130)
+    assert.equal(tc.upgrades.length, 1, 'never cut off as a slow consumer, never reconnected')
+    const dropped = Number(/dropped (\d+) lines: stdout was slower than the stream/.exec(result.stderr)?.[1])
+    const printed = result.stdout.split('\n').length - 1
+    assert.ok(dropped > 10_000, `dropped ${dropped}`)
+    assert.equal(printed + dropped, 20_001, 'every line is either printed or counted')
+    assert.ok(result.stdout.endsWith(`${line(0, 'last')}\n`), `the newest lines are kept: ${result.stdout.slice(-200)} / ${result.stderr}`)
+    assert.ok(peakKiB < 150 * 1024, `peak RSS ${peakKiB} KiB`)
+  })
+
+  it('goes through HTTPS_PROXY to a remote-named Traffic Controller and says when the proxy refuses', async () => {
+    const proxy = await ConnectProxy.start()
+    const tls = await FakeTrafficController.start({tls: true})
+    try {
+      const endpoint = `wss://doppler.example.com:${new URL(tls.url).port}`
+      const cli = start(['--endpoint', endpoint, '--skip-ssl-validation'], {HTTPS_PROXY: proxy.url})
+      ;(await tls.nextClient()).send(at(0, 'via proxy'))
+      assert.deepEqual(await cli.waitForStdoutLines(1), [line(0, 'via proxy')])
+      cli.child.kill('SIGINT')
+      await cli.result()
+      assert.deepEqual(proxy.tunnels.map((t) => t.target), [`doppler.example.com:${new URL(tls.url).port}`])
+
+      proxy.refuseWith = '407 Proxy Authentication Required'
+      const refused = await start(['--endpoint', endpoint], {HTTPS_PROXY: proxy.url.replace('//', '//user:s3cret@')}).result()
+      assert.equal(refused.code, 6)
+      assert.match(refused.stderr, /^cfws: The proxy at 127\.0\.0\.1:\d+ refused a tunnel to doppler\.example\.com:\d+ \(407\)\nhint: /)
+      assert.ok(!refused.stderr.includes('s3cret'))
+    } finally {
+      await tls.close()
+      await proxy.close()
+    }
+  })
+})
