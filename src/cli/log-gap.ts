@@ -7,6 +7,9 @@ import type {Session} from './session.js'
 
 // Enough for minutes of a busy app; a longer gap is reported by the count, not hidden.
 const MAX_BACKFILL_MESSAGES = 10_000
+// Lines sharing the newest nanosecond, kept to recognise them in a backfill. Each holds its frame,
+// so the number is bounded: past it, a backfill may repeat such a line rather than memory grow.
+const MAX_REMEMBERED_AT_NEWEST = 256
 
 /**
  * Renders an app's log messages and fills the gap a reconnect leaves: it remembers the newest
@@ -67,7 +70,7 @@ export class LogGapFiller {
     if (this.newestNs === undefined || timestamp > this.newestNs) {
       this.newestNs = timestamp
       this.atNewest = [log]
-    } else if (timestamp === this.newestNs) {
+    } else if (timestamp === this.newestNs && this.atNewest.length < MAX_REMEMBERED_AT_NEWEST) {
       this.atNewest.push(log)
     }
   }

@@ -117,11 +117,12 @@ describe('streams that survive (end to end)', () => {
 
   it('keeps reading while stdout is stalled, drops the oldest lines past --buffer-size, and says how many', async function () {
     this.timeout(30_000)
+    const LINES = 120_000
     const cli = start(['--buffer-size', '256KiB'])
     cli.child.stdout!.pause()
     const client = await tc.nextClient()
     const payload = 'x'.repeat(1000)
-    for (let i = 0; i < 20_000; i++) client.send(at(0, `${i} ${payload}`)) // ~20 MB
+    for (let i = 0; i < LINES; i++) client.send(at(0, `${i} ${payload}`)) // ~120 MB: a leak would show far above the bound
     await new Promise<void>((resolve) => client.send(at(0, 'last'), () => resolve()))
     await new Promise((resolve) => setTimeout(resolve, 1000))
     const peakKiB = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${cli.child.pid}/status`, 'utf8'))?.[1])
@@ -133,10 +134,12 @@ describe('streams that survive (end to end)', () => {
     assert.equal(tc.upgrades.length, 1, 'never cut off as a slow consumer, never reconnected')
     const dropped = Number(/dropped (\d+) lines: stdout was slower than the stream/.exec(result.stderr)?.[1])
     const printed = result.stdout.split('\n').length - 1
-    assert.ok(dropped > 10_000, `dropped ${dropped}`)
-    assert.equal(printed + dropped, 20_001, 'every line is either printed or counted')
+    assert.ok(dropped > LINES - 5000, `dropped ${dropped}`)
+    assert.equal(printed + dropped, LINES + 1, 'every line is either printed or counted')
     assert.ok(result.stdout.endsWith(`${line(0, 'last')}\n`), `the newest lines are kept: ${result.stdout.slice(-200)} / ${result.stderr}`)
-    assert.ok(peakKiB < 150 * 1024, `peak RSS ${peakKiB} KiB`)
+    // Measured: ~190-220 MiB (V8 collects the dropped lines lazily); retaining the frames gave 340.
+    assert.ok(peakKiB < 280 * 1024, `peak RSS ${peakKiB} KiB`)
+    if (process.env.CFWS_TEST_VERBOSE) console.log(`peak RSS ${peakKiB} KiB, dropped ${dropped}, printed ${printed}`)
   })
 
   it('goes through HTTPS_PROXY to a remote-named Traffic Controller and says when the proxy refuses', async () => {
