@@ -106,13 +106,14 @@ export async function runStream(run: StreamRun): Promise<number> {
       },
     })
   } finally {
-    process.off('SIGINT', onSignal)
-    process.off('SIGTERM', onSignal)
     controller.abort()
     await keeper
     await gapFilled
     releaseHeld()
+    // The signal handlers stay through the flush: a second Ctrl-C must still exit at once.
     await writer.flush()
+    process.off('SIGINT', onSignal)
+    process.off('SIGTERM', onSignal)
     if (undecodable > 1) notice(`skipped ${undecodable} frames that were not dropsonde envelopes`)
   }
 

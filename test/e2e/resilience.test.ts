@@ -142,6 +142,21 @@ describe('streams that survive (end to end)', () => {
     if (process.env.CFWS_TEST_VERBOSE) console.log(`peak RSS ${peakKiB} KiB, dropped ${dropped}, printed ${printed}`)
   })
 
+  it('exits at once on a second SIGINT while the first waits for a stalled stdout to take its lines', async () => {
+    const cli = start()
+    cli.child.stdout!.pause()
+    const client = await tc.nextClient()
+    for (let i = 0; i < 2000; i++) client.send(at(0, `${i} ${'y'.repeat(1000)}`))
+    await new Promise<void>((resolve) => client.send(at(0, 'last'), () => resolve()))
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    cli.child.kill('SIGINT')
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    assert.equal(cli.child.exitCode, null, 'the first SIGINT waits to flush')
+    cli.child.kill('SIGINT')
+    cli.child.stdout!.resume()
+    assert.equal((await cli.result()).code, 130)
+  })
+
   it('goes through HTTPS_PROXY to a remote-named Traffic Controller and says when the proxy refuses', async () => {
     const proxy = await ConnectProxy.start()
     const tls = await FakeTrafficController.start({tls: true})
