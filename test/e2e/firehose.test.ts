@@ -1,40 +1,22 @@
 import {strict as assert} from 'node:assert'
 
 import {encodeEnvelope} from '../helpers/envelopes.js'
-import {cfConfig, type CfHome, makeCfHome} from '../helpers/cf-home.js'
-import {FakeCloudController} from '../helpers/fake-cloud-controller.js'
-import {FakeTrafficController} from '../helpers/fake-traffic-controller.js'
 import {SAMPLE_ENVELOPES} from '../helpers/firehose-envelopes.js'
 import {freshJwt} from '../helpers/jwt.js'
+import {useFakeFoundation} from '../helpers/fake-foundation.js'
 import {CliProcess, runCli} from '../helpers/run-cli.js'
 
 const FIREHOSE_SCOPE = ['doppler.firehose', 'cloud_controller.admin']
 
 describe('cfws firehose (end to end)', () => {
-  let cc: FakeCloudController
-  let tc: FakeTrafficController
-  let home: CfHome
-
-  beforeEach(async () => {
-    cc = await FakeCloudController.start()
-    tc = await FakeTrafficController.start()
-    cc.loggingEndpoint = tc.url
-    home = makeCfHome(cfConfig(cc.url, {AccessToken: `bearer ${freshJwt(FIREHOSE_SCOPE)}`}))
-  })
-
-  afterEach(async () => {
-    CliProcess.killAll()
-    await tc.close()
-    await cc.close()
-    home.remove()
-  })
+  const f = useFakeFoundation(() => ({AccessToken: `bearer ${freshJwt(FIREHOSE_SCOPE)}`}))
 
   function start(args: string[], env: Record<string, string> = {}): CliProcess {
-    return new CliProcess(['firehose', ...args], {CF_HOME: home.dir, ...env})
+    return new CliProcess(['firehose', ...args], {CF_HOME: f.home.dir, ...env})
   }
 
   async function sendSamples(): Promise<void> {
-    const client = await tc.nextClient()
+    const client = await f.tc.nextClient()
     for (const envelope of Object.values(SAMPLE_ENVELOPES)) client.send(encodeEnvelope(envelope, {unknownField: true}))
   }
 
@@ -47,10 +29,10 @@ describe('cfws firehose (end to end)', () => {
     assert.deepEqual(lines.map((line) => /eventType:(\w+)/.exec(line)?.[1]), ['LogMessage', 'ValueMetric', 'CounterEvent', 'ContainerMetric', 'HttpStartStop', 'Error'])
     assert.equal(lines[1], 'origin:"rep" eventType:ValueMetric timestamp:1764000000000000000 deployment:"cf" job:"diego-cell" index:"0" ip:"10.0.16.5" valueMetric:<name:"CapacityTotalMemory" value:16000 unit:"MiB" >')
     assert.equal(result.code, 130)
-    const id = /^\/firehose\/(cfws-[0-9a-f]{10})$/.exec(tc.upgrades[0].path)?.[1]
-    assert.ok(id, tc.upgrades[0].path)
+    const id = /^\/firehose\/(cfws-[0-9a-f]{10})$/.exec(f.tc.upgrades[0].path)?.[1]
+    assert.ok(id, f.tc.upgrades[0].path)
     assert.equal(result.stderr, `cfws: subscription id ${id}: add processes with --subscription-id ${id} to share this stream\n`)
-    assert.equal([...tc.upgrades[0].query].length, 0, 'no server-side filter for every type')
+    assert.equal([...f.tc.upgrades[0].query].length, 0, 'no server-side filter for every type')
   })
 
   it('writes NDJSON of the filtered types, asking the server for metrics only', async () => {
@@ -59,7 +41,7 @@ describe('cfws firehose (end to end)', () => {
     const lines = await cli.waitForStdoutLines(2)
     cli.child.kill('SIGTERM')
     assert.equal((await cli.result()).code, 143)
-    assert.equal(tc.upgrades[0].query.get('filter-type'), 'metrics')
+    assert.equal(f.tc.upgrades[0].query.get('filter-type'), 'metrics')
     const [counter, container] = lines.map((line) => JSON.parse(line))
     assert.equal(counter.eventType, 'CounterEvent')
     assert.equal(container.eventType, 'ContainerMetric')
@@ -77,49 +59,47 @@ describe('cfws firehose (end to end)', () => {
     cli.child.kill('SIGINT')
     const result = await cli.result()
     assert.equal(JSON.parse(line).logMessage.message, 'say "hi"\n\tcafé \\ done')
-    assert.equal(tc.upgrades[0].path, '/firehose/my-nozzle')
-    assert.equal(tc.upgrades[0].query.get('filter-type'), 'logs')
+    assert.equal(f.tc.upgrades[0].path, '/firehose/my-nozzle')
+    assert.equal(f.tc.upgrades[0].query.get('filter-type'), 'logs')
     assert.equal(result.stderr, '')
     assert.equal(result.stdout.split('\n').length - 1, 1, 'only the LogMessage')
   })
 
   it('runs on a UAA client of its own with CFWS_CLIENT_ID and CFWS_CLIENT_SECRET', async () => {
-    home.remove()
-    home = makeCfHome(cfConfig(cc.url, {AccessToken: '', RefreshToken: ''}))
-    cc.tokenAnswers = [{status: 200, body: {access_token: freshJwt(['doppler.firehose']), token_type: 'bearer'}}]
+    f.login({AccessToken: '', RefreshToken: ''})
+    f.cc.tokenAnswers = [{status: 200, body: {access_token: freshJwt(['doppler.firehose']), token_type: 'bearer'}}]
     const cli = start(['--subscription-id', 'n'], {CFWS_CLIENT_ID: 'nozzle', CFWS_CLIENT_SECRET: 's3cret'})
     await sendSamples()
     await cli.waitForStdoutLines(6)
     cli.child.kill('SIGINT')
     await cli.result()
-    const tokenRequest = cc.requests.find((r) => r.path === '/oauth/token')
+    const tokenRequest = f.cc.requests.find((r) => r.path === '/oauth/token')
     assert.equal(tokenRequest?.body, 'grant_type=client_credentials&client_id=nozzle&client_secret=s3cret')
-    assert.equal(home.read().AccessToken, '', "the client's token is not written into the user's cf config")
+    assert.equal(f.home.read().AccessToken, '', "the client's token is not written into the user's cf config")
   })
 
   describe('exit codes', () => {
     it('2 for an unknown --filter type, naming the valid ones', async () => {
-      const result = await runCli(['firehose', '--filter', 'Heartbeat'], {CF_HOME: home.dir})
+      const result = await runCli(['firehose', '--filter', 'Heartbeat'], {CF_HOME: f.home.dir})
       assert.equal(result.code, 2)
       assert.equal(result.stderr, "cfws: Unknown event type 'Heartbeat' in --filter\nhint: Valid types: HttpStartStop, LogMessage, ValueMetric, CounterEvent, Error, ContainerMetric.\n")
     })
 
     it('4 before connecting when the token lacks doppler.firehose', async () => {
-      home.remove()
-      home = makeCfHome(cfConfig(cc.url, {AccessToken: `bearer ${freshJwt(['logs.admin'])}`}))
-      const result = await runCli(['firehose'], {CF_HOME: home.dir})
+      f.login({AccessToken: `bearer ${freshJwt(['logs.admin'])}`})
+      const result = await runCli(['firehose'], {CF_HOME: f.home.dir})
       assert.equal(result.code, 4)
       assert.match(result.stderr, /^cfws: The token has no doppler\.firehose scope, which the firehose needs\nhint: .*--client-id/)
-      assert.equal(tc.upgrades.length, 0)
+      assert.equal(f.tc.upgrades.length, 0)
     })
 
     it('4 when the Traffic Controller still refuses the firehose after a fresh token', async () => {
-      tc.refuseWith('401 Unauthorized', {'WWW-Authenticate': 'Basic'}, 'You are not authorized. invalid authorization')
-      const result = await runCli(['firehose', '--subscription-id', 'x'], {CF_HOME: home.dir})
+      f.tc.refuseWith('401 Unauthorized', {'WWW-Authenticate': 'Basic'}, 'You are not authorized. invalid authorization')
+      const result = await runCli(['firehose', '--subscription-id', 'x'], {CF_HOME: f.home.dir})
       assert.equal(result.code, 4)
       assert.equal(result.stderr, 'cfws: The Traffic Controller refused the firehose: You are not authorized. invalid authorization\nhint: The firehose needs a token with the doppler.firehose scope.\n')
-      assert.equal(tc.upgrades.length, 2)
-      assert.equal(cc.requests.filter((r) => r.path === '/oauth/token').length, 1)
+      assert.equal(f.tc.upgrades.length, 2)
+      assert.equal(f.cc.requests.filter((r) => r.path === '/oauth/token').length, 1)
     })
   })
 })

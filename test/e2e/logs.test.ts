@@ -1,38 +1,21 @@
 import {strict as assert} from 'node:assert'
 
 import {APP_GUID, logEnvelope, T0} from '../helpers/envelopes.js'
-import {cfConfig, type CfHome, makeCfHome} from '../helpers/cf-home.js'
-import {FakeCloudController} from '../helpers/fake-cloud-controller.js'
 import {FakeTrafficController} from '../helpers/fake-traffic-controller.js'
 import {expiredJwt, freshJwt} from '../helpers/jwt.js'
+import {useFakeFoundation} from '../helpers/fake-foundation.js'
 import {CliProcess, runCli} from '../helpers/run-cli.js'
 
 describe('cfws logs (end to end)', () => {
-  let cc: FakeCloudController
-  let tc: FakeTrafficController
-  let home: CfHome
-
-  beforeEach(async () => {
-    cc = await FakeCloudController.start()
-    tc = await FakeTrafficController.start()
-    cc.loggingEndpoint = tc.url
-    home = makeCfHome(cfConfig(cc.url))
-  })
-
-  afterEach(async () => {
-    CliProcess.killAll()
-    await tc.close()
-    await cc.close()
-    home.remove()
-  })
+  const f = useFakeFoundation()
 
   function start(args: string[], env: Record<string, string> = {}): CliProcess {
-    return new CliProcess(['logs', ...args], {CF_HOME: home.dir, ...env})
+    return new CliProcess(['logs', ...args], {CF_HOME: f.home.dir, ...env})
   }
 
   it('streams an app’s log lines in the cf format, discovered through /v2/info, and exits 130 on SIGINT', async () => {
     const cli = start(['myapp'])
-    const client = await tc.nextClient()
+    const client = await f.tc.nextClient()
     client.send(logEnvelope('Listening on port 8080'))
     client.send(logEnvelope('Error: boom\n    at main (/app/index.js:3:9)\n', {messageType: 2, timestamp: T0 + 890_000_000n}))
     client.send(logEnvelope('GET / 200', {sourceType: 'RTR', sourceInstance: '1'}))
@@ -46,13 +29,13 @@ describe('cfws logs (end to end)', () => {
     const result = await cli.result()
     assert.equal(result.code, 130)
     assert.equal(result.stderr, '')
-    assert.equal(tc.upgrades[0].path, `/apps/${APP_GUID}/stream`)
-    assert.match(tc.upgrades[0].authorization ?? '', /^bearer eyJ/)
+    assert.equal(f.tc.upgrades[0].path, `/apps/${APP_GUID}/stream`)
+    assert.match(f.tc.upgrades[0].authorization ?? '', /^bearer eyJ/)
   })
 
   it('writes one JSON object per message with --json and exits 143 on SIGTERM', async () => {
     const cli = start(['myapp', '--json'])
-    const client = await tc.nextClient()
+    const client = await f.tc.nextClient()
     client.send(logEnvelope('line one\r\nline two\n'))
     const [line] = await cli.waitForStdoutLines(1)
     assert.equal(line, '{"timestamp":"2025-11-24T09:46:47.123456789Z","app":"myapp","source_type":"APP/PROC/WEB","source_instance":"0","message_type":"OUT","message":"line one\\r\\nline two"}')
@@ -62,7 +45,7 @@ describe('cfws logs (end to end)', () => {
 
   it('shows the time in the zone of TZ', async () => {
     const cli = start(['myapp'], {TZ: 'Asia/Kolkata'})
-    ;(await tc.nextClient()).send(logEnvelope('hello'))
+    ;(await f.tc.nextClient()).send(logEnvelope('hello'))
     assert.deepEqual(await cli.waitForStdoutLines(1), ['2025-11-24T15:16:47.12+0530 [APP/PROC/WEB/0] OUT hello'])
     cli.child.kill('SIGINT')
     await cli.result()
@@ -70,7 +53,7 @@ describe('cfws logs (end to end)', () => {
 
   it('ends quietly with exit 0 when the reader closes the pipe', async () => {
     const cli = start(['myapp'])
-    const client = await tc.nextClient()
+    const client = await f.tc.nextClient()
     client.send(logEnvelope('first'))
     await cli.waitForStdoutLines(1)
     cli.child.stdout!.destroy()
@@ -86,7 +69,7 @@ describe('cfws logs (end to end)', () => {
 
   it('skips a frame that is not an envelope, says so once, and keeps the lines around it', async () => {
     const cli = start(['myapp'])
-    const client = await tc.nextClient()
+    const client = await f.tc.nextClient()
     client.send(logEnvelope('before'))
     client.send(Buffer.from([0x0a, 0xff, 0x01]))
     client.send(logEnvelope('after'))
@@ -100,39 +83,37 @@ describe('cfws logs (end to end)', () => {
   })
 
   it('finds the endpoint through the root document when /v2/info answers 404', async () => {
-    cc.v2Info = 'missing'
+    f.cc.v2Info = 'missing'
     const cli = start(['myapp'])
-    ;(await tc.nextClient()).send(logEnvelope('via root'))
+    ;(await f.tc.nextClient()).send(logEnvelope('via root'))
     assert.deepEqual(await cli.waitForStdoutLines(1), ['2025-11-24T09:46:47.12+0000 [APP/PROC/WEB/0] OUT via root'])
     cli.child.kill('SIGINT')
     await cli.result()
-    assert.deepEqual(cc.requests.slice(0, 2).map((r) => r.path), ['/v2/info', '/'])
+    assert.deepEqual(f.cc.requests.slice(0, 2).map((r) => r.path), ['/v2/info', '/'])
   })
 
   it('refreshes an expired token through UAA before connecting and writes it back to the cf config', async () => {
-    const config = cfConfig(cc.url, {AccessToken: `bearer ${expiredJwt()}`})
-    home.remove()
-    home = makeCfHome(config)
+    f.login({AccessToken: `bearer ${expiredJwt()}`})
     const cli = start(['myapp'])
-    await tc.nextClient()
+    await f.tc.nextClient()
     cli.child.kill('SIGINT')
     await cli.result()
-    const refresh = cc.requests.find((r) => r.path === '/oauth/token')
+    const refresh = f.cc.requests.find((r) => r.path === '/oauth/token')
     assert.equal(refresh?.authorization, 'Basic Y2Y6')
     assert.equal(refresh?.body, 'grant_type=refresh_token&refresh_token=refresh-token-1')
-    assert.equal(home.read().RefreshToken, 'refresh-token-2')
-    assert.equal(tc.upgrades[0].authorization, `bearer ${(home.read().AccessToken as string).slice('bearer '.length)}`)
+    assert.equal(f.home.read().RefreshToken, 'refresh-token-2')
+    assert.equal(f.tc.upgrades[0].authorization, `bearer ${(f.home.read().AccessToken as string).slice('bearer '.length)}`)
   })
 
   describe('exit codes', () => {
     it('2 when APP is missing', async () => {
-      const result = await runCli(['logs'], {CF_HOME: home.dir})
+      const result = await runCli(['logs'], {CF_HOME: f.home.dir})
       assert.equal(result.code, 2)
       assert.equal(result.stderr, "cfws: Missing required argument APP\nhint: See 'cfws logs --help'.\n")
     })
 
     it('2 for an unknown flag', async () => {
-      const result = await runCli(['logs', 'myapp', '--bogus'], {CF_HOME: home.dir})
+      const result = await runCli(['logs', 'myapp', '--bogus'], {CF_HOME: f.home.dir})
       assert.equal(result.code, 2)
       assert.match(result.stderr, /^cfws: Nonexistent flag: --bogus\n/)
     })
@@ -145,71 +126,69 @@ describe('cfws logs (end to end)', () => {
     })
 
     it('3 when the refresh token is rejected, without retrying', async () => {
-      home.remove()
-      home = makeCfHome(cfConfig(cc.url, {AccessToken: `bearer ${expiredJwt()}`}))
-      cc.tokenAnswers = [{status: 401, body: {error: 'invalid_token'}}]
-      const result = await runCli(['logs', 'myapp'], {CF_HOME: home.dir})
+      f.login({AccessToken: `bearer ${expiredJwt()}`})
+      f.cc.tokenAnswers = [{status: 401, body: {error: 'invalid_token'}}]
+      const result = await runCli(['logs', 'myapp'], {CF_HOME: f.home.dir})
       assert.equal(result.code, 3)
       assert.equal(result.stderr, "cfws: The login has expired or was revoked, and the token could not be refreshed\nhint: Log in again with 'cf login'.\n")
-      assert.equal(cc.requests.filter((r) => r.path === '/oauth/token').length, 1)
+      assert.equal(f.cc.requests.filter((r) => r.path === '/oauth/token').length, 1)
     })
 
     it('3 when the Traffic Controller still answers 401 after a refresh', async () => {
-      tc.refuseWith('401 Unauthorized', {'WWW-Authenticate': 'Basic'})
-      const result = await runCli(['logs', 'myapp'], {CF_HOME: home.dir})
+      f.tc.refuseWith('401 Unauthorized', {'WWW-Authenticate': 'Basic'})
+      const result = await runCli(['logs', 'myapp'], {CF_HOME: f.home.dir})
       assert.equal(result.code, 3)
       assert.match(result.stderr, /^cfws: The Traffic Controller rejected the token \(401\)\n/)
-      assert.equal(tc.upgrades.length, 2)
-      assert.equal(cc.requests.filter((r) => r.path === '/oauth/token').length, 1)
+      assert.equal(f.tc.upgrades.length, 2)
+      assert.equal(f.cc.requests.filter((r) => r.path === '/oauth/token').length, 1)
     })
 
     it('4 when the Traffic Controller answers 404 for an app the Cloud Controller found', async () => {
-      tc.refuseWith('404 Not Found')
-      const result = await runCli(['logs', 'myapp'], {CF_HOME: home.dir})
+      f.tc.refuseWith('404 Not Found')
+      const result = await runCli(['logs', 'myapp'], {CF_HOME: f.home.dir})
       assert.equal(result.code, 4)
       assert.match(result.stderr, /^cfws: The Traffic Controller answered 404: no access to this app's logs\nhint: /)
     })
 
     it('5 when no app of that name is in the space', async () => {
-      const result = await runCli(['logs', 'nosuchapp'], {CF_HOME: home.dir})
+      const result = await runCli(['logs', 'nosuchapp'], {CF_HOME: f.home.dir})
       assert.equal(result.code, 5)
       assert.match(result.stderr, /^cfws: App 'nosuchapp' not found in space dev of org acme\nhint: /)
-      assert.equal(tc.upgrades.length, 0)
+      assert.equal(f.tc.upgrades.length, 0)
     })
 
     it('5 when no space is targeted', async () => {
-      home.remove()
-      home = makeCfHome(cfConfig(cc.url, {SpaceFields: {GUID: '', Name: ''}}))
-      const result = await runCli(['logs', 'myapp'], {CF_HOME: home.dir})
+      f.login({SpaceFields: {GUID: '', Name: ''}})
+      const result = await runCli(['logs', 'myapp'], {CF_HOME: f.home.dir})
       assert.equal(result.code, 5)
       assert.equal(result.stderr, "cfws: No space targeted, use 'cf target -s SPACE' to target a space.\n")
     })
 
     it('6 when a load balancer answers 400 instead of upgrading', async () => {
-      tc.refuseWith('400 Bad Request', {'Sec-Websocket-Version': '13'})
-      const result = await runCli(['logs', 'myapp'], {CF_HOME: home.dir})
+      f.tc.refuseWith('400 Bad Request', {'Sec-Websocket-Version': '13'})
+      const result = await runCli(['logs', 'myapp'], {CF_HOME: f.home.dir})
       assert.equal(result.code, 6)
       assert.match(result.stderr, /^cfws: ws:\/\/127\.0\.0\.1:\d+ answered 400 instead of upgrading to a WebSocket\nhint: .*WebSocket upgrades.*4443 or 8443.*ws\. hostname/)
     })
 
     it('6 when the route is bound to a route service', async () => {
-      tc.refuseWith('503 Service Unavailable', {'X-Cf-Routererror': 'route_service_unsupported'}, '503 Service Unavailable: Websocket requests are not supported for routes bound to Route Services.')
-      const result = await runCli(['logs', 'myapp'], {CF_HOME: home.dir})
+      f.tc.refuseWith('503 Service Unavailable', {'X-Cf-Routererror': 'route_service_unsupported'}, '503 Service Unavailable: Websocket requests are not supported for routes bound to Route Services.')
+      const result = await runCli(['logs', 'myapp'], {CF_HOME: f.home.dir})
       assert.equal(result.code, 6)
       assert.match(result.stderr, /answered 503: its route is bound to a route service\nhint: WebSockets are not routed through route services/)
     })
 
     it('6 before any connection for plain ws:// to a remote host', async () => {
-      const result = await runCli(['logs', 'myapp', '--endpoint', 'ws://doppler.example.com:8081'], {CF_HOME: home.dir})
+      const result = await runCli(['logs', 'myapp', '--endpoint', 'ws://doppler.example.com:8081'], {CF_HOME: f.home.dir})
       assert.equal(result.code, 6)
       assert.match(result.stderr, /^cfws: Refusing plain ws:\/\/ to doppler\.example\.com:8081: the token would travel in clear\n/)
-      assert.equal(cc.requests.length, 0)
+      assert.equal(f.cc.requests.length, 0)
     })
 
     it('6 when nothing listens at the endpoint', async () => {
-      await tc.close()
-      const result = await runCli(['logs', 'myapp'], {CF_HOME: home.dir})
-      tc = await FakeTrafficController.start()
+      await f.tc.close()
+      const result = await runCli(['logs', 'myapp'], {CF_HOME: f.home.dir})
+      f.tc = await FakeTrafficController.start()
       assert.equal(result.code, 6)
       assert.match(result.stderr, /^cfws: Connection refused by the Traffic Controller at 127\.0\.0\.1:\d+\n/)
     })
@@ -217,10 +196,9 @@ describe('cfws logs (end to end)', () => {
 
   it('never prints a token, even in the CFWS_DEBUG trace', async () => {
     const token = freshJwt()
-    home.remove()
-    home = makeCfHome(cfConfig(cc.url, {AccessToken: `bearer ${token}`}))
-    tc.refuseWith('404 Not Found')
-    const result = await runCli(['logs', 'myapp'], {CF_HOME: home.dir, CFWS_DEBUG: '1'})
+    f.login({AccessToken: `bearer ${token}`})
+    f.tc.refuseWith('404 Not Found')
+    const result = await runCli(['logs', 'myapp'], {CF_HOME: f.home.dir, CFWS_DEBUG: '1'})
     assert.equal(result.code, 4)
     assert.match(result.stderr, /authorization: \[PRIVATE DATA HIDDEN\]/)
     assert.ok(!result.stderr.includes(token.split('.')[1]), 'the token payload appears on stderr')

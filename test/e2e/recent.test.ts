@@ -1,37 +1,20 @@
 import {strict as assert} from 'node:assert'
 
 import {encodeEnvelope, logEnvelope, T0} from '../helpers/envelopes.js'
-import {cfConfig, type CfHome, makeCfHome} from '../helpers/cf-home.js'
-import {FakeCloudController, FakeLogCache, v2Log} from '../helpers/fake-cloud-controller.js'
-import {FakeTrafficController} from '../helpers/fake-traffic-controller.js'
-import {CliProcess, runCli} from '../helpers/run-cli.js'
+import {FakeLogCache, v2Log} from '../helpers/fake-cloud-controller.js'
+import {useFakeFoundation} from '../helpers/fake-foundation.js'
+import {runCli} from '../helpers/run-cli.js'
 
 const S = 1_000_000_000n
 
 describe('cfws logs --recent (end to end)', () => {
-  let cc: FakeCloudController
-  let tc: FakeTrafficController
-  let home: CfHome
+  const f = useFakeFoundation()
 
-  beforeEach(async () => {
-    cc = await FakeCloudController.start()
-    tc = await FakeTrafficController.start()
-    cc.loggingEndpoint = tc.url
-    home = makeCfHome(cfConfig(cc.url))
-  })
-
-  afterEach(async () => {
-    CliProcess.killAll()
-    await tc.close()
-    await cc.close()
-    home.remove()
-  })
-
-  const recent = (args: string[] = [], env: Record<string, string> = {}) => runCli(['logs', 'myapp', '--recent', ...args], {CF_HOME: home.dir, ...env})
+  const recent = (args: string[] = [], env: Record<string, string> = {}) => runCli(['logs', 'myapp', '--recent', ...args], {CF_HOME: f.home.dir, ...env})
 
   describe('from Log Cache', () => {
     beforeEach(() => {
-      cc.logCache = new FakeLogCache([
+      f.cc.logCache = new FakeLogCache([
         v2Log(T0 + 2n * S, 'GET / 200', {sourceType: 'RTR', instance: '1'}),
         v2Log(T0, 'Listening on port 8080\n'),
         v2Log(T0 + S, 'Error: boom\n    at main', {type: 'ERR', camelCase: true}),
@@ -49,7 +32,7 @@ describe('cfws logs --recent (end to end)', () => {
         '2025-11-24T09:46:49.12+0000 [RTR/1] OUT GET / 200',
         '',
       ].join('\n'))
-      assert.equal(tc.requests.length + tc.upgrades.length, 0, 'the Traffic Controller is not asked')
+      assert.equal(f.tc.requests.length + f.tc.upgrades.length, 0, 'the Traffic Controller is not asked')
     })
 
     it('writes the same JSON objects as the stream with --json', async () => {
@@ -60,31 +43,30 @@ describe('cfws logs --recent (end to end)', () => {
     it('keeps only messages since an RFC 3339 time', async () => {
       const result = await recent(['--since', '2025-11-24T09:46:48Z'])
       assert.equal(result.stdout.split('\n').length - 1, 3)
-      assert.equal(cc.logCache!.reads[0].get('start_time'), '1763977608000000000')
+      assert.equal(f.cc.logCache!.reads[0].get('start_time'), '1763977608000000000')
     })
 
     it('says which source answered with CFWS_DEBUG=1', async () => {
       const result = await recent([], {CFWS_DEBUG: '1'})
-      assert.match(result.stderr, new RegExp(`recent logs from Log Cache at ${cc.url}`))
+      assert.match(result.stderr, new RegExp(`recent logs from Log Cache at ${f.cc.url}`))
     })
 
     it('exits 4 with a hint when Log Cache keeps answering 404 after a refresh', async () => {
-      cc.logCache!.acceptToken = () => false
+      f.cc.logCache!.acceptToken = () => false
       const result = await recent()
       assert.equal(result.code, 4)
       assert.match(result.stderr, /^cfws: Log Cache answered 404: no access to this app's logs\nhint: /)
-      assert.equal(cc.requests.filter((r) => r.path === '/oauth/token').length, 1)
+      assert.equal(f.cc.requests.filter((r) => r.path === '/oauth/token').length, 1)
     })
   })
 
   it('uses the config’s LogCacheEndPoint when the root document advertises none', async () => {
-    home.remove()
-    home = makeCfHome(cfConfig(cc.url, {LogCacheEndPoint: cc.url}))
-    cc.logCache = new FakeLogCache([v2Log(T0, 'from config')])
-    cc.advertiseLogCache = false
+    f.login({LogCacheEndPoint: f.cc.url})
+    f.cc.logCache = new FakeLogCache([v2Log(T0, 'from config')])
+    f.cc.advertiseLogCache = false
     const result = await recent()
     assert.equal(result.stdout, '2025-11-24T09:46:47.12+0000 [APP/PROC/WEB/0] OUT from config\n')
-    assert.equal(cc.logCache.reads.length, 2, 'a second page finds nothing new and ends the paging')
+    assert.equal(f.cc.logCache.reads.length, 2, 'a second page finds nothing new and ends the paging')
   })
 
   describe('from the Traffic Controller on foundations without Log Cache', () => {
@@ -97,7 +79,7 @@ describe('cfws logs --recent (end to end)', () => {
     }
 
     it('reads recentlogs (newest first, an empty part, a bad part, no final boundary) and prints oldest first', async () => {
-      tc.recentLogs = {
+      f.tc.recentLogs = {
         contentType: `multipart/x-protobuf; boundary=${boundary}`,
         body: multipart([logEnvelope('third', {timestamp: T0 + 2n * S}), new Uint8Array(), Buffer.from([0x0a, 0xff]), logEnvelope('second', {timestamp: T0 + S}), logEnvelope('first')], {final: false}),
       }
@@ -105,19 +87,19 @@ describe('cfws logs --recent (end to end)', () => {
       assert.equal(result.code, 0)
       assert.equal(result.stdout, '2025-11-24T09:46:48.12+0000 [APP/PROC/WEB/0] OUT second\n2025-11-24T09:46:49.12+0000 [APP/PROC/WEB/0] OUT third\n')
       assert.equal(result.stderr, 'cfws: skipped 1 parts of the recent logs that were not dropsonde envelopes\n')
-      assert.match(tc.requests[0].path, /^\/apps\/[\w-]+\/recentlogs$/)
-      assert.match(tc.requests[0].authorization ?? '', /^bearer /)
+      assert.match(f.tc.requests[0].path, /^\/apps\/[\w-]+\/recentlogs$/)
+      assert.match(f.tc.requests[0].authorization ?? '', /^bearer /)
     })
 
     it('says clearly when the answer has no multipart boundary (exit 6)', async () => {
-      tc.recentLogs = {contentType: 'text/plain', body: Buffer.from('hello')}
+      f.tc.recentLogs = {contentType: 'text/plain', body: Buffer.from('hello')}
       const result = await recent()
       assert.equal(result.code, 6)
       assert.match(result.stderr, /^cfws: The Traffic Controller answered recentlogs with text\/plain, not multipart with a boundary\n/)
     })
 
     it('ignores an encodable envelope that is not a log', async () => {
-      tc.recentLogs = {contentType: `multipart/x-protobuf; boundary=${boundary}`, body: multipart([encodeEnvelope({origin: 'rep', eventType: 9, containerMetric: {instanceIndex: 0}}), logEnvelope('only log')])}
+      f.tc.recentLogs = {contentType: `multipart/x-protobuf; boundary=${boundary}`, body: multipart([encodeEnvelope({origin: 'rep', eventType: 9, containerMetric: {instanceIndex: 0}}), logEnvelope('only log')])}
       const result = await recent()
       assert.equal(result.stdout, '2025-11-24T09:46:47.12+0000 [APP/PROC/WEB/0] OUT only log\n')
     })
@@ -125,7 +107,7 @@ describe('cfws logs --recent (end to end)', () => {
 
   describe('usage errors (exit 2)', () => {
     it('for --lines without --recent', async () => {
-      const result = await runCli(['logs', 'myapp', '--lines', '5'], {CF_HOME: home.dir})
+      const result = await runCli(['logs', 'myapp', '--lines', '5'], {CF_HOME: f.home.dir})
       assert.equal(result.code, 2)
       assert.match(result.stderr, /^cfws: All of the following must be provided when using --lines: --recent\n/)
     })

@@ -2,11 +2,11 @@ import {strict as assert} from 'node:assert'
 import {readFileSync} from 'node:fs'
 
 import {logEnvelope, T0} from '../helpers/envelopes.js'
-import {cfConfig, type CfHome, makeCfHome} from '../helpers/cf-home.js'
 import {ConnectProxy} from '../helpers/connect-proxy.js'
-import {FakeCloudController, FakeLogCache, v2Log} from '../helpers/fake-cloud-controller.js'
+import {FakeLogCache, v2Log} from '../helpers/fake-cloud-controller.js'
 import {FakeTrafficController} from '../helpers/fake-traffic-controller.js'
 import {makeJwt} from '../helpers/jwt.js'
+import {useFakeFoundation} from '../helpers/fake-foundation.js'
 import {CliProcess} from '../helpers/run-cli.js'
 
 const S = 1_000_000_000n
@@ -14,35 +14,19 @@ const line = (seconds: number, text: string): string => `2025-11-24T09:46:${47 +
 const at = (seconds: number, text: string): Uint8Array => logEnvelope(text, {timestamp: T0 + BigInt(seconds) * S})
 
 describe('streams that survive (end to end)', () => {
-  let cc: FakeCloudController
-  let tc: FakeTrafficController
-  let home: CfHome
+  const f = useFakeFoundation()
 
-  beforeEach(async () => {
-    cc = await FakeCloudController.start()
-    tc = await FakeTrafficController.start()
-    cc.loggingEndpoint = tc.url
-    home = makeCfHome(cfConfig(cc.url))
-  })
-
-  afterEach(async () => {
-    CliProcess.killAll()
-    await tc.close()
-    await cc.close()
-    home.remove()
-  })
-
-  const start = (args: string[] = [], env: Record<string, string> = {}): CliProcess => new CliProcess(['logs', 'myapp', ...args], {CF_HOME: home.dir, ...env})
+  const start = (args: string[] = [], env: Record<string, string> = {}): CliProcess => new CliProcess(['logs', 'myapp', ...args], {CF_HOME: f.home.dir, ...env})
 
   it('resumes after a drop and backfills the gap from Log Cache, printing each line once and in order', async () => {
-    cc.logCache = new FakeLogCache([v2Log(T0, 'a'), v2Log(T0 + S, 'b'), v2Log(T0 + 2n * S, 'c'), v2Log(T0 + 3n * S, 'd'), v2Log(T0 + 4n * S, 'e')])
+    f.cc.logCache = new FakeLogCache([v2Log(T0, 'a'), v2Log(T0 + S, 'b'), v2Log(T0 + 2n * S, 'c'), v2Log(T0 + 3n * S, 'd'), v2Log(T0 + 4n * S, 'e')])
     const cli = start()
-    const first = await tc.nextClient()
+    const first = await f.tc.nextClient()
     first.send(at(0, 'a'))
     first.send(at(1, 'b'))
     await cli.waitForStdoutLines(2)
     first.terminate()
-    const second = await tc.nextClient()
+    const second = await f.tc.nextClient()
     second.send(at(4, 'e')) // also in the backfill: printed once
     second.send(at(5, 'f'))
     const lines = await cli.waitForStdoutLines(6)
@@ -51,16 +35,16 @@ describe('streams that survive (end to end)', () => {
     assert.deepEqual(lines, [line(0, 'a'), line(1, 'b'), line(2, 'c'), line(3, 'd'), line(4, 'e'), line(5, 'f')])
     assert.equal(result.stdout.split('\n').length - 1, 6)
     assert.match(result.stderr, /^cfws: connection lost \(dropped without a close frame \(1006\)\); reconnecting in \d+\.\ds \(attempt 1\)\ncfws: reconnected to ws:\/\/127\.0\.0\.1:\d+\ncfws: backfilled 3 lines from Log Cache\n$/)
-    assert.equal(cc.logCache.reads[0].get('start_time'), (T0 + S).toString())
+    assert.equal(f.cc.logCache.reads[0].get('start_time'), (T0 + S).toString())
   })
 
   it('reconnects after a clean 1000 close and says a gap may exist without Log Cache', async () => {
     const cli = start()
-    const first = await tc.nextClient()
+    const first = await f.tc.nextClient()
     first.send(at(0, 'a'))
     await cli.waitForStdoutLines(1)
     first.close(1000)
-    ;(await tc.nextClient()).send(at(1, 'b'))
+    ;(await f.tc.nextClient()).send(at(1, 'b'))
     await cli.waitForStdoutLines(2)
     cli.child.kill('SIGINT')
     const result = await cli.result()
@@ -70,8 +54,8 @@ describe('streams that survive (end to end)', () => {
 
   it('reconnects a connection that goes silent past --idle-timeout', async () => {
     const cli = start(['--idle-timeout', '300ms'])
-    await tc.nextClient()
-    await tc.nextClient()
+    await f.tc.nextClient()
+    await f.tc.nextClient()
     await cli.waitForStderr(/reconnected/)
     cli.child.kill('SIGINT')
     const result = await cli.result()
@@ -80,8 +64,8 @@ describe('streams that survive (end to end)', () => {
 
   it('gives up after --max-retries failed reconnects with exit 6', async () => {
     const cli = start(['--max-retries', '1'])
-    const client = await tc.nextClient()
-    tc.refuseWith('503 Service Unavailable')
+    const client = await f.tc.nextClient()
+    f.tc.refuseWith('503 Service Unavailable')
     client.terminate()
     const result = await cli.result()
     assert.equal(result.code, 6)
@@ -89,26 +73,24 @@ describe('streams that survive (end to end)', () => {
   })
 
   it('refreshes the token ahead of its expiry while connected', async () => {
-    home.remove()
-    home = makeCfHome(cfConfig(cc.url, {AccessToken: `bearer ${makeJwt({exp: Math.floor(Date.now() / 1000) + 61})}`}))
+    f.login({AccessToken: `bearer ${makeJwt({exp: Math.floor(Date.now() / 1000) + 61})}`})
     const cli = start()
-    const client = await tc.nextClient()
-    while (!cc.requests.some((r) => r.path === '/oauth/token')) await new Promise((resolve) => setTimeout(resolve, 50))
+    const client = await f.tc.nextClient()
+    while (!f.cc.requests.some((r) => r.path === '/oauth/token')) await new Promise((resolve) => setTimeout(resolve, 50))
     client.send(at(0, 'still streaming'))
     await cli.waitForStdoutLines(1)
     cli.child.kill('SIGINT')
     const result = await cli.result()
     assert.equal(result.code, 130)
-    assert.equal(tc.upgrades.length, 1, 'no reconnect was needed')
-    assert.equal(home.read().RefreshToken, 'refresh-token-2')
+    assert.equal(f.tc.upgrades.length, 1, 'no reconnect was needed')
+    assert.equal(f.home.read().RefreshToken, 'refresh-token-2')
   })
 
   it('exits 3 when the refresh token is rejected during a stream', async () => {
-    home.remove()
-    home = makeCfHome(cfConfig(cc.url, {AccessToken: `bearer ${makeJwt({exp: Math.floor(Date.now() / 1000) + 61})}`}))
-    cc.tokenAnswers = [{status: 401, body: {error: 'invalid_token'}}]
+    f.login({AccessToken: `bearer ${makeJwt({exp: Math.floor(Date.now() / 1000) + 61})}`})
+    f.cc.tokenAnswers = [{status: 401, body: {error: 'invalid_token'}}]
     const cli = start()
-    ;(await tc.nextClient()).send(at(0, 'printed before the end'))
+    ;(await f.tc.nextClient()).send(at(0, 'printed before the end'))
     const result = await cli.result()
     assert.equal(result.code, 3)
     assert.equal(result.stdout, line(0, 'printed before the end') + '\n')
@@ -120,7 +102,7 @@ describe('streams that survive (end to end)', () => {
     const LINES = 120_000
     const cli = start(['--buffer-size', '256KiB'])
     cli.child.stdout!.pause()
-    const client = await tc.nextClient()
+    const client = await f.tc.nextClient()
     const payload = 'x'.repeat(1000)
     for (let i = 0; i < LINES; i++) client.send(at(0, `${i} ${payload}`)) // ~120 MB: a leak would show far above the bound
     await new Promise<void>((resolve) => client.send(at(0, 'last'), () => resolve()))
@@ -131,7 +113,7 @@ describe('streams that survive (end to end)', () => {
     cli.child.kill('SIGINT')
     const result = await cli.result()
     assert.equal(result.code, 130)
-    assert.equal(tc.upgrades.length, 1, 'never cut off as a slow consumer, never reconnected')
+    assert.equal(f.tc.upgrades.length, 1, 'never cut off as a slow consumer, never reconnected')
     const dropped = Number(/dropped (\d+) lines: stdout was slower than the stream/.exec(result.stderr)?.[1])
     const printed = result.stdout.split('\n').length - 1
     assert.ok(dropped > LINES - 5000, `dropped ${dropped}`)
@@ -145,7 +127,7 @@ describe('streams that survive (end to end)', () => {
   it('exits at once on a second SIGINT while the first waits for a stalled stdout to take its lines', async () => {
     const cli = start()
     cli.child.stdout!.pause()
-    const client = await tc.nextClient()
+    const client = await f.tc.nextClient()
     for (let i = 0; i < 2000; i++) client.send(at(0, `${i} ${'y'.repeat(1000)}`))
     await new Promise<void>((resolve) => client.send(at(0, 'last'), () => resolve()))
     await new Promise((resolve) => setTimeout(resolve, 300))
