@@ -7,11 +7,13 @@ import {formatLocalTimestamp, formatUtcTimestamp} from './timestamp.js'
 /** Renders one LogMessage as the text that goes to stdout, newline-terminated. */
 export type LogRenderer = (log: LogMessage) => string
 
-const decoder = new TextDecoder('utf-8', {fatal: false})
-
 /** The message as UTF-8 text (invalid bytes → U+FFFD) without trailing line breaks. */
 export function messageText(log: LogMessage): string {
-  return log.message ? decoder.decode(log.message).replace(/[\r\n]+$/, '') : ''
+  const bytes = log.message
+  if (!bytes) return ''
+  let end = bytes.length
+  while (end > 0 && (bytes[end - 1] === 0x0a || bytes[end - 1] === 0x0d)) end--
+  return Buffer.from(bytes.buffer, bytes.byteOffset, end).toString('utf8')
 }
 
 function messageTypeName(log: LogMessage): string {
@@ -26,18 +28,35 @@ function messageTypeName(log: LogMessage): string {
  */
 export function createTextLogRenderer(chalk: ChalkInstance): LogRenderer {
   const colored = chalk.level > 0
-  return (log) => {
+  // ` [SOURCE/INSTANCE] OUT ` per source and type: a few distinct values, built once each.
+  const headers = new Map<string, string>()
+  const headerOf = (log: LogMessage, type: string): string => {
     const source = `${log.sourceType ?? ''}/${log.sourceInstance ?? ''}`
-    const type = messageTypeName(log)
-    const head = `${formatLocalTimestamp(log.timestamp ?? 0n)} [${colored ? chalk[instanceColor(source)](source) : source}] ${type} `
-    let out = ''
-    for (const line of messageText(log).split('\n')) {
-      const text = head + (line.endsWith('\r') ? line.slice(0, -1) : line)
-      out += (colored && type === 'ERR' ? chalk.red(text) : text) + '\n'
+    const key = `${source} ${type}`
+    let header = headers.get(key)
+    if (header === undefined) {
+      if (headers.size >= 4096) headers.clear() // an app has few sources; never let it grow unbounded
+      header = ` [${colored ? chalk[instanceColor(source)](source) : source}] ${type} `
+      headers.set(key, header)
     }
 
+    return header
+  }
+
+  return (log) => {
+    const type = messageTypeName(log)
+    const head = formatLocalTimestamp(log.timestamp ?? 0n) + headerOf(log, type)
+    const text = messageText(log)
+    const red = colored && type === 'ERR'
+    if (!text.includes('\n')) return (red ? chalk.red(head + withoutCR(text)) : head + withoutCR(text)) + '\n'
+    let out = ''
+    for (const line of text.split('\n')) out += (red ? chalk.red(head + withoutCR(line)) : head + withoutCR(line)) + '\n'
     return out
   }
+}
+
+function withoutCR(line: string): string {
+  return line.endsWith('\r') ? line.slice(0, -1) : line
 }
 
 /** One JSON object per message, keys in the contract's order (../shared/CLI.md "JSON output"). */

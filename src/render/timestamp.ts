@@ -16,17 +16,27 @@ function split(nanoseconds: bigint): {seconds: number; nanos: number} {
   return {seconds: Number(seconds), nanos: Number(nanos)}
 }
 
+// Lines come in bursts within the same second: the date, time and zone are formatted once per second.
+let cachedSecond = Number.NaN
+let cachedPrefix = ''
+let cachedZone = ''
+
 /**
  * The cf CLI's log time: local zone (TZ), hundredths truncated, `±HHMM`
  * (`2026-11-24T09:46:47.12+0000`, PROTOCOL.md §8).
  */
 export function formatLocalTimestamp(nanoseconds: bigint): string {
   const {seconds, nanos} = split(nanoseconds)
-  const date = new Date(seconds * 1000)
-  const offsetMinutes = -date.getTimezoneOffset()
-  const sign = offsetMinutes < 0 ? '-' : '+'
-  const absolute = Math.abs(offsetMinutes)
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}.${pad(Math.floor(nanos / 10_000_000))}${sign}${pad(Math.floor(absolute / 60))}${pad(absolute % 60)}`
+  if (seconds !== cachedSecond) {
+    const date = new Date(seconds * 1000)
+    const offsetMinutes = -date.getTimezoneOffset()
+    const absolute = Math.abs(offsetMinutes)
+    cachedSecond = seconds
+    cachedPrefix = `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}.`
+    cachedZone = `${offsetMinutes < 0 ? '-' : '+'}${pad(Math.floor(absolute / 60))}${pad(absolute % 60)}`
+  }
+
+  return cachedPrefix + pad(Math.floor(nanos / 10_000_000)) + cachedZone
 }
 
 /** RFC 3339 in UTC with nine fraction digits (`2026-11-24T09:46:47.123456789Z`). */
