@@ -1,5 +1,5 @@
 import {keepTokenFresh} from '../cf/token-keeper.js'
-import {decodeEnvelope} from '../envelope/decode.js'
+import {type DecodeResult, decodeEnvelope} from '../envelope/decode.js'
 import type {Envelope} from '../envelope/types.js'
 import {ExitCode} from '../errors.js'
 import {OutputWriter} from '../render/output-writer.js'
@@ -19,6 +19,8 @@ export interface StreamRun {
   settings: StreamSettings
   /** The text for stdout of one envelope, or undefined to leave it out. */
   render: (envelope: Envelope) => string | undefined
+  /** Decodes a frame; by default the whole envelope. */
+  decode?: (frame: Uint8Array) => DecodeResult
   /**
    * After a reconnect: what was missed while disconnected, as text for stdout. Frames of the new
    * connection wait until it is written, so the output stays in order.
@@ -57,8 +59,9 @@ export async function runStream(run: StreamRun): Promise<number> {
   process.on('SIGTERM', onSignal)
   // Frames of a new connection wait here while the gap before it is filled.
   let held: Buffer[] | undefined
+  const decode = run.decode ?? decodeEnvelope
   const handleFrame = (frame: Buffer): void => {
-    const decoded = decodeEnvelope(frame)
+    const decoded = decode(frame)
     if (!decoded.ok) {
       if (++undecodable === 1) notice(`skipped a frame that is not a dropsonde envelope (${decoded.reason}); further ones are counted`)
       return

@@ -21,9 +21,21 @@ export type DecodeResult = {ok: true; envelope: Envelope} | {ok: false; reason: 
  * Fields may come in any order, unknown fields are skipped, and "required" ones may be missing.
  */
 export function decodeEnvelope(frame: Uint8Array): DecodeResult {
+  return decodeWith(readEnvelope, frame)
+}
+
+/**
+ * Only the LogMessage of an envelope (all `cfws logs` prints): the header strings and tags of
+ * every envelope are skipped instead of decoded. Same guarantees as decodeEnvelope.
+ */
+export function decodeLogMessage(frame: Uint8Array): DecodeResult {
+  return decodeWith(readLogOnly, frame)
+}
+
+function decodeWith(read: (reader: Reader, end: number) => Envelope, frame: Uint8Array): DecodeResult {
   try {
     const reader = protobuf.Reader.create(frame)
-    return {ok: true, envelope: readEnvelope(reader, reader.len)}
+    return {ok: true, envelope: read(reader, reader.len)}
   } catch (error) {
     return {ok: false, reason: error instanceof Error ? error.message : String(error)}
   }
@@ -73,6 +85,18 @@ function readEnvelope(reader: Reader, end: number): Envelope {
       case 0x8a: { readTag(reader, nestedEnd(reader), (envelope.tags ??= new Map())); break }
       default: { skipField(reader, tag) }
     }
+  }
+
+  checkEnd(reader, end)
+  return envelope
+}
+
+function readLogOnly(reader: Reader, end: number): Envelope {
+  const envelope: Envelope = {}
+  while (reader.pos < end) {
+    const tag = reader.uint32()
+    if (tag === 0x42) envelope.logMessage = readLogMessage(reader, nestedEnd(reader))
+    else skipField(reader, tag)
   }
 
   checkEnd(reader, end)

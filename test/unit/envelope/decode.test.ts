@@ -1,6 +1,6 @@
 import {strict as assert} from 'node:assert'
 
-import {decodeEnvelope} from '../../../src/envelope/decode.js'
+import {decodeEnvelope, decodeLogMessage} from '../../../src/envelope/decode.js'
 import type {Envelope} from '../../../src/envelope/types.js'
 import {encodeEnvelope, logEnvelope, T0} from '../../helpers/envelopes.js'
 
@@ -56,6 +56,14 @@ describe('decodeEnvelope', () => {
       tags: new Map([['a', '1'], ['', '']]),
     }
     assert.deepEqual(decodeOk(encodeEnvelope(envelope)), envelope)
+  })
+
+  it('decodes only the LogMessage when asked to, the same as the full decode', () => {
+    const frame = logEnvelope('only this', {messageType: 2})
+    const result = decodeLogMessage(frame)
+    assert.ok(result.ok)
+    assert.deepEqual(result.envelope, {logMessage: decodeOk(frame).logMessage})
+    assert.equal(decodeLogMessage(Buffer.from([0x42, 0x05, 0x0a])).ok, false, 'a truncated LogMessage is reported')
   })
 
   it('skips fields it does not know', () => {

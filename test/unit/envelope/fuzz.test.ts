@@ -1,6 +1,6 @@
 import {strict as assert} from 'node:assert'
 
-import {decodeEnvelope} from '../../../src/envelope/decode.js'
+import {decodeEnvelope, decodeLogMessage} from '../../../src/envelope/decode.js'
 import {encodeEnvelope, logEnvelope} from '../../helpers/envelopes.js'
 import {SAMPLE_ENVELOPES} from '../../helpers/firehose-envelopes.js'
 
@@ -57,6 +57,7 @@ describe('decodeEnvelope under attack', () => {
       let result
       try {
         result = decodeEnvelope(frame)
+        decodeLogMessage(frame)
       } catch (error) {
         assert.fail(`frame ${i} (${Buffer.from(frame).toString('hex').slice(0, 200)}) threw: ${String(error)}`)
       }
