@@ -72,20 +72,35 @@ function writeEnvelope(envelope: Envelope): string {
 
 /** Map entries sorted by key, as Go's text marshaler writes them. */
 function writeTags(tags: Map<string, string>): string {
-  const entries = tags.size > 1 ? [...tags].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)) : tags
+  let previous = ''
+  let sorted = true
+  for (const key of tags.keys()) {
+    if (key < previous) sorted = false
+    previous = key
+  }
+
+  const entries = sorted ? tags : [...tags].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
   let out = ''
   for (const [key, value] of entries) out += ` tags:<key:${quote(key)} value:${quote(value)} >`
   return out
 }
 
-const PLAIN = /^[\u0020\u0021\u0023-\u005B\u005D-\u007E]*$/
+/** Printable ASCII but `"` and `\\`: the common case, written as it is. */
+function isPlain(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i)
+    if (code < 0x20 || code > 0x7e || code === 0x22 || code === 0x5c) return false
+  }
+
+  return true
+}
 
 /**
  * Go's text-format string quoting, byte by byte: `\n \r \t \" \\`, other bytes outside printable
  * ASCII as three-digit octal, so a line never breaks whatever the payload holds.
  */
 export function quote(value: string | Uint8Array): string {
-  if (typeof value === 'string' && PLAIN.test(value)) return `"${value}"`
+  if (typeof value === 'string' && isPlain(value)) return `"${value}"`
   const bytes = typeof value === 'string' ? Buffer.from(value, 'utf8') : value
   let out = '"'
   for (const byte of bytes) {
@@ -106,6 +121,9 @@ export function formatDouble(value: number): string {
   if (Number.isNaN(value)) return 'nan'
   if (!Number.isFinite(value)) return value > 0 ? 'inf' : '-inf'
   if (value === 0) return Object.is(value, -0) ? '-0' : '0'
+  // Between 1e-4 and 1e6 both languages write the shortest digits in fixed notation.
+  const magnitude = Math.abs(value)
+  if (magnitude >= 1e-4 && magnitude < 1e6) return String(value)
   const [mantissa, exponentText] = value.toExponential().split('e')
   const exponent = Number(exponentText)
   if (exponent < -4 || exponent >= 6) {
