@@ -1,0 +1,36 @@
+import type protobuf from 'protobufjs/minimal.js'
+
+export type Reader = protobuf.Reader
+
+// Each reader switches on the whole tag, `(field << 3) | wireType`: a known field with an unexpected
+// wire type falls to the default and is skipped like an unknown one. Plain loops: no callback is
+// allocated per message.
+
+/** Skips a field this reader does not know (protobufjs bounds the nesting of groups). */
+export function skipField(reader: Reader, tag: number): void {
+  if (tag >>> 3 === 0) throw new Error(`illegal field number 0 at offset ${reader.pos}`)
+  reader.skipType(tag & 7)
+}
+
+/** A message must end exactly at its length: a field that ran past it means a corrupt frame. */
+export function checkEnd(reader: Reader, end: number): void {
+  if (reader.pos !== end) throw new Error(`a field ran past the end of its message at offset ${end}`)
+}
+
+/** The end offset of a length-delimited nested message, checked against the frame. */
+export function nestedEnd(reader: Reader): number {
+  const length = reader.uint32()
+  const end = reader.pos + length
+  if (end > reader.len) throw new Error(`a length of ${length} at offset ${reader.pos} runs past the frame`)
+  return end
+}
+
+/** protobufjs hands 64-bit varints over as Long; bigint keeps them exact without the Long API. */
+export function int64(reader: Reader): bigint {
+  return BigInt.asIntN(64, uint64(reader))
+}
+
+export function uint64(reader: Reader): bigint {
+  const long = reader.uint64() as unknown as {low: number; high: number}
+  return (BigInt(long.high >>> 0) << 32n) | BigInt(long.low >>> 0)
+}
