@@ -66,6 +66,12 @@ export class EndpointError extends CfwsError {
   }
 }
 
+/** Hints that more than one failure gives, in one wording. */
+export const HINTS = {
+  login: "Log in again with 'cf login'.",
+  logAccess: 'You need a space developer, manager or auditor role in the app’s space (or an admin/logs.admin token).',
+} as const
+
 /** The low-level code of a network failure, wherever Node or a mock put it. */
 export function networkErrorCode(error: unknown): string | undefined {
   const candidate = error as {code?: unknown; cause?: {code?: unknown}} | undefined

@@ -1,6 +1,6 @@
-import {AuthError, CfwsError, EndpointError, ForbiddenError, NotFoundError} from '../errors.js'
+import {AuthError, CfwsError, EndpointError, ForbiddenError, HINTS, NotFoundError} from '../errors.js'
 import {type HttpResponse, parseJsonBody, sendHttp} from '../net/http-client.js'
-import {bearerHeader, type TokenSource} from './tokens.js'
+import {sendWithRefresh, type TokenHolder} from './tokens.js'
 
 const SERVER_NAME = 'the Cloud Controller'
 
@@ -46,16 +46,12 @@ export interface AppLookup {
 }
 
 /** The GUID of the app named `name` in the targeted space (not found is a 200 with no resources). */
-export async function findAppGuid(options: CloudControllerOptions, tokens: TokenSource, app: AppLookup): Promise<string> {
+export async function findAppGuid(options: CloudControllerOptions, tokens: TokenHolder, app: AppLookup): Promise<string> {
   const query = new URLSearchParams({names: app.name, space_guids: app.space.guid})
   const path = `/v3/apps?${query.toString()}`
-  let response = await getJson(options, path, await tokens.validToken())
-  if (response.status === 401) response = await getJson(options, path, await tokens.refresh())
-
+  const response = await sendWithRefresh(tokens, async (authorization) => getJson(options, path, authorization), (answer) => answer.status === 401)
   if (response.status === 401) {
-    throw new AuthError('CC_UNAUTHORIZED', 'The Cloud Controller rejected the token even after a refresh', {
-      hint: "Log in again with 'cf login'.",
-    })
+    throw new AuthError('CC_UNAUTHORIZED', 'The Cloud Controller rejected the token even after a refresh', {hint: HINTS.login})
   }
 
   if (response.status === 403) {
@@ -73,8 +69,8 @@ export async function findAppGuid(options: CloudControllerOptions, tokens: Token
   })
 }
 
-async function getJson(options: CloudControllerOptions, path: string, token?: string): Promise<HttpResponse & {json: unknown}> {
-  const headers: Record<string, string> = token ? {authorization: bearerHeader(token)} : {}
+async function getJson(options: CloudControllerOptions, path: string, authorization?: string): Promise<HttpResponse & {json: unknown}> {
+  const headers: Record<string, string> = authorization ? {authorization} : {}
   const response = await sendHttp(new URL(options.target + path), {headers, verifyTls: options.verifyTls, serverName: SERVER_NAME})
   return {...response, json: parseJsonBody(response)}
 }

@@ -1,4 +1,4 @@
-import {AuthError} from '../errors.js'
+import {AuthError, HINTS} from '../errors.js'
 import {parseJsonBody, sendHttp} from '../net/http-client.js'
 import {trace} from '../trace.js'
 import {type CfConfig, saveTokens} from './config.js'
@@ -45,6 +45,18 @@ function stripTokenType(token: string): string {
 export interface ClientCredentials {
   clientId: string
   clientSecret: string
+}
+
+/** What a request needs of a TokenSource: the current token, and a fresh one on demand. */
+export type TokenHolder = Pick<TokenSource, 'validToken' | 'refresh'>
+
+/**
+ * One request with the current token, sent once more with a refreshed token when `rejected` says
+ * the server refused the first; never more than once (PROTOCOL.md §4: no refresh loops).
+ */
+export async function sendWithRefresh<T>(tokens: TokenHolder, send: (authorization: string) => Promise<T>, rejected: (answer: T) => boolean): Promise<T> {
+  const answer = await send(bearerHeader(await tokens.validToken()))
+  return rejected(answer) ? send(bearerHeader(await tokens.refresh())) : answer
 }
 
 export interface TokenSourceOptions {
@@ -94,7 +106,7 @@ export class TokenSource {
     if (!clientCredentials && !this.refreshToken) throw sessionExpired()
     if (!config.authorizationEndpoint) {
       throw new AuthError('NO_UAA', 'The cf config names no AuthorizationEndpoint to refresh the token with', {
-        hint: "Log in again with 'cf login'.",
+        hint: HINTS.login,
       })
     }
 
@@ -141,6 +153,6 @@ export class TokenSource {
 
 function sessionExpired(): AuthError {
   return new AuthError('SESSION_EXPIRED', 'The login has expired or was revoked, and the token could not be refreshed', {
-    hint: "Log in again with 'cf login'.",
+    hint: HINTS.login,
   })
 }

@@ -1,5 +1,5 @@
-import {bearerHeader, type TokenSource} from '../cf/tokens.js'
-import {AuthError, EndpointError, ForbiddenError} from '../errors.js'
+import {sendWithRefresh, type TokenHolder} from '../cf/tokens.js'
+import {AuthError, EndpointError, ForbiddenError, HINTS} from '../errors.js'
 import {type HttpResponse, parseJsonBody, sendHttp} from '../net/http-client.js'
 import type {LogMessage} from '../envelope/types.js'
 import {logMessageFromV2} from './v2-envelope.js'
@@ -8,7 +8,7 @@ export interface RecentLogsQuery {
   /** Log Cache's base URL, e.g. https://log-cache.sys.example.com */
   baseUrl: string
   appGuid: string
-  tokens: Pick<TokenSource, 'validToken' | 'refresh'>
+  tokens: TokenHolder
   verifyTls: boolean
   /** How many messages at most: the newest ones. */
   maxMessages: number
@@ -78,19 +78,20 @@ async function readPage(query: RecentLogsQuery, limit: number, endTimeNs: bigint
   if (query.startTimeNs !== undefined) url.searchParams.set('start_time', query.startTimeNs.toString())
   if (endTimeNs !== undefined) url.searchParams.set('end_time', endTimeNs.toString())
 
-  const send = async (token: string): Promise<HttpResponse> =>
-    sendHttp(url, {headers: {authorization: bearerHeader(token)}, verifyTls: query.verifyTls, serverName: SERVER_NAME})
-  let response = await send(await query.tokens.validToken())
-  if (response.status === 401 || response.status === 404) response = await send(await query.tokens.refresh())
+  const response = await sendWithRefresh(
+    query.tokens,
+    async (authorization) => sendHttp(url, {headers: {authorization}, verifyTls: query.verifyTls, serverName: SERVER_NAME}),
+    (answer) => answer.status === 401 || answer.status === 404,
+  )
   if (response.status === 200 || response.status === 429) return response
   if (response.status === 404) {
     throw new ForbiddenError('LOG_CACHE_NOT_VISIBLE', "Log Cache answered 404: no access to this app's logs", {
-      hint: 'You need a space developer, manager or auditor role in the app’s space (or an admin/logs.admin token).',
+      hint: HINTS.logAccess,
     })
   }
 
   if (response.status === 401) {
-    throw new AuthError('LOG_CACHE_UNAUTHORIZED', 'Log Cache rejected the token even after a refresh', {hint: "Log in again with 'cf login'."})
+    throw new AuthError('LOG_CACHE_UNAUTHORIZED', 'Log Cache rejected the token even after a refresh', {hint: HINTS.login})
   }
 
   throw new EndpointError('LOG_CACHE_FAILED', `Log Cache answered ${response.status} to GET ${url.pathname}`, {

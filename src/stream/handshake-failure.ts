@@ -1,6 +1,6 @@
 import type {IncomingHttpHeaders} from 'node:http'
 
-import {AuthError, type CfwsError, EndpointError, ForbiddenError} from '../errors.js'
+import {AuthError, type CfwsError, EndpointError, ForbiddenError, HINTS} from '../errors.js'
 
 export interface HandshakeAnswer {
   status: number
@@ -55,13 +55,13 @@ export function describeHandshakeFailure(answer: HandshakeAnswer, kind: StreamKi
           cause,
           hint: 'The firehose needs a token with the doppler.firehose scope.',
         })
-      : new AuthError('STREAM_UNAUTHORIZED', 'The Traffic Controller rejected the token (401)', {cause, hint: "Log in again with 'cf login'."})
+      : new AuthError('STREAM_UNAUTHORIZED', 'The Traffic Controller rejected the token (401)', {cause, hint: HINTS.login})
   }
 
   if (status === 403 || (status === 404 && kind === 'app')) {
     return new ForbiddenError('LOGS_NOT_VISIBLE', `The Traffic Controller answered ${status}: no access to this app's logs`, {
       cause,
-      hint: 'You need a space developer, manager or auditor role in the app’s space (or an admin/logs.admin token).',
+      hint: HINTS.logAccess,
     })
   }
 

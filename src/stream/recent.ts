@@ -1,8 +1,8 @@
-import {bearerHeader, type TokenSource} from '../cf/tokens.js'
+import {sendWithRefresh, type TokenHolder} from '../cf/tokens.js'
 import {displayEndpoint} from '../endpoint/resolve.js'
 import {decodeEnvelope} from '../envelope/decode.js'
 import type {LogMessage} from '../envelope/types.js'
-import {AuthError, EndpointError, ForbiddenError} from '../errors.js'
+import {AuthError, EndpointError, ForbiddenError, HINTS} from '../errors.js'
 import {sendHttp} from '../net/http-client.js'
 import {multipartBoundary, splitMultipart} from './multipart.js'
 
@@ -17,15 +17,17 @@ export interface RecentLogsAnswer {
  * The Traffic Controller's `GET /apps/{guid}/recentlogs` for foundations without Log Cache (it was
  * removed from the Traffic Controller in Dec 2022, PROTOCOL.md §1). No retries: `--recent` is one shot.
  */
-export async function readTrafficControllerRecentLogs(endpoint: URL, appGuid: string, tokens: Pick<TokenSource, 'validToken' | 'refresh'>, verifyTls: boolean): Promise<RecentLogsAnswer> {
+export async function readTrafficControllerRecentLogs(endpoint: URL, appGuid: string, tokens: TokenHolder, verifyTls: boolean): Promise<RecentLogsAnswer> {
   const url = new URL(endpoint.href.replace(/^ws/, 'http').replace(/\/?$/, '/') + `apps/${encodeURIComponent(appGuid)}/recentlogs`)
-  const send = async (token: string) => sendHttp(url, {headers: {authorization: bearerHeader(token), accept: 'multipart/x-protobuf'}, verifyTls, serverName: 'the Traffic Controller'})
-  let response = await send(await tokens.validToken())
-  if (response.status === 401) response = await send(await tokens.refresh())
-  if (response.status === 401) throw new AuthError('STREAM_UNAUTHORIZED', 'The Traffic Controller rejected the token (401)', {hint: "Log in again with 'cf login'."})
+  const response = await sendWithRefresh(
+    tokens,
+    async (authorization) => sendHttp(url, {headers: {authorization, accept: 'multipart/x-protobuf'}, verifyTls, serverName: 'the Traffic Controller'}),
+    (answer) => answer.status === 401,
+  )
+  if (response.status === 401) throw new AuthError('STREAM_UNAUTHORIZED', 'The Traffic Controller rejected the token (401)', {hint: HINTS.login})
   if (response.status === 404) {
     throw new ForbiddenError('LOGS_NOT_VISIBLE', "The Traffic Controller answered 404 for the app's recent logs: no access to them", {
-      hint: 'You need a space developer, manager or auditor role in the app’s space (or an admin/logs.admin token).',
+      hint: HINTS.logAccess,
     })
   }
 

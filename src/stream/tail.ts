@@ -1,7 +1,7 @@
 import {setTimeout as sleep} from 'node:timers/promises'
 import type WebSocket from 'ws'
 
-import {bearerHeader, type TokenSource} from '../cf/tokens.js'
+import {bearerHeader, type TokenHolder} from '../cf/tokens.js'
 import {displayEndpoint} from '../endpoint/resolve.js'
 import {CfwsError, EndpointError} from '../errors.js'
 import {openStream} from './connect.js'
@@ -21,7 +21,7 @@ export const DEFAULT_RETRY: RetryPolicy = {initialDelayMs: 500, maxDelayMs: 30_0
 export interface TailOptions {
   url: URL
   kind: StreamKind
-  tokens: Pick<TokenSource, 'validToken' | 'refresh'>
+  tokens: TokenHolder
   verifyTls: boolean
   handshakeTimeoutMs: number
   /** Reconnect when no frame and no ping arrived for this long (the server pings every ~15 s). */
