@@ -1,9 +1,8 @@
-import {discoverLogCache} from '../cf/cloud-controller.js'
 import type {Envelope, LogMessage} from '../envelope/types.js'
-import {readRecentLogs} from '../logcache/read-logs.js'
+import {logIdentity, readRecentLogs} from '../logcache/read-logs.js'
 import type {LogRenderer} from '../render/log-message.js'
 import {notice} from './run-stream.js'
-import type {Session} from './session.js'
+import {findLogCache, type Session} from './session.js'
 
 // Enough for minutes of a busy app; a longer gap is reported by the count, not hidden.
 const MAX_BACKFILL_MESSAGES = 10_000
@@ -32,7 +31,7 @@ export class LogGapFiller {
     if (this.backfilled.size > 0) {
       // A copy of a backfilled line cannot be newer than the newest of them: past that, stop looking.
       if ((log.timestamp ?? 0n) > this.backfilledUntilNs) this.backfilled.clear()
-      else if (this.backfilled.delete(identity(log))) return undefined
+      else if (this.backfilled.delete(logIdentity(log))) return undefined
     }
 
     this.remember(log)
@@ -43,7 +42,7 @@ export class LogGapFiller {
     this.backfilled.clear()
     if (this.newestNs === undefined) return ''
     const {session} = this
-    this.logCache ??= discoverLogCache({target: session.config.target, verifyTls: session.verifyTls}).then((href) => href ?? session.config.logCacheEndpoint)
+    this.logCache ??= findLogCache(session)
     const baseUrl = await this.logCache
     if (!baseUrl) {
       notice('this foundation has no Log Cache: lines logged while disconnected may be missing')
@@ -51,11 +50,11 @@ export class LogGapFiller {
     }
 
     const logs = await readRecentLogs({baseUrl, appGuid: this.appGuid, tokens: session.tokens, verifyTls: session.verifyTls, maxMessages: MAX_BACKFILL_MESSAGES, startTimeNs: this.newestNs})
-    const printed = new Set(this.atNewest.map(identity))
-    const missing = logs.filter((log) => !printed.has(identity(log)))
+    const printed = new Set(this.atNewest.map(logIdentity))
+    const missing = logs.filter((log) => !printed.has(logIdentity(log)))
     let text = ''
     for (const log of missing) {
-      this.backfilled.add(identity(log))
+      this.backfilled.add(logIdentity(log))
       if ((log.timestamp ?? 0n) > this.backfilledUntilNs) this.backfilledUntilNs = log.timestamp ?? 0n
       this.remember(log)
       text += this.renderLog(log)
@@ -74,8 +73,4 @@ export class LogGapFiller {
       this.atNewest.push(log)
     }
   }
-}
-
-function identity(log: LogMessage): string {
-  return `${log.timestamp}\u0000${log.sourceType}/${log.sourceInstance}\u0000${Buffer.from(log.message ?? []).toString('latin1')}`
 }

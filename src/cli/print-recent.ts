@@ -1,4 +1,3 @@
-import {discoverLogCache} from '../cf/cloud-controller.js'
 import type {LogMessage} from '../envelope/types.js'
 import {oldestFirst, readRecentLogs} from '../logcache/read-logs.js'
 import type {LogRenderer} from '../render/log-message.js'
@@ -6,7 +5,7 @@ import {OutputWriter} from '../render/output-writer.js'
 import {readTrafficControllerRecentLogs} from '../stream/recent.js'
 import {trace} from '../trace.js'
 import {notice} from './run-stream.js'
-import type {Session} from './session.js'
+import {findLogCache, type Session} from './session.js'
 
 /** As many as `cf logs --recent` shows; `--lines` goes past it by paging. */
 export const DEFAULT_RECENT_LINES = 1000
@@ -28,7 +27,7 @@ export interface RecentRun {
  */
 export async function printRecentLogs(run: RecentRun): Promise<void> {
   const {session} = run
-  const logCache = (await discoverLogCache({target: session.config.target, verifyTls: session.verifyTls})) ?? session.config.logCacheEndpoint
+  const logCache = await findLogCache(session)
   let logs: LogMessage[]
   if (logCache) {
     trace(`recent logs from Log Cache at ${logCache}`)

@@ -1,5 +1,5 @@
 import {type CfConfig, readCfConfig} from '../cf/config.js'
-import {discoverLoggingEndpoint} from '../cf/cloud-controller.js'
+import {discoverLogCache, discoverLoggingEndpoint} from '../cf/cloud-controller.js'
 import {type ClientCredentials, hasScope, TokenSource} from '../cf/tokens.js'
 import {type EndpointOrigin, resolveEndpoint} from '../endpoint/resolve.js'
 import {ForbiddenError} from '../errors.js'
@@ -30,6 +30,12 @@ export async function resolveLoggerEndpoint(session: Session, endpointFlag: stri
 
   const discovered = await discoverLoggingEndpoint({target: session.config.target, verifyTls: session.verifyTls})
   return resolveEndpoint(discovered, 'the Cloud Controller')
+}
+
+/** Log Cache: as the root document advertises it, else the config's LogCacheEndPoint (CLI.md). */
+export async function findLogCache(session: Session): Promise<string | undefined> {
+  const advertised = await discoverLogCache({target: session.config.target, verifyTls: session.verifyTls})
+  return advertised ?? session.config.logCacheEndpoint
 }
 
 const FIREHOSE_SCOPE = 'doppler.firehose'

@@ -45,12 +45,12 @@ export async function readRecentLogs(query: RecentLogsQuery): Promise<LogMessage
     throttled = 0
     const batch = (parseJsonBody(response) as {envelopes?: {batch?: unknown[]}} | undefined)?.envelopes?.batch ?? []
     const logs = batch.map(logMessageFromV2).filter((log): log is LogMessage => log !== undefined)
-    const fresh = logs.filter((log) => !atBoundary.has(identity(log)))
+    const fresh = logs.filter((log) => !atBoundary.has(logIdentity(log)))
     if (fresh.length === 0) break
     newestFirst.push(...fresh.slice(0, query.maxMessages - newestFirst.length))
     const oldest = fresh.reduce((min, log) => (log.timestamp! < min ? log.timestamp! : min), fresh[0].timestamp!)
     if (oldest !== endTimeNs) atBoundary = new Set()
-    for (const log of logs) if (log.timestamp === oldest) atBoundary.add(identity(log))
+    for (const log of logs) if (log.timestamp === oldest) atBoundary.add(logIdentity(log))
     endTimeNs = oldest
   }
 
@@ -65,8 +65,9 @@ export function oldestFirst(newestFirst: readonly LogMessage[]): LogMessage[] {
   return [...newestFirst].reverse().sort((a, b) => (a.timestamp! < b.timestamp! ? -1 : a.timestamp! > b.timestamp! ? 1 : 0))
 }
 
-function identity(log: LogMessage): string {
-  return `${log.timestamp}\u0000${log.sourceType}\u0000${log.sourceInstance}\u0000${Buffer.from(log.message ?? []).toString('base64')}`
+/** What makes two log messages the same line: timestamp, source, instance and text. */
+export function logIdentity(log: LogMessage): string {
+  return `${log.timestamp}\u0000${log.sourceType}/${log.sourceInstance}\u0000${Buffer.from(log.message ?? []).toString('latin1')}`
 }
 
 /** One page; a 401, or the 404 Log Cache gives for a missing token *or* no access, refreshes the token once. */
