@@ -41,15 +41,16 @@ export default class Logs extends BaseCommand {
     const cc = {target: config.target, verifyTls: session.verifyTls}
     const chalk = createChalk(chooseColorLevel(flags.color, process.env, Boolean(process.stdout.isTTY)))
     const renderLog = flags.json ? createJsonLogRenderer(args.app) : createTextLogRenderer(chalk)
-    if (flags.recent) {
-      const appGuid = await findAppGuid(cc, session.tokens, {name: args.app, space, org: config.org})
+    // A stream needs the endpoint, resolved first so a refused one (plain ws:// to a remote host)
+    // stops before any request; --recent asks for it only on a foundation without Log Cache.
+    const endpoint = flags.recent ? undefined : await resolveLoggerEndpoint(session, flags.endpoint)
+    const appGuid = await findAppGuid(cc, session.tokens, {name: args.app, space, org: config.org})
+    if (!endpoint) {
       const loggerEndpoint = async () => resolveLoggerEndpoint(session, flags.endpoint)
       await printRecentLogs({session, appGuid, loggerEndpoint, maxMessages: flags.lines ?? DEFAULT_RECENT_LINES, startTimeNs, render: renderLog})
       return
     }
 
-    const endpoint = await resolveLoggerEndpoint(session, flags.endpoint)
-    const appGuid = await findAppGuid(cc, session.tokens, {name: args.app, space, org: config.org})
     const gap = new LogGapFiller(session, appGuid, renderLog)
     process.exitCode = await runStream({
       session,

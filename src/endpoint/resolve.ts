@@ -41,6 +41,13 @@ export function appStreamUrl(endpoint: URL, appGuid: string): URL {
   return childUrl(endpoint, `apps/${encodeURIComponent(appGuid)}/stream`)
 }
 
+/** The Traffic Controller's older HTTP `recentlogs` for an app: the endpoint over http(s), prefix kept. */
+export function recentLogsUrl(endpoint: URL, appGuid: string): URL {
+  const url = childUrl(endpoint, `apps/${encodeURIComponent(appGuid)}/recentlogs`)
+  url.protocol = endpoint.protocol === 'wss:' ? 'https:' : 'http:'
+  return url
+}
+
 /** The firehose URL for a subscription, with the server-side filter when one applies (PROTOCOL.md §5). */
 export function firehoseUrl(endpoint: URL, subscriptionId: string, filterType?: 'logs' | 'metrics'): URL {
   const url = childUrl(endpoint, `firehose/${encodeURIComponent(subscriptionId)}`)

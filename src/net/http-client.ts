@@ -29,7 +29,7 @@ export interface HttpResponse {
 const DEFAULT_TIMEOUT_MS = 30_000
 
 /**
- * One HTTP exchange with node:http(s). Not `fetch`: TLS verification and (later) proxy agents are
+ * One HTTP exchange with node:http(s). Not `fetch`: TLS verification and the proxy agent are
  * per-request options here, and nock intercepts it in tests.
  */
 export async function sendHttp(url: URL, options: HttpOptions): Promise<HttpResponse> {

@@ -1,5 +1,5 @@
 import {sendWithRefresh, type TokenHolder} from '../cf/tokens.js'
-import {displayEndpoint} from '../endpoint/resolve.js'
+import {displayEndpoint, recentLogsUrl} from '../endpoint/resolve.js'
 import {decodeEnvelope} from '../envelope/decode.js'
 import type {LogMessage} from '../envelope/types.js'
 import {AuthError, EndpointError, ForbiddenError, HINTS} from '../errors.js'
@@ -18,7 +18,7 @@ export interface RecentLogsAnswer {
  * removed from the Traffic Controller in Dec 2022, PROTOCOL.md §1). No retries: `--recent` is one shot.
  */
 export async function readTrafficControllerRecentLogs(endpoint: URL, appGuid: string, tokens: TokenHolder, verifyTls: boolean): Promise<RecentLogsAnswer> {
-  const url = new URL(endpoint.href.replace(/^ws/, 'http').replace(/\/?$/, '/') + `apps/${encodeURIComponent(appGuid)}/recentlogs`)
+  const url = recentLogsUrl(endpoint, appGuid)
   const response = await sendWithRefresh(
     tokens,
     async (authorization) => sendHttp(url, {headers: {authorization, accept: 'multipart/x-protobuf'}, verifyTls, serverName: 'the Traffic Controller'}),
