@@ -105,6 +105,45 @@ describe('cfws logs (end to end)', () => {
     assert.equal(f.tc.upgrades[0].authorization, `bearer ${(f.home.read().AccessToken as string).slice('bearer '.length)}`)
   })
 
+  it('takes CFWS_LOGGER_ENDPOINT over discovery', async () => {
+    f.cc.loggingEndpoint = 'wss://doppler.invalid:4443'
+    const cli = start(['myapp'], {CFWS_LOGGER_ENDPOINT: f.tc.url})
+    ;(await f.tc.nextClient()).send(logEnvelope('from the variable'))
+    assert.deepEqual(await cli.waitForStdoutLines(1), ['2025-11-24T09:46:47.12+0000 [APP/PROC/WEB/0] OUT from the variable'])
+    cli.child.kill('SIGINT')
+    await cli.result()
+    assert.ok(!f.cc.requests.some((r) => r.path === '/v2/info'), 'no discovery')
+  })
+
+  it('turns TLS verification off when the cf config says SSLDisabled', async () => {
+    const tls = await FakeTrafficController.start({tls: true})
+    try {
+      f.cc.loggingEndpoint = tls.url
+      f.login({SSLDisabled: true})
+      const cli = start(['myapp'])
+      ;(await tls.nextClient()).send(logEnvelope('self-signed is fine here'))
+      assert.deepEqual(await cli.waitForStdoutLines(1), ['2025-11-24T09:46:47.12+0000 [APP/PROC/WEB/0] OUT self-signed is fine here'])
+      cli.child.kill('SIGINT')
+      await cli.result()
+    } finally {
+      await tls.close()
+    }
+  })
+
+  it('colours a pipe only when --color forces it, and never with --no-color', async () => {
+    const coloured = start(['myapp', '--color'])
+    ;(await f.tc.nextClient()).send(logEnvelope('boom', {messageType: 2}))
+    const [line] = await coloured.waitForStdoutLines(1)
+    coloured.child.kill('SIGINT')
+    await coloured.result()
+    assert.ok(line.startsWith('\u001B[31m'), JSON.stringify(line))
+    const plain = start(['myapp', '--no-color'], {FORCE_COLOR: '3'})
+    ;(await f.tc.nextClient()).send(logEnvelope('boom', {messageType: 2}))
+    assert.deepEqual(await plain.waitForStdoutLines(1), ['2025-11-24T09:46:47.12+0000 [APP/PROC/WEB/0] ERR boom'])
+    plain.child.kill('SIGINT')
+    await plain.result()
+  })
+
   describe('exit codes', () => {
     it('2 when APP is missing', async () => {
       const result = await runCli(['logs'], {CF_HOME: f.home.dir})

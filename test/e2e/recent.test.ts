@@ -69,6 +69,14 @@ describe('cfws logs --recent (end to end)', () => {
     assert.equal(f.cc.logCache.reads.length, 2, 'a second page finds nothing new and ends the paging')
   })
 
+  it('exits 6 when the Log Cache it was told of is unreachable, without falling back', async () => {
+    f.login({LogCacheEndPoint: 'http://127.0.0.1:1'})
+    const result = await recent()
+    assert.equal(result.code, 6)
+    assert.match(result.stderr, /^cfws: Connection refused by Log Cache at 127\.0\.0\.1:1\n/)
+    assert.equal(f.tc.requests.length, 0, 'the Traffic Controller is not asked')
+  })
+
   describe('from the Traffic Controller on foundations without Log Cache', () => {
     const boundary = 'a1b2c3'
     function multipart(parts: Uint8Array[], options: {final?: boolean} = {}): Buffer {
