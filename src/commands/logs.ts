@@ -15,7 +15,7 @@ import {chooseColorLevel, createChalk} from '../render/color.js'
 import {createJsonLogRenderer, createTextLogRenderer} from '../render/log-message.js'
 
 export default class Logs extends BaseCommand {
-  static override summary = "Stream an app's logs (until interrupted)"
+  static override summary = "Stream an app's logs until interrupted, or print the recent ones with --recent"
   static override examples = [
     '<%= config.bin %> logs myapp',
     '<%= config.bin %> logs myapp --json | jq .message',
