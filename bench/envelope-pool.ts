@@ -1,4 +1,4 @@
-import type {Envelope} from '../src/envelope/types.js'
+import type {Envelope} from '../test/helpers/envelope-model.js'
 import {encodeEnvelope} from '../test/helpers/envelopes.js'
 
 /** mulberry32: the same pool every run. */

@@ -1,5 +1,7 @@
-import type {Envelope, LogMessage} from '../envelope/types.js'
+import {decodeLogMessage} from '../envelope/decode.js'
+import type {LogMessage} from '../envelope/types.js'
 import {logIdentity, readRecentLogs} from '../logcache/read-logs.js'
+import type {ByteSink} from '../render/byte-sink.js'
 import type {LogRenderer} from '../render/log-message.js'
 import {notice} from './run-stream.js'
 import {findLogCache, type Session} from './session.js'
@@ -25,8 +27,11 @@ export class LogGapFiller {
 
   constructor(private readonly session: Session, private readonly appGuid: string, private readonly renderLog: LogRenderer) {}
 
-  render(envelope: Envelope): string | undefined {
-    const log = envelope.logMessage
+  /** Writes a streamed frame's log line into `out`; returns why, when the frame is not an envelope. */
+  renderFrame(frame: Buffer, out: ByteSink): string | undefined {
+    const decoded = decodeLogMessage(frame)
+    if (!decoded.ok) return decoded.reason
+    const log = decoded.envelope.logMessage
     if (!log) return undefined
     if (this.backfilled.size > 0) {
       // A copy of a backfilled line cannot be newer than the newest of them: past that, stop looking.
@@ -35,7 +40,8 @@ export class LogGapFiller {
     }
 
     this.remember(log)
-    return this.renderLog(log)
+    out.text(this.renderLog(log))
+    return undefined
   }
 
   async fillGap(): Promise<string> {

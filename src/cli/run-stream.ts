@@ -1,7 +1,6 @@
 import {keepTokenFresh} from '../cf/token-keeper.js'
-import {type DecodeResult, decodeEnvelope} from '../envelope/decode.js'
-import type {Envelope} from '../envelope/types.js'
 import {ExitCode} from '../errors.js'
+import type {FrameRenderer} from '../render/firehose.js'
 import {OutputWriter} from '../render/output-writer.js'
 import type {StreamKind} from '../stream/handshake-failure.js'
 import {DEFAULT_RETRY, tailStream} from '../stream/tail.js'
@@ -17,10 +16,7 @@ export interface StreamRun {
   url: URL
   kind: StreamKind
   settings: StreamSettings
-  /** The text for stdout of one envelope, or undefined to leave it out. */
-  render: (envelope: Envelope) => string | undefined
-  /** Decodes a frame; by default the whole envelope. */
-  decode?: (frame: Uint8Array) => DecodeResult
+  renderFrame: FrameRenderer
   /**
    * After a reconnect: what was missed while disconnected, as text for stdout. Frames of the new
    * connection wait until it is written, so the output stays in order.
@@ -59,16 +55,13 @@ export async function runStream(run: StreamRun): Promise<number> {
   process.on('SIGTERM', onSignal)
   // Frames of a new connection wait here while the gap before it is filled.
   let held: Buffer[] | undefined
-  const decode = run.decode ?? decodeEnvelope
   const handleFrame = (frame: Buffer): void => {
-    const decoded = decode(frame)
-    if (!decoded.ok) {
-      if (++undecodable === 1) notice(`skipped a frame that is not a dropsonde envelope (${decoded.reason}); further ones are counted`)
-      return
+    if (writer.closed) return
+    const undecodableReason = run.renderFrame(frame, writer.sink)
+    writer.schedule()
+    if (undecodableReason !== undefined && ++undecodable === 1) {
+      notice(`skipped a frame that is not a dropsonde envelope (${undecodableReason}); further ones are counted`)
     }
-
-    const text = run.render(decoded.envelope)
-    if (text !== undefined) writer.write(text)
   }
 
   const releaseHeld = (): void => {

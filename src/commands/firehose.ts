@@ -7,8 +7,7 @@ import {notice, runStream} from '../cli/run-stream.js'
 import {openSession, resolveLoggerEndpoint, requireFirehoseScope} from '../cli/session.js'
 import {firehoseUrl} from '../endpoint/resolve.js'
 import {parseEventTypeFilter, serverFilterFor} from '../envelope/filter.js'
-import {renderEnvelopeJson} from '../render/envelope-json.js'
-import {renderEnvelopeText} from '../render/envelope-text.js'
+import {createFirehoseRenderer} from '../render/firehose.js'
 
 export default class Firehose extends BaseCommand {
   static override summary = "Stream every envelope of the foundation (needs the doppler.firehose scope)"
@@ -40,13 +39,12 @@ export default class Firehose extends BaseCommand {
     const subscriptionId = flags['subscription-id'] ?? `cfws-${randomBytes(5).toString('hex')}`
     if (!flags['subscription-id']) notice(`subscription id ${subscriptionId}: add processes with --subscription-id ${subscriptionId} to share this stream`)
 
-    const render = flags.json ? renderEnvelopeJson : renderEnvelopeText
     process.exitCode = await runStream({
       session,
       url: firehoseUrl(endpoint, subscriptionId, serverFilterFor(types)),
       kind: 'firehose',
       settings,
-      render: (envelope) => (envelope.eventType !== undefined && types.has(envelope.eventType) ? render(envelope) : undefined),
+      renderFrame: createFirehoseRenderer(flags.json ? 'json' : 'text', types),
     })
   }
 }

@@ -10,7 +10,6 @@ import {runStream} from '../cli/run-stream.js'
 import {openSession, resolveLoggerEndpoint} from '../cli/session.js'
 import {parseSince} from '../cli/units.js'
 import {appStreamUrl} from '../endpoint/resolve.js'
-import {decodeLogMessage} from '../envelope/decode.js'
 import {chooseColorLevel, createChalk} from '../render/color.js'
 import {createJsonLogRenderer, createTextLogRenderer} from '../render/log-message.js'
 
@@ -57,8 +56,7 @@ export default class Logs extends BaseCommand {
       url: appStreamUrl(endpoint, appGuid),
       kind: 'app',
       settings,
-      decode: decodeLogMessage,
-      render: (envelope) => gap.render(envelope),
+      renderFrame: (frame, out) => gap.renderFrame(frame, out),
       fillGap: async () => gap.fillGap(),
     })
   }

@@ -1,6 +1,8 @@
 /**
- * Dropsonde v1 envelopes (cloudfoundry/dropsonde-protocol `events/*.proto`, PROTOCOL.md §6).
- * A field is present only when it was on the wire; 64-bit integers are bigint so they stay exact.
+ * Dropsonde v1 envelopes (cloudfoundry/dropsonde-protocol `events/*.proto`, PROTOCOL.md §6): the
+ * event types and the LogMessage as `cfws logs` uses them. A field is present only when it was on
+ * the wire; 64-bit integers are bigint so they stay exact. The firehose never builds objects: it
+ * renders from the frame's bytes (scan.ts).
  */
 export const EVENT_TYPES = {
   HttpStartStop: 4,
@@ -15,11 +17,6 @@ export type EventTypeName = keyof typeof EVENT_TYPES
 
 export const MESSAGE_TYPES = {OUT: 1, ERR: 2} as const
 
-export interface Uuid {
-  low?: bigint
-  high?: bigint
-}
-
 export interface LogMessage {
   message?: Uint8Array
   messageType?: number
@@ -29,64 +26,7 @@ export interface LogMessage {
   sourceInstance?: string
 }
 
-export interface ValueMetric {
-  name?: string
-  value?: number
-  unit?: string
-}
-
-export interface CounterEvent {
-  name?: string
-  delta?: bigint
-  total?: bigint
-}
-
-export interface ContainerMetric {
-  applicationId?: string
-  instanceIndex?: number
-  cpuPercentage?: number
-  memoryBytes?: bigint
-  diskBytes?: bigint
-  memoryBytesQuota?: bigint
-  diskBytesQuota?: bigint
-}
-
-export interface HttpStartStop {
-  startTimestamp?: bigint
-  stopTimestamp?: bigint
-  requestId?: Uuid
-  peerType?: number
-  method?: number
-  uri?: string
-  remoteAddress?: string
-  userAgent?: string
-  statusCode?: number
-  contentLength?: bigint
-  applicationId?: Uuid
-  instanceIndex?: number
-  instanceId?: string
-  forwarded?: string[]
-}
-
-export interface ErrorEvent {
-  source?: string
-  code?: number
-  message?: string
-}
-
+/** What the stream decoder gives: an envelope's LogMessage, if it has one. */
 export interface Envelope {
-  origin?: string
-  eventType?: number
-  timestamp?: bigint
-  httpStartStop?: HttpStartStop
   logMessage?: LogMessage
-  valueMetric?: ValueMetric
-  counterEvent?: CounterEvent
-  error?: ErrorEvent
-  containerMetric?: ContainerMetric
-  deployment?: string
-  job?: string
-  index?: string
-  ip?: string
-  tags?: Map<string, string>
 }

@@ -24,13 +24,3 @@ export function nestedEnd(reader: Reader): number {
   if (end > reader.len) throw new Error(`a length of ${length} at offset ${reader.pos} runs past the frame`)
   return end
 }
-
-/** protobufjs hands 64-bit varints over as Long; bigint keeps them exact without the Long API. */
-export function int64(reader: Reader): bigint {
-  return BigInt.asIntN(64, uint64(reader))
-}
-
-export function uint64(reader: Reader): bigint {
-  const long = reader.uint64() as unknown as {low: number; high: number}
-  return (BigInt(long.high >>> 0) << 32n) | BigInt(long.low >>> 0)
-}

@@ -1,63 +1,171 @@
-import {formatUuid} from '../envelope/names.js'
-import {ENVELOPE_FIELDS, type Field} from '../envelope/schema.js'
-import type {Envelope, Uuid} from '../envelope/types.js'
+import {isUtf8} from 'node:buffer'
 
-const decoder = new TextDecoder('utf-8', {fatal: false})
+import {ENVELOPE_FIELDS} from '../envelope/schema.js'
+import {Kind, type MessageScan, type Tags} from '../envelope/scan.js'
+import type {ByteSink} from './byte-sink.js'
+import {enumLabels, fieldLayout, type Layout, tagOrder} from './field-layout.js'
 
 /**
  * The whole envelope as one JSON line (../shared/CLI.md "JSON output"): `.proto` field names,
- * enums by name, absent fields left out, 64-bit integers as exact JSON numbers (written from
- * bigint digits, never through a double), bytes as UTF-8 text, UUIDs as `8-4-4-4-12`.
+ * enums by name, absent fields left out, 64-bit integers as exact JSON numbers, bytes as UTF-8
+ * text, UUIDs as `8-4-4-4-12`; written from the frame's bytes, with JSON.stringify's escapes.
  */
-export function renderEnvelopeJson(envelope: Envelope): string {
-  return writeObject(envelope as Record<string, unknown>, ENVELOPE_FIELDS) + '\n'
+export function writeEnvelopeJson(out: ByteSink, envelope: MessageScan): void {
+  writeObject(out, envelope, ENVELOPE_LAYOUT)
+  out.byte(0x0a)
 }
 
-function writeObject(message: Record<string, unknown>, fields: readonly Field[]): string {
-  let out = ''
-  for (const field of fields) {
-    const value = message[field.key]
-    if (value === undefined) continue
-    out += `${out ? ',' : ''}"${field.name}":${writeValue(field, value)}`
+const ENVELOPE_LAYOUT = fieldLayout(ENVELOPE_FIELDS, (field) => `"${field.name}":`, (name) => `"${name}"`)
+const HEX = Buffer.from('0123456789abcdef')
+const decoder = new TextDecoder('utf-8', {fatal: false})
+
+function writeObject(out: ByteSink, scan: MessageScan, layout: Layout): void {
+  const {kinds, present, starts, ends, buf} = scan
+  out.byte(0x7b)
+  let first = true
+  for (let i = 0; i < kinds.length; i++) {
+    if (present[i] === 0) continue
+    if (!first) out.byte(0x2c)
+    first = false
+    out.literal(layout.labels[i])
+    switch (kinds[i]) {
+      case Kind.String:
+      case Kind.Bytes: {
+        writeString(out, buf, starts[i], ends[i], kinds[i] === Kind.Bytes)
+        break
+      }
+
+      case Kind.Int32: {
+        const name = enumLabels(layout, i, starts[i])
+        if (name) out.literal(name)
+        else out.integer(starts[i])
+        break
+      }
+
+      case Kind.Int64:
+      case Kind.Uint64: {
+        out.int64(starts[i], ends[i], kinds[i] === Kind.Int64)
+        break
+      }
+
+      case Kind.Double: {
+        const value = buf.readDoubleLE(starts[i])
+        // JSON has no NaN or Infinity; the proto JSON mapping writes them as strings.
+        out.text(Number.isFinite(value) ? String(value) : `"${value}"`)
+        break
+      }
+
+      case Kind.Uuid: {
+        writeUuid(out, scan.children[i]!)
+        break
+      }
+
+      case Kind.Strings: {
+        const list = scan.lists[i]!
+        out.byte(0x5b)
+        for (let item = 0; item < list.count; item++) {
+          if (item > 0) out.byte(0x2c)
+          writeString(out, buf, list.starts[item], list.ends[item], false)
+        }
+
+        out.byte(0x5d)
+        break
+      }
+
+      case Kind.Tags: {
+        writeTags(out, buf, scan.tags[i]!)
+        break
+      }
+
+      default: {
+        writeObject(out, scan.children[i]!, layout.children[i]!)
+      }
+    }
   }
 
-  return `{${out}}`
+  out.byte(0x7d)
 }
 
-function writeValue(field: Field, value: unknown): string {
-  switch (field.kind) {
-    case 'message': {
-      return writeObject(value as Record<string, unknown>, field.fields)
+function writeTags(out: ByteSink, buf: Buffer, tags: Tags): void {
+  out.byte(0x7b)
+  let first = true
+  for (const entry of tagOrder(tags, 'object')) {
+    if (!first) out.byte(0x2c)
+    first = false
+    writeString(out, tags.keyBufs[entry], tags.keyStarts[entry], tags.keyEnds[entry], false)
+    out.byte(0x3a)
+    writeString(out, buf, tags.valueStarts[entry], tags.valueEnds[entry], false)
+  }
+
+  out.byte(0x7d)
+}
+
+/** The 16 bytes in string order, each 8-byte half little-endian (PROTOCOL.md §6), as `8-4-4-4-12` hex. */
+function writeUuid(out: ByteSink, uuid: MessageScan): void {
+  out.reserve(38)
+  const {buf} = out
+  let pos = out.pos
+  buf[pos++] = 0x22
+  for (let byte = 0; byte < 16; byte++) {
+    if (byte === 4 || byte === 6 || byte === 8 || byte === 10) buf[pos++] = 0x2d
+    const half = byte < 8 ? 0 : 1
+    const word = !uuid.has(half) ? 0 : (byte & 7) < 4 ? uuid.starts[half] : uuid.ends[half]
+    const value = (word >>> ((byte & 3) * 8)) & 0xff
+    buf[pos++] = HEX[value >> 4]
+    buf[pos++] = HEX[value & 15]
+  }
+
+  buf[pos++] = 0x22
+  out.pos = pos
+}
+
+/**
+ * A JSON string of UTF-8 bytes, escaped as JSON.stringify escapes the decoded text: `" \\`, the
+ * short escapes, other control characters as \u00XX. Bytes that are not valid UTF-8 become U+FFFD,
+ * as decoding gives them (TextDecoder for bytes fields, as the old object decoder did).
+ */
+function writeString(out: ByteSink, source: Buffer, start: number, end: number, isBytes: boolean): void {
+  out.reserve((end - start) * 6 + 2)
+  const {buf} = out
+  const begin = out.pos
+  let pos = begin
+  let checked = false
+  buf[pos++] = 0x22
+  for (let i = start; i < end; i++) {
+    const byte = source[i]
+    if (byte >= 0x20) {
+      if (byte === 0x22 || byte === 0x5c) buf[pos++] = 0x5c
+      else if (byte >= 0x80 && !checked) {
+        checked = true
+        if (!isUtf8(source.subarray(start, end))) {
+          const decoded = Buffer.from(isBytes ? decoder.decode(source.subarray(start, end)) : source.toString('utf8', start, end))
+          out.pos = begin
+          writeString(out, decoded, 0, decoded.length, false)
+          return
+        }
+      }
+
+      buf[pos++] = byte
+      continue
     }
 
-    case 'bytes': {
-      return JSON.stringify(decoder.decode(value as Uint8Array))
-    }
-
-    case 'int64': {
-      return (value as bigint).toString()
-    }
-
-    case 'double': {
-      // JSON has no NaN or Infinity; the proto JSON mapping writes them as strings.
-      return Number.isFinite(value) ? JSON.stringify(value) : `"${String(value)}"`
-    }
-
-    case 'uuid': {
-      const uuid = value as Uuid
-      return `"${formatUuid(uuid.low, uuid.high)}"`
-    }
-
-    case 'tags': {
-      return JSON.stringify(Object.fromEntries(value as Map<string, string>))
-    }
-
-    case 'int32': {
-      return JSON.stringify(field.enumName ? field.enumName(value as number) : value)
-    }
-
-    default: {
-      return JSON.stringify(value)
+    buf[pos++] = 0x5c
+    switch (byte) {
+      case 0x08: { buf[pos++] = 0x62; break }
+      case 0x09: { buf[pos++] = 0x74; break }
+      case 0x0a: { buf[pos++] = 0x6e; break }
+      case 0x0c: { buf[pos++] = 0x66; break }
+      case 0x0d: { buf[pos++] = 0x72; break }
+      default: {
+        buf[pos++] = 0x75
+        buf[pos++] = 0x30
+        buf[pos++] = 0x30
+        buf[pos++] = HEX[byte >> 4]
+        buf[pos++] = HEX[byte & 15]
+      }
     }
   }
+
+  buf[pos++] = 0x22
+  out.pos = pos
 }

@@ -1,119 +1,165 @@
-import {ENVELOPE_FIELDS, type Field} from '../envelope/schema.js'
-import type {Envelope} from '../envelope/types.js'
+import {isUtf8} from 'node:buffer'
+
+import {ENVELOPE_FIELDS} from '../envelope/schema.js'
+import {Kind, type MessageScan, type Tags} from '../envelope/scan.js'
+import type {ByteSink} from './byte-sink.js'
+import {enumLabels, fieldLayout, type Layout, tagOrder} from './field-layout.js'
 
 /**
  * One envelope on one line in protobuf compact text format, as `cf nozzle` prints it
- * (`origin:"rep" eventType:ValueMetric … valueMetric:<name:"x" value:1 unit:"u" >`).
+ * (`origin:"rep" eventType:ValueMetric … valueMetric:<name:"x" value:1 unit:"u" >`), written from
+ * the frame's bytes into the output.
  */
-export function renderEnvelopeText(envelope: Envelope): string {
-  return writeEnvelope(envelope) + '\n'
+export function writeEnvelopeText(out: ByteSink, envelope: MessageScan): void {
+  writeFields(out, envelope, ENVELOPE_LAYOUT, false)
+  out.byte(0x0a)
 }
 
-type Writer = (message: unknown) => string
+const ENVELOPE_LAYOUT = fieldLayout(ENVELOPE_FIELDS, (field) => `${field.name}:`, (name) => name)
+const TAG_KEY = Buffer.from('tags:<key:')
+const TAG_VALUE = Buffer.from(' value:')
+const LOW = Buffer.from('low:')
+const HIGH = Buffer.from('high:')
 
-/**
- * The field table compiled, once, into one function per message with literal property names:
- * a generic walk (`message[field.key]`) was megamorphic and took half the firehose's CPU time.
- * Each compiled writer returns its fields as ` name:value` pieces (a leading space each).
- */
-function compile(fields: readonly Field[]): Writer {
-  const helpers: unknown[] = []
-  const helper = (value: unknown): string => `h[${helpers.push(value) - 1}]`
-  let body = "let out = '', v\n"
-  for (const field of fields) {
-    body += `v = m.${field.key}\nif (v !== undefined) `
-    switch (field.kind) {
-      case 'message': {
-        body += `{ const inner = ${helper(compile(field.fields))}(v); out += ' ${field.name}:<' + (inner === '' ? '' : inner.slice(1) + ' ') + '>' }\n`
+// Top-level fields are separated by spaces; inside `<…>` each field is followed by one (Go's format).
+function writeFields(out: ByteSink, scan: MessageScan, layout: Layout, nested: boolean): void {
+  const {kinds, present, starts, ends, buf} = scan
+  let first = true
+  for (let i = 0; i < kinds.length; i++) {
+    if (present[i] === 0) continue
+    const kind = kinds[i]
+    if (kind === Kind.Strings) {
+      const list = scan.lists[i]!
+      for (let item = 0; item < list.count; item++) {
+        if (!nested && !first) out.byte(0x20)
+        first = false
+        out.literal(layout.labels[i])
+        quote(out, buf, list.starts[item], list.ends[item], true)
+        if (nested) out.byte(0x20)
+      }
+
+      continue
+    }
+
+    if (kind === Kind.Tags) {
+      first = writeTags(out, buf, scan.tags[i]!, nested, first)
+      continue
+    }
+
+    if (!nested && !first) out.byte(0x20)
+    first = false
+    out.literal(layout.labels[i])
+    switch (kind) {
+      case Kind.String:
+      case Kind.Bytes: {
+        quote(out, buf, starts[i], ends[i], kind === Kind.String)
         break
       }
 
-      case 'string':
-      case 'bytes': {
-        body += `out += ' ${field.name}:' + ${helper(quote)}(v)\n`
+      case Kind.Int32: {
+        const name = enumLabels(layout, i, starts[i])
+        if (name) out.literal(name)
+        else out.integer(starts[i])
         break
       }
 
-      case 'double': {
-        body += `out += ' ${field.name}:' + ${helper(formatDouble)}(v)\n`
+      case Kind.Int64:
+      case Kind.Uint64: {
+        out.int64(starts[i], ends[i], kind === Kind.Int64)
         break
       }
 
-      case 'uuid': {
-        body += `out += ' ${field.name}:<' + (v.low === undefined ? '' : 'low:' + v.low + ' ') + (v.high === undefined ? '' : 'high:' + v.high + ' ') + '>'\n`
+      case Kind.Double: {
+        out.text(formatDouble(buf.readDoubleLE(starts[i])))
         break
       }
 
-      case 'strings': {
-        body += `for (const item of v) out += ' ${field.name}:' + ${helper(quote)}(item)\n`
-        break
-      }
-
-      case 'tags': {
-        body += `out += ${helper(writeTags)}(v)\n`
+      case Kind.Uuid: {
+        const uuid = scan.children[i]!
+        out.byte(0x3c)
+        if (uuid.has(0)) writeHalf(out, LOW, uuid, 0)
+        if (uuid.has(1)) writeHalf(out, HIGH, uuid, 1)
+        out.byte(0x3e)
         break
       }
 
       default: {
-        body += field.enumName ? `out += ' ${field.name}:' + ${helper(field.enumName)}(v)\n` : `out += ' ${field.name}:' + v\n`
+        out.byte(0x3c)
+        writeFields(out, scan.children[i]!, layout.children[i]!, true)
+        out.byte(0x3e)
       }
     }
-  }
 
-  // eslint-disable-next-line no-new-func -- code generated from our own field table, never from input
-  return new Function('h', `return function (m) {\n${body}return out\n}`)(helpers) as Writer
+    if (nested) out.byte(0x20)
+  }
 }
 
-const writeFields = compile(ENVELOPE_FIELDS)
-
-function writeEnvelope(envelope: Envelope): string {
-  return writeFields(envelope).slice(1)
+function writeHalf(out: ByteSink, label: Uint8Array, uuid: MessageScan, half: number): void {
+  out.literal(label)
+  out.int64(uuid.starts[half], uuid.ends[half], false)
+  out.byte(0x20)
 }
 
-/** Map entries sorted by key, as Go's text marshaler writes them. */
-function writeTags(tags: Map<string, string>): string {
-  let previous = ''
-  let sorted = true
-  for (const key of tags.keys()) {
-    if (key < previous) sorted = false
-    previous = key
+/** Map entries sorted by key, as Go's text marshaler writes them. Returns whether nothing was written. */
+function writeTags(out: ByteSink, buf: Buffer, tags: Tags, nested: boolean, first: boolean): boolean {
+  for (const entry of tagOrder(tags, 'sorted')) {
+    if (!nested && !first) out.byte(0x20)
+    first = false
+    out.literal(TAG_KEY)
+    quote(out, tags.keyBufs[entry], tags.keyStarts[entry], tags.keyEnds[entry], false)
+    out.literal(TAG_VALUE)
+    quote(out, buf, tags.valueStarts[entry], tags.valueEnds[entry], true)
+    out.byte(0x20)
+    out.byte(0x3e)
+    if (nested) out.byte(0x20)
   }
 
-  const entries = sorted ? tags : [...tags].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-  let out = ''
-  for (const [key, value] of entries) out += ` tags:<key:${quote(key)} value:${quote(value)} >`
-  return out
-}
-
-/** Printable ASCII but `"` and `\\`: the common case, written as it is. */
-function isPlain(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i)
-    if (code < 0x20 || code > 0x7e || code === 0x22 || code === 0x5c) return false
-  }
-
-  return true
+  return first
 }
 
 /**
  * Go's text-format string quoting, byte by byte: `\n \r \t \" \\`, other bytes outside printable
- * ASCII as three-digit octal, so a line never breaks whatever the payload holds.
+ * ASCII as three-digit octal, so a line never breaks whatever the payload holds. A `string` field
+ * that is not valid UTF-8 is written as decoding it gives (U+FFFD for each bad sequence).
  */
-export function quote(value: string | Uint8Array): string {
-  if (typeof value === 'string' && isPlain(value)) return `"${value}"`
-  const bytes = typeof value === 'string' ? Buffer.from(value, 'utf8') : value
-  let out = '"'
-  for (const byte of bytes) {
-    if (byte === 0x0a) out += '\\n'
-    else if (byte === 0x0d) out += '\\r'
-    else if (byte === 0x09) out += '\\t'
-    else if (byte === 0x22) out += '\\"'
-    else if (byte === 0x5c) out += '\\\\'
-    else if (byte >= 0x20 && byte < 0x7f) out += String.fromCharCode(byte)
-    else out += `\\${byte.toString(8).padStart(3, '0')}`
+function quote(out: ByteSink, source: Buffer, start: number, end: number, isString: boolean): void {
+  out.reserve((end - start) * 4 + 2)
+  const {buf} = out
+  const begin = out.pos
+  let pos = begin
+  let checked = !isString
+  buf[pos++] = 0x22
+  for (let i = start; i < end; i++) {
+    const byte = source[i]
+    if (byte >= 0x20 && byte < 0x7f) {
+      if (byte === 0x22 || byte === 0x5c) buf[pos++] = 0x5c
+      buf[pos++] = byte
+      continue
+    }
+
+    if (!checked && byte >= 0x80) {
+      checked = true
+      if (!isUtf8(source.subarray(start, end))) {
+        const decoded = Buffer.from(source.toString('utf8', start, end))
+        out.pos = begin
+        quote(out, decoded, 0, decoded.length, false)
+        return
+      }
+    }
+
+    buf[pos++] = 0x5c
+    if (byte === 0x0a) buf[pos++] = 0x6e
+    else if (byte === 0x0d) buf[pos++] = 0x72
+    else if (byte === 0x09) buf[pos++] = 0x74
+    else {
+      buf[pos++] = 0x30 + (byte >> 6)
+      buf[pos++] = 0x30 + ((byte >> 3) & 7)
+      buf[pos++] = 0x30 + (byte & 7)
+    }
   }
 
-  return out + '"'
+  buf[pos++] = 0x22
+  out.pos = pos
 }
 
 /** Go's `%v` for a float64: the shortest digits, in exponent form below 1e-4 and from 1e6 on (`1.6e+07`). */

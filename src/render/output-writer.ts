@@ -1,3 +1,5 @@
+import {ByteSink} from './byte-sink.js'
+
 export interface OutputWriterOptions {
   /** Bound of what waits for a slow stdout, in bytes (`--buffer-size`). */
   maxBufferedBytes: number
@@ -7,11 +9,6 @@ export interface OutputWriterOptions {
   onClosed: () => void
 }
 
-interface Pending {
-  text: string
-  bytes: number
-}
-
 /**
  * The stdout writer. It never blocks the socket: what the stream produces within one turn of the
  * event loop goes out in one `write()`; while stdout is not draining, output waits in a queue bounded
@@ -19,9 +16,10 @@ interface Pending {
  * stops reading for 5 s, PROTOCOL.md §5, so pausing the socket is not an option).
  */
 export class OutputWriter {
-  private batch = ''
+  /** This turn's output: renderers write into it, then call `schedule()`. */
+  readonly sink = new ByteSink()
   private batchScheduled = false
-  private readonly queue: Pending[] = []
+  private readonly queue: Buffer[] = []
   private queueHead = 0
   private queuedBytes = 0
   private blocked = false
@@ -40,11 +38,15 @@ export class OutputWriter {
 
   write(text: string): void {
     if (this.closedByReader || text === '') return
-    this.batch += text
-    if (!this.batchScheduled) {
-      this.batchScheduled = true
-      setImmediate(() => this.writeBatch())
-    }
+    this.sink.text(text)
+    this.schedule()
+  }
+
+  /** Sends what the sink holds once this turn of the event loop is over, in one write. */
+  schedule(): void {
+    if (this.batchScheduled) return
+    this.batchScheduled = true
+    setImmediate(() => this.writeBatch())
   }
 
   /** Resolves once everything written so far has been handed to the OS (or the reader is gone). */
@@ -60,37 +62,34 @@ export class OutputWriter {
 
   private writeBatch(): void {
     this.batchScheduled = false
-    const text = this.batch
-    this.batch = ''
-    if (text === '' || this.closedByReader) return
+    if (this.sink.pos === 0) return
+    const chunk = this.sink.take()
+    if (this.closedByReader) return
     if (this.blocked) {
-      this.enqueue(text)
+      this.enqueue(chunk)
       return
     }
 
-    this.blocked = !this.stream.write(text)
+    this.blocked = !this.stream.write(chunk)
   }
 
-  private enqueue(text: string): void {
-    const bytes = Buffer.byteLength(text)
-    this.queue.push({text, bytes})
-    this.queuedBytes += bytes
+  private enqueue(chunk: Buffer): void {
+    this.queue.push(chunk)
+    this.queuedBytes += chunk.length
     const max = this.options.maxBufferedBytes
     while (this.queuedBytes > max && this.queueHead < this.queue.length - 1) {
       const oldest = this.queue[this.queueHead++]
-      this.queuedBytes -= oldest.bytes
-      this.droppedLines += countLines(oldest.text)
+      this.queuedBytes -= oldest.length
+      this.droppedLines += countLines(oldest)
     }
 
     // One batch larger than the bound by itself: keep its newest whole lines.
     if (this.queuedBytes > max) {
       const newest = this.queue[this.queue.length - 1]
-      const bytes = Buffer.from(newest.text)
-      const lineStart = bytes.indexOf(0x0a, bytes.length - max - 1) + 1
-      this.droppedLines += countLines(bytes.subarray(0, lineStart).toString('latin1'))
-      newest.text = bytes.subarray(lineStart).toString('utf8')
-      newest.bytes = bytes.length - lineStart
-      this.queuedBytes = newest.bytes
+      const lineStart = newest.indexOf(0x0a, newest.length - max - 1) + 1
+      this.droppedLines += countLines(newest.subarray(0, lineStart))
+      this.queue[this.queue.length - 1] = newest.subarray(lineStart)
+      this.queuedBytes = newest.length - lineStart
     }
   }
 
@@ -98,8 +97,8 @@ export class OutputWriter {
     this.blocked = false
     while (!this.blocked && this.queueHead < this.queue.length) {
       const next = this.queue[this.queueHead++]
-      this.queuedBytes -= next.bytes
-      this.blocked = !this.stream.write(next.text)
+      this.queuedBytes -= next.length
+      this.blocked = !this.stream.write(next)
     }
 
     if (this.queueHead === this.queue.length) {
@@ -117,7 +116,7 @@ export class OutputWriter {
   private onError(): void {
     if (this.closedByReader) return
     this.closedByReader = true
-    this.batch = ''
+    this.sink.pos = 0
     this.queue.length = 0
     this.queueHead = 0
     for (const resolve of this.drainWaiters.splice(0)) resolve()
@@ -132,8 +131,8 @@ export class OutputWriter {
   }
 }
 
-function countLines(text: string): number {
+function countLines(chunk: Buffer): number {
   let lines = 0
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines++
+  for (let i = chunk.indexOf(0x0a); i !== -1; i = chunk.indexOf(0x0a, i + 1)) lines++
   return lines
 }

@@ -1,6 +1,9 @@
 import protobuf from 'protobufjs/minimal.js'
 
-import type {Envelope, HttpStartStop, LogMessage, Uuid} from '../../src/envelope/types.js'
+import type {LogMessage} from '../../src/envelope/types.js'
+import type {Envelope, HttpStartStop, Uuid} from './envelope-model.js'
+
+export type {Envelope} from './envelope-model.js'
 
 type Writer = protobuf.Writer
 

@@ -1,10 +1,13 @@
 import {strict as assert} from 'node:assert'
 
 import {parseEventTypeFilter, serverFilterFor} from '../../../src/envelope/filter.js'
-import {formatUuid} from '../../../src/envelope/names.js'
-import {renderEnvelopeJson} from '../../../src/render/envelope-json.js'
-import {formatDouble, quote, renderEnvelopeText} from '../../../src/render/envelope-text.js'
+import {formatDouble} from '../../../src/render/envelope-text.js'
+import {encodeEnvelope, type Envelope} from '../../helpers/envelopes.js'
 import {SAMPLE_ENVELOPES} from '../../helpers/firehose-envelopes.js'
+import {renderFrameText} from '../../helpers/render-frame.js'
+
+const renderEnvelopeText = (envelope: Envelope): string => renderFrameText(encodeEnvelope(envelope), 'text')
+const renderEnvelopeJson = (envelope: Envelope): string => renderFrameText(encodeEnvelope(envelope), 'json')
 
 const HEAD = 'timestamp:1764000000000000000 deployment:"cf" job:"diego-cell" index:"0" ip:"10.0.16.5"'
 
@@ -28,8 +31,7 @@ describe('firehose text (cf nozzle) format', () => {
   })
 
   it('quotes like Go’s text format, so no byte can break the line', () => {
-    assert.equal(quote(Buffer.from([0x00, 0x0d, 0x7f, 0xff])), '"\\000\\r\\177\\377"')
-    assert.equal(quote('plain ascii'), '"plain ascii"')
+    assert.equal(renderEnvelopeText({logMessage: {message: Buffer.from([0x00, 0x0d, 0x7f, 0xff])}, ip: 'plain ascii'}), 'ip:"plain ascii" logMessage:<message:"\\000\\r\\177\\377" >\n')
   })
 
   it('formats doubles as Go’s %v does', () => {
@@ -64,7 +66,8 @@ describe('firehose JSON', () => {
   })
 
   it('turns UUID halves into 8-4-4-4-12', () => {
-    assert.equal(formatUuid(0x7243cc580bc17af4n, 0x79d4c3b2020e67a5n), 'f47ac10b-58cc-4372-a567-0e02b2c3d479')
+    const line = renderEnvelopeJson({httpStartStop: {requestId: {low: 0x7243cc580bc17af4n, high: 0x79d4c3b2020e67a5n}, applicationId: {low: 0n, high: 2n ** 64n - 1n}}})
+    assert.equal(line, '{"httpStartStop":{"requestId":"f47ac10b-58cc-4372-a567-0e02b2c3d479","applicationId":"00000000-0000-0000-ffff-ffffffffffff"}}\n')
   })
 })
 

@@ -18,8 +18,8 @@ class StalledStdout extends Writable {
     for (const callback of this.pending.splice(0)) callback()
   }
 
-  override _write(chunk: string, _encoding: string, callback: () => void): void {
-    this.received.push(chunk)
+  override _write(chunk: Buffer, _encoding: string, callback: () => void): void {
+    this.received.push(chunk.toString())
     if (this.stalled) this.pending.push(callback)
     else callback()
   }

@@ -1,0 +1,300 @@
+import {isUtf8} from 'node:buffer'
+
+import protobuf from 'protobufjs/minimal.js'
+
+import {type Field, type FieldKind, UUID_FIELDS} from './schema.js'
+import {checkEnd, nestedEnd, type Reader, skipField} from './wire.js'
+
+/**
+ * Reads a frame into byte offsets instead of objects: no string is decoded and no 64-bit value
+ * boxed until a renderer asks, and the scanner is reused frame after frame, so a firehose of a
+ * million envelopes allocates next to nothing here. It accepts and rejects exactly what a full
+ * protobufjs decode would (same Reader calls, same checks): fields in any order, the last of a
+ * repeated singular field wins, unknown fields and known ones with another wire type are skipped.
+ */
+export const Kind = {String: 0, Bytes: 1, Int32: 2, Int64: 3, Uint64: 4, Double: 5, Uuid: 6, Strings: 7, Tags: 8, Message: 9} as const
+export type Kind = (typeof Kind)[keyof typeof Kind]
+
+const KINDS: Record<FieldKind, Kind> = {
+  string: Kind.String, bytes: Kind.Bytes, int32: Kind.Int32, int64: Kind.Int64, uint64: Kind.Uint64,
+  double: Kind.Double, uuid: Kind.Uuid, strings: Kind.Strings, tags: Kind.Tags, message: Kind.Message,
+}
+
+const WIRE_TYPES: Record<Kind, number> = {
+  [Kind.String]: 2, [Kind.Bytes]: 2, [Kind.Int32]: 0, [Kind.Int64]: 0, [Kind.Uint64]: 0,
+  [Kind.Double]: 1, [Kind.Uuid]: 2, [Kind.Strings]: 2, [Kind.Tags]: 2, [Kind.Message]: 2,
+}
+
+/** A list of byte ranges reused from frame to frame (a repeated string field). */
+export class Ranges {
+  count = 0
+  starts: Int32Array = new Int32Array(8)
+  ends: Int32Array = new Int32Array(8)
+
+  push(start: number, end: number): void {
+    if (this.count === this.starts.length) {
+      this.starts = grow(this.starts)
+      this.ends = grow(this.ends)
+    }
+
+    this.starts[this.count] = start
+    this.ends[this.count++] = end
+  }
+}
+
+function grow(array: Int32Array): Int32Array {
+  const bigger = new Int32Array(array.length * 2)
+  bigger.set(array)
+  return bigger
+}
+
+/**
+ * The `tags` map with Go's and the old decoder's map semantics: one entry per key, the last value
+ * wins, the first position stays. Keys that are not valid UTF-8 are replaced the way decoding them
+ * would (U+FFFD), so two such keys merge exactly as the decoded strings would.
+ */
+export class Tags {
+  count = 0
+  keyBufs: Buffer[] = []
+  keyStarts: Int32Array = new Int32Array(8)
+  keyEnds: Int32Array = new Int32Array(8)
+  valueStarts: Int32Array = new Int32Array(8)
+  valueEnds: Int32Array = new Int32Array(8)
+  private index?: Map<string, number>
+
+  reset(): void {
+    this.count = 0
+    this.index = undefined
+  }
+
+  read(reader: Reader, end: number): void {
+    let keyStart = 0
+    let keyEnd = 0
+    let valueStart = 0
+    let valueEnd = 0
+    while (reader.pos < end) {
+      const tag = reader.uint32()
+      if (tag === 0x0a) {
+        keyStart = stringStart(reader)
+        keyEnd = reader.pos
+      } else if (tag === 0x12) {
+        valueStart = stringStart(reader)
+        valueEnd = reader.pos
+      } else {
+        skipField(reader, tag)
+      }
+    }
+
+    checkEnd(reader, end)
+    let keyBuf = reader.buf as Buffer
+    for (let i = keyStart; i < keyEnd; i++) {
+      if (keyBuf[i] < 0x80) continue
+      if (!isUtf8(keyBuf.subarray(keyStart, keyEnd))) {
+        keyBuf = Buffer.from(keyBuf.toString('utf8', keyStart, keyEnd))
+        keyStart = 0
+        keyEnd = keyBuf.length
+      }
+
+      break
+    }
+
+    const existing = this.find(keyBuf, keyStart, keyEnd)
+    const slot = existing < 0 ? this.add(keyBuf, keyStart, keyEnd) : existing
+    this.valueStarts[slot] = valueStart
+    this.valueEnds[slot] = valueEnd
+  }
+
+  private find(buf: Buffer, start: number, end: number): number {
+    // A handful of tags is the norm; past that a map keeps a hostile frame from going quadratic.
+    if (this.count > 16) {
+      this.index ??= this.buildIndex()
+      return this.index.get(buf.toString('latin1', start, end)) ?? -1
+    }
+
+    for (let i = 0; i < this.count; i++) {
+      if (this.keyEnds[i] - this.keyStarts[i] === end - start && this.keyBufs[i].compare(buf, start, end, this.keyStarts[i], this.keyEnds[i]) === 0) return i
+    }
+
+    return -1
+  }
+
+  private add(buf: Buffer, start: number, end: number): number {
+    if (this.count === this.keyStarts.length) {
+      this.keyStarts = grow(this.keyStarts)
+      this.keyEnds = grow(this.keyEnds)
+      this.valueStarts = grow(this.valueStarts)
+      this.valueEnds = grow(this.valueEnds)
+    }
+
+    const slot = this.count++
+    this.keyBufs[slot] = buf
+    this.keyStarts[slot] = start
+    this.keyEnds[slot] = end
+    this.index?.set(buf.toString('latin1', start, end), slot)
+    return slot
+  }
+
+  private buildIndex(): Map<string, number> {
+    const index = new Map<string, number>()
+    for (let i = 0; i < this.count; i++) index.set(this.keyBufs[i].toString('latin1', this.keyStarts[i], this.keyEnds[i]), i)
+    return index
+  }
+}
+
+/**
+ * One message's fields as the frame last gave them. For field i (declaration order): `has(i)`;
+ * a string's bytes are `buf[starts[i], ends[i])`, a double's 8 bytes start at `starts[i]`, an
+ * int32 is `starts[i]`, a 64-bit varint is `starts[i]` (low 32 bits) and `ends[i]` (high).
+ */
+export class MessageScan {
+  readonly kinds: Kind[]
+  readonly starts: Int32Array
+  readonly ends: Int32Array
+  readonly present: Uint8Array
+  /** Per field: the nested message's scan, its repeated strings, or its tags. */
+  readonly children: Array<MessageScan | undefined>
+  readonly lists: Array<Ranges | undefined>
+  readonly tags: Array<Tags | undefined>
+  buf: Buffer = Buffer.alloc(0)
+  private readonly fieldOfTag = new Int8Array(256).fill(-1)
+
+  constructor(readonly fields: readonly Field[]) {
+    this.kinds = fields.map((field) => KINDS[field.kind])
+    this.starts = new Int32Array(fields.length)
+    this.ends = new Int32Array(fields.length)
+    this.present = new Uint8Array(fields.length)
+    this.children = fields.map((field) => (field.kind === 'message' ? new MessageScan(field.fields ?? []) : field.kind === 'uuid' ? new MessageScan(UUID_FIELDS) : undefined))
+    this.lists = fields.map((field) => (field.kind === 'strings' ? new Ranges() : undefined))
+    this.tags = fields.map((field) => (field.kind === 'tags' ? new Tags() : undefined))
+    for (const [i, field] of fields.entries()) this.fieldOfTag[(field.number << 3) | WIRE_TYPES[this.kinds[i]]] = i
+  }
+
+  has(field: number): boolean {
+    return this.present[field] === 1
+  }
+
+  read(reader: Reader, end: number): void {
+    this.buf = reader.buf as Buffer
+    this.present.fill(0)
+    while (reader.pos < end) {
+      const tag = reader.uint32()
+      const field = tag < 256 ? this.fieldOfTag[tag] : -1
+      if (field < 0) {
+        skipField(reader, tag)
+        continue
+      }
+
+      switch (this.kinds[field]) {
+        case Kind.String:
+        case Kind.Bytes: {
+          this.starts[field] = stringStart(reader)
+          this.ends[field] = reader.pos
+          break
+        }
+
+        case Kind.Int32: {
+          this.starts[field] = reader.int32()
+          break
+        }
+
+        case Kind.Int64:
+        case Kind.Uint64: {
+          readVarint64(reader)
+          this.starts[field] = varintLow
+          this.ends[field] = varintHigh
+          break
+        }
+
+        case Kind.Double: {
+          this.starts[field] = reader.pos
+          reader.skip(8)
+          break
+        }
+
+        case Kind.Strings: {
+          const list = this.lists[field]!
+          if (this.present[field] === 0) list.count = 0
+          const start = stringStart(reader)
+          list.push(start, reader.pos)
+          break
+        }
+
+        case Kind.Tags: {
+          const tags = this.tags[field]!
+          if (this.present[field] === 0) tags.reset()
+          tags.read(reader, nestedEnd(reader))
+          break
+        }
+
+        default: {
+          this.children[field]!.read(reader, nestedEnd(reader))
+        }
+      }
+
+      this.present[field] = 1
+    }
+
+    checkEnd(reader, end)
+  }
+}
+
+/** Where a length-delimited string starts; the reader moves past it, checked against the frame. */
+function stringStart(reader: Reader): number {
+  const length = reader.size()
+  const start = reader.pos
+  reader.skip(length)
+  return start
+}
+
+// readVarint64's result: module state rather than an object per value.
+let varintLow = 0
+let varintHigh = 0
+
+/** protobufjs's 64-bit varint read (same bounds and "invalid varint" check), without a Long. */
+function readVarint64(reader: Reader): void {
+  const {buf, len} = reader
+  let pos = reader.pos
+  let low = 0
+  let high = 0
+  for (let i = 0; i < 10; i++) {
+    if (pos >= len) {
+      reader.pos = pos
+      throw new RangeError(`index out of range: ${pos} + 1 > ${len}`)
+    }
+
+    const byte = buf[pos++]
+    if (i < 4) low |= (byte & 0x7f) << (i * 7)
+    else if (i === 4) {
+      low |= (byte & 0x7f) << 28
+      high |= (byte & 0x7f) >> 4
+    } else high |= (byte & 0x7f) << ((i - 5) * 7 + 3)
+    if (byte < 0x80) {
+      reader.pos = pos
+      varintLow = low
+      varintHigh = high
+      return
+    }
+  }
+
+  reader.pos = pos
+  throw new Error('invalid varint encoding')
+}
+
+/** Scans frames of one shape; `scan` never throws: a frame it cannot read comes back as a reason. */
+export class FrameScanner {
+  readonly envelope: MessageScan
+
+  constructor(fields: readonly Field[]) {
+    this.envelope = new MessageScan(fields)
+  }
+
+  scan(frame: Uint8Array): string | undefined {
+    try {
+      const reader = protobuf.Reader.create(Buffer.isBuffer(frame) ? frame : Buffer.from(frame.buffer, frame.byteOffset, frame.length))
+      this.envelope.read(reader, reader.len)
+      return undefined
+    } catch (error) {
+      return error instanceof Error ? error.message : String(error)
+    }
+  }
+}

@@ -1,0 +1,118 @@
+const MIN_CAPACITY = 64 * 1024
+const TWO_32 = 4_294_967_296
+const TEN_7 = 10_000_000
+
+/**
+ * A growing byte buffer that renderers write output into: one per batch of frames, handed to
+ * stdout whole by `take()`. Writing bytes straight from the frame is what lets the firehose skip
+ * decoding strings only to encode them again.
+ */
+export class ByteSink {
+  buf: Buffer
+  pos = 0
+
+  constructor(private capacity = MIN_CAPACITY) {
+    this.buf = Buffer.allocUnsafeSlow(capacity)
+  }
+
+  /** Makes room for `bytes` more; callers then write `buf[pos++]` directly. */
+  reserve(bytes: number): void {
+    if (this.pos + bytes <= this.buf.length) return
+    this.capacity = Math.max(this.buf.length * 2, this.pos + bytes)
+    const bigger = Buffer.allocUnsafeSlow(this.capacity)
+    this.buf.copy(bigger, 0, 0, this.pos)
+    this.buf = bigger
+  }
+
+  /** What was written since the last take, as a buffer of its own; the sink starts a new one. */
+  take(): Buffer {
+    const filled = this.buf.subarray(0, this.pos)
+    this.buf = Buffer.allocUnsafeSlow(this.capacity)
+    this.pos = 0
+    return filled
+  }
+
+  byte(value: number): void {
+    this.reserve(1)
+    this.buf[this.pos++] = value
+  }
+
+  /** Bytes of a constant: names, punctuation. */
+  literal(bytes: Uint8Array): void {
+    this.reserve(bytes.length)
+    const {buf} = this
+    let {pos} = this
+    for (let i = 0; i < bytes.length; i++) buf[pos++] = bytes[i]
+    this.pos = pos
+  }
+
+  text(value: string): void {
+    this.reserve(value.length * 3)
+    this.pos += this.buf.write(value, this.pos)
+  }
+
+  /** A 32-bit integer, signed or not as given, in decimal. */
+  integer(value: number): void {
+    if (value < 0) {
+      this.byte(0x2d)
+      value = -value
+    }
+
+    this.digits(value)
+  }
+
+  /** The 64-bit value `high:low` (two 32-bit halves) in decimal, read as signed or unsigned. */
+  int64(low: number, high: number, signed: boolean): void {
+    if (signed && high < 0) {
+      this.byte(0x2d)
+      low = (~low + 1) | 0
+      high = ~high + (low === 0 ? 1 : 0)
+    }
+
+    const lowBits = low >>> 0
+    const highBits = high >>> 0
+    // Below 2^53 a double holds the value exactly.
+    if (highBits < 0x20_0000) {
+      this.digits(highBits * TWO_32 + lowBits)
+      return
+    }
+
+    // Three base-10^7 digits from 24-bit pieces: 2^24 = 1·10^7 + 6777216, 2^48 = 2·10^14 + 8147497·10^7 + 6710656.
+    const piece0 = lowBits & 0xff_ffff
+    const piece1 = ((lowBits >>> 24) | (highBits << 8)) & 0xff_ffff
+    const piece2 = highBits >>> 16
+    let digit0 = piece0 + piece1 * 6_777_216 + piece2 * 6_710_656
+    let digit1 = piece1 + piece2 * 8_147_497
+    let digit2 = piece2 * 2
+    digit1 += Math.floor(digit0 / TEN_7)
+    digit0 %= TEN_7
+    digit2 += Math.floor(digit1 / TEN_7)
+    digit1 %= TEN_7
+    if (digit2 > 0) {
+      this.digits(digit2)
+      this.paddedDigits(digit1, 7)
+    } else {
+      this.digits(digit1)
+    }
+
+    this.paddedDigits(digit0, 7)
+  }
+
+  /** A non-negative integer below 2^53. */
+  private digits(value: number): void {
+    let count = 1
+    for (let rest = value; rest >= 10; rest = Math.floor(rest / 10)) count++
+    this.paddedDigits(value, count)
+  }
+
+  private paddedDigits(value: number, count: number): void {
+    this.reserve(count)
+    const {buf} = this
+    let at = this.pos + count
+    this.pos = at
+    for (let i = 0; i < count; i++) {
+      buf[--at] = 0x30 + (value % 10)
+      value = Math.floor(value / 10)
+    }
+  }
+}

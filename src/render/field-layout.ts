@@ -1,0 +1,97 @@
+import type {Field} from '../envelope/schema.js'
+import type {Tags} from '../envelope/scan.js'
+
+/** A renderer's constant bytes for each field of a message, in the scan's field order. */
+export interface Layout {
+  labels: Uint8Array[]
+  /** Per field, the bytes for each named enum value. */
+  enums: Array<Map<number, Uint8Array> | undefined>
+  children: Array<Layout | undefined>
+}
+
+export function fieldLayout(fields: readonly Field[], label: (field: Field) => string, enumValue: (name: string) => string): Layout {
+  return {
+    labels: fields.map((field) => Buffer.from(label(field))),
+    enums: fields.map((field) => field.enumNames && new Map([...field.enumNames].map(([value, name]) => [value, Buffer.from(enumValue(name))]))),
+    children: fields.map((field) => field.fields && fieldLayout(field.fields, label, enumValue)),
+  }
+}
+
+export function enumLabels(layout: Layout, field: number, value: number): Uint8Array | undefined {
+  return layout.enums[field]?.get(value)
+}
+
+const order: number[] = []
+
+/**
+ * The order to write the tags in: `sorted` by key as Go's text marshaler does (in UTF-16 order,
+ * as JavaScript compares strings), or as a JavaScript `object` built from the map orders its keys:
+ * array-index keys first by value, then the rest as they came. The array is reused: read it at once.
+ */
+export function tagOrder(tags: Tags, style: 'sorted' | 'object'): readonly number[] {
+  order.length = tags.count
+  for (let i = 0; i < tags.count; i++) order[i] = i
+  if (style === 'sorted') {
+    if (tags.count > 16) order.sort((a, b) => compareKeys(tags, a, b))
+    else insertionSort(tags)
+    return order
+  }
+
+  let indexKeys = 0
+  for (let i = 0; i < tags.count; i++) if (arrayIndex(tags, i) >= 0) indexKeys++
+  if (indexKeys > 0) order.sort((a, b) => rank(tags, a) - rank(tags, b))
+  return order
+}
+
+function insertionSort(tags: Tags): void {
+  for (let i = 1; i < order.length; i++) {
+    const entry = order[i]
+    let j = i - 1
+    for (; j >= 0 && compareKeys(tags, order[j], entry) > 0; j--) order[j + 1] = order[j]
+    order[j + 1] = entry
+  }
+}
+
+function compareKeys(tags: Tags, a: number, b: number): number {
+  return compareUtf16(tags.keyBufs[a], tags.keyStarts[a], tags.keyEnds[a], tags.keyBufs[b], tags.keyStarts[b], tags.keyEnds[b])
+}
+
+// Index keys (below 2^32 - 1) before all others; others keep their place (the sort is stable).
+function rank(tags: Tags, entry: number): number {
+  const index = arrayIndex(tags, entry)
+  return index >= 0 ? index - 4_294_967_296 : entry
+}
+
+/** The key as an array index (`0`, or digits without a leading zero, below 2^32 - 1), else -1. */
+function arrayIndex(tags: Tags, entry: number): number {
+  const buf = tags.keyBufs[entry]
+  const start = tags.keyStarts[entry]
+  const length = tags.keyEnds[entry] - start
+  if (length === 0 || length > 10 || (buf[start] === 0x30 && length > 1)) return -1
+  let value = 0
+  for (let i = start; i < start + length; i++) {
+    const digit = buf[i] - 0x30
+    if (digit < 0 || digit > 9) return -1
+    value = value * 10 + digit
+  }
+
+  return value < 4_294_967_295 ? value : -1
+}
+
+/**
+ * Compares two valid UTF-8 strings as JavaScript compares the decoded strings. Byte order is code
+ * point order, which UTF-16 keeps except that U+10000 and above (lead bytes F0–F4, surrogate pairs)
+ * sort before U+E000–U+FFFF (lead bytes EE, EF).
+ */
+function compareUtf16(a: Buffer, aStart: number, aEnd: number, b: Buffer, bStart: number, bEnd: number): number {
+  const length = Math.min(aEnd - aStart, bEnd - bStart)
+  for (let i = 0; i < length; i++) {
+    const x = a[aStart + i]
+    const y = b[bStart + i]
+    if (x === y) continue
+    if (x >= 0xee && y >= 0xee && x >= 0xf0 !== y >= 0xf0) return x >= 0xf0 ? -1 : 1
+    return x - y
+  }
+
+  return aEnd - aStart - (bEnd - bStart)
+}

@@ -1,0 +1,23 @@
+import {FrameScanner} from '../envelope/scan.js'
+import {ENVELOPE_FIELDS, EVENT_TYPE_FIELD} from '../envelope/schema.js'
+import type {ByteSink} from './byte-sink.js'
+import {writeEnvelopeJson} from './envelope-json.js'
+import {writeEnvelopeText} from './envelope-text.js'
+
+const EVENT_TYPE = ENVELOPE_FIELDS.indexOf(EVENT_TYPE_FIELD)
+
+/** Writes one frame's output into `out`; returns why, when the frame is not an envelope. */
+export type FrameRenderer = (frame: Buffer, out: ByteSink) => string | undefined
+
+/** Firehose frames of the wanted event types as `cf nozzle` text or NDJSON; other envelopes write nothing. */
+export function createFirehoseRenderer(format: 'text' | 'json', types: ReadonlySet<number>): FrameRenderer {
+  const scanner = new FrameScanner(ENVELOPE_FIELDS)
+  const write = format === 'json' ? writeEnvelopeJson : writeEnvelopeText
+  return (frame, out) => {
+    const reason = scanner.scan(frame)
+    if (reason !== undefined) return reason
+    const {envelope} = scanner
+    if (envelope.has(EVENT_TYPE) && types.has(envelope.starts[EVENT_TYPE])) write(out, envelope)
+    return undefined
+  }
+}
