@@ -111,10 +111,7 @@ export class Tags {
       return this.index.get(buf.toString('latin1', start, end)) ?? -1
     }
 
-    for (let i = 0; i < this.count; i++) {
-      if (this.keyEnds[i] - this.keyStarts[i] === end - start && this.keyBufs[i].compare(buf, start, end, this.keyStarts[i], this.keyEnds[i]) === 0) return i
-    }
-
+    for (let i = 0; i < this.count; i++) if (sameBytes(this.keyBufs[i], this.keyStarts[i], this.keyEnds[i], buf, start, end)) return i
     return -1
   }
 
@@ -236,6 +233,13 @@ export class MessageScan {
 
     checkEnd(reader, end)
   }
+}
+
+// Keys are short: a loop beats a call into Buffer.compare.
+function sameBytes(a: Buffer, aStart: number, aEnd: number, b: Buffer, bStart: number, bEnd: number): boolean {
+  if (aEnd - aStart !== bEnd - bStart) return false
+  for (let i = 0; i < aEnd - aStart; i++) if (a[aStart + i] !== b[bStart + i]) return false
+  return true
 }
 
 /** Where a length-delimited string starts; the reader moves past it, checked against the frame. */

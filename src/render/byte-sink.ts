@@ -1,5 +1,4 @@
 const MIN_CAPACITY = 64 * 1024
-const TWO_32 = 4_294_967_296
 const TEN_7 = 10_000_000
 
 /**
@@ -46,6 +45,15 @@ export class ByteSink {
     this.pos = pos
   }
 
+  /** A short string known to be ASCII (a formatted number): a loop beats a call into Buffer.write. */
+  ascii(value: string): void {
+    this.reserve(value.length)
+    const {buf} = this
+    let {pos} = this
+    for (let i = 0; i < value.length; i++) buf[pos++] = value.charCodeAt(i)
+    this.pos = pos
+  }
+
   text(value: string): void {
     this.reserve(value.length * 3)
     this.pos += this.buf.write(value, this.pos)
@@ -71,48 +79,54 @@ export class ByteSink {
 
     const lowBits = low >>> 0
     const highBits = high >>> 0
-    // Below 2^53 a double holds the value exactly.
-    if (highBits < 0x20_0000) {
-      this.digits(highBits * TWO_32 + lowBits)
+    if (highBits === 0) {
+      this.digits(lowBits)
       return
     }
 
     // Three base-10^7 digits from 24-bit pieces: 2^24 = 1·10^7 + 6777216, 2^48 = 2·10^14 + 8147497·10^7 + 6710656.
+    // Every step stays below 2^53, so doubles compute it exactly without BigInt.
     const piece0 = lowBits & 0xff_ffff
     const piece1 = ((lowBits >>> 24) | (highBits << 8)) & 0xff_ffff
     const piece2 = highBits >>> 16
     let digit0 = piece0 + piece1 * 6_777_216 + piece2 * 6_710_656
     let digit1 = piece1 + piece2 * 8_147_497
     let digit2 = piece2 * 2
-    digit1 += Math.floor(digit0 / TEN_7)
-    digit0 %= TEN_7
-    digit2 += Math.floor(digit1 / TEN_7)
-    digit1 %= TEN_7
+    let carry = Math.floor(digit0 / TEN_7)
+    digit0 -= carry * TEN_7
+    digit1 += carry
+    carry = Math.floor(digit1 / TEN_7)
+    digit1 -= carry * TEN_7
+    digit2 += carry
     if (digit2 > 0) {
       this.digits(digit2)
       this.paddedDigits(digit1, 7)
-    } else {
+      this.paddedDigits(digit0, 7)
+    } else if (digit1 > 0) {
       this.digits(digit1)
+      this.paddedDigits(digit0, 7)
+    } else {
+      this.digits(digit0)
     }
-
-    this.paddedDigits(digit0, 7)
   }
 
-  /** A non-negative integer below 2^53. */
+  /** A non-negative integer below 2^32. */
   private digits(value: number): void {
     let count = 1
-    for (let rest = value; rest >= 10; rest = Math.floor(rest / 10)) count++
+    for (let rest = value; rest >= 10; rest = (rest / 10) >>> 0) count++
     this.paddedDigits(value, count)
   }
 
+  /** `count` digits of a value below 2^32, with leading zeros. */
   private paddedDigits(value: number, count: number): void {
     this.reserve(count)
     const {buf} = this
     let at = this.pos + count
     this.pos = at
     for (let i = 0; i < count; i++) {
-      buf[--at] = 0x30 + (value % 10)
-      value = Math.floor(value / 10)
+      const next = (value / 10) >>> 0
+      buf[--at] = 0x30 + value - next * 10
+      value = next
     }
   }
 }

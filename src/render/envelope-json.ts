@@ -51,7 +51,7 @@ function writeObject(out: ByteSink, scan: MessageScan, layout: Layout): void {
       case Kind.Double: {
         const value = buf.readDoubleLE(starts[i])
         // JSON has no NaN or Infinity; the proto JSON mapping writes them as strings.
-        out.text(Number.isFinite(value) ? String(value) : `"${value}"`)
+        out.ascii(Number.isFinite(value) ? String(value) : `"${value}"`)
         break
       }
 
@@ -119,6 +119,17 @@ function writeUuid(out: ByteSink, uuid: MessageScan): void {
   out.pos = pos
 }
 
+// Per byte: 0 to copy it as it is, else what follows the backslash, UNICODE for `\u00XX`, or
+// HIGH for a byte of a multi-byte character (copied once the string is known to be valid UTF-8).
+const UNICODE = 1
+const HIGH = 2
+const ESCAPES = new Uint8Array(256).map((_, byte) => {
+  const short = {0x08: 0x62, 0x09: 0x74, 0x0a: 0x6e, 0x0c: 0x66, 0x0d: 0x72, 0x22: 0x22, 0x5c: 0x5c}[byte]
+  if (short !== undefined) return short
+  if (byte < 0x20) return UNICODE
+  return byte >= 0x80 ? HIGH : 0
+})
+
 /**
  * A JSON string of UTF-8 bytes, escaped as JSON.stringify escapes the decoded text: `" \\`, the
  * short escapes, other control characters as \u00XX. Bytes that are not valid UTF-8 become U+FFFD,
@@ -129,13 +140,26 @@ function writeString(out: ByteSink, source: Buffer, start: number, end: number, 
   const {buf} = out
   const begin = out.pos
   let pos = begin
-  let checked = false
   buf[pos++] = 0x22
-  for (let i = start; i < end; i++) {
+  let i = start
+  // The common case, printable ASCII throughout, in the tightest loop.
+  for (; i < end; i++) {
     const byte = source[i]
-    if (byte >= 0x20) {
-      if (byte === 0x22 || byte === 0x5c) buf[pos++] = 0x5c
-      else if (byte >= 0x80 && !checked) {
+    if (ESCAPES[byte] !== 0) break
+    buf[pos++] = byte
+  }
+
+  let checked = false
+  for (; i < end; i++) {
+    const byte = source[i]
+    const escape = ESCAPES[byte]
+    if (escape === 0) {
+      buf[pos++] = byte
+      continue
+    }
+
+    if (escape === HIGH) {
+      if (!checked) {
         checked = true
         if (!isUtf8(source.subarray(start, end))) {
           const decoded = Buffer.from(isBytes ? decoder.decode(source.subarray(start, end)) : source.toString('utf8', start, end))
@@ -150,19 +174,14 @@ function writeString(out: ByteSink, source: Buffer, start: number, end: number, 
     }
 
     buf[pos++] = 0x5c
-    switch (byte) {
-      case 0x08: { buf[pos++] = 0x62; break }
-      case 0x09: { buf[pos++] = 0x74; break }
-      case 0x0a: { buf[pos++] = 0x6e; break }
-      case 0x0c: { buf[pos++] = 0x66; break }
-      case 0x0d: { buf[pos++] = 0x72; break }
-      default: {
-        buf[pos++] = 0x75
-        buf[pos++] = 0x30
-        buf[pos++] = 0x30
-        buf[pos++] = HEX[byte >> 4]
-        buf[pos++] = HEX[byte & 15]
-      }
+    if (escape === UNICODE) {
+      buf[pos++] = 0x75
+      buf[pos++] = 0x30
+      buf[pos++] = 0x30
+      buf[pos++] = HEX[byte >> 4]
+      buf[pos++] = HEX[byte & 15]
+    } else {
+      buf[pos++] = escape
     }
   }
 

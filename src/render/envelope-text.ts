@@ -70,7 +70,7 @@ function writeFields(out: ByteSink, scan: MessageScan, layout: Layout, nested: b
       }
 
       case Kind.Double: {
-        out.text(formatDouble(buf.readDoubleLE(starts[i])))
+        out.ascii(formatDouble(buf.readDoubleLE(starts[i])))
         break
       }
 
@@ -117,6 +117,16 @@ function writeTags(out: ByteSink, buf: Buffer, tags: Tags, nested: boolean, firs
   return first
 }
 
+// Per byte: 0 to copy it as it is, else what follows the backslash, or OCTAL for `\ooo`.
+const OCTAL = 1
+const ESCAPES = new Uint8Array(256).map((_, byte) => {
+  if (byte === 0x0a) return 0x6e
+  if (byte === 0x0d) return 0x72
+  if (byte === 0x09) return 0x74
+  if (byte === 0x22 || byte === 0x5c) return byte
+  return byte >= 0x20 && byte < 0x7f ? 0 : OCTAL
+})
+
 /**
  * Go's text-format string quoting, byte by byte: `\n \r \t \" \\`, other bytes outside printable
  * ASCII as three-digit octal, so a line never breaks whatever the payload holds. A `string` field
@@ -127,12 +137,20 @@ function quote(out: ByteSink, source: Buffer, start: number, end: number, isStri
   const {buf} = out
   const begin = out.pos
   let pos = begin
-  let checked = !isString
   buf[pos++] = 0x22
-  for (let i = start; i < end; i++) {
+  let i = start
+  // The common case, printable ASCII throughout, in the tightest loop.
+  for (; i < end; i++) {
     const byte = source[i]
-    if (byte >= 0x20 && byte < 0x7f) {
-      if (byte === 0x22 || byte === 0x5c) buf[pos++] = 0x5c
+    if (ESCAPES[byte] !== 0) break
+    buf[pos++] = byte
+  }
+
+  let checked = !isString
+  for (; i < end; i++) {
+    const byte = source[i]
+    const escape = ESCAPES[byte]
+    if (escape === 0) {
       buf[pos++] = byte
       continue
     }
@@ -148,13 +166,12 @@ function quote(out: ByteSink, source: Buffer, start: number, end: number, isStri
     }
 
     buf[pos++] = 0x5c
-    if (byte === 0x0a) buf[pos++] = 0x6e
-    else if (byte === 0x0d) buf[pos++] = 0x72
-    else if (byte === 0x09) buf[pos++] = 0x74
-    else {
+    if (escape === OCTAL) {
       buf[pos++] = 0x30 + (byte >> 6)
       buf[pos++] = 0x30 + ((byte >> 3) & 7)
       buf[pos++] = 0x30 + (byte & 7)
+    } else {
+      buf[pos++] = escape
     }
   }
 
