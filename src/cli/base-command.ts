@@ -1,4 +1,5 @@
-import {Command, Errors} from '@oclif/core'
+import {Command} from '@oclif/core/command'
+import {CLIError} from '@oclif/core/errors'
 
 import {CfwsError, ExitCode} from '../errors.js'
 import {isDebugEnabled, redactSecrets} from '../trace.js'
@@ -19,7 +20,7 @@ export abstract class BaseCommand extends Command {
 
 function describe(error: Error, commandId: string): {message: string; hint?: string; exitCode: number} {
   if (error instanceof CfwsError) return {message: error.message, hint: error.hint, exitCode: error.exitCode}
-  if (error instanceof Errors.CLIError) {
+  if (error instanceof CLIError) {
     // oclif's parse errors: unknown flag, missing APP, bad flag value. Its list of missing args
     // spans lines; the contract wants one.
     const missing = (error as {args?: Array<{name?: string}>}).args

@@ -1,5 +1,5 @@
 import {randomBytes} from 'node:crypto'
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 
 import {BaseCommand} from '../cli/base-command.js'
 import {readStreamSettings, streamFlags} from '../cli/flags.js'

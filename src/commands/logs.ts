@@ -1,4 +1,5 @@
-import {Args, Flags} from '@oclif/core'
+import * as Args from '@oclif/core/args'
+import * as Flags from '@oclif/core/flags'
 
 import {findAppGuid} from '../cf/cloud-controller.js'
 import {requireTargetedSpace} from '../cf/config.js'
