@@ -9,6 +9,7 @@ const TEN_7 = 10_000_000
 export class ByteSink {
   buf: Buffer
   pos = 0
+  private spare?: Buffer
 
   constructor(private capacity = MIN_CAPACITY) {
     this.buf = Buffer.allocUnsafeSlow(capacity)
@@ -23,12 +24,22 @@ export class ByteSink {
     this.buf = bigger
   }
 
-  /** What was written since the last take, as a buffer of its own; the sink starts a new one. */
+  /**
+   * What was written since the last take, as a buffer of its own; the sink goes on in another.
+   * Hand the chunk back with `recycle` once it is written, so two buffers take turns instead of
+   * a new one per batch waiting for the garbage collector.
+   */
   take(): Buffer {
     const filled = this.buf.subarray(0, this.pos)
-    this.buf = Buffer.allocUnsafeSlow(this.capacity)
+    const spare = this.spare
+    this.spare = undefined
+    this.buf = spare && spare.length >= this.capacity ? spare : Buffer.allocUnsafeSlow(this.capacity)
     this.pos = 0
     return filled
+  }
+
+  recycle(chunk: Buffer): void {
+    this.spare = Buffer.from(chunk.buffer, 0, chunk.buffer.byteLength)
   }
 
   byte(value: number): void {

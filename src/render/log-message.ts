@@ -13,7 +13,7 @@ export function messageText(log: LogMessage): string {
   if (!bytes) return ''
   let end = bytes.length
   while (end > 0 && (bytes[end - 1] === 0x0a || bytes[end - 1] === 0x0d)) end--
-  return Buffer.from(bytes.buffer, bytes.byteOffset, end).toString('utf8')
+  return Buffer.isBuffer(bytes) ? bytes.toString('utf8', 0, end) : Buffer.from(bytes.buffer, bytes.byteOffset, end).toString('utf8')
 }
 
 function messageTypeName(log: LogMessage): string {
@@ -28,16 +28,27 @@ function messageTypeName(log: LogMessage): string {
  */
 export function createTextLogRenderer(chalk: ChalkInstance): LogRenderer {
   const colored = chalk.level > 0
-  // ` [SOURCE/INSTANCE] OUT ` per source and type: a few distinct values, built once each.
-  const headers = new Map<string, string>()
+  // ` [SOURCE/INSTANCE] OUT ` per type, source and instance: a few distinct values, built once each
+  // and found without building a key string per line.
+  const headers = new Map<string, Map<string, Map<string, string>>>()
+  let count = 0
   const headerOf = (log: LogMessage, type: string): string => {
-    const source = `${log.sourceType ?? ''}/${log.sourceInstance ?? ''}`
-    const key = `${source} ${type}`
-    let header = headers.get(key)
+    const sourceType = log.sourceType ?? ''
+    const sourceInstance = log.sourceInstance ?? ''
+    let byType = headers.get(type)
+    if (byType === undefined) headers.set(type, (byType = new Map()))
+    let byInstance = byType.get(sourceType)
+    if (byInstance === undefined) byType.set(sourceType, (byInstance = new Map()))
+    let header = byInstance.get(sourceInstance)
     if (header === undefined) {
-      if (headers.size >= 4096) headers.clear() // an app has few sources; never let it grow unbounded
+      if (++count > 4096) { // an app has few sources; never let it grow unbounded
+        headers.clear()
+        count = 0
+      }
+
+      const source = `${sourceType}/${sourceInstance}`
       header = ` [${colored ? chalk[instanceColor(source)](source) : source}] ${type} `
-      headers.set(key, header)
+      byInstance.set(sourceInstance, header)
     }
 
     return header

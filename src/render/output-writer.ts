@@ -70,7 +70,7 @@ export class OutputWriter {
       return
     }
 
-    this.blocked = !this.stream.write(chunk)
+    this.blocked = !this.stream.write(chunk, () => this.sink.recycle(chunk))
   }
 
   private enqueue(chunk: Buffer): void {

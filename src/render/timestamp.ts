@@ -16,8 +16,10 @@ function split(nanoseconds: bigint): {seconds: number; nanos: number} {
   return {seconds: Number(seconds), nanos: Number(nanos)}
 }
 
-// Lines come in bursts within the same second: the date, time and zone are formatted once per second.
-let cachedSecond = Number.NaN
+// Lines come in bursts within the same second: the date, time and zone are formatted once per second,
+// and a line within it needs a subtraction, not a bigint division.
+let cachedStartNs = 1n
+let cachedEndNs = 0n
 let cachedPrefix = ''
 let cachedZone = ''
 
@@ -26,17 +28,18 @@ let cachedZone = ''
  * (`2026-11-24T09:46:47.12+0000`, PROTOCOL.md §8).
  */
 export function formatLocalTimestamp(nanoseconds: bigint): string {
-  const {seconds, nanos} = split(nanoseconds)
-  if (seconds !== cachedSecond) {
+  if (nanoseconds < cachedStartNs || nanoseconds >= cachedEndNs) {
+    const {seconds} = split(nanoseconds)
     const date = new Date(seconds * 1000)
     const offsetMinutes = -date.getTimezoneOffset()
     const absolute = Math.abs(offsetMinutes)
-    cachedSecond = seconds
+    cachedStartNs = BigInt(seconds) * NS_PER_SECOND
+    cachedEndNs = cachedStartNs + NS_PER_SECOND
     cachedPrefix = `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}.`
     cachedZone = `${offsetMinutes < 0 ? '-' : '+'}${pad(Math.floor(absolute / 60))}${pad(absolute % 60)}`
   }
 
-  return cachedPrefix + pad(Math.floor(nanos / 10_000_000)) + cachedZone
+  return cachedPrefix + pad(Math.floor(Number(nanoseconds - cachedStartNs) / 10_000_000)) + cachedZone
 }
 
 /** RFC 3339 in UTC with nine fraction digits (`2026-11-24T09:46:47.123456789Z`). */
