@@ -19,15 +19,51 @@ export function decodeLogMessage(frame: Uint8Array): DecodeResult {
   return {ok: true, envelope: envelope.has(0) ? {logMessage: toLogMessage(envelope.children[0]!)} : {}}
 }
 
-// Field numbers in LOG_MESSAGE_FIELDS order: message, message_type, timestamp, app_id, source_type, source_instance.
+/**
+ * The decoded strings of the few values a field keeps repeating (source types, instance indexes):
+ * comparing a dozen bytes costs less than a call to decode them.
+ */
+class RepeatedStrings {
+  private readonly bytes: Buffer[] = []
+  private readonly strings: string[] = []
+
+  get(buf: Buffer, start: number, end: number): string {
+    const length = end - start
+    for (let i = 0; i < this.bytes.length; i++) {
+      const known = this.bytes[i]
+      if (known.length !== length) continue
+      let k = 0
+      while (k < length && known[k] === buf[start + k]) k++
+      if (k === length) return this.strings[i]
+    }
+
+    const text = buf.toString('utf8', start, end)
+    if (length <= 64) {
+      if (this.bytes.length === 16) {
+        this.bytes.shift()
+        this.strings.shift()
+      }
+
+      this.bytes.push(Buffer.from(buf.subarray(start, end)))
+      this.strings.push(text)
+    }
+
+    return text
+  }
+}
+
+const sourceTypes = new RepeatedStrings()
+const sourceInstances = new RepeatedStrings()
+
+// Field numbers in LOG_MESSAGE_FIELDS order: message, message_type, timestamp, app_id (not needed:
+// a stream is one app's), source_type, source_instance.
 function toLogMessage(scan: MessageScan): LogMessage {
   const {buf, starts, ends} = scan
   const log: LogMessage = {}
   if (scan.has(0)) log.message = buf.subarray(starts[0], ends[0])
   if (scan.has(1)) log.messageType = starts[1]
   if (scan.has(2)) log.timestamp = BigInt.asIntN(64, (BigInt(ends[2] >>> 0) << 32n) | BigInt(starts[2] >>> 0))
-  if (scan.has(3)) log.appId = buf.toString('utf8', starts[3], ends[3])
-  if (scan.has(4)) log.sourceType = buf.toString('utf8', starts[4], ends[4])
-  if (scan.has(5)) log.sourceInstance = buf.toString('utf8', starts[5], ends[5])
+  if (scan.has(4)) log.sourceType = sourceTypes.get(buf, starts[4], ends[4])
+  if (scan.has(5)) log.sourceInstance = sourceInstances.get(buf, starts[5], ends[5])
   return log
 }

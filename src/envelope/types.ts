@@ -21,7 +21,6 @@ export interface LogMessage {
   message?: Uint8Array
   messageType?: number
   timestamp?: bigint
-  appId?: string
   sourceType?: string
   sourceInstance?: string
 }

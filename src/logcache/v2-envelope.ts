@@ -16,7 +16,6 @@ export function logMessageFromV2(value: unknown): LogMessage | undefined {
     message: typeof log.payload === 'string' ? Buffer.from(log.payload, 'base64') : new Uint8Array(),
     messageType: log.type === 'ERR' || log.type === 1 ? MESSAGE_TYPES.ERR : MESSAGE_TYPES.OUT,
     timestamp,
-    appId: stringOf(envelope.source_id ?? envelope.sourceId),
     sourceType: stringOf(tags.source_type ?? tags.sourceType),
     sourceInstance: stringOf(envelope.instance_id ?? envelope.instanceId),
   }

@@ -1,9 +1,14 @@
-import type {LogMessage} from '../../src/envelope/types.js'
+import type {LogMessage as StreamedLogMessage} from '../../src/envelope/types.js'
 
 /**
  * Every dropsonde message as an object, for building test frames (encodeEnvelope): the firehose
  * reads frames without such objects, so they live with the tests.
  */
+/** The whole LogMessage; `cfws logs` reads all but app_id (a stream is one app's). */
+export interface LogMessage extends StreamedLogMessage {
+  appId?: string
+}
+
 export interface Uuid {
   low?: bigint
   high?: bigint

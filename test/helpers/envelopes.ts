@@ -1,7 +1,6 @@
 import protobuf from 'protobufjs/minimal.js'
 
-import type {LogMessage} from '../../src/envelope/types.js'
-import type {Envelope, HttpStartStop, Uuid} from './envelope-model.js'
+import type {Envelope, HttpStartStop, LogMessage, Uuid} from './envelope-model.js'
 
 export type {Envelope} from './envelope-model.js'
 

@@ -55,8 +55,13 @@ describe('FrameScanner', () => {
     assert.equal(log.timestamp, T0)
     assert.equal(log.sourceType, 'APP/PROC/WEB')
     assert.equal(log.sourceInstance, '0')
-    const negative = decodeLogMessage(encodeEnvelope({logMessage: {timestamp: -2n, appId: 'caf\u00e9'}}))
-    assert.deepEqual(negative.ok && negative.envelope, {logMessage: {timestamp: -2n, appId: 'caf\u00e9'}})
+    const negative = decodeLogMessage(encodeEnvelope({logMessage: {timestamp: -2n, appId: 'not needed', sourceType: 'caf\u00e9'}}))
+    assert.deepEqual(negative.ok && negative.envelope, {logMessage: {timestamp: -2n, sourceType: 'caf\u00e9'}})
+    for (let i = 0; i < 60; i++) { // more distinct values than the decoder keeps, repeated
+      const sourceType = i % 2 === 0 ? 'APP/PROC/WEB' : `RTR-${i % 25}`
+      const decoded = decodeLogMessage(encodeEnvelope({logMessage: {sourceType, sourceInstance: String(i % 3)}}))
+      assert.deepEqual(decoded.ok && decoded.envelope, {logMessage: {sourceType, sourceInstance: String(i % 3)}})
+    }
     assert.deepEqual(decodeLogMessage(encodeEnvelope({origin: 'no log'})), {ok: true, envelope: {}})
     assert.equal(decodeLogMessage(Buffer.from([0x42, 0x05, 0x0a])).ok, false, 'a truncated LogMessage is reported')
   })
