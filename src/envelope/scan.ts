@@ -287,14 +287,19 @@ function readVarint64(reader: Reader): void {
 /** Scans frames of one shape; `scan` never throws: a frame it cannot read comes back as a reason. */
 export class FrameScanner {
   readonly envelope: MessageScan
+  // One reader for every frame: moved to the next frame rather than allocated per frame.
+  private readonly reader = protobuf.Reader.create(Buffer.alloc(0))
 
   constructor(fields: readonly Field[]) {
     this.envelope = new MessageScan(fields)
   }
 
   scan(frame: Uint8Array): string | undefined {
+    const {reader} = this
+    reader.buf = Buffer.isBuffer(frame) ? frame : Buffer.from(frame.buffer, frame.byteOffset, frame.length)
+    reader.pos = 0
+    reader.len = frame.length
     try {
-      const reader = protobuf.Reader.create(Buffer.isBuffer(frame) ? frame : Buffer.from(frame.buffer, frame.byteOffset, frame.length))
       this.envelope.read(reader, reader.len)
       return undefined
     } catch (error) {
