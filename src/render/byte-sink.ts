@@ -65,6 +65,27 @@ export class ByteSink {
     this.pos = pos
   }
 
+  /**
+   * Opens a quoted string of `source[start, end)`: makes room for it grown `growth` times by
+   * escapes, writes the opening quote and copies bytes while `escapes[byte]` is 0, in the tightest
+   * loop (the common case is printable ASCII throughout). Returns where it stopped.
+   */
+  quotePlain(source: Uint8Array, start: number, end: number, escapes: Uint8Array, growth: number): number {
+    this.reserve((end - start) * growth + 2)
+    const {buf} = this
+    let {pos} = this
+    buf[pos++] = 0x22
+    let i = start
+    for (; i < end; i++) {
+      const byte = source[i]
+      if (escapes[byte] !== 0) break
+      buf[pos++] = byte
+    }
+
+    this.pos = pos
+    return i
+  }
+
   text(value: string): void {
     this.reserve(value.length * 3)
     this.pos += this.buf.write(value, this.pos)

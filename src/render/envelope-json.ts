@@ -3,7 +3,7 @@ import {isUtf8} from 'node:buffer'
 import {ENVELOPE_FIELDS} from '../envelope/schema.js'
 import {Kind, type MessageScan, type Tags} from '../envelope/scan.js'
 import type {ByteSink} from './byte-sink.js'
-import {enumLabels, fieldLayout, type Layout, tagOrder} from './field-layout.js'
+import {fieldLayout, type Layout, tagOrder, writeInteger} from './field-layout.js'
 
 /**
  * The whole envelope as one JSON line (../shared/CLI.md "JSON output"): `.proto` field names,
@@ -35,16 +35,10 @@ function writeObject(out: ByteSink, scan: MessageScan, layout: Layout): void {
         break
       }
 
-      case Kind.Int32: {
-        const name = enumLabels(layout, i, starts[i])
-        if (name) out.literal(name)
-        else out.integer(starts[i])
-        break
-      }
-
+      case Kind.Int32:
       case Kind.Int64:
       case Kind.Uint64: {
-        out.int64(starts[i], ends[i], kinds[i] === Kind.Int64)
+        writeInteger(out, layout, scan, i)
         break
       }
 
@@ -136,18 +130,10 @@ const ESCAPES = new Uint8Array(256).map((_, byte) => {
  * as decoding gives them (TextDecoder for bytes fields, as the old object decoder did).
  */
 function writeString(out: ByteSink, source: Buffer, start: number, end: number, isBytes: boolean): void {
-  out.reserve((end - start) * 6 + 2)
-  const {buf} = out
   const begin = out.pos
-  let pos = begin
-  buf[pos++] = 0x22
-  let i = start
-  // The common case, printable ASCII throughout, in the tightest loop.
-  for (; i < end; i++) {
-    const byte = source[i]
-    if (ESCAPES[byte] !== 0) break
-    buf[pos++] = byte
-  }
+  let i = out.quotePlain(source, start, end, ESCAPES, 6)
+  const {buf} = out
+  let {pos} = out
 
   let checked = false
   for (; i < end; i++) {

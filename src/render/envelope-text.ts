@@ -3,7 +3,7 @@ import {isUtf8} from 'node:buffer'
 import {ENVELOPE_FIELDS} from '../envelope/schema.js'
 import {Kind, type MessageScan, type Tags} from '../envelope/scan.js'
 import type {ByteSink} from './byte-sink.js'
-import {enumLabels, fieldLayout, type Layout, tagOrder} from './field-layout.js'
+import {fieldLayout, type Layout, tagOrder, writeInteger} from './field-layout.js'
 
 /**
  * One envelope on one line in protobuf compact text format, as `cf nozzle` prints it
@@ -56,16 +56,10 @@ function writeFields(out: ByteSink, scan: MessageScan, layout: Layout, nested: b
         break
       }
 
-      case Kind.Int32: {
-        const name = enumLabels(layout, i, starts[i])
-        if (name) out.literal(name)
-        else out.integer(starts[i])
-        break
-      }
-
+      case Kind.Int32:
       case Kind.Int64:
       case Kind.Uint64: {
-        out.int64(starts[i], ends[i], kind === Kind.Int64)
+        writeInteger(out, layout, scan, i)
         break
       }
 
@@ -133,18 +127,10 @@ const ESCAPES = new Uint8Array(256).map((_, byte) => {
  * that is not valid UTF-8 is written as decoding it gives (U+FFFD for each bad sequence).
  */
 function quote(out: ByteSink, source: Buffer, start: number, end: number, isString: boolean): void {
-  out.reserve((end - start) * 4 + 2)
-  const {buf} = out
   const begin = out.pos
-  let pos = begin
-  buf[pos++] = 0x22
-  let i = start
-  // The common case, printable ASCII throughout, in the tightest loop.
-  for (; i < end; i++) {
-    const byte = source[i]
-    if (ESCAPES[byte] !== 0) break
-    buf[pos++] = byte
-  }
+  let i = out.quotePlain(source, start, end, ESCAPES, 4)
+  const {buf} = out
+  let {pos} = out
 
   let checked = !isString
   for (; i < end; i++) {

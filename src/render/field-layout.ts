@@ -1,5 +1,6 @@
+import {Kind, type MessageScan, type Tags} from '../envelope/scan.js'
 import type {Field} from '../envelope/schema.js'
-import type {Tags} from '../envelope/scan.js'
+import type {ByteSink} from './byte-sink.js'
 
 /** A renderer's constant bytes for each field of a message, in the scan's field order. */
 export interface Layout {
@@ -17,8 +18,17 @@ export function fieldLayout(fields: readonly Field[], label: (field: Field) => s
   }
 }
 
-export function enumLabels(layout: Layout, field: number, value: number): Uint8Array | undefined {
-  return layout.enums[field]?.get(value)
+/** An integer field as text and JSON both write it: an int32 by its enum name when it has one, 64-bit ones exact. */
+export function writeInteger(out: ByteSink, layout: Layout, scan: MessageScan, field: number): void {
+  const kind = scan.kinds[field]
+  if (kind !== Kind.Int32) {
+    out.int64(scan.starts[field], scan.ends[field], kind === Kind.Int64)
+    return
+  }
+
+  const name = layout.enums[field]?.get(scan.starts[field])
+  if (name) out.literal(name)
+  else out.integer(scan.starts[field])
 }
 
 const order: number[] = []
