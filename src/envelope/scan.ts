@@ -155,7 +155,7 @@ export class MessageScan {
   buf: Buffer = Buffer.alloc(0)
   private readonly fieldOfTag = new Int8Array(256).fill(-1)
 
-  constructor(readonly fields: readonly Field[]) {
+  constructor(fields: readonly Field[]) {
     this.kinds = fields.map((field) => KINDS[field.kind])
     this.starts = new Int32Array(fields.length)
     this.ends = new Int32Array(fields.length)

@@ -47,9 +47,12 @@ export function tagOrder(tags: Tags, style: 'sorted' | 'object'): readonly numbe
     return order
   }
 
-  let indexKeys = 0
-  for (let i = 0; i < tags.count; i++) if (arrayIndex(tags, i) >= 0) indexKeys++
-  if (indexKeys > 0) order.sort((a, b) => rank(tags, a) - rank(tags, b))
+  for (let i = 0; i < tags.count; i++) {
+    if (arrayIndex(tags, i) < 0) continue
+    order.sort((a, b) => rank(tags, a) - rank(tags, b))
+    break
+  }
+
   return order
 }
 
