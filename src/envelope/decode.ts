@@ -1,4 +1,4 @@
-import {FrameScanner, type MessageScan} from './scan.js'
+import {FrameScanner, type MessageScan, sameBytes} from './scan.js'
 import {LOG_MESSAGE_FIELD} from './schema.js'
 import type {Envelope, LogMessage} from './types.js'
 
@@ -31,10 +31,7 @@ class RepeatedStrings {
     const length = end - start
     for (let i = 0; i < this.bytes.length; i++) {
       const known = this.bytes[i]
-      if (known.length !== length) continue
-      let k = 0
-      while (k < length && known[k] === buf[start + k]) k++
-      if (k === length) return this.strings[i]
+      if (sameBytes(known, 0, known.length, buf, start, end)) return this.strings[i]
     }
 
     const text = buf.toString('utf8', start, end)

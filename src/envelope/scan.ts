@@ -89,10 +89,11 @@ export class Tags {
     let keyBuf = reader.buf as Buffer
     for (let i = keyStart; i < keyEnd; i++) {
       if (keyBuf[i] < 0x80) continue
-      if (!isUtf8(keyBuf.subarray(keyStart, keyEnd))) {
-        keyBuf = Buffer.from(keyBuf.toString('utf8', keyStart, keyEnd))
+      const decoded = reencodedIfInvalid(keyBuf, keyStart, keyEnd)
+      if (decoded) {
+        keyBuf = decoded
         keyStart = 0
-        keyEnd = keyBuf.length
+        keyEnd = decoded.length
       }
 
       break
@@ -235,8 +236,16 @@ export class MessageScan {
   }
 }
 
-// Keys are short: a loop beats a call into Buffer.compare.
-function sameBytes(a: Buffer, aStart: number, aEnd: number, b: Buffer, bStart: number, bEnd: number): boolean {
+/**
+ * Bytes that are not valid UTF-8 as decoding and encoding them again gives them (U+FFFD for each
+ * bad sequence), the way the strings of a decoded envelope would print; undefined when they are valid.
+ */
+export function reencodedIfInvalid(source: Buffer, start: number, end: number): Buffer | undefined {
+  return isUtf8(source.subarray(start, end)) ? undefined : Buffer.from(source.toString('utf8', start, end))
+}
+
+// Keys and sources are short: a loop beats a call into Buffer.compare.
+export function sameBytes(a: Buffer, aStart: number, aEnd: number, b: Buffer, bStart: number, bEnd: number): boolean {
   if (aEnd - aStart !== bEnd - bStart) return false
   for (let i = 0; i < aEnd - aStart; i++) if (a[aStart + i] !== b[bStart + i]) return false
   return true

@@ -1,7 +1,5 @@
-import {isUtf8} from 'node:buffer'
-
 import {ENVELOPE_FIELDS} from '../envelope/schema.js'
-import {Kind, type MessageScan, type Tags} from '../envelope/scan.js'
+import {Kind, type MessageScan, reencodedIfInvalid, type Tags} from '../envelope/scan.js'
 import type {ByteSink} from './byte-sink.js'
 import {fieldLayout, type Layout, tagOrder, writeInteger} from './field-layout.js'
 
@@ -17,7 +15,6 @@ export function writeEnvelopeJson(out: ByteSink, envelope: MessageScan): void {
 
 const ENVELOPE_LAYOUT = fieldLayout(ENVELOPE_FIELDS, (field) => `"${field.name}":`, (name) => `"${name}"`)
 const HEX = Buffer.from('0123456789abcdef')
-const decoder = new TextDecoder('utf-8', {fatal: false})
 
 function writeObject(out: ByteSink, scan: MessageScan, layout: Layout): void {
   const {kinds, present, starts, ends, buf} = scan
@@ -127,9 +124,11 @@ const ESCAPES = new Uint8Array(256).map((_, byte) => {
 /**
  * A JSON string of UTF-8 bytes, escaped as JSON.stringify escapes the decoded text: `" \\`, the
  * short escapes, other control characters as \u00XX. Bytes that are not valid UTF-8 become U+FFFD,
- * as decoding gives them (TextDecoder for bytes fields, as the old object decoder did).
+ * as decoding gives them.
  */
 function writeString(out: ByteSink, source: Buffer, start: number, end: number, isBytes: boolean): void {
+  // A bytes field is written as TextDecoder decodes it, which drops one leading byte order mark.
+  if (isBytes && end - start >= 3 && source[start] === 0xef && source[start + 1] === 0xbb && source[start + 2] === 0xbf) start += 3
   const begin = out.pos
   let i = out.quotePlain(source, start, end, ESCAPES, 6)
   const {buf} = out
@@ -147,8 +146,8 @@ function writeString(out: ByteSink, source: Buffer, start: number, end: number, 
     if (escape === HIGH) {
       if (!checked) {
         checked = true
-        if (!isUtf8(source.subarray(start, end))) {
-          const decoded = Buffer.from(isBytes ? decoder.decode(source.subarray(start, end)) : source.toString('utf8', start, end))
+        const decoded = reencodedIfInvalid(source, start, end)
+        if (decoded) {
           out.pos = begin
           writeString(out, decoded, 0, decoded.length, false)
           return

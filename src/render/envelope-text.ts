@@ -1,7 +1,5 @@
-import {isUtf8} from 'node:buffer'
-
 import {ENVELOPE_FIELDS} from '../envelope/schema.js'
-import {Kind, type MessageScan, type Tags} from '../envelope/scan.js'
+import {Kind, type MessageScan, reencodedIfInvalid, type Tags} from '../envelope/scan.js'
 import type {ByteSink} from './byte-sink.js'
 import {fieldLayout, type Layout, tagOrder, writeInteger} from './field-layout.js'
 
@@ -143,8 +141,8 @@ function quote(out: ByteSink, source: Buffer, start: number, end: number, isStri
 
     if (!checked && byte >= 0x80) {
       checked = true
-      if (!isUtf8(source.subarray(start, end))) {
-        const decoded = Buffer.from(source.toString('utf8', start, end))
+      const decoded = reencodedIfInvalid(source, start, end)
+      if (decoded) {
         out.pos = begin
         quote(out, decoded, 0, decoded.length, false)
         return

@@ -48,6 +48,13 @@ export const EDGE_FRAMES: Record<string, Buffer> = {
     tag(w, Buffer.from([0xff]), Buffer.from([0x80, 0x41]))
     w.uint32((8 << 3) | 2).fork().uint32((1 << 3) | 2).bytes(Buffer.from([0x61, 0xe2, 0x82, 0x0a, 0xf0, 0x9f, 0x98, 0x80])).ldelim()
   }),
+  'a byte order mark leading strings and the log payload': frame((w) => {
+    w.uint32((1 << 3) | 2).string('\uFEFForigin')
+    w.uint32((8 << 3) | 2).fork().uint32((1 << 3) | 2).bytes(Buffer.from('\uFEFF\uFEFFtwo marks')).ldelim()
+  }),
+  'a byte order mark before invalid UTF-8 in the log payload': frame((w) => {
+    w.uint32((8 << 3) | 2).fork().uint32((1 << 3) | 2).bytes(Buffer.from([0xef, 0xbb, 0xbf, 0x61, 0xff])).ldelim()
+  }),
   'control characters and quotes in strings': frame((w) => {
     w.uint32((1 << 3) | 2).string('\u0000\u0001\b\f\n\r\t\u001f\u007f"\\/\u2028 ok')
     w.uint32((8 << 3) | 2).fork().uint32((1 << 3) | 2).bytes(Buffer.from('\u0007bell "q" \\ \u00e9\u{1F600}')).ldelim()

@@ -30,6 +30,14 @@ const EXPECTED: Record<string, [string, string]> = {
     "origin:\"f\\357\\277\\275g\\357\\277\\275\" tags:<key:\"\\357\\277\\275\" value:\"\\357\\277\\275A\" > logMessage:<message:\"a\\342\\202\\n\\360\\237\\230\\200\" >\n",
     "{\"origin\":\"f�g�\",\"tags\":{\"�\":\"�A\"},\"logMessage\":{\"message\":\"a�\\n😀\"}}\n",
   ],
+  "a byte order mark leading strings and the log payload": [
+    "origin:\"\\357\\273\\277origin\" logMessage:<message:\"\\357\\273\\277\\357\\273\\277two marks\" >\n",
+    "{\"origin\":\"﻿origin\",\"logMessage\":{\"message\":\"﻿two marks\"}}\n",
+  ],
+  "a byte order mark before invalid UTF-8 in the log payload": [
+    "logMessage:<message:\"\\357\\273\\277a\\377\" >\n",
+    "{\"logMessage\":{\"message\":\"a�\"}}\n",
+  ],
   "control characters and quotes in strings": [
     "origin:\"\\000\\001\\010\\014\\n\\r\\t\\037\\177\\\"\\\\/\\342\\200\\250 ok\" logMessage:<message:\"\\007bell \\\"q\\\" \\\\ \\303\\251\\360\\237\\230\\200\" >\n",
     "{\"origin\":\"\\u0000\\u0001\\b\\f\\n\\r\\t\\u001f\\\"\\\\/  ok\",\"logMessage\":{\"message\":\"\\u0007bell \\\"q\\\" \\\\ é😀\"}}\n",
