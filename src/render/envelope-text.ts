@@ -9,43 +9,42 @@ import {fieldLayout, type Layout, tagOrder, writeInteger} from './field-layout.j
  * the frame's bytes into the output.
  */
 export function writeEnvelopeText(out: ByteSink, envelope: MessageScan): void {
-  writeFields(out, envelope, ENVELOPE_LAYOUT, false)
+  const start = out.pos
+  writeFields(out, envelope, ENVELOPE_LAYOUT)
+  // Top-level fields are separated by spaces: the last one's is not wanted.
+  if (out.pos > start) out.pos--
   out.byte(0x0a)
 }
 
 const ENVELOPE_LAYOUT = fieldLayout(ENVELOPE_FIELDS, (field) => `${field.name}:`, (name) => name)
 const TAG_KEY = Buffer.from('tags:<key:')
 const TAG_VALUE = Buffer.from(' value:')
+const TAG_END = Buffer.from(' > ')
 const LOW = Buffer.from('low:')
 const HIGH = Buffer.from('high:')
 
-// Top-level fields are separated by spaces; inside `<…>` each field is followed by one (Go's format).
-function writeFields(out: ByteSink, scan: MessageScan, layout: Layout, nested: boolean): void {
+// Every field is followed by a space, inside `<…>` too (Go's format: `name:<a:1 b:2 >`).
+function writeFields(out: ByteSink, scan: MessageScan, layout: Layout): void {
   const {kinds, present, starts, ends, buf} = scan
-  let first = true
   for (let i = 0; i < kinds.length; i++) {
     if (present[i] === 0) continue
     const kind = kinds[i]
     if (kind === Kind.Strings) {
       const list = scan.lists[i]!
       for (let item = 0; item < list.count; item++) {
-        if (!nested && !first) out.byte(0x20)
-        first = false
         out.literal(layout.labels[i])
         quote(out, buf, list.starts[item], list.ends[item], true)
-        if (nested) out.byte(0x20)
+        out.byte(0x20)
       }
 
       continue
     }
 
     if (kind === Kind.Tags) {
-      first = writeTags(out, buf, scan.tags[i]!, nested, first)
+      writeTags(out, buf, scan.tags[i]!)
       continue
     }
 
-    if (!nested && !first) out.byte(0x20)
-    first = false
     out.literal(layout.labels[i])
     switch (kind) {
       case Kind.String:
@@ -77,12 +76,12 @@ function writeFields(out: ByteSink, scan: MessageScan, layout: Layout, nested: b
 
       default: {
         out.byte(0x3c)
-        writeFields(out, scan.children[i]!, layout.children[i]!, true)
+        writeFields(out, scan.children[i]!, layout.children[i]!)
         out.byte(0x3e)
       }
     }
 
-    if (nested) out.byte(0x20)
+    out.byte(0x20)
   }
 }
 
@@ -92,21 +91,15 @@ function writeHalf(out: ByteSink, label: Uint8Array, uuid: MessageScan, half: nu
   out.byte(0x20)
 }
 
-/** Map entries sorted by key, as Go's text marshaler writes them. Returns whether nothing was written. */
-function writeTags(out: ByteSink, buf: Buffer, tags: Tags, nested: boolean, first: boolean): boolean {
+/** Map entries sorted by key, as Go's text marshaler writes them. */
+function writeTags(out: ByteSink, buf: Buffer, tags: Tags): void {
   for (const entry of tagOrder(tags, 'sorted')) {
-    if (!nested && !first) out.byte(0x20)
-    first = false
     out.literal(TAG_KEY)
     quote(out, tags.keyBufs[entry], tags.keyStarts[entry], tags.keyEnds[entry], false)
     out.literal(TAG_VALUE)
     quote(out, buf, tags.valueStarts[entry], tags.valueEnds[entry], true)
-    out.byte(0x20)
-    out.byte(0x3e)
-    if (nested) out.byte(0x20)
+    out.literal(TAG_END)
   }
-
-  return first
 }
 
 // Per byte: 0 to copy it as it is, else what follows the backslash, or OCTAL for `\ooo`.
