@@ -38,6 +38,8 @@ export class ByteSink {
     return filled
   }
 
+  // Every buffer of the sink is allocUnsafeSlow's, with an ArrayBuffer of its own: a chunk's
+  // `.buffer` is that whole buffer again.
   recycle(chunk: Buffer): void {
     this.spare = Buffer.from(chunk.buffer, 0, chunk.buffer.byteLength)
   }
