@@ -130,19 +130,15 @@ function writeString(out: ByteSink, source: Buffer, start: number, end: number, 
   // A bytes field is written as TextDecoder decodes it, which drops one leading byte order mark.
   if (isBytes && end - start >= 3 && source[start] === 0xef && source[start + 1] === 0xbb && source[start + 2] === 0xbf) start += 3
   const begin = out.pos
-  let i = out.quotePlain(source, start, end, ESCAPES, 6)
-  const {buf} = out
-  let {pos} = out
-
+  out.openQuote(end - start, 6)
   let checked = false
-  for (; i < end; i++) {
+  for (let i = start; ; i++) {
+    i = out.copyPlain(source, i, end, ESCAPES)
+    if (i === end) break
     const byte = source[i]
     const escape = ESCAPES[byte]
-    if (escape === 0) {
-      buf[pos++] = byte
-      continue
-    }
-
+    const {buf} = out
+    let {pos} = out
     if (escape === HIGH) {
       if (!checked) {
         checked = true
@@ -155,21 +151,21 @@ function writeString(out: ByteSink, source: Buffer, start: number, end: number, 
       }
 
       buf[pos++] = byte
-      continue
+    } else {
+      buf[pos++] = 0x5c
+      if (escape === UNICODE) {
+        buf[pos++] = 0x75
+        buf[pos++] = 0x30
+        buf[pos++] = 0x30
+        buf[pos++] = HEX[byte >> 4]
+        buf[pos++] = HEX[byte & 15]
+      } else {
+        buf[pos++] = escape
+      }
     }
 
-    buf[pos++] = 0x5c
-    if (escape === UNICODE) {
-      buf[pos++] = 0x75
-      buf[pos++] = 0x30
-      buf[pos++] = 0x30
-      buf[pos++] = HEX[byte >> 4]
-      buf[pos++] = HEX[byte & 15]
-    } else {
-      buf[pos++] = escape
-    }
+    out.pos = pos
   }
 
-  buf[pos++] = 0x22
-  out.pos = pos
+  out.buf[out.pos++] = 0x22
 }

@@ -1,6 +1,6 @@
 import {ENVELOPE_FIELDS} from '../envelope/schema.js'
 import {Kind, type MessageScan, reencodedIfInvalid, type Tags} from '../envelope/scan.js'
-import type {ByteSink} from './byte-sink.js'
+import {type ByteSink, Literal} from './byte-sink.js'
 import {fieldLayout, type Layout, tagOrder, writeInteger} from './field-layout.js'
 
 /**
@@ -17,11 +17,11 @@ export function writeEnvelopeText(out: ByteSink, envelope: MessageScan): void {
 }
 
 const ENVELOPE_LAYOUT = fieldLayout(ENVELOPE_FIELDS, (field) => `${field.name}:`, (name) => name)
-const TAG_KEY = Buffer.from('tags:<key:')
-const TAG_VALUE = Buffer.from(' value:')
-const TAG_END = Buffer.from(' > ')
-const LOW = Buffer.from('low:')
-const HIGH = Buffer.from('high:')
+const TAG_KEY = new Literal('tags:<key:')
+const TAG_VALUE = new Literal(' value:')
+const TAG_END = new Literal(' > ')
+const LOW = new Literal('low:')
+const HIGH = new Literal('high:')
 
 // Every field is followed by a space, inside `<…>` too (Go's format: `name:<a:1 b:2 >`).
 function writeFields(out: ByteSink, scan: MessageScan, layout: Layout): void {
@@ -85,7 +85,7 @@ function writeFields(out: ByteSink, scan: MessageScan, layout: Layout): void {
   }
 }
 
-function writeHalf(out: ByteSink, label: Uint8Array, uuid: MessageScan, half: number): void {
+function writeHalf(out: ByteSink, label: Literal, uuid: MessageScan, half: number): void {
   out.literal(label)
   out.int64(uuid.starts[half], uuid.ends[half], false)
   out.byte(0x20)
@@ -119,19 +119,12 @@ const ESCAPES = new Uint8Array(256).map((_, byte) => {
  */
 function quote(out: ByteSink, source: Buffer, start: number, end: number, isString: boolean): void {
   const begin = out.pos
-  let i = out.quotePlain(source, start, end, ESCAPES, 4)
-  const {buf} = out
-  let {pos} = out
-
+  out.openQuote(end - start, 4)
   let checked = !isString
-  for (; i < end; i++) {
+  for (let i = start; ; i++) {
+    i = out.copyPlain(source, i, end, ESCAPES)
+    if (i === end) break
     const byte = source[i]
-    const escape = ESCAPES[byte]
-    if (escape === 0) {
-      buf[pos++] = byte
-      continue
-    }
-
     if (!checked && byte >= 0x80) {
       checked = true
       const decoded = reencodedIfInvalid(source, start, end)
@@ -142,6 +135,9 @@ function quote(out: ByteSink, source: Buffer, start: number, end: number, isStri
       }
     }
 
+    const {buf} = out
+    let {pos} = out
+    const escape = ESCAPES[byte]
     buf[pos++] = 0x5c
     if (escape === OCTAL) {
       buf[pos++] = 0x30 + (byte >> 6)
@@ -150,10 +146,11 @@ function quote(out: ByteSink, source: Buffer, start: number, end: number, isStri
     } else {
       buf[pos++] = escape
     }
+
+    out.pos = pos
   }
 
-  buf[pos++] = 0x22
-  out.pos = pos
+  out.buf[out.pos++] = 0x22
 }
 
 /** Go's `%v` for a float64: the shortest digits, in exponent form below 1e-4 and from 1e6 on (`1.6e+07`). */

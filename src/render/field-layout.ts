@@ -1,19 +1,19 @@
 import {Kind, type MessageScan, type Tags} from '../envelope/scan.js'
 import type {Field} from '../envelope/schema.js'
-import type {ByteSink} from './byte-sink.js'
+import {type ByteSink, Literal} from './byte-sink.js'
 
 /** A renderer's constant bytes for each field of a message, in the scan's field order. */
 export interface Layout {
-  labels: Uint8Array[]
+  labels: Literal[]
   /** Per field, the bytes for each named enum value. */
-  enums: Array<Map<number, Uint8Array> | undefined>
+  enums: Array<Map<number, Literal> | undefined>
   children: Array<Layout | undefined>
 }
 
 export function fieldLayout(fields: readonly Field[], label: (field: Field) => string, enumValue: (name: string) => string): Layout {
   return {
-    labels: fields.map((field) => Buffer.from(label(field))),
-    enums: fields.map((field) => field.enumNames && new Map([...field.enumNames].map(([value, name]) => [value, Buffer.from(enumValue(name))]))),
+    labels: fields.map((field) => new Literal(label(field))),
+    enums: fields.map((field) => field.enumNames && new Map([...field.enumNames].map(([value, name]) => [value, new Literal(enumValue(name))]))),
     children: fields.map((field) => field.fields && fieldLayout(field.fields, label, enumValue)),
   }
 }

@@ -1,0 +1,70 @@
+import {strict as assert} from 'node:assert'
+
+import {ByteSink, Literal} from '../../../src/render/byte-sink.js'
+
+// Bytes on each side of every boundary the four-at-a-time test draws (0x20–0x7e, `"`, `\`, high bit).
+const EDGE_BYTES = [0x00, 0x1f, 0x20, 0x21, 0x22, 0x23, 0x5b, 0x5c, 0x5d, 0x7e, 0x7f, 0x80, 0xc3, 0xff, 0x61]
+// What a format's table says: copy everything printable but `"` and `\` (the text format's rule).
+const STOPS = new Uint8Array(256).map((_, byte) => (byte >= 0x20 && byte < 0x7f && byte !== 0x22 && byte !== 0x5c ? 0 : 1))
+
+function plainPrefix(source: Uint8Array, start: number, end: number): number {
+  let i = start
+  while (i < end && STOPS[source[i]] === 0) i++
+  return i
+}
+
+describe('ByteSink', () => {
+  it('copyPlain stops at the first byte the table stops at, wherever it sits in a word', () => {
+    // One memory for many sources at every offset, as frames of one socket read share theirs.
+    const memory = Buffer.alloc(4096, 0x61)
+    const sink = new ByteSink()
+    let checked = 0
+    for (let length = 0; length <= 24; length++) {
+      for (let offset = 0; offset < 4; offset++) {
+        for (let at = 0; at < length; at++) {
+          for (const byte of EDGE_BYTES) {
+            const source = memory.subarray(offset + 100, offset + 100 + length)
+            source.fill(0x61)
+            source[at] = byte
+            sink.pos = 0
+            sink.openQuote(length, 4)
+            const stop = sink.copyPlain(source, 0, length, STOPS)
+            assert.equal(stop, plainPrefix(source, 0, length), `length ${length}, offset ${offset}, 0x${byte.toString(16)} at ${at}`)
+            assert.deepEqual(sink.buf.subarray(1, sink.pos), source.subarray(0, stop))
+            checked++
+          }
+        }
+      }
+    }
+
+    assert.ok(checked > 10_000)
+  })
+
+  it('copyPlain reads each source at its own offset when sources change memory', () => {
+    const sink = new ByteSink()
+    const first = Buffer.from('xxxxabcdefghijklmnop').subarray(4)
+    const second = Buffer.concat([Buffer.from('yyy'), Buffer.from('QRSTUVWXYZ"tail')]).subarray(3)
+    for (const [source, expected] of [[first, 'abcdefghijklmnop'], [second, 'QRSTUVWXYZ'], [first, 'abcdefghijklmnop']] as const) {
+      sink.pos = 0
+      sink.openQuote(source.length, 4)
+      const stop = sink.copyPlain(source, 0, source.length, STOPS)
+      assert.equal(sink.buf.toString('latin1', 0, sink.pos), `"${expected}`)
+      assert.equal(stop, expected.length)
+    }
+  })
+
+  it('literal writes exactly its bytes, whatever their length, and nothing past them that stays', () => {
+    const sink = new ByteSink()
+    const words = ['', 'a', 'ab', 'abc', 'abcd', 'abcde', 'tags:<key:', 'é<>']
+    for (const word of words) sink.literal(new Literal(word))
+    sink.byte(0x2e)
+    assert.equal(sink.buf.toString('utf8', 0, sink.pos), `${words.join('')}.`)
+  })
+
+  it('keeps what was written when it grows', () => {
+    const sink = new ByteSink(8)
+    const label = new Literal('0123456789')
+    for (let i = 0; i < 100; i++) sink.literal(label)
+    assert.equal(sink.buf.toString('latin1', 0, sink.pos), '0123456789'.repeat(100))
+  })
+})
