@@ -26,7 +26,9 @@ export class ByteSink {
   pos = 0
   private view: DataView
   private spare?: Buffer
-  // A view of the last source's memory: the frames of one socket read share it.
+  // A view of the last source's memory: the frames of one socket read share it, and one frame's
+  // strings are all read from the same source.
+  private source?: Uint8Array
   private sourceMemory?: ArrayBufferLike
   private sourceView: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0))
 
@@ -127,6 +129,8 @@ export class ByteSink {
   }
 
   private viewOf(source: Uint8Array): DataView<ArrayBufferLike> {
+    if (source === this.source) return this.sourceView
+    this.source = source
     if (source.buffer !== this.sourceMemory) {
       this.sourceMemory = source.buffer
       this.sourceView = new DataView(source.buffer)
