@@ -44,7 +44,7 @@ export async function sendHttp(url: URL, options: HttpOptions): Promise<HttpResp
   trace(`> ${method} ${url.href}`)
   traceHeaders('>', headers)
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest
-  const proxy = proxyRouteFor(url)
+  const proxy = await proxyRouteFor(url)
   const failure = (error: unknown): Error => proxyFailure(proxy, url, error) ?? describeNetworkFailure(error, url, options.serverName)
   return new Promise<HttpResponse>((resolve, reject) => {
     const request = send(url, {method, headers, rejectUnauthorized: options.verifyTls, agent: proxy?.agent}, (response) => {

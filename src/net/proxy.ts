@@ -1,5 +1,4 @@
 import type {Agent} from 'node:http'
-import {HttpsProxyAgent} from 'https-proxy-agent'
 
 import {EndpointError} from '../errors.js'
 import {isLoopbackHost} from './loopback.js'
@@ -18,14 +17,16 @@ export interface ProxyRoute {
 /**
  * The proxy for a URL as the cf CLI (Go's ProxyFromEnvironment) picks it: HTTPS_PROXY/https_proxy
  * for https and wss, HTTP_PROXY/http_proxy for http and ws, nothing for loopback or a NO_PROXY host.
- * Every request gets its own agent, so a refusal belongs to exactly one connection.
+ * Every request gets its own agent, so a refusal belongs to exactly one connection. The agent's
+ * code is loaded only then: most runs have no proxy, and every run pays for what it imports.
  */
-export function proxyRouteFor(target: URL, env: NodeJS.ProcessEnv = process.env): ProxyRoute | undefined {
+export async function proxyRouteFor(target: URL, env: NodeJS.ProcessEnv = process.env): Promise<ProxyRoute | undefined> {
   const secure = target.protocol === 'https:' || target.protocol === 'wss:'
   const proxy = secure ? env.HTTPS_PROXY || env.https_proxy : env.HTTP_PROXY || env.http_proxy
   if (!proxy || isLoopbackHost(target.hostname) || bypassesProxy(target, env.NO_PROXY ?? env.no_proxy ?? '')) return undefined
 
   const proxyUrl = new URL(/^[a-z][a-z\d+.-]*:\/\//i.test(proxy) ? proxy : `http://${proxy}`)
+  const {HttpsProxyAgent} = await import('https-proxy-agent')
   const agent = new HttpsProxyAgent(proxyUrl)
   let status: number | undefined
   agent.on('proxyConnect', (connect: {statusCode: number}) => {

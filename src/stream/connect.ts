@@ -36,8 +36,8 @@ export async function openStream(options: ConnectOptions): Promise<WebSocket> {
   trace(`> GET ${url.href} (WebSocket upgrade)`)
   traceHeaders('>', headers)
 
+  const proxy = await proxyRouteFor(url)
   return new Promise<WebSocket>((resolve, reject) => {
-    const proxy = proxyRouteFor(url)
     const socket = new WebSocket(url, {headers, rejectUnauthorized: options.verifyTls, perMessageDeflate: false, agent: proxy?.agent})
     socket.on('message', options.onFrame)
     let settled = false

@@ -17,16 +17,16 @@ describe('proxies', () => {
   describe('which URLs go through a proxy', () => {
     const env = {HTTPS_PROXY: 'http://user:secret@proxy.example.com:3128', NO_PROXY: '.internal.example.com, api.example.com:8443'}
 
-    it('uses HTTPS_PROXY for wss and https, naming the proxy without its credentials', () => {
-      assert.equal(proxyRouteFor(new URL('wss://doppler.example.com'), env)?.proxyHost, 'proxy.example.com:3128')
-      assert.equal(proxyRouteFor(new URL('https://doppler.example.com'), {https_proxy: 'proxy:8080'})?.proxyHost, 'proxy:8080')
+    it('uses HTTPS_PROXY for wss and https, naming the proxy without its credentials', async () => {
+      assert.equal((await proxyRouteFor(new URL('wss://doppler.example.com'), env))?.proxyHost, 'proxy.example.com:3128')
+      assert.equal((await proxyRouteFor(new URL('https://doppler.example.com'), {https_proxy: 'proxy:8080'}))?.proxyHost, 'proxy:8080')
     })
 
-    it('never proxies loopback, and honours NO_PROXY suffixes and ports', () => {
-      assert.equal(proxyRouteFor(new URL('wss://127.0.0.1:4443'), env), undefined)
-      assert.equal(proxyRouteFor(new URL('wss://log.internal.example.com'), env), undefined)
-      assert.equal(proxyRouteFor(new URL('https://api.example.com:8443'), env), undefined)
-      assert.ok(proxyRouteFor(new URL('https://api.example.com'), env), 'another port is proxied')
+    it('never proxies loopback, and honours NO_PROXY suffixes and ports', async () => {
+      assert.equal(await proxyRouteFor(new URL('wss://127.0.0.1:4443'), env), undefined)
+      assert.equal(await proxyRouteFor(new URL('wss://log.internal.example.com'), env), undefined)
+      assert.equal(await proxyRouteFor(new URL('https://api.example.com:8443'), env), undefined)
+      assert.ok(await proxyRouteFor(new URL('https://api.example.com'), env), 'another port is proxied')
       assert.equal(bypassesProxy(new URL('https://anything.example.org'), '*'), true)
       assert.equal(bypassesProxy(new URL('https://notexample.com'), 'example.com'), false)
     })
