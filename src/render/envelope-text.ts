@@ -16,10 +16,13 @@ export function writeEnvelopeText(out: ByteSink, envelope: MessageScan): void {
   out.byte(0x0a)
 }
 
-const ENVELOPE_LAYOUT = fieldLayout(ENVELOPE_FIELDS, (field) => `${field.name}:`, (name) => name)
-const TAG_KEY = new Literal('tags:<key:')
-const TAG_VALUE = new Literal(' value:')
-const TAG_END = new Literal(' > ')
+// A string's label carries its opening quote, and what follows a string its closing one: fewer, longer copies.
+const QUOTED_KINDS = new Set(['string', 'bytes', 'strings'])
+const ENVELOPE_LAYOUT = fieldLayout(ENVELOPE_FIELDS, (field) => (QUOTED_KINDS.has(field.kind) ? `${field.name}:"` : `${field.name}:`), (name) => name)
+const CLOSE_QUOTE = new Literal('" ')
+const TAG_KEY = new Literal('tags:<key:"')
+const TAG_VALUE = new Literal('" value:"')
+const TAG_END = new Literal('" > ')
 const LOW = new Literal('low:')
 const HIGH = new Literal('high:')
 
@@ -33,8 +36,8 @@ function writeFields(out: ByteSink, scan: MessageScan, layout: Layout): void {
       const list = scan.lists[i]!
       for (let item = 0; item < list.count; item++) {
         out.literal(layout.labels[i])
-        quote(out, buf, list.starts[item], list.ends[item], true)
-        out.byte(0x20)
+        writeEscaped(out, buf, list.starts[item], list.ends[item], true)
+        out.literal(CLOSE_QUOTE)
       }
 
       continue
@@ -49,7 +52,8 @@ function writeFields(out: ByteSink, scan: MessageScan, layout: Layout): void {
     switch (kind) {
       case Kind.String:
       case Kind.Bytes: {
-        quote(out, buf, starts[i], ends[i], kind === Kind.String)
+        writeEscaped(out, buf, starts[i], ends[i], kind === Kind.String)
+        out.byte(0x22)
         break
       }
 
@@ -95,9 +99,9 @@ function writeHalf(out: ByteSink, label: Literal, uuid: MessageScan, half: numbe
 function writeTags(out: ByteSink, buf: Buffer, tags: Tags): void {
   for (const entry of tagOrder(tags, 'sorted')) {
     out.literal(TAG_KEY)
-    quote(out, tags.keyBufs[entry], tags.keyStarts[entry], tags.keyEnds[entry], false)
+    writeEscaped(out, tags.keyBufs[entry], tags.keyStarts[entry], tags.keyEnds[entry], false)
     out.literal(TAG_VALUE)
-    quote(out, buf, tags.valueStarts[entry], tags.valueEnds[entry], true)
+    writeEscaped(out, buf, tags.valueStarts[entry], tags.valueEnds[entry], true)
     out.literal(TAG_END)
   }
 }
@@ -115,11 +119,12 @@ const ESCAPES = new Uint8Array(256).map((_, byte) => {
 /**
  * Go's text-format string quoting, byte by byte: `\n \r \t \" \\`, other bytes outside printable
  * ASCII as three-digit octal, so a line never breaks whatever the payload holds. A `string` field
- * that is not valid UTF-8 is written as decoding it gives (U+FFFD for each bad sequence).
+ * that is not valid UTF-8 is written as decoding it gives (U+FFFD for each bad sequence). Writes
+ * what goes between the quotes: the labels around it carry them.
  */
-function quote(out: ByteSink, source: Buffer, start: number, end: number, isString: boolean): void {
+function writeEscaped(out: ByteSink, source: Buffer, start: number, end: number, isString: boolean): void {
   const begin = out.pos
-  out.openQuote(end - start, 4)
+  out.reserve((end - start) * 4)
   let checked = !isString
   for (let i = start; ; i++) {
     i = out.copyPlain(source, i, end, ESCAPES)
@@ -130,7 +135,7 @@ function quote(out: ByteSink, source: Buffer, start: number, end: number, isStri
       const decoded = reencodedIfInvalid(source, start, end)
       if (decoded) {
         out.pos = begin
-        quote(out, decoded, 0, decoded.length, false)
+        writeEscaped(out, decoded, 0, decoded.length, false)
         return
       }
     }
@@ -149,8 +154,6 @@ function quote(out: ByteSink, source: Buffer, start: number, end: number, isStri
 
     out.pos = pos
   }
-
-  out.buf[out.pos++] = 0x22
 }
 
 /** Go's `%v` for a float64: the shortest digits, in exponent form below 1e-4 and from 1e6 on (`1.6e+07`). */
