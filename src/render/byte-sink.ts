@@ -97,8 +97,9 @@ export class ByteSink {
   }
 
   /**
-   * Copies `source` from `start` while `escapes[byte]` is 0, into the room `openQuote` made, and
-   * returns where it stopped: the caller writes that byte its own way and calls again after it.
+   * Copies `source` from `start` while `escapes[byte]` is 0, into room the caller has reserved
+   * (`reserve`, `openQuote`), and returns where it stopped: the caller writes that byte its own way
+   * and calls again after it.
    */
   copyPlain(source: Uint8Array, start: number, end: number, escapes: Uint8Array): number {
     const {buf, view} = this
