@@ -31,6 +31,8 @@ export class ByteSink {
   private source?: Uint8Array
   private sourceMemory?: ArrayBufferLike
   private sourceView: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0))
+  // Where the last source starts in its memory: reading `byteOffset` per string costs more than this cache.
+  private sourceOffset = 0
 
   constructor(private capacity = MIN_CAPACITY) {
     this.buf = Buffer.allocUnsafeSlow(capacity)
@@ -110,7 +112,7 @@ export class ByteSink {
     // the byte loop below, which decides with the format's own table.
     if (end - start >= 8) {
       const source32 = this.viewOf(source)
-      const offset = source.byteOffset
+      const offset = this.sourceOffset
       for (; i + 4 <= end; i += 4) {
         const word = source32.getInt32(offset + i, true)
         if (!isPlainAscii(word)) break
@@ -132,6 +134,7 @@ export class ByteSink {
   private viewOf(source: Uint8Array): DataView<ArrayBufferLike> {
     if (source === this.source) return this.sourceView
     this.source = source
+    this.sourceOffset = source.byteOffset
     if (source.buffer !== this.sourceMemory) {
       this.sourceMemory = source.buffer
       this.sourceView = new DataView(source.buffer)

@@ -79,10 +79,10 @@ function writeObject(out: ByteSink, scan: MessageScan, layout: Layout): void {
 
 function writeTags(out: ByteSink, buf: Buffer, tags: Tags): void {
   out.byte(0x7b)
-  let first = true
-  for (const entry of tagOrder(tags, 'object')) {
-    if (!first) out.byte(0x2c)
-    first = false
+  const order = tagOrder(tags, 'object')
+  for (let k = 0; k < tags.count; k++) {
+    const entry = order[k]
+    if (k > 0) out.byte(0x2c)
     writeString(out, tags.keyBufs[entry], tags.keyStarts[entry], tags.keyEnds[entry], false)
     out.byte(0x3a)
     writeString(out, buf, tags.valueStarts[entry], tags.valueEnds[entry], false)

@@ -97,7 +97,9 @@ function writeHalf(out: ByteSink, label: Literal, uuid: MessageScan, half: numbe
 
 /** Map entries sorted by key, as Go's text marshaler writes them. */
 function writeTags(out: ByteSink, buf: Buffer, tags: Tags): void {
-  for (const entry of tagOrder(tags, 'sorted')) {
+  const order = tagOrder(tags, 'sorted')
+  for (let k = 0; k < tags.count; k++) {
+    const entry = order[k]
     out.literal(TAG_KEY)
     writeEscaped(out, tags.keyBufs[entry], tags.keyStarts[entry], tags.keyEnds[entry], false)
     out.literal(TAG_VALUE)

@@ -31,33 +31,35 @@ export function writeInteger(out: ByteSink, layout: Layout, scan: MessageScan, f
   else out.integer(scan.starts[field])
 }
 
-const order: number[] = []
+let order = new Int32Array(16)
 
 /**
  * The order to write the tags in: `sorted` by key as Go's text marshaler does (in UTF-16 order,
  * as JavaScript compares strings), or as a JavaScript `object` built from the map orders its keys:
- * array-index keys first by value, then the rest as they came. The array is reused: read it at once.
+ * array-index keys first by value, then the rest as they came. The array is reused and may be
+ * longer than the tags: read its first `tags.count` entries at once.
  */
-export function tagOrder(tags: Tags, style: 'sorted' | 'object'): readonly number[] {
-  order.length = tags.count
-  for (let i = 0; i < tags.count; i++) order[i] = i
+export function tagOrder(tags: Tags, style: 'sorted' | 'object'): Int32Array {
+  const {count} = tags
+  if (order.length < count) order = new Int32Array(Math.max(count, order.length * 2))
+  for (let i = 0; i < count; i++) order[i] = i
   if (style === 'sorted') {
-    if (tags.count > 16) order.sort((a, b) => compareKeys(tags, a, b))
-    else insertionSort(tags)
+    if (count > 16) order.subarray(0, count).sort((a, b) => compareKeys(tags, a, b))
+    else insertionSort(tags, count)
     return order
   }
 
-  for (let i = 0; i < tags.count; i++) {
+  for (let i = 0; i < count; i++) {
     if (arrayIndex(tags, i) < 0) continue
-    order.sort((a, b) => rank(tags, a) - rank(tags, b))
+    order.subarray(0, count).sort((a, b) => rank(tags, a) - rank(tags, b))
     break
   }
 
   return order
 }
 
-function insertionSort(tags: Tags): void {
-  for (let i = 1; i < order.length; i++) {
+function insertionSort(tags: Tags, count: number): void {
+  for (let i = 1; i < count; i++) {
     const entry = order[i]
     let j = i - 1
     for (; j >= 0 && compareKeys(tags, order[j], entry) > 0; j--) order[j + 1] = order[j]
