@@ -1,6 +1,7 @@
 import {strict as assert} from 'node:assert'
 
 import {EDGE_FRAMES} from '../../helpers/edge-frames.js'
+import {encodeEnvelope} from '../../helpers/envelopes.js'
 import {renderFrame} from '../../helpers/render-frame.js'
 
 // [text, JSON] for each frame, as cfws 0.2.0 printed them: the firehose's output must not change
@@ -111,6 +112,26 @@ describe('firehose output of unusual envelopes', () => {
       assert.equal(renderFrame(frame, 'json').toString('latin1'), bytes(json))
     })
   }
+
+  it('writes the same bytes wherever the output buffer runs out of room', () => {
+    const CONTROLS = '\x01'.repeat(40)
+    // Writers of short values rely on the room their field reserved: the buffer's end anywhere in
+    // the line must find every write inside a reservation. Beside the edge frames: strings that
+    // grow the most when escaped, and a UUID closing its message (its writer reserves exactly).
+    const frames = {
+      ...EDGE_FRAMES,
+      'escaped strings': encodeEnvelope({origin: CONTROLS, tags: new Map([[CONTROLS, CONTROLS]]), httpStartStop: {forwarded: [CONTROLS, CONTROLS]}, logMessage: {message: Buffer.alloc(40, 0xff)}}),
+      'a UUID last in its message': encodeEnvelope({httpStartStop: {applicationId: {low: 2n ** 64n - 1n, high: 2n ** 64n - 1n}}}),
+    }
+    for (const [name, frame] of Object.entries(frames)) {
+      for (const format of ['text', 'json'] as const) {
+        const expected = renderFrame(frame, format, 1 << 16)
+        for (let room = 0; room <= expected.length + 8; room++) {
+          assert.ok(renderFrame(frame, format, room).equals(expected), `${name}, ${format}, with room for ${room} bytes`)
+        }
+      }
+    }
+  })
 
   it('has an expectation for every frame', () => {
     assert.deepEqual(Object.keys(EXPECTED), Object.keys(EDGE_FRAMES))
