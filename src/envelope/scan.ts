@@ -3,7 +3,7 @@ import {isUtf8} from 'node:buffer'
 import protobuf from 'protobufjs/minimal.js'
 
 import {type Field, type FieldKind, UUID_FIELDS} from './schema.js'
-import {checkEnd, nestedEnd, type Reader, skipField} from './wire.js'
+import {checkEnd, nestedEnd, type Reader, readTag, skipField} from './wire.js'
 
 /**
  * Reads a frame into byte offsets instead of objects: no string is decoded and no 64-bit value
@@ -73,7 +73,7 @@ export class Tags {
     let valueStart = 0
     let valueEnd = 0
     while (reader.pos < end) {
-      const tag = reader.uint32()
+      const tag = readTag(reader)
       if (tag === 0x0a) {
         keyStart = stringStart(reader)
         keyEnd = reader.pos
@@ -175,7 +175,7 @@ export class MessageScan {
     this.buf = reader.buf as Buffer
     this.present.fill(0)
     while (reader.pos < end) {
-      const tag = reader.uint32()
+      const tag = readTag(reader)
       const field = tag < 256 ? this.fieldOfTag[tag] : -1
       if (field < 0) {
         skipField(reader, tag)
@@ -253,6 +253,14 @@ export function sameBytes(a: Buffer, aStart: number, aEnd: number, b: Buffer, bS
 
 /** Where a length-delimited string starts; the reader moves past it, checked against the frame. */
 function stringStart(reader: Reader): number {
+  // One-byte lengths (strings below 128 bytes) inline, as tags; longer ones through the reader.
+  const {buf, pos, len} = reader
+  const short = pos < len ? buf[pos] : 0x80
+  if (short < 0x80 && pos + 1 + short <= len) {
+    reader.pos = pos + 1 + short
+    return pos + 1
+  }
+
   const length = reader.size()
   const start = reader.pos
   reader.skip(length)

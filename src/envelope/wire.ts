@@ -6,6 +6,18 @@ export type Reader = protobuf.Reader
 // wire type falls to the default and is skipped like an unknown one. Plain loops: no callback is
 // allocated per message.
 
+/**
+ * `reader.uint32()` for a field's tag, with one-byte tags (fields 1-15, nearly every tag) read
+ * inline: the reader's call costs more than the rest of a field's scan. Anything else, the end of
+ * the frame included, goes through the reader, with its checks and errors.
+ */
+export function readTag(reader: Reader): number {
+  const byte = reader.buf[reader.pos]
+  if (!(byte < 0x80 && reader.pos < reader.len)) return reader.uint32()
+  reader.pos++
+  return byte
+}
+
 /** Skips a field this reader does not know (protobufjs bounds the nesting of groups). */
 export function skipField(reader: Reader, tag: number): void {
   if (tag >>> 3 === 0) throw new Error(`illegal field number 0 at offset ${reader.pos}`)
