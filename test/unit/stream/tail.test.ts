@@ -79,6 +79,21 @@ describe('tailStream', () => {
     assert.match(notices[0], /^connection lost \(no data or ping for 0\.03s\); reconnecting/)
   })
 
+  it('keeps a connection whose frames and pings come more often than the idle timeout', async () => {
+    const done = tail({idleTimeoutMs: 60})
+    const client = await tc.nextClient()
+    for (let i = 0; i < 8; i++) {
+      if (i % 2) client.ping()
+      else client.send(String(i))
+      await new Promise((resolve) => setTimeout(resolve, 30))
+    }
+
+    controller.abort()
+    await done
+    assert.deepEqual(notices, [])
+    assert.equal(tc.upgrades.length, 1)
+  })
+
   it('refreshes the token once on a 401 and connects with the new one', async () => {
     let answered = false
     tc.answer = () => {
