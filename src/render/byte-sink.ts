@@ -109,8 +109,9 @@ export class ByteSink {
     let i = start
     // Four bytes at a time while none needs a look in `escapes`: a JS loop costs per byte, and
     // this halves it. A word with a byte outside 0x20–0x7e, a quote or a backslash is left to
-    // the byte loop below, which decides with the format's own table.
-    if (end - start >= 8) {
+    // the byte loop below, which decides with the format's own table. Strings shorter than a
+    // word take the byte loop only.
+    if (end - start >= 4) {
       const source32 = this.viewOf(source)
       const offset = this.sourceOffset
       for (; i + 4 <= end; i += 4) {
@@ -118,6 +119,17 @@ export class ByteSink {
         if (!isPlainAscii(word)) break
         view.setInt32(pos, word, true)
         pos += 4
+      }
+
+      // One to three bytes left after plain words: the source's last four bytes as one word, written
+      // over the copy's last bytes again (the same bytes, as plain ones are copied as they are).
+      if (i + 4 > end && i < end) {
+        const word = source32.getInt32(offset + end - 4, true)
+        if (isPlainAscii(word)) {
+          view.setInt32(pos + end - 4 - i, word, true)
+          this.pos = pos + end - i
+          return end
+        }
       }
     }
 
