@@ -1,4 +1,5 @@
 import Firehose from './commands/firehose.js'
+import Help from './commands/help.js'
 import Logs from './commands/logs.js'
 
 /**
@@ -6,4 +7,4 @@ import Logs from './commands/logs.js'
  * ships bundled (npm run build): starting it reads a few files instead of resolving a few hundred
  * modules.
  */
-export const COMMANDS = {firehose: Firehose, logs: Logs}
+export const COMMANDS = {firehose: Firehose, help: Help, logs: Logs}

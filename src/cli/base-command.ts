@@ -1,7 +1,5 @@
-import {Command} from '@oclif/core/command'
-import {CLIError} from '@oclif/core/errors'
-
 import {CfwsError, ExitCode} from '../errors.js'
+import {CLIError, Command} from '../oclif.js'
 import {isDebugEnabled, redactSecrets} from '../trace.js'
 
 /**

@@ -1,5 +1,4 @@
-import * as Flags from '@oclif/core/flags'
-
+import {Flags} from '../oclif.js'
 import {parseDuration, parseSize} from './units.js'
 
 /** The flags every streaming command takes (../shared/CLI.md "Flags every streaming command takes"). */

@@ -1,5 +1,4 @@
 import {randomBytes} from 'node:crypto'
-import * as Flags from '@oclif/core/flags'
 
 import {BaseCommand} from '../cli/base-command.js'
 import {readStreamSettings, streamFlags} from '../cli/flags.js'
@@ -7,6 +6,7 @@ import {notice, runStream} from '../cli/run-stream.js'
 import {openSession, resolveLoggerEndpoint, requireFirehoseScope} from '../cli/session.js'
 import {firehoseUrl} from '../endpoint/resolve.js'
 import {parseEventTypeFilter, serverFilterFor} from '../envelope/filter.js'
+import {Flags} from '../oclif.js'
 import {createFirehoseRenderer} from '../render/firehose.js'
 
 export default class Firehose extends BaseCommand {

@@ -1,5 +1,3 @@
-import * as Args from '@oclif/core/args'
-import * as Flags from '@oclif/core/flags'
 
 import {findAppGuid} from '../cf/cloud-controller.js'
 import {requireTargetedSpace} from '../cf/config.js'
@@ -11,6 +9,7 @@ import {runStream} from '../cli/run-stream.js'
 import {openSession, resolveLoggerEndpoint} from '../cli/session.js'
 import {parseSince} from '../cli/units.js'
 import {appStreamUrl} from '../endpoint/resolve.js'
+import {Args, Flags} from '../oclif.js'
 import {chooseColorLevel, createChalk} from '../render/color.js'
 import {createJsonLogRenderer, createTextLogRenderer} from '../render/log-message.js'
 

@@ -1,12 +1,14 @@
 import {strict as assert} from 'node:assert'
-import {readFileSync} from 'node:fs'
+import {mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
 
 import {runCli} from '../helpers/run-cli.js'
 
 const {version} = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {version: string}
 
-// The CLI runs from an esbuild bundle with oclif's explicit command discovery: these are the start
-// paths that load oclif alone (--version, help) or the commands entry as well (a command's --help).
+// The CLI runs from two esbuild bundles with oclif's explicit command discovery: these are the start
+// paths that load oclif alone (--version, help from the manifest) or the commands bundle as well.
 describe('cfws start-up from the bundle', () => {
   it('prints its version line from package.json', async () => {
     const result = await runCli(['--version'])
@@ -27,5 +29,45 @@ describe('cfws start-up from the bundle', () => {
     const help = await runCli(['help', 'firehose'])
     assert.equal(help.code, 0)
     assert.match(help.stdout, /--subscription-id/)
+  })
+
+  describe('code cache', () => {
+    let cacheHome: string
+    const cacheDir = (): string => join(cacheHome, 'cfws', 'compile-cache')
+    const files = (): string[] => readdirSync(cacheDir()).sort()
+
+    beforeEach(() => {
+      cacheHome = mkdtempSync(join(tmpdir(), 'cfws-cache-'))
+    })
+    afterEach(() => rmSync(cacheHome, {recursive: true, force: true}))
+
+    it('writes one for each bundle a run loaded, and the next run uses it as it is', async () => {
+      // A command that runs (and stops at its missing argument) loads the commands bundle too.
+      const first = await runCli(['logs'], {XDG_CACHE_HOME: cacheHome})
+      assert.equal(first.code, 2)
+      assert.deepEqual(files().map((name) => name.replace(/\.[0-9a-f]{16}$/, '')), ['commands-bundle.cjs', 'main.cjs'])
+      const written = files().map((name) => statSync(join(cacheDir(), name)).mtimeMs)
+      const second = await runCli(['logs'], {XDG_CACHE_HOME: cacheHome})
+      assert.deepEqual(second, first)
+      // V8 accepted both: a rejected cache is written again.
+      assert.deepEqual(files().map((name) => statSync(join(cacheDir(), name)).mtimeMs), written)
+    })
+
+    it('replaces a damaged cache without a word', async () => {
+      await runCli(['--version'], {XDG_CACHE_HOME: cacheHome})
+      const [main] = files()
+      writeFileSync(join(cacheDir(), main), 'not a code cache')
+      const result = await runCli(['--version'], {XDG_CACHE_HOME: cacheHome})
+      assert.equal(result.code, 0)
+      assert.equal(result.stderr, '')
+      assert.match(result.stdout, /^cfws\//)
+      assert.notEqual(readFileSync(join(cacheDir(), main), 'utf8'), 'not a code cache')
+    })
+
+    it('writes none with NODE_DISABLE_COMPILE_CACHE, as Node does', async () => {
+      const result = await runCli(['--version'], {XDG_CACHE_HOME: cacheHome, NODE_DISABLE_COMPILE_CACHE: '1'})
+      assert.equal(result.code, 0)
+      assert.deepEqual(readdirSync(cacheHome), [])
+    })
   })
 })

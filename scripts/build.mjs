@@ -1,0 +1,22 @@
+// `npm run build`: the CLI as CommonJS bundles in dist/, which bin/run.js loads with V8's code cache
+// (src/compile-cache.ts). main.cjs is oclif with the part of its API the commands use (src/oclif.ts);
+// commands.cjs is our code, ws and protobufjs, loaded only to run a command, and takes oclif from
+// main.cjs rather than bundling a second copy.
+import {rm, writeFile} from 'node:fs/promises'
+
+import {build} from 'esbuild'
+
+const common = {bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning', external: ['typescript']}
+
+const oclifFromMain = {
+  name: 'oclif-from-main',
+  setup(esbuild) {
+    esbuild.onResolve({filter: /\/oclif\.js$/}, () => ({path: './main.cjs', external: true}))
+  },
+}
+
+await rm('dist', {recursive: true, force: true})
+await build({...common, entryPoints: ['src/main.ts', 'src/compile-cache.ts'], outdir: 'dist', outExtension: {'.js': '.cjs'}})
+await build({...common, entryPoints: {'commands-bundle': 'src/commands.ts'}, outdir: 'dist', outExtension: {'.js': '.cjs'}, plugins: [oclifFromMain]})
+// oclif requires its command target itself: this one goes through the code cache too.
+await writeFile('dist/commands.cjs', "module.exports = require('./compile-cache.cjs').requireCached(require.resolve('./commands-bundle.cjs'))\n")
