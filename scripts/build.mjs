@@ -1,7 +1,7 @@
-// `npm run build`: the CLI as CommonJS bundles in dist/, which bin/run.js loads with V8's code cache
+// `npm run build`: the CLI as CommonJS bundles in dist/, loaded with V8's code cache
 // (src/compile-cache.ts). main.cjs is oclif with the part of its API the commands use (src/oclif.ts);
-// commands.cjs is our code, ws and protobufjs, loaded only to run a command, and takes oclif from
-// main.cjs rather than bundling a second copy.
+// commands-bundle.cjs is our code, ws and protobufjs, loaded only to run a command, and takes oclif
+// from main.cjs rather than bundling a second copy.
 import {rm, writeFile} from 'node:fs/promises'
 
 import {build} from 'esbuild'

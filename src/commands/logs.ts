@@ -1,4 +1,3 @@
-
 import {findAppGuid} from '../cf/cloud-controller.js'
 import {requireTargetedSpace} from '../cf/config.js'
 import {BaseCommand} from '../cli/base-command.js'
