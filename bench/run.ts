@@ -13,6 +13,7 @@ import {BenchFeed} from './feed.js'
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
 const TOTAL = Number(process.env.BENCH_ENVELOPES ?? 1_000_000)
+const START_SAMPLES = 11
 const RUN_JS = fileURLToPath(new URL('../bin/run.js', import.meta.url))
 const COUNT_CLIENT = fileURLToPath(new URL('count-client.ts', import.meta.url))
 const MiB = 1024 * 1024
@@ -61,16 +62,11 @@ async function timeClient(pool: readonly Uint8Array[], command: (url: string) =>
 const baseline = (url: string) => [process.execPath, '--import=tsx', COUNT_CLIENT, url]
 const cfws = (...args: string[]) => (url: string) => [process.execPath, RUN_JS, ...args, '--endpoint', url, '--max-retries', '0']
 
-async function timeCommand(args: string[], runs: number): Promise<number[]> {
-  const times: number[] = []
-  for (let i = 0; i < runs; i++) {
-    const start = performance.now()
-    const child = spawn(args[0], args.slice(1), {env, stdio: 'ignore'})
-    await once(child, 'exit')
-    times.push(performance.now() - start)
-  }
-
-  return times
+async function timeCommand(args: string[]): Promise<number> {
+  const start = performance.now()
+  const child = spawn(args[0], args.slice(1), {env, stdio: 'ignore'})
+  await once(child, 'exit')
+  return performance.now() - start
 }
 
 async function timeToFirstLine(): Promise<number> {
@@ -111,10 +107,16 @@ for (let round = 1; round <= ROUNDS; round++) {
 
 const stalled = await timeClient(firehosePool, cfws('firehose', '--subscription-id', 'bench'), 'stalled')
 peaks.stalled.push(stalled.peakRssBytes / MiB)
-const node = await timeCommand([process.execPath, '-e', '0'], 7)
-const version = await timeCommand([process.execPath, RUN_JS, '--version'], 7)
+// Start-up figures are a few tens of milliseconds: one of each in turn, many times, so that a slow
+// moment of the machine falls on all three alike rather than on one of them.
+const node: number[] = []
+const version: number[] = []
 const firstLine: number[] = []
-for (let i = 0; i < 5; i++) firstLine.push(await timeToFirstLine())
+for (let i = 0; i < START_SAMPLES; i++) {
+  node.push(await timeCommand([process.execPath, '-e', '0']))
+  version.push(await timeCommand([process.execPath, RUN_JS, '--version']))
+  firstLine.push(await timeToFirstLine())
+}
 
 rows.push(
   {name: 'firehose (text) → /dev/null, × baseline', ratios: ratios.text, target: 0.25, higherIsBetter: true},
