@@ -115,9 +115,9 @@ describe('firehose output of unusual envelopes', () => {
 
   it('writes the same bytes wherever the output buffer runs out of room', () => {
     const CONTROLS = '\x01'.repeat(40)
-    // Writers of short values rely on the room their field reserved: the buffer's end anywhere in
-    // the line must find every write inside a reservation. Beside the edge frames: strings that
-    // grow the most when escaped, and a UUID closing its message (its writer reserves exactly).
+    // Every write must reserve what it writes (a literal's whole words included), wherever the
+    // buffer's end falls in the line. Beside the edge frames: strings that grow the most when
+    // escaped, and a UUID closing its message (its JSON writer reserves exactly 38 bytes).
     const frames = {
       ...EDGE_FRAMES,
       'escaped strings': encodeEnvelope({origin: CONTROLS, tags: new Map([[CONTROLS, CONTROLS]]), httpStartStop: {forwarded: [CONTROLS, CONTROLS]}, logMessage: {message: Buffer.alloc(40, 0xff)}}),
