@@ -62,9 +62,17 @@ export class Tags {
   valueEnds: Int32Array = new Int32Array(8)
   private index?: Map<string, number>
 
-  reset(): void {
+  /**
+   * The frame's bytes from the first entry to the end of the last: whatever else lies between,
+   * the rendered tags are a function of these bytes alone.
+   */
+  blockStart = 0
+  blockEnd = 0
+
+  reset(blockStart: number): void {
     this.count = 0
     this.index = undefined
+    this.blockStart = blockStart
   }
 
   read(reader: Reader, end: number): void {
@@ -175,6 +183,7 @@ export class MessageScan {
     this.buf = reader.buf as Buffer
     this.present.fill(0)
     while (reader.pos < end) {
+      const fieldStart = reader.pos
       const tag = readTag(reader)
       const field = tag < 256 ? this.fieldOfTag[tag] : -1
       if (field < 0) {
@@ -219,8 +228,9 @@ export class MessageScan {
 
         case Kind.Tags: {
           const tags = this.tags[field]!
-          if (this.present[field] === 0) tags.reset()
+          if (this.present[field] === 0) tags.reset(fieldStart)
           tags.read(reader, nestedEnd(reader))
+          tags.blockEnd = reader.pos
           break
         }
 

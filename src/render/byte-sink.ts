@@ -8,8 +8,8 @@ export class Literal {
   readonly length: number
   readonly words: Int32Array
 
-  constructor(text: string) {
-    const bytes = Buffer.from(text)
+  constructor(text: string | Uint8Array) {
+    const bytes = typeof text === 'string' ? Buffer.from(text) : text
     this.length = bytes.length
     this.words = new Int32Array(Math.ceil(bytes.length / 4))
     Buffer.from(this.words.buffer).set(bytes)
@@ -141,6 +141,36 @@ export class ByteSink {
 
     this.pos = pos
     return i
+  }
+
+  /** Bytes written before, as they are: one native copy, quicker than words from a few dozen bytes on. */
+  bytes(written: Uint8Array): void {
+    this.reserve(written.length)
+    this.buf.set(written, this.pos)
+    this.pos += written.length
+  }
+
+  /** Whether `source[start, end)` holds exactly the bytes of `constant`. */
+  matches(constant: Literal, source: Uint8Array, start: number, end: number): boolean {
+    if (end - start !== constant.length) return false
+    const source32 = this.viewOf(source)
+    const offset = this.sourceOffset
+    const {words} = constant
+    const whole = constant.length >> 2
+    for (let i = 0; i < whole; i++) if (source32.getInt32(offset + start + i * 4, true) !== words[i]) return false
+    for (let i = whole * 4; i < constant.length; i++) if (source[start + i] !== ((words[i >> 2] >>> ((i & 3) * 8)) & 0xff)) return false
+    return true
+  }
+
+  /** A 32-bit hash of `source[start, end)`, read four bytes at a time like the copies. */
+  hashOf(source: Uint8Array, start: number, end: number): number {
+    const source32 = this.viewOf(source)
+    const offset = this.sourceOffset
+    let hash = end - start
+    let i = start
+    for (; i + 4 <= end; i += 4) hash = Math.imul(hash ^ source32.getInt32(offset + i, true), 0x9e_37_79_b1)
+    for (; i < end; i++) hash = Math.imul(hash ^ source[i], 0x9e_37_79_b1)
+    return hash ^ (hash >>> 15)
   }
 
   private viewOf(source: Uint8Array): DataView<ArrayBufferLike> {

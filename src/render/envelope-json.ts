@@ -1,5 +1,6 @@
 import {ENVELOPE_FIELDS} from '../envelope/schema.js'
 import {Kind, type MessageScan, reencodedIfInvalid, type Tags} from '../envelope/scan.js'
+import {BlockCache} from './block-cache.js'
 import type {ByteSink} from './byte-sink.js'
 import {fieldLayout, type Layout, tagOrder, writeInteger} from './field-layout.js'
 
@@ -77,7 +78,14 @@ function writeObject(out: ByteSink, scan: MessageScan, layout: Layout): void {
   out.byte(0x7d)
 }
 
+// The tags of one source instance are the same envelope after envelope: rendered once each.
+const TAG_BLOCKS = new BlockCache(renderTags)
+
 function writeTags(out: ByteSink, buf: Buffer, tags: Tags): void {
+  TAG_BLOCKS.write(out, buf, tags.blockStart, tags.blockEnd, tags)
+}
+
+function renderTags(out: ByteSink, buf: Buffer, tags: Tags): void {
   out.byte(0x7b)
   const order = tagOrder(tags, 'object')
   for (let k = 0; k < tags.count; k++) {

@@ -1,5 +1,6 @@
 import {ENVELOPE_FIELDS} from '../envelope/schema.js'
 import {Kind, type MessageScan, reencodedIfInvalid, type Tags} from '../envelope/scan.js'
+import {BlockCache} from './block-cache.js'
 import {type ByteSink, Literal} from './byte-sink.js'
 import {fieldLayout, type Layout, tagOrder, writeInteger} from './field-layout.js'
 
@@ -95,8 +96,15 @@ function writeHalf(out: ByteSink, label: Literal, uuid: MessageScan, half: numbe
   out.byte(0x20)
 }
 
-/** Map entries sorted by key, as Go's text marshaler writes them. */
+// The tags of one source instance are the same envelope after envelope: rendered once each.
+const TAG_BLOCKS = new BlockCache(renderTags)
+
 function writeTags(out: ByteSink, buf: Buffer, tags: Tags): void {
+  TAG_BLOCKS.write(out, buf, tags.blockStart, tags.blockEnd, tags)
+}
+
+/** Map entries sorted by key, as Go's text marshaler writes them. */
+function renderTags(out: ByteSink, buf: Buffer, tags: Tags): void {
   const order = tagOrder(tags, 'sorted')
   for (let k = 0; k < tags.count; k++) {
     const entry = order[k]

@@ -28,6 +28,11 @@ export const EDGE_FRAMES: Record<string, Buffer> = {
     tag(w, 'a', '1')
     tag(w, 'b', '3')
   }),
+  'tags with another field between them': frame((w) => {
+    tag(w, 'b', '2')
+    w.uint32((1 << 3) | 2).string('o')
+    tag(w, 'a', '1')
+  }),
   'tag keys that look like array indexes': frame((w) => {
     tag(w, 'z', '1')
     tag(w, '10', 'x')

@@ -61,6 +61,21 @@ describe('ByteSink', () => {
     assert.equal(sink.buf.toString('utf8', 0, sink.pos), `${words.join('')}.`)
   })
 
+  it('matches a literal against source bytes of any length, every byte counting', () => {
+    const sink = new ByteSink()
+    const memory = Buffer.from('..abcdefghijk..')
+    for (let length = 0; length <= 11; length++) {
+      const constant = new Literal(memory.subarray(2, 2 + length))
+      assert.ok(sink.matches(constant, memory, 2, 2 + length), `length ${length}`)
+      assert.ok(!sink.matches(constant, memory, 2, 3 + length), `length ${length} against one more byte`)
+      for (let at = 0; at < length; at++) {
+        const other = Buffer.from(memory)
+        other[2 + at] ^= 0x20
+        assert.ok(!sink.matches(constant, other, 2, 2 + length), `length ${length}, byte ${at}`)
+      }
+    }
+  })
+
   it('keeps what was written when it grows', () => {
     const sink = new ByteSink(8)
     const label = new Literal('0123456789')

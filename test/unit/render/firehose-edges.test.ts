@@ -15,6 +15,10 @@ const EXPECTED: Record<string, [string, string]> = {
     "tags:<key:\"a\" value:\"1\" > tags:<key:\"b\" value:\"3\" >\n",
     "{\"tags\":{\"b\":\"3\",\"a\":\"1\"}}\n",
   ],
+  "tags with another field between them": [
+    "origin:\"o\" tags:<key:\"a\" value:\"1\" > tags:<key:\"b\" value:\"2\" >\n",
+    "{\"origin\":\"o\",\"tags\":{\"b\":\"2\",\"a\":\"1\"}}\n",
+  ],
   "tag keys that look like array indexes": [
     "tags:<key:\"02\" value:\"w\" > tags:<key:\"10\" value:\"x\" > tags:<key:\"2\" value:\"y\" > tags:<key:\"z\" value:\"1\" >\n",
     "{\"tags\":{\"2\":\"y\",\"10\":\"x\",\"z\":\"1\",\"02\":\"w\"}}\n",
