@@ -2,7 +2,8 @@
 // (src/compile-cache.ts). main.cjs is oclif with the part of its API the commands use (src/oclif.ts);
 // commands-bundle.cjs is our code, ws and protobufjs, loaded only to run a command, and takes oclif
 // from main.cjs rather than bundling a second copy.
-import {rm, writeFile} from 'node:fs/promises'
+import {createHash} from 'node:crypto'
+import {readFile, rm, writeFile} from 'node:fs/promises'
 
 import {build} from 'esbuild'
 
@@ -16,7 +17,11 @@ const oclifFromMain = {
 }
 
 await rm('dist', {recursive: true, force: true})
-await build({...common, entryPoints: ['src/main.ts', 'src/compile-cache.ts'], outdir: 'dist', outExtension: {'.js': '.cjs'}})
+await build({...common, entryPoints: ['src/main.ts'], outdir: 'dist', outExtension: {'.js': '.cjs'}})
 await build({...common, entryPoints: {'commands-bundle': 'src/commands.ts'}, outdir: 'dist', outExtension: {'.js': '.cjs'}, plugins: [oclifFromMain]})
+// The code cache is keyed by each bundle's contents: hashed once here, not on every start.
+const hashes = {}
+for (const bundle of ['main.cjs', 'commands-bundle.cjs']) hashes[bundle] = createHash('sha256').update(await readFile(`dist/${bundle}`)).digest('hex').slice(0, 16)
+await build({...common, entryPoints: ['src/compile-cache.ts'], outdir: 'dist', outExtension: {'.js': '.cjs'}, define: {BUNDLE_HASHES: JSON.stringify(hashes)}})
 // oclif requires its command target itself: this one goes through the code cache too.
 await writeFile('dist/commands.cjs', "module.exports = require('./compile-cache.cjs').requireCached(require.resolve('./commands-bundle.cjs'))\n")

@@ -1,4 +1,3 @@
-import {createHash} from 'node:crypto'
 import {mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs'
 import Module, {createRequire} from 'node:module'
 import {homedir} from 'node:os'
@@ -10,16 +9,17 @@ import {Script} from 'node:vm'
  * `module.enableCompileCache()` loads every module (Node 20 has no such switch). Compiling oclif
  * and the commands is a third of a start; the cache, written when a run ends, also holds every
  * function that run compiled. It lives in the user's cache directory, keyed by the bundle's
- * content and the Node version; `NODE_DISABLE_COMPILE_CACHE=1` turns it off, as it does in Node.
- * Nothing about the cache can fail a run: V8 checks what it is given and compiles afresh on a
- * mismatch, and a cache that cannot be read or written is simply not used.
+ * content; `NODE_DISABLE_COMPILE_CACHE=1` turns it off, as it does in Node. Nothing about the
+ * cache can fail a run: V8 checks what it is given (its own version and flags among it) and
+ * compiles afresh on a mismatch, and the run then writes a new one; a cache that cannot be read or
+ * written is simply not used.
  */
 export function requireCached(filename: string): unknown {
   const require = createRequire(filename)
   const loaded = require.cache[filename]
   if (loaded) return loaded.exports
   const source = readFileSync(filename, 'utf8')
-  const cacheFile = cacheFileFor(filename, source)
+  const cacheFile = cacheFileFor(filename)
   const cachedData = cacheFile ? readCache(cacheFile) : undefined
   const script = new Script(Module.wrap(source), {filename, cachedData})
   const module = new Module(filename)
@@ -31,11 +31,14 @@ export function requireCached(filename: string): unknown {
   return module.exports
 }
 
-function cacheFileFor(filename: string, source: string): string | undefined {
-  if (process.env.NODE_DISABLE_COMPILE_CACHE) return undefined
+// Each bundle's content hash, put here by the build (scripts/build.mjs) rather than computed per start.
+declare const BUNDLE_HASHES: Record<string, string>
+
+function cacheFileFor(filename: string): string | undefined {
+  const contentHash = BUNDLE_HASHES[basename(filename)]
+  if (process.env.NODE_DISABLE_COMPILE_CACHE || contentHash === undefined) return undefined
   const root = process.env.XDG_CACHE_HOME || join(homedir(), '.cache')
-  const key = createHash('sha1').update(source).update(process.version).update(process.arch).digest('hex').slice(0, 16)
-  return join(root, 'cfws', 'compile-cache', `${basename(filename)}.${key}`)
+  return join(root, 'cfws', 'compile-cache', `${basename(filename)}.${contentHash}`)
 }
 
 function readCache(cacheFile: string): Buffer | undefined {
