@@ -4,6 +4,8 @@
 // from main.cjs rather than bundling a second copy.
 import {createHash} from 'node:crypto'
 import {readFile, rm, writeFile} from 'node:fs/promises'
+import {createRequire} from 'node:module'
+import {dirname, join} from 'node:path'
 
 import {build} from 'esbuild'
 
@@ -16,9 +18,23 @@ const oclifFromMain = {
   },
 }
 
+// `ws` is the client and the server, and its ESM entry loads both; the CLI is only a client.
+const wsClientOnly = {
+  name: 'ws-client-only',
+  setup(esbuild) {
+    const client = join(dirname(createRequire(import.meta.url).resolve('ws')), 'lib', 'websocket.js')
+    esbuild.onResolve({filter: /^ws$/}, () => ({path: client}))
+  },
+}
+
+// ws looks for the optional native `bufferutil` addon on every start (a failed require walks every
+// node_modules folder up to the root); the bundle never has it, and it only speeds up masking what
+// a client sends, which is nearly nothing here. ws's own switch skips the search.
+const noWsAddons = {'process.env.WS_NO_BUFFER_UTIL': '"1"'}
+
 await rm('dist', {recursive: true, force: true})
 await build({...common, entryPoints: ['src/main.ts'], outdir: 'dist', outExtension: {'.js': '.cjs'}})
-await build({...common, entryPoints: {'commands-bundle': 'src/commands.ts'}, outdir: 'dist', outExtension: {'.js': '.cjs'}, plugins: [oclifFromMain]})
+await build({...common, entryPoints: {'commands-bundle': 'src/commands.ts'}, outdir: 'dist', outExtension: {'.js': '.cjs'}, define: noWsAddons, plugins: [oclifFromMain, wsClientOnly]})
 // The code cache is keyed by each bundle's contents: hashed once here, not on every start.
 const hashes = {}
 for (const bundle of ['main.cjs', 'commands-bundle.cjs']) hashes[bundle] = createHash('sha256').update(await readFile(`dist/${bundle}`)).digest('hex').slice(0, 16)
