@@ -30,11 +30,22 @@ const wsClientOnly = {
 // ws looks for the optional native `bufferutil` addon on every start (a failed require walks every
 // node_modules folder up to the root); the bundle never has it, and it only speeds up masking what
 // a client sends, which is nearly nothing here. ws's own switch skips the search.
+// protobufjs reads 64-bit values into long.js's Long when it finds the package, and long.js compiles
+// a WebAssembly module as it loads (about a millisecond of every start). The scanner reads 64-bit
+// varints itself and never asks protobufjs for one: the bundle goes without, as protobufjs allows.
+const withoutLong = {
+  name: 'without-long',
+  setup(esbuild) {
+    esbuild.onResolve({filter: /^long$/}, () => ({path: 'long', namespace: 'left-out'}))
+    esbuild.onLoad({filter: /.*/, namespace: 'left-out'}, () => ({contents: 'module.exports = null', loader: 'js'}))
+  },
+}
+
 const noWsAddons = {'process.env.WS_NO_BUFFER_UTIL': '"1"'}
 
 await rm('dist', {recursive: true, force: true})
 await build({...common, entryPoints: ['src/main.ts'], outdir: 'dist', outExtension: {'.js': '.cjs'}})
-await build({...common, entryPoints: {'commands-bundle': 'src/commands.ts'}, outdir: 'dist', outExtension: {'.js': '.cjs'}, define: noWsAddons, plugins: [oclifFromMain, wsClientOnly]})
+await build({...common, entryPoints: {'commands-bundle': 'src/commands.ts'}, outdir: 'dist', outExtension: {'.js': '.cjs'}, define: noWsAddons, plugins: [oclifFromMain, wsClientOnly, withoutLong]})
 // The code cache is keyed by each bundle's contents: hashed once here, not on every start.
 const hashes = {}
 for (const bundle of ['main.cjs', 'commands-bundle.cjs']) hashes[bundle] = createHash('sha256').update(await readFile(`dist/${bundle}`)).digest('hex').slice(0, 16)

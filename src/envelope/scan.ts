@@ -1,6 +1,6 @@
 import {isUtf8} from 'node:buffer'
 
-import protobuf from 'protobufjs/minimal.js'
+import ProtobufReader from 'protobufjs/src/reader.js'
 
 import {type Field, type FieldKind, UUID_FIELDS} from './schema.js'
 import {checkEnd, nestedEnd, type Reader, readTag, skipField} from './wire.js'
@@ -315,7 +315,7 @@ function readVarint64(reader: Reader): void {
 export class FrameScanner {
   readonly envelope: MessageScan
   // One reader for every frame: moved to the next frame rather than allocated per frame.
-  private readonly reader = protobuf.Reader.create(Buffer.alloc(0))
+  private readonly reader: Reader = new ProtobufReader(Buffer.alloc(0))
 
   constructor(fields: readonly Field[]) {
     this.envelope = new MessageScan(fields)

@@ -1,6 +1,6 @@
-import type protobuf from 'protobufjs/minimal.js'
+import type ProtobufReader from 'protobufjs/src/reader.js'
 
-export type Reader = protobuf.Reader
+export type Reader = ProtobufReader
 
 // Each reader switches on the whole tag, `(field << 3) | wireType`: a known field with an unexpected
 // wire type falls to the default and is skipped like an unknown one. Plain loops: no callback is
