@@ -10,11 +10,13 @@ import {fieldLayout, type Layout, tagOrder, writeInteger} from './field-layout.j
  * text, UUIDs as `8-4-4-4-12`; written from the frame's bytes, with JSON.stringify's escapes.
  */
 export function writeEnvelopeJson(out: ByteSink, envelope: MessageScan): void {
-  writeObject(out, envelope, ENVELOPE_LAYOUT)
+  writeObject(out, envelope, (envelopeLayout ??= jsonLayout()))
   out.byte(0x0a)
 }
 
-const ENVELOPE_LAYOUT = fieldLayout(ENVELOPE_FIELDS, (field) => `"${field.name}":`, (name) => `"${name}"`)
+// Built on first use, as the text renderer's: `cfws logs` never renders with it.
+let envelopeLayout: Layout | undefined
+const jsonLayout = (): Layout => fieldLayout(ENVELOPE_FIELDS, (field) => `"${field.name}":`, (name) => `"${name}"`)
 const HEX = Buffer.from('0123456789abcdef')
 
 function writeObject(out: ByteSink, scan: MessageScan, layout: Layout): void {

@@ -11,7 +11,7 @@ import {fieldLayout, type Layout, tagOrder, writeInteger} from './field-layout.j
  */
 export function writeEnvelopeText(out: ByteSink, envelope: MessageScan): void {
   const start = out.pos
-  writeFields(out, envelope, ENVELOPE_LAYOUT)
+  writeFields(out, envelope, (envelopeLayout ??= textLayout()))
   // Top-level fields are separated by spaces: the last one's is not wanted.
   if (out.pos > start) out.pos--
   out.byte(0x0a)
@@ -19,7 +19,9 @@ export function writeEnvelopeText(out: ByteSink, envelope: MessageScan): void {
 
 // A string's label carries its opening quote, and what follows a string its closing one: fewer, longer copies.
 const QUOTED_KINDS = new Set(['string', 'bytes', 'strings'])
-const ENVELOPE_LAYOUT = fieldLayout(ENVELOPE_FIELDS, (field) => (QUOTED_KINDS.has(field.kind) ? `${field.name}:"` : `${field.name}:`), (name) => name)
+// Built on first use, not as the module loads: `cfws logs` loads this module and never renders with it.
+let envelopeLayout: Layout | undefined
+const textLayout = (): Layout => fieldLayout(ENVELOPE_FIELDS, (field) => (QUOTED_KINDS.has(field.kind) ? `${field.name}:"` : `${field.name}:`), (name) => name)
 const CLOSE_QUOTE = new Literal('" ')
 const TAG_KEY = new Literal('tags:<key:"')
 const TAG_VALUE = new Literal('" value:"')
