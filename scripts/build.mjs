@@ -40,9 +40,6 @@ const wsLazyZlib = {
   },
 }
 
-// ws looks for the optional native `bufferutil` addon on every start (a failed require walks every
-// node_modules folder up to the root); the bundle never has it, and it only speeds up masking what
-// a client sends, which is nearly nothing here. ws's own switch skips the search.
 // protobufjs reads 64-bit values into long.js's Long when it finds the package, and long.js compiles
 // a WebAssembly module as it loads (about a millisecond of every start). The scanner reads 64-bit
 // varints itself and never asks protobufjs for one: the bundle goes without, as protobufjs allows.
@@ -54,6 +51,9 @@ const withoutLong = {
   },
 }
 
+// ws looks for the optional native `bufferutil` addon on every start (a failed require walks every
+// node_modules folder up to the root); the bundle never has it, and it only speeds up masking what
+// a client sends, which is nearly nothing here. ws's own switch skips the search.
 const noWsAddons = {'process.env.WS_NO_BUFFER_UTIL': '"1"'}
 
 await rm('dist', {recursive: true, force: true})

@@ -1,7 +1,9 @@
 import {strict as assert} from 'node:assert'
+import {spawnSync} from 'node:child_process'
 import {mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
+import {fileURLToPath} from 'node:url'
 
 import {runCli} from '../helpers/run-cli.js'
 
@@ -29,6 +31,32 @@ describe('cfws start-up from the bundle', () => {
     const help = await runCli(['help', 'firehose'])
     assert.equal(help.code, 0)
     assert.match(help.stdout, /--subscription-id/)
+  })
+
+  it('loads none of what its dependencies bring that the CLI never uses', () => {
+    const dist = (name: string): string => fileURLToPath(new URL(`../../dist/${name}`, import.meta.url))
+    // The commands bundle loaded as a command's run loads it, each package it asks Node for recorded.
+    const script = `
+      const Module = require('node:module')
+      const {requireCached} = require(${JSON.stringify(dist('compile-cache.cjs'))})
+      requireCached(${JSON.stringify(dist('main.cjs'))})
+      const packages = []
+      const resolve = Module._resolveFilename
+      Module._resolveFilename = function (request, ...rest) {
+        if (!Module.isBuiltin(request) && !request.startsWith('.')) packages.push(request)
+        return resolve.call(this, request, ...rest)
+      }
+      requireCached(${JSON.stringify(dist('commands-bundle.cjs'))})
+      console.log(JSON.stringify({packages, zlib: process.moduleLoadList.includes('NativeModule zlib')}))`
+    const run = spawnSync(process.execPath, ['-e', script], {env: {PATH: process.env.PATH, NODE_DISABLE_COMPILE_CACHE: '1'}, encoding: 'utf8'})
+    assert.equal(run.stderr, '')
+    const loaded = JSON.parse(run.stdout) as {packages: string[]; zlib: boolean}
+    // Not ws's search for its optional bufferutil addon, nor zlib for compression never negotiated.
+    assert.deepEqual(loaded.packages, [])
+    assert.equal(loaded.zlib, false)
+    // Bundled but never run: ws's server, protobufjs's writer, long.js (which compiles WebAssembly as it loads).
+    const bundled = readFileSync(dist('commands-bundle.cjs'), 'utf8')
+    for (const unused of ['ws/lib/websocket-server.js', 'protobufjs/src/writer.js', 'node_modules/long/']) assert.ok(!bundled.includes(unused), unused)
   })
 
   describe('code cache', () => {
