@@ -9,7 +9,7 @@ import {openSession, resolveLoggerEndpoint} from '../cli/session.js'
 import {parseSince} from '../cli/units.js'
 import {appStreamUrl} from '../endpoint/resolve.js'
 import {Args, Flags} from '../oclif.js'
-import {chooseColorLevel, createChalk} from '../render/color.js'
+import {loadChalk} from '../render/color.js'
 import {createJsonLogRenderer, createTextLogRenderer} from '../render/log-message.js'
 
 export default class Logs extends BaseCommand {
@@ -37,8 +37,7 @@ export default class Logs extends BaseCommand {
     const {config} = session
     const space = requireTargetedSpace(config)
     const cc = {target: config.target, verifyTls: session.verifyTls}
-    const chalk = createChalk(chooseColorLevel(flags.color, process.env, Boolean(process.stdout.isTTY)))
-    const renderLog = flags.json ? createJsonLogRenderer(args.app) : createTextLogRenderer(chalk)
+    const renderLog = flags.json ? createJsonLogRenderer(args.app) : createTextLogRenderer(await loadChalk(flags.color, process.env, Boolean(process.stdout.isTTY)))
     // A stream needs the endpoint, resolved first so a refused one (plain ws:// to a remote host)
     // stops before any request; --recent asks for it only on a foundation without Log Cache.
     const endpoint = flags.recent ? undefined : await resolveLoggerEndpoint(session, flags.endpoint)

@@ -1,13 +1,13 @@
-import {Chalk, type ChalkInstance, type ColorName, supportsColor} from 'chalk'
+import type {ChalkInstance, ColorName} from 'chalk'
 
 export type ColorLevel = 0 | 1 | 2 | 3
 
 /**
  * The colour level, decided once: `--color`/`--no-color`, then NO_COLOR (chalk 5 ignores it), then
- * FORCE_COLOR, then whether stdout is a terminal. Piped output never gets escape codes by default.
+ * FORCE_COLOR, then whether stdout is a terminal, whose depth is `detected`. Piped output never gets
+ * escape codes by default.
  */
-export function chooseColorLevel(flag: boolean | undefined, env: NodeJS.ProcessEnv, isTTY: boolean): ColorLevel {
-  const detected: ColorLevel = supportsColor ? supportsColor.level : 1
+export function chooseColorLevel(flag: boolean | undefined, env: NodeJS.ProcessEnv, isTTY: boolean, detected: ColorLevel): ColorLevel {
   if (flag !== undefined) return flag ? Math.max(detected, 1) as ColorLevel : 0
   if (env.NO_COLOR) return 0
   const force = env.FORCE_COLOR
@@ -20,8 +20,15 @@ export function chooseColorLevel(flag: boolean | undefined, env: NodeJS.ProcessE
   return isTTY ? Math.max(detected, 1) as ColorLevel : 0
 }
 
-export function createChalk(level: ColorLevel): ChalkInstance {
-  return new Chalk({level})
+/**
+ * A chalk for the colour level, or undefined for plain output. chalk, and its look at the terminal,
+ * is loaded only when there is colour to write: most runs write to a pipe (a millisecond of each start).
+ */
+export async function loadChalk(flag: boolean | undefined, env: NodeJS.ProcessEnv, isTTY: boolean): Promise<ChalkInstance | undefined> {
+  // The terminal's depth only ever raises a level that is at least 1.
+  if (chooseColorLevel(flag, env, isTTY, 1) === 0) return undefined
+  const {Chalk, supportsColor} = await import('chalk')
+  return new Chalk({level: chooseColorLevel(flag, env, isTTY, supportsColor ? supportsColor.level : 1)})
 }
 
 // Red is kept for ERR lines, so an instance colour is never mistaken for an error.

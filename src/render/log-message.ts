@@ -26,8 +26,7 @@ function messageTypeName(log: LogMessage): string {
  * The cf CLI's line without its indent: one output line per line of the message, each with the full
  * header so `grep` keeps the context (../shared/CLI.md "Text output").
  */
-export function createTextLogRenderer(chalk: ChalkInstance): LogRenderer {
-  const colored = chalk.level > 0
+export function createTextLogRenderer(chalk: ChalkInstance | undefined): LogRenderer {
   // ` [SOURCE/INSTANCE] OUT ` per type, source and instance: a few distinct values, built once each
   // and found without building a key string per line.
   const headers = new Map<string, Map<string, Map<string, string>>>()
@@ -47,7 +46,7 @@ export function createTextLogRenderer(chalk: ChalkInstance): LogRenderer {
       }
 
       const source = `${sourceType}/${sourceInstance}`
-      header = ` [${colored ? chalk[instanceColor(source)](source) : source}] ${type} `
+      header = ` [${chalk ? chalk[instanceColor(source)](source) : source}] ${type} `
       byInstance.set(sourceInstance, header)
     }
 
@@ -58,10 +57,10 @@ export function createTextLogRenderer(chalk: ChalkInstance): LogRenderer {
     const type = messageTypeName(log)
     const head = formatLocalTimestamp(log.timestamp ?? 0n) + headerOf(log, type)
     const text = messageText(log)
-    const red = colored && type === 'ERR'
-    if (!text.includes('\n')) return (red ? chalk.red(head + withoutCR(text)) : head + withoutCR(text)) + '\n'
+    const red = type === 'ERR' ? chalk?.red : undefined
+    if (!text.includes('\n')) return (red ? red(head + withoutCR(text)) : head + withoutCR(text)) + '\n'
     let out = ''
-    for (const line of text.split('\n')) out += (red ? chalk.red(head + withoutCR(line)) : head + withoutCR(line)) + '\n'
+    for (const line of text.split('\n')) out += (red ? red(head + withoutCR(line)) : head + withoutCR(line)) + '\n'
     return out
   }
 }

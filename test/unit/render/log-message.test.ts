@@ -1,6 +1,8 @@
 import {strict as assert} from 'node:assert'
 
-import {chooseColorLevel, createChalk, instanceColor} from '../../../src/render/color.js'
+import {Chalk} from 'chalk'
+
+import {chooseColorLevel, instanceColor, loadChalk} from '../../../src/render/color.js'
 import {createJsonLogRenderer, createTextLogRenderer} from '../../../src/render/log-message.js'
 import {formatLocalTimestamp, formatUtcTimestamp} from '../../../src/render/timestamp.js'
 
@@ -26,20 +28,20 @@ describe('log rendering', () => {
 
   it('writes one line per message line, each with the full header, without colour when the level is 0', () => {
     process.env.TZ = 'UTC'
-    const render = createTextLogRenderer(createChalk(0))
+    const render = createTextLogRenderer(undefined)
     const message = Buffer.from('Error: boom\r\n    at main\r\n\n')
     assert.equal(render({...log, messageType: 2, message}), '2025-11-24T09:46:47.12+0000 [APP/PROC/WEB/0] ERR Error: boom\n2025-11-24T09:46:47.12+0000 [APP/PROC/WEB/0] ERR     at main\n')
   })
 
   it('turns invalid UTF-8 into U+FFFD', () => {
     process.env.TZ = 'UTC'
-    const render = createTextLogRenderer(createChalk(0))
+    const render = createTextLogRenderer(undefined)
     assert.equal(render({...log, message: Buffer.from([0x61, 0xff, 0x62])}), '2025-11-24T09:46:47.12+0000 [APP/PROC/WEB/0] OUT a\uFFFDb\n')
   })
 
   it('colours ERR lines red and the source per instance on a colour terminal', () => {
     process.env.TZ = 'UTC'
-    const chalk = createChalk(1)
+    const chalk = new Chalk({level: 1})
     const render = createTextLogRenderer(chalk)
     const out = render({...log, message: Buffer.from('ok')})
     assert.ok(out.includes(chalk[instanceColor('APP/PROC/WEB/0')]('APP/PROC/WEB/0')))
@@ -57,13 +59,23 @@ describe('log rendering', () => {
 
 describe('chooseColorLevel', () => {
   it('follows the flag first, then NO_COLOR, then FORCE_COLOR, then the terminal', () => {
-    assert.equal(chooseColorLevel(false, {FORCE_COLOR: '3'}, true), 0)
-    assert.ok(chooseColorLevel(true, {NO_COLOR: '1'}, false) > 0)
-    assert.equal(chooseColorLevel(undefined, {NO_COLOR: '1', FORCE_COLOR: '1'}, true), 0)
-    assert.equal(chooseColorLevel(undefined, {FORCE_COLOR: '2'}, false), 2)
-    assert.equal(chooseColorLevel(undefined, {FORCE_COLOR: '0'}, true), 0)
-    assert.equal(chooseColorLevel(undefined, {}, false), 0)
-    assert.ok(chooseColorLevel(undefined, {}, true) > 0)
+    assert.equal(chooseColorLevel(false, {FORCE_COLOR: '3'}, true, 3), 0)
+    assert.equal(chooseColorLevel(true, {NO_COLOR: '1'}, false, 0), 1)
+    assert.equal(chooseColorLevel(true, {}, false, 3), 3)
+    assert.equal(chooseColorLevel(undefined, {NO_COLOR: '1', FORCE_COLOR: '1'}, true, 3), 0)
+    assert.equal(chooseColorLevel(undefined, {FORCE_COLOR: '2'}, false, 0), 2)
+    assert.equal(chooseColorLevel(undefined, {FORCE_COLOR: 'yes'}, false, 3), 3)
+    assert.equal(chooseColorLevel(undefined, {FORCE_COLOR: '0'}, true, 3), 0)
+    assert.equal(chooseColorLevel(undefined, {}, false, 3), 0)
+    assert.equal(chooseColorLevel(undefined, {}, true, 0), 1)
+    assert.equal(chooseColorLevel(undefined, {}, true, 2), 2)
+  })
+
+  it('loads chalk only for colour, at the level chosen', async () => {
+    assert.equal(await loadChalk(undefined, {}, false), undefined)
+    assert.equal(await loadChalk(false, {FORCE_COLOR: '3'}, true), undefined)
+    assert.equal((await loadChalk(undefined, {FORCE_COLOR: '2'}, false))?.level, 2)
+    assert.ok(((await loadChalk(true, {}, false))?.level ?? 0) >= 1)
   })
 
   it('gives an instance the same colour every time and never red', () => {
