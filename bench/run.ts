@@ -11,7 +11,8 @@ import {freshJwt} from '../test/helpers/jwt.js'
 import {APP_GUID, makeEnvelopePool} from './envelope-pool.js'
 import {BenchFeed} from './feed.js'
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
+// Five: with three, one slow minute of the machine could decide a median.
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5)
 const TOTAL = Number(process.env.BENCH_ENVELOPES ?? 1_000_000)
 // Eleven left the medians of a few tens of milliseconds moving ±5 % from run to run of the same code.
 const START_SAMPLES = 21
