@@ -26,7 +26,7 @@ describe('log rendering', () => {
     assert.equal(formatUtcTimestamp(0n), '1970-01-01T00:00:00.000000000Z')
   })
 
-  it('writes one line per message line, each with the full header, without colour when the level is 0', () => {
+  it('writes one line per message line, each with the full header, without colour for plain output', () => {
     process.env.TZ = 'UTC'
     const render = createTextLogRenderer(undefined)
     const message = Buffer.from('Error: boom\r\n    at main\r\n\n')
@@ -71,7 +71,7 @@ describe('chooseColorLevel', () => {
     assert.equal(chooseColorLevel(undefined, {}, true, 2), 2)
   })
 
-  it('loads chalk only for colour, at the level chosen', async () => {
+  it('gives no chalk for plain output, and one at the level chosen for colour', async () => {
     assert.equal(await loadChalk(undefined, {}, false), undefined)
     assert.equal(await loadChalk(false, {FORCE_COLOR: '3'}, true), undefined)
     assert.equal((await loadChalk(undefined, {FORCE_COLOR: '2'}, false))?.level, 2)
