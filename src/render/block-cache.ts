@@ -14,7 +14,13 @@ const REST_BLOCKS = 65_536
  * line's cost. A block is found by a hash of its bytes and checked byte for byte; a stream whose
  * blocks do not recur sends the cache to rest.
  */
-export class BlockCache<T> {
+/** What a block was read into, with where its bytes lie in the frame (as the scanner's Tags records). */
+export interface Block {
+  blockStart: number
+  blockEnd: number
+}
+
+export class BlockCache<T extends Block> {
   private readonly hashes = new Int32Array(SLOTS)
   private readonly blocks: Array<Literal | undefined> = []
   private readonly outputs: Buffer[] = []
@@ -22,10 +28,11 @@ export class BlockCache<T> {
   private hits = 0
   private resting = 0
 
-  /** `render` writes the output of a block, given `source[start, end)` and what was read from it. */
+  /** `render` writes the output of a block from what was read from `source[blockStart, blockEnd)`. */
   constructor(private readonly render: (out: ByteSink, source: Buffer, read: T) => void) {}
 
-  write(out: ByteSink, source: Buffer, start: number, end: number, read: T): void {
+  write(out: ByteSink, source: Buffer, read: T): void {
+    const {blockStart: start, blockEnd: end} = read
     const length = end - start
     if (this.resting > 0 || length > MAX_BLOCK_BYTES) {
       if (this.resting > 0) this.resting--

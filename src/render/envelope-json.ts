@@ -67,7 +67,7 @@ function writeObject(out: ByteSink, scan: MessageScan, layout: Layout): void {
       }
 
       case Kind.Tags: {
-        writeTags(out, buf, scan.tags[i]!)
+        TAG_BLOCKS.write(out, buf, scan.tags[i]!)
         break
       }
 
@@ -82,10 +82,6 @@ function writeObject(out: ByteSink, scan: MessageScan, layout: Layout): void {
 
 // The tags of one source instance are the same envelope after envelope: rendered once each.
 const TAG_BLOCKS = new BlockCache(renderTags)
-
-function writeTags(out: ByteSink, buf: Buffer, tags: Tags): void {
-  TAG_BLOCKS.write(out, buf, tags.blockStart, tags.blockEnd, tags)
-}
 
 function renderTags(out: ByteSink, buf: Buffer, tags: Tags): void {
   out.byte(0x7b)

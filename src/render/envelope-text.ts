@@ -47,7 +47,7 @@ function writeFields(out: ByteSink, scan: MessageScan, layout: Layout): void {
     }
 
     if (kind === Kind.Tags) {
-      writeTags(out, buf, scan.tags[i]!)
+      TAG_BLOCKS.write(out, buf, scan.tags[i]!)
       continue
     }
 
@@ -100,10 +100,6 @@ function writeHalf(out: ByteSink, label: Literal, uuid: MessageScan, half: numbe
 
 // The tags of one source instance are the same envelope after envelope: rendered once each.
 const TAG_BLOCKS = new BlockCache(renderTags)
-
-function writeTags(out: ByteSink, buf: Buffer, tags: Tags): void {
-  TAG_BLOCKS.write(out, buf, tags.blockStart, tags.blockEnd, tags)
-}
 
 /** Map entries sorted by key, as Go's text marshaler writes them. */
 function renderTags(out: ByteSink, buf: Buffer, tags: Tags): void {

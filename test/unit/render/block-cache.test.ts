@@ -1,15 +1,15 @@
 import {strict as assert} from 'node:assert'
 
-import {BlockCache} from '../../../src/render/block-cache.js'
+import {type Block, BlockCache} from '../../../src/render/block-cache.js'
 import {ByteSink} from '../../../src/render/byte-sink.js'
 import {encodeEnvelope} from '../../helpers/envelopes.js'
 import {renderFrameText} from '../../helpers/render-frame.js'
 
 describe('BlockCache', () => {
   // Renders a block as its bytes in brackets, and counts how often it had to.
-  function counting(): {cache: BlockCache<undefined>; renders: () => number} {
+  function counting(): {cache: BlockCache<Block>; renders: () => number} {
     let renders = 0
-    const cache = new BlockCache<undefined>((out, source, _read) => {
+    const cache = new BlockCache<Block>((out, source, _read) => {
       renders++
       out.reserve(source.length + 2)
       out.byte(0x5b)
@@ -19,9 +19,9 @@ describe('BlockCache', () => {
     return {cache, renders: () => renders}
   }
 
-  function written(cache: BlockCache<undefined>, block: Buffer): string {
+  function written(cache: BlockCache<Block>, block: Buffer): string {
     const out = new ByteSink()
-    cache.write(out, block, 0, block.length, undefined)
+    cache.write(out, block, {blockStart: 0, blockEnd: block.length})
     return out.buf.toString('latin1', 0, out.pos)
   }
 
