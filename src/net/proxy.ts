@@ -16,7 +16,7 @@ export interface ProxyRoute {
    * Destroys the socket to the proxy, whatever state its CONNECT is in. Destroying the request does
    * not reach a CONNECT still waiting for its answer (agent-base holds that socket until the proxy
    * speaks), so a proxy that never answers would keep the process alive: call this once the
-   * connection is given up, or done with.
+   * connection is given up. A tunnel in use closes with its connection.
    */
   close(): void
 }
