@@ -87,19 +87,20 @@ export function proxyFailure(route: ProxyRoute | undefined, target: URL, cause?:
 }
 
 const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'HANDSHAKE_TIMEOUT'])
+const PROXY_SETTINGS_HINT = 'Check HTTPS_PROXY (or unset it), and NO_PROXY for hosts that must not go through it.'
 
 /** The proxy took the connection but never answered the CONNECT: as any timeout (TIMEOUT, retried by a stream). */
 function proxySilent(route: ProxyRoute, target: URL, cause: unknown): EndpointError {
   return new EndpointError('TIMEOUT', `The proxy at ${route.proxyHost} did not answer the CONNECT to ${hostAndPort(target)} in time`, {
     cause,
-    hint: 'Check HTTPS_PROXY (or unset it), and NO_PROXY for hosts that must not go through it.',
+    hint: PROXY_SETTINGS_HINT,
   })
 }
 
 function proxyUnreachable(route: ProxyRoute, cause: unknown): EndpointError {
   return new EndpointError('PROXY_UNREACHABLE', `Cannot reach the proxy at ${route.proxyHost}`, {
     cause,
-    hint: 'Check HTTPS_PROXY (or unset it), and NO_PROXY for hosts that must not go through it.',
+    hint: PROXY_SETTINGS_HINT,
   })
 }
 
