@@ -8,6 +8,8 @@ export interface CloudControllerOptions {
   /** The cf config's Target, e.g. https://api.sys.example.com */
   target: string
   verifyTls: boolean
+  /** Cuts every request short when it aborts (the run's end). */
+  signal?: AbortSignal
 }
 
 /**
@@ -71,7 +73,7 @@ export async function findAppGuid(options: CloudControllerOptions, tokens: Token
 
 async function getJson(options: CloudControllerOptions, path: string, authorization?: string): Promise<HttpResponse & {json: unknown}> {
   const headers: Record<string, string> = authorization ? {authorization} : {}
-  const response = await sendHttp(new URL(options.target + path), {headers, verifyTls: options.verifyTls, serverName: SERVER_NAME})
+  const response = await sendHttp(new URL(options.target + path), {headers, verifyTls: options.verifyTls, serverName: SERVER_NAME, signal: options.signal})
   return {...response, json: parseJsonBody(response)}
 }
 

@@ -1,6 +1,5 @@
-import {setTimeout as sleep} from 'node:timers/promises'
-
 import {AuthError} from '../errors.js'
+import {sleepUnlessAborted} from '../timers/long-sleep.js'
 import type {TokenSource} from './tokens.js'
 
 export interface TokenKeeperOptions {
@@ -15,31 +14,24 @@ export interface TokenKeeperOptions {
  * Refreshes the token ahead of its expiry for as long as a stream runs, so a reconnect never starts
  * with a stale token. A refresh that fails for a passing reason is tried again with backoff; a
  * rejected refresh token (AuthError) ends the wait with that error: the run must stop (exit 3).
- * Resolves when `signal` aborts.
+ * Resolves when `signal` aborts. The wait until expiry may be years (a UAA client's token): the
+ * sleep is chunked, since setTimeout turns anything past ~24.8 days into 1 ms.
  */
 export async function keepTokenFresh(tokens: Pick<TokenSource, 'msUntilRefresh' | 'refresh'>, options: TokenKeeperOptions): Promise<void> {
+  const {signal} = options
   let retryDelayMs = options.retryDelayMs
-  while (!options.signal.aborted) {
-    try {
-      await sleep(tokens.msUntilRefresh(), undefined, {signal: options.signal})
-    } catch {
-      return
-    }
-
+  while (await sleepUnlessAborted(tokens.msUntilRefresh(), signal)) {
     try {
       await tokens.refresh()
       retryDelayMs = options.retryDelayMs
       // A token without a readable expiry would otherwise be refreshed in a tight loop.
-      if (tokens.msUntilRefresh() === 0) await sleep(options.maxRetryDelayMs, undefined, {signal: options.signal}).catch(() => {})
+      if (tokens.msUntilRefresh() === 0 && !(await sleepUnlessAborted(options.maxRetryDelayMs, signal))) return
     } catch (error) {
-      if (error instanceof AuthError || options.signal.aborted) throw error
+      // A refresh cut short by the end of the run is no failure: the run's own outcome stands.
+      if (signal.aborted) return
+      if (error instanceof AuthError) throw error
       options.onNotice(`could not refresh the token (${error instanceof Error ? error.message : String(error)}); trying again in ${retryDelayMs / 1000}s`)
-      try {
-        await sleep(retryDelayMs, undefined, {signal: options.signal})
-      } catch {
-        return
-      }
-
+      if (!(await sleepUnlessAborted(retryDelayMs, signal))) return
       retryDelayMs = Math.min(retryDelayMs * 2, options.maxRetryDelayMs)
     }
   }

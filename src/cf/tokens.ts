@@ -63,6 +63,8 @@ export interface TokenSourceOptions {
   verifyTls: boolean
   /** A UAA client of its own (an unattended nozzle) instead of the user's cf login; never saved. */
   clientCredentials?: ClientCredentials
+  /** Ends every UAA request of this source at once (the run's end: Ctrl-C, SIGTERM). */
+  signal?: AbortSignal
   now?: () => number
 }
 
@@ -79,6 +81,8 @@ export class TokenSource {
   private accessToken: string
   private refreshToken: string
   private readonly now: () => number
+  /** The refresh under way: the keeper, a reconnect and a 401 retry share it, so UAA sees one grant. */
+  private refreshing?: Promise<string>
 
   constructor(private readonly config: CfConfig, private readonly options: TokenSourceOptions) {
     this.accessToken = options.clientCredentials ? '' : config.accessToken
@@ -98,8 +102,18 @@ export class TokenSource {
     return exp === undefined ? 0 : Math.max(0, exp * 1000 - REFRESH_MARGIN_MS - this.now())
   }
 
-  /** Refreshes through UAA; a rejected refresh token ends in AuthError, never a retry loop. */
+  /**
+   * Refreshes through UAA; a rejected refresh token ends in AuthError, never a retry loop. Callers
+   * that ask while a refresh is under way get that refresh's outcome rather than a second grant.
+   */
   async refresh(): Promise<string> {
+    this.refreshing ??= this.requestToken().finally(() => {
+      this.refreshing = undefined
+    })
+    return this.refreshing
+  }
+
+  private async requestToken(): Promise<string> {
     const {config} = this
     const client = this.options.clientCredentials ?? {clientId: config.oauthClient, clientSecret: config.oauthClientSecret}
     const clientCredentials = this.options.clientCredentials !== undefined || config.grantType === 'client_credentials'
@@ -120,6 +134,7 @@ export class TokenSource {
       body: new URLSearchParams(form).toString(),
       verifyTls: this.options.verifyTls,
       serverName: 'UAA',
+      signal: this.options.signal,
     })
     const answer = parseJsonBody(response) as {access_token?: unknown; refresh_token?: unknown; token_type?: unknown} | undefined
     if ((response.status === 400 || response.status === 401) && this.options.clientCredentials) {

@@ -8,13 +8,18 @@ export interface Session {
   config: CfConfig
   tokens: TokenSource
   verifyTls: boolean
+  /** The run's end (Ctrl-C, SIGTERM): every request of the session is cut short when it aborts. */
+  signal?: AbortSignal
 }
 
-/** The user's cf login (or a UAA client of its own) and the TLS policy every request of this run follows. */
-export async function openSession(skipSslValidation: boolean, clientCredentials?: ClientCredentials): Promise<Session> {
+/**
+ * The user's cf login (or a UAA client of its own), the TLS policy every request of this run
+ * follows, and the signal that ends them all.
+ */
+export async function openSession(skipSslValidation: boolean, clientCredentials?: ClientCredentials, signal?: AbortSignal): Promise<Session> {
   const config = await readCfConfig(process.env, {requireLogin: !clientCredentials})
   const verifyTls = !(skipSslValidation || config.sslDisabled)
-  return {config, tokens: new TokenSource(config, {verifyTls, clientCredentials}), verifyTls}
+  return {config, tokens: new TokenSource(config, {verifyTls, clientCredentials, signal}), verifyTls, signal}
 }
 
 /**
@@ -28,13 +33,13 @@ export async function resolveLoggerEndpoint(session: Session, endpointFlag: stri
     return resolveEndpoint(endpointFlag, origin)
   }
 
-  const discovered = await discoverLoggingEndpoint({target: session.config.target, verifyTls: session.verifyTls})
+  const discovered = await discoverLoggingEndpoint({target: session.config.target, verifyTls: session.verifyTls, signal: session.signal})
   return resolveEndpoint(discovered, 'the Cloud Controller')
 }
 
 /** Log Cache: as the root document advertises it, else the config's LogCacheEndPoint (CLI.md). */
 export async function findLogCache(session: Session): Promise<string | undefined> {
-  const advertised = await discoverLogCache({target: session.config.target, verifyTls: session.verifyTls})
+  const advertised = await discoverLogCache({target: session.config.target, verifyTls: session.verifyTls, signal: session.signal})
   return advertised ?? session.config.logCacheEndpoint
 }
 

@@ -1,5 +1,5 @@
 import {sendWithRefresh, type TokenHolder} from '../cf/tokens.js'
-import {AuthError, EndpointError, ForbiddenError, HINTS} from '../errors.js'
+import {AuthError, CfwsError, EndpointError, ForbiddenError, HINTS} from '../errors.js'
 import {type HttpResponse, parseJsonBody, sendHttp} from '../net/http-client.js'
 import type {LogMessage} from '../envelope/types.js'
 import {logMessageFromV2} from './v2-envelope.js'
@@ -14,6 +14,8 @@ export interface RecentLogsQuery {
   maxMessages: number
   /** Only messages from this time on (nanoseconds, inclusive). */
   startTimeNs?: bigint
+  /** Cuts the read short when it aborts (the run's end, or a backfill no longer wanted). */
+  signal?: AbortSignal
 }
 
 const MAX_PAGE = 1000
@@ -22,7 +24,9 @@ const SERVER_NAME = 'Log Cache'
 
 /**
  * The app's newest log messages, oldest first: pages back with `end_time` from the newest until
- * `maxMessages` or the cache runs out, halving the page on 429 as the cf CLI does (PROTOCOL.md §7).
+ * `maxMessages` or the cache runs out, halving the page on 429 as the cf CLI does (PROTOCOL.md §7),
+ * and on an answer too large to take. Whatever a server sends, the loop ends: a page is cut to what
+ * was asked, and a page that brings nothing older or unseen ends the read.
  */
 export async function readRecentLogs(query: RecentLogsQuery): Promise<LogMessage[]> {
   const newestFirst: LogMessage[] = []
@@ -34,8 +38,17 @@ export async function readRecentLogs(query: RecentLogsQuery): Promise<LogMessage
 
   while (newestFirst.length < query.maxMessages) {
     // Ask for the boundary messages again on top: `end_time` may return them (inclusive) or not.
-    const wanted = query.maxMessages - newestFirst.length + atBoundary.size
-    const response = await readPage(query, Math.min(limit, wanted), endTimeNs)
+    const asked = Math.min(limit, query.maxMessages - newestFirst.length + atBoundary.size)
+    let response: HttpResponse
+    try {
+      response = await readPage(query, asked, endTimeNs)
+    } catch (error) {
+      // A thousand messages near Loggregator's 64 KiB each pass the size cap: ask for fewer, down to one.
+      if (!(error instanceof CfwsError && error.code === 'RESPONSE_TOO_LARGE') || asked === 1) throw error
+      limit = Math.floor(asked / 2)
+      continue
+    }
+
     if (response.status === 429) {
       if (++throttled > MAX_THROTTLED_IN_ROW) throw new EndpointError('LOG_CACHE_THROTTLED', `Log Cache answered 429 ${throttled} times in a row`, {hint: 'Try again in a moment.'})
       limit = Math.max(1, Math.floor(limit / 2))
@@ -43,18 +56,39 @@ export async function readRecentLogs(query: RecentLogsQuery): Promise<LogMessage
     }
 
     throttled = 0
-    const batch = (parseJsonBody(response) as {envelopes?: {batch?: unknown[]}} | undefined)?.envelopes?.batch ?? []
-    const logs = batch.map(logMessageFromV2).filter((log): log is LogMessage => log !== undefined)
-    const fresh = logs.filter((log) => !atBoundary.has(logIdentity(log)))
+    const fresh = unseenLogs(newestOfPage(response, asked), endTimeNs, atBoundary)
     if (fresh.length === 0) break
-    newestFirst.push(...fresh.slice(0, query.maxMessages - newestFirst.length))
-    const oldest = fresh.reduce((min, log) => (log.timestamp! < min ? log.timestamp! : min), fresh[0].timestamp!)
+    // One at a time: spreading a page into push() overflowed the stack at 300k entries.
+    for (const log of fresh) {
+      if (newestFirst.length === query.maxMessages) break
+      newestFirst.push(log)
+    }
+
+    const oldest = fresh.at(-1)!.timestamp!
     if (oldest !== endTimeNs) atBoundary = new Set()
-    for (const log of logs) if (log.timestamp === oldest) atBoundary.add(logIdentity(log))
+    for (const log of fresh) if (log.timestamp === oldest) atBoundary.add(logIdentity(log))
     endTimeNs = oldest
   }
 
   return oldestFirst(newestFirst)
+}
+
+/** A page's log messages, newest first, cut to the `asked` newest: a server may send more than asked. */
+function newestOfPage(response: HttpResponse, asked: number): LogMessage[] {
+  const batch = (parseJsonBody(response) as {envelopes?: {batch?: unknown}} | undefined)?.envelopes?.batch
+  const logs = (Array.isArray(batch) ? batch : []).map(logMessageFromV2).filter((log): log is LogMessage => log !== undefined)
+  // Stable: messages of the same nanosecond keep the server's order.
+  logs.sort((a, b) => (a.timestamp! > b.timestamp! ? -1 : a.timestamp! < b.timestamp! ? 1 : 0))
+  return logs.length > asked ? logs.slice(0, asked) : logs
+}
+
+/**
+ * What a page adds: messages older than `end_time`, or at it and not kept yet. Anything newer was
+ * not asked for (a server that ignores `end_time` and repeats its first page adds nothing).
+ */
+function unseenLogs(newestFirst: LogMessage[], endTimeNs: bigint | undefined, atBoundary: ReadonlySet<string>): LogMessage[] {
+  if (endTimeNs === undefined) return newestFirst
+  return newestFirst.filter((log) => log.timestamp! < endTimeNs || (log.timestamp === endTimeNs && !atBoundary.has(logIdentity(log))))
 }
 
 /**
@@ -81,7 +115,7 @@ async function readPage(query: RecentLogsQuery, limit: number, endTimeNs: bigint
 
   const response = await sendWithRefresh(
     query.tokens,
-    async (authorization) => sendHttp(url, {headers: {authorization}, verifyTls: query.verifyTls, serverName: SERVER_NAME}),
+    async (authorization) => sendHttp(url, {headers: {authorization}, verifyTls: query.verifyTls, serverName: SERVER_NAME, signal: query.signal}),
     (answer) => answer.status === 401 || answer.status === 404,
   )
   if (response.status === 200 || response.status === 429) return response

@@ -1,11 +1,11 @@
-import {request as httpRequest} from 'node:http'
+import {type ClientRequest, type IncomingMessage, request as httpRequest} from 'node:http'
 import {request as httpsRequest} from 'node:https'
 
 import {EndpointError} from '../errors.js'
 import {trace, traceHeaders} from '../trace.js'
 import {isCleartextToRemote} from './loopback.js'
-import {describeNetworkFailure} from './network-error.js'
-import {proxyFailure, proxyRouteFor} from './proxy.js'
+import {describeCancelledRequest, describeNetworkFailure, describeOversizedAnswer} from './network-error.js'
+import {proxyFailure, type ProxyRoute, proxyRouteFor} from './proxy.js'
 
 export interface HttpOptions {
   method?: 'GET' | 'POST'
@@ -15,7 +15,15 @@ export interface HttpOptions {
   verifyTls: boolean
   /** Names the server in error messages: "the Cloud Controller", "UAA". */
   serverName: string
+  /**
+   * The whole exchange, from sending to the last byte of the body (default 30 s): a server that
+   * drips its answer, or a proxy that never answers the CONNECT, is cut off as surely as a silent one.
+   */
   timeoutMs?: number
+  /** Destroys the request, its answer and its proxy tunnel at once when it aborts: rejects with ABORTED. */
+  signal?: AbortSignal
+  /** The most body bytes taken (default 16 MiB); past it the answer is cut off: RESPONSE_TOO_LARGE. */
+  maxBodyBytes?: number
 }
 
 export interface HttpResponse {
@@ -27,10 +35,15 @@ export interface HttpResponse {
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000
+// Far above an ordinary answer (a Log Cache page of 1000 log lines is a few hundred KiB) and far
+// below what breaks: a 600 MB answer crashed cfws with ERR_STRING_TOO_LONG.
+const DEFAULT_MAX_BODY_BYTES = 16 * 1024 ** 2
 
 /**
  * One HTTP exchange with node:http(s). Not `fetch`: TLS verification and the proxy agent are
- * per-request options here, and nock intercepts it in tests.
+ * per-request options here, and nock intercepts it in tests. Whatever ends the exchange (answer,
+ * error, deadline, size cap, abort) clears its timer and destroys what is still open, so nothing
+ * outlives it.
  */
 export async function sendHttp(url: URL, options: HttpOptions): Promise<HttpResponse> {
   const headers = {'user-agent': 'cfws', accept: 'application/json', ...options.headers}
@@ -41,37 +54,11 @@ export async function sendHttp(url: URL, options: HttpOptions): Promise<HttpResp
   }
 
   const method = options.method ?? 'GET'
+  const proxy = await proxyRouteFor(url)
+  if (options.signal?.aborted) throw describeCancelledRequest(options.serverName, `${method} ${url.pathname}`, options.signal.reason)
   trace(`> ${method} ${url.href}`)
   traceHeaders('>', headers)
-  const send = url.protocol === 'https:' ? httpsRequest : httpRequest
-  const proxy = await proxyRouteFor(url)
-  const failure = (error: unknown): Error => proxyFailure(proxy, url, error) ?? describeNetworkFailure(error, url, options.serverName)
-  return new Promise<HttpResponse>((resolve, reject) => {
-    const request = send(url, {method, headers, rejectUnauthorized: options.verifyTls, agent: proxy?.agent}, (response) => {
-      const refused = proxyFailure(proxy, url)
-      if (refused) {
-        response.resume()
-        reject(refused)
-        return
-      }
-
-      const chunks: Buffer[] = []
-      response.on('data', (chunk: Buffer) => chunks.push(chunk))
-      response.on('error', (error) => reject(failure(error)))
-      response.on('end', () => {
-        const status = response.statusCode ?? 0
-        trace(`< ${status} ${response.statusMessage ?? ''} (${url.pathname})`)
-        traceHeaders('<', response.headers)
-        const raw = Buffer.concat(chunks)
-        resolve({status, headers: response.headers, body: raw.toString('utf8'), raw})
-      })
-    })
-    request.setTimeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, () => {
-      request.destroy(Object.assign(new Error('timed out'), {code: 'ETIMEDOUT'}))
-    })
-    request.on('error', (error) => reject(failure(error)))
-    request.end(options.body)
-  })
+  return exchange(url, {...options, method, headers}, proxy)
 }
 
 /** The parsed JSON body, or undefined when the body is not JSON. */
@@ -81,6 +68,85 @@ export function parseJsonBody(response: HttpResponse): unknown {
   } catch {
     return undefined
   }
+}
+
+type Exchange = HttpOptions & {method: 'GET' | 'POST'; headers: Record<string, string>}
+
+async function exchange(url: URL, options: Exchange, proxy: ProxyRoute | undefined): Promise<HttpResponse> {
+  const {signal} = options
+  const described = `${options.method} ${url.pathname}`
+  const failure = (error: unknown): Error => proxyFailure(proxy, url, error) ?? describeNetworkFailure(error, url, options.serverName)
+  return new Promise<HttpResponse>((resolve, reject) => {
+    let response: IncomingMessage | undefined
+    let settled = false
+    const settle = (error: Error | undefined, answer?: HttpResponse): void => {
+      if (settled) return
+      settled = true
+      clearTimeout(deadline)
+      signal?.removeEventListener('abort', onAbort)
+      if (error) {
+        request.destroy()
+        response?.destroy()
+        proxy?.close()
+        reject(error)
+      } else {
+        resolve(answer!)
+      }
+    }
+
+    const onAbort = (): void => settle(describeCancelledRequest(options.serverName, described, signal?.reason))
+    signal?.addEventListener('abort', onAbort, {once: true})
+    const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
+    const deadline = setTimeout(() => settle(failure(timedOut(timeoutMs))), timeoutMs)
+    const send = url.protocol === 'https:' ? httpsRequest : httpRequest
+    const request: ClientRequest = send(url, {method: options.method, headers: options.headers, rejectUnauthorized: options.verifyTls, agent: proxy?.agent}, (answer) => {
+      response = answer
+      trace(`< ${answer.statusCode ?? 0} ${answer.statusMessage ?? ''} (${url.pathname})`)
+      traceHeaders('<', answer.headers)
+      const refused = proxyFailure(proxy, url)
+      if (refused) {
+        settle(refused)
+        return
+      }
+
+      readBody(answer, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, {
+        done: (raw) => settle(undefined, {status: answer.statusCode ?? 0, headers: answer.headers, body: raw.toString('utf8'), raw}),
+        tooLarge: (maxBytes) => settle(describeOversizedAnswer(options.serverName, described, maxBytes)),
+        failed: (error) => settle(failure(error)),
+      })
+    })
+    // Stays attached after the settle: a destroyed request may still report an error, harmlessly.
+    request.on('error', (error) => settle(failure(error)))
+    request.end(options.body)
+  })
+}
+
+interface BodyOutcome {
+  done(raw: Buffer): void
+  tooLarge(maxBytes: number): void
+  failed(error: unknown): void
+}
+
+/** Collects the body up to `maxBytes`, refusing early when Content-Length already says it is more. */
+function readBody(response: IncomingMessage, maxBytes: number, outcome: BodyOutcome): void {
+  response.on('error', (error) => outcome.failed(error))
+  if (Number(response.headers['content-length']) > maxBytes) {
+    outcome.tooLarge(maxBytes)
+    return
+  }
+
+  const chunks: Buffer[] = []
+  let size = 0
+  response.on('data', (chunk: Buffer) => {
+    size += chunk.length
+    if (size > maxBytes) outcome.tooLarge(maxBytes)
+    else chunks.push(chunk)
+  })
+  response.on('end', () => outcome.done(Buffer.concat(chunks)))
+}
+
+function timedOut(timeoutMs: number): Error {
+  return Object.assign(new Error(`no complete answer within ${timeoutMs} ms`), {code: 'ETIMEDOUT'})
 }
 
 function hasCredential(headers: Record<string, string>): boolean {

@@ -61,6 +61,26 @@ export function describeNetworkFailure(error: unknown, url: URL, what: string): 
   }
 }
 
+/** The server sent more than the client takes (a runaway or misrouted answer): cut off, exit 6. */
+export function describeOversizedAnswer(what: string, request: string, maxBytes: number): EndpointError {
+  return new EndpointError('RESPONSE_TOO_LARGE', `${capitalize(what)} sent more than ${formatBytes(maxBytes)} in answer to ${request}`, {
+    hint: 'Something other than that server may be answering (a proxy, a load balancer): check the endpoint, HTTPS_PROXY and NO_PROXY.',
+  })
+}
+
+/**
+ * The run ended (Ctrl-C, SIGTERM) while the request was under way. Callers check `signal.aborted`
+ * before reporting anything, so this is seldom printed; exit 6 like any request that did not finish.
+ */
+export function describeCancelledRequest(what: string, request: string, reason: unknown): EndpointError {
+  return new EndpointError('ABORTED', `Cancelled ${request} to ${what}`, {cause: reason})
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes % 1024 ** 2 === 0) return `${bytes / 1024 ** 2} MiB`
+  return bytes % 1024 === 0 ? `${bytes / 1024} KiB` : `${bytes} bytes`
+}
+
 function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1)
 }

@@ -1,6 +1,6 @@
 import type {Agent} from 'node:http'
 
-import {EndpointError} from '../errors.js'
+import {EndpointError, networkErrorCode} from '../errors.js'
 import {isLoopbackHost} from './loopback.js'
 
 /** A proxy tunnel for one connection, and what the proxy answered to its CONNECT. */
@@ -12,6 +12,13 @@ export interface ProxyRoute {
   refusedStatus(): number | undefined
   /** Whether the proxy answered the CONNECT at all (a failure before that is the proxy's). */
   answered(): boolean
+  /**
+   * Destroys the socket to the proxy, whatever state its CONNECT is in. Destroying the request does
+   * not reach a CONNECT still waiting for its answer (agent-base holds that socket until the proxy
+   * speaks), so a proxy that never answers would keep the process alive: call this once the
+   * connection is given up. A tunnel in use closes with its connection.
+   */
+  close(): void
 }
 
 /**
@@ -21,13 +28,14 @@ export interface ProxyRoute {
  * code is loaded only then: most runs have no proxy, and every run pays for what it imports.
  */
 export async function proxyRouteFor(target: URL, env: NodeJS.ProcessEnv = process.env): Promise<ProxyRoute | undefined> {
-  const secure = target.protocol === 'https:' || target.protocol === 'wss:'
-  const proxy = secure ? env.HTTPS_PROXY || env.https_proxy : env.HTTP_PROXY || env.http_proxy
+  const proxy = isSecure(target) ? env.HTTPS_PROXY || env.https_proxy : env.HTTP_PROXY || env.http_proxy
   if (!proxy || isLoopbackHost(target.hostname) || bypassesProxy(target, env.NO_PROXY ?? env.no_proxy ?? '')) return undefined
 
   const proxyUrl = new URL(/^[a-z][a-z\d+.-]*:\/\//i.test(proxy) ? proxy : `http://${proxy}`)
   const {HttpsProxyAgent} = await import('https-proxy-agent')
-  const agent = new HttpsProxyAgent(proxyUrl)
+  // The agent hands its options to net.connect / tls.connect: the signal destroys the tunnel.
+  const tunnel = new AbortController()
+  const agent = new HttpsProxyAgent(proxyUrl, {signal: tunnel.signal})
   let status: number | undefined
   agent.on('proxyConnect', (connect: {statusCode: number}) => {
     status = connect.statusCode
@@ -37,13 +45,14 @@ export async function proxyRouteFor(target: URL, env: NodeJS.ProcessEnv = proces
     proxyHost: `${proxyUrl.hostname}:${proxyUrl.port || (proxyUrl.protocol === 'https:' ? 443 : 80)}`,
     refusedStatus: () => (status === 200 ? undefined : status),
     answered: () => status !== undefined,
+    close: () => tunnel.abort(),
   }
 }
 
 /** NO_PROXY: comma- or space-separated hosts, `.domain` or `*.domain` suffixes, optional `:port`, or `*`. */
 export function bypassesProxy(target: URL, noProxy: string): boolean {
   const host = target.hostname.replace(/^\[|\]$/g, '').toLowerCase()
-  const port = target.port || (target.protocol === 'https:' || target.protocol === 'wss:' ? '443' : '80')
+  const port = target.port || (isSecure(target) ? '443' : '80')
   return noProxy
     .split(/[\s,]+/)
     .filter(Boolean)
@@ -62,7 +71,7 @@ function proxyRefused(route: ProxyRoute, status: number, target: URL): EndpointE
     status === 407
       ? 'The proxy wants credentials: put them in the proxy URL (HTTPS_PROXY=http://USER:PASSWORD@HOST:PORT), or add the host to NO_PROXY.'
       : 'Check HTTPS_PROXY and NO_PROXY, and that the proxy allows CONNECT to this host and port.'
-  return new EndpointError('PROXY_REFUSED', `The proxy at ${route.proxyHost} refused a tunnel to ${target.hostname}:${target.port || 443} (${status})`, {hint})
+  return new EndpointError('PROXY_REFUSED', `The proxy at ${route.proxyHost} refused a tunnel to ${hostAndPort(target)} (${status})`, {hint})
 }
 
 /**
@@ -73,12 +82,32 @@ export function proxyFailure(route: ProxyRoute | undefined, target: URL, cause?:
   if (!route) return undefined
   const refused = route.refusedStatus()
   if (refused !== undefined) return proxyRefused(route, refused, target)
-  return route.answered() || cause === undefined ? undefined : proxyUnreachable(route, cause)
+  if (route.answered() || cause === undefined) return undefined
+  return TIMEOUT_CODES.has(networkErrorCode(cause) ?? '') ? proxySilent(route, target, cause) : proxyUnreachable(route, cause)
+}
+
+const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'HANDSHAKE_TIMEOUT'])
+const PROXY_SETTINGS_HINT = 'Check HTTPS_PROXY (or unset it), and NO_PROXY for hosts that must not go through it.'
+
+/** The proxy took the connection but never answered the CONNECT: as any timeout (TIMEOUT, retried by a stream). */
+function proxySilent(route: ProxyRoute, target: URL, cause: unknown): EndpointError {
+  return new EndpointError('TIMEOUT', `The proxy at ${route.proxyHost} did not answer the CONNECT to ${hostAndPort(target)} in time`, {
+    cause,
+    hint: PROXY_SETTINGS_HINT,
+  })
 }
 
 function proxyUnreachable(route: ProxyRoute, cause: unknown): EndpointError {
   return new EndpointError('PROXY_UNREACHABLE', `Cannot reach the proxy at ${route.proxyHost}`, {
     cause,
-    hint: 'Check HTTPS_PROXY (or unset it), and NO_PROXY for hosts that must not go through it.',
+    hint: PROXY_SETTINGS_HINT,
   })
+}
+
+function isSecure(target: URL): boolean {
+  return target.protocol === 'https:' || target.protocol === 'wss:'
+}
+
+function hostAndPort(target: URL): string {
+  return `${target.hostname}:${target.port || (isSecure(target) ? 443 : 80)}`
 }

@@ -47,6 +47,7 @@ export async function openStream(options: ConnectOptions): Promise<WebSocket> {
       clearTimeout(timer)
       if (error) {
         socket.terminate()
+        proxy?.close()
         reject(error)
       } else {
         resolve(socket)
@@ -54,13 +55,14 @@ export async function openStream(options: ConnectOptions): Promise<WebSocket> {
     }
 
     // Our own timer rather than ws's handshakeTimeout, whose error carries no code to branch on.
-    const timer = setTimeout(() => settle(describeNetworkFailure({code: 'HANDSHAKE_TIMEOUT'}, url, 'the Traffic Controller')), options.handshakeTimeoutMs)
+    const failure = (error: unknown): Error => proxyFailure(proxy, url, error) ?? describeNetworkFailure(error, url, 'the Traffic Controller')
+    const timer = setTimeout(() => settle(failure({code: 'HANDSHAKE_TIMEOUT'})), options.handshakeTimeoutMs)
     socket.on('upgrade', (response: IncomingMessage) => {
       trace(`< ${response.statusCode} ${response.statusMessage ?? ''}`)
       traceHeaders('<', response.headers)
     })
     socket.once('open', () => settle())
-    socket.on('error', (error) => settle(proxyFailure(proxy, url, error) ?? describeNetworkFailure(error, url, 'the Traffic Controller')))
+    socket.on('error', (error) => settle(failure(error)))
     socket.on('unexpected-response', (_request, response: IncomingMessage) => {
       trace(`< ${response.statusCode} ${response.statusMessage ?? ''} (no upgrade)`)
       traceHeaders('<', response.headers)

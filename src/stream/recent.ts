@@ -17,11 +17,11 @@ export interface RecentLogsAnswer {
  * The Traffic Controller's `GET /apps/{guid}/recentlogs` for foundations without Log Cache (it was
  * removed from the Traffic Controller in Dec 2022, PROTOCOL.md §1). No retries: `--recent` is one shot.
  */
-export async function readTrafficControllerRecentLogs(endpoint: URL, appGuid: string, tokens: TokenHolder, verifyTls: boolean): Promise<RecentLogsAnswer> {
+export async function readTrafficControllerRecentLogs(endpoint: URL, appGuid: string, tokens: TokenHolder, verifyTls: boolean, signal?: AbortSignal): Promise<RecentLogsAnswer> {
   const url = recentLogsUrl(endpoint, appGuid)
   const response = await sendWithRefresh(
     tokens,
-    async (authorization) => sendHttp(url, {headers: {authorization, accept: 'multipart/x-protobuf'}, verifyTls, serverName: 'the Traffic Controller'}),
+    async (authorization) => sendHttp(url, {headers: {authorization, accept: 'multipart/x-protobuf'}, verifyTls, serverName: 'the Traffic Controller', signal}),
     (answer) => answer.status === 401,
   )
   if (response.status === 401) throw new AuthError('STREAM_UNAUTHORIZED', 'The Traffic Controller rejected the token (401)', {hint: HINTS.login})

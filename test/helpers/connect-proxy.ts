@@ -6,11 +6,21 @@ import {type AddressInfo, connect, type Socket} from 'node:net'
  * A CONNECT proxy on 127.0.0.1 that sends every tunnel to 127.0.0.1 whatever host was asked for,
  * so a test can use a non-loopback name (which cfws proxies) for a local fake server.
  */
+export interface Tunnel {
+  target: string
+  proxyAuthorization?: string
+  /** Resolves when the client has ended or closed its socket to the proxy. */
+  closed: Promise<void>
+}
+
 export class ConnectProxy {
-  readonly tunnels: Array<{target: string; proxyAuthorization?: string}> = []
+  readonly tunnels: Tunnel[] = []
   /** Answer CONNECT with this status line instead of opening the tunnel. */
   refuseWith?: string
+  /** Take the CONNECT and never answer it, as a stuck proxy does. */
+  silent = false
   private readonly sockets = new Set<Socket>()
+  private readonly waiters: Array<(tunnel: Tunnel) => void> = []
 
   private constructor(private readonly server: Server, readonly url: string) {
     server.on('connect', (request: IncomingMessage, client: Socket) => this.onConnect(request, client))
@@ -23,6 +33,11 @@ export class ConnectProxy {
     return new ConnectProxy(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`)
   }
 
+  /** The next CONNECT the proxy takes. */
+  async nextTunnel(): Promise<Tunnel> {
+    return new Promise((resolve) => this.waiters.push(resolve))
+  }
+
   async close(): Promise<void> {
     for (const socket of this.sockets) socket.destroy()
     this.server.close()
@@ -31,7 +46,12 @@ export class ConnectProxy {
 
   private onConnect(request: IncomingMessage, client: Socket): void {
     this.sockets.add(client)
-    this.tunnels.push({target: request.url ?? '', proxyAuthorization: request.headers['proxy-authorization']})
+    const tunnel = {target: request.url ?? '', proxyAuthorization: request.headers['proxy-authorization'], closed: new Promise<void>((resolve) => {
+        client.once('end', resolve).once('close', resolve)
+      })}
+    this.tunnels.push(tunnel)
+    for (const resolve of this.waiters.splice(0)) resolve(tunnel)
+    if (this.silent) return
     if (this.refuseWith) {
       client.end(`HTTP/1.1 ${this.refuseWith}\r\nContent-Length: 0\r\n\r\n`)
       return

@@ -67,4 +67,10 @@ describe('Cloud Controller', () => {
     nock(API).get('/v2/info').replyWithError(Object.assign(new Error('getaddrinfo ENOTFOUND'), {code: 'ENOTFOUND'}))
     await assert.rejects(discoverLoggingEndpoint(options), {code: 'DNS_FAILURE', exitCode: 6})
   })
+
+  it('sends nothing once the run’s signal has aborted', async () => {
+    // No interceptor: a request would fail as a blocked connection, not as ABORTED.
+    await assert.rejects(discoverLoggingEndpoint({...options, signal: AbortSignal.abort()}), {code: 'ABORTED'})
+    await assert.rejects(findAppGuid({...options, signal: AbortSignal.abort()}, tokens, app), {code: 'ABORTED'})
+  })
 })

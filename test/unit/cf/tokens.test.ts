@@ -14,9 +14,9 @@ describe('tokens', () => {
   let home: CfHome | undefined
   afterEach(() => home?.remove())
 
-  async function tokenSource(overrides: Record<string, unknown>): Promise<TokenSource> {
+  async function tokenSource(overrides: Record<string, unknown>, signal?: AbortSignal): Promise<TokenSource> {
     home = makeCfHome(cfConfig('https://api.example.com', {AuthorizationEndpoint: UAA, ...overrides}))
-    return new TokenSource(await readCfConfig({CF_HOME: home.dir}), {verifyTls: true})
+    return new TokenSource(await readCfConfig({CF_HOME: home.dir}), {verifyTls: true, signal})
   }
 
   it('reads exp and scope from a JWT, with or without the bearer prefix', () => {
@@ -70,5 +70,38 @@ describe('tokens', () => {
   it('refuses to send credentials to UAA over plain http to a remote host', async () => {
     const tokens = await tokenSource({AuthorizationEndpoint: 'http://uaa.example.com', AccessToken: `bearer ${expiredJwt()}`})
     await assert.rejects(tokens.validToken(), {code: 'CLEARTEXT_REFUSED', exitCode: 6})
+  })
+
+  describe('one refresh at a time', () => {
+    it('asks UAA once for the refreshes that the keeper, a reconnect and a 401 retry ask for together', async () => {
+      const fresh = freshJwt()
+      nock(UAA).post('/oauth/token').once().reply(200, {access_token: fresh, token_type: 'bearer', refresh_token: 'refresh-token-2'})
+      const tokens = await tokenSource({AccessToken: `bearer ${expiredJwt()}`})
+      assert.deepEqual(await Promise.all([tokens.refresh(), tokens.validToken(), tokens.refresh()]), [`bearer ${fresh}`, `bearer ${fresh}`, `bearer ${fresh}`])
+    })
+
+    it('asks UAA again for a refresh asked after the shared one ended', async () => {
+      nock(UAA).post('/oauth/token').reply(200, {access_token: 'first', token_type: 'bearer'}).post('/oauth/token').reply(200, {access_token: 'second', token_type: 'bearer'})
+      const tokens = await tokenSource({})
+      assert.equal(await tokens.refresh(), 'bearer first')
+      assert.equal(await tokens.refresh(), 'bearer second')
+    })
+
+    it('gives every caller of a failed refresh its error, and asks again on the next call', async () => {
+      nock(UAA).post('/oauth/token').reply(503).post('/oauth/token').reply(200, {access_token: 'later', token_type: 'bearer'})
+      const tokens = await tokenSource({AccessToken: `bearer ${expiredJwt()}`})
+      const outcomes = await Promise.allSettled([tokens.validToken(), tokens.refresh()])
+      assert.deepEqual(outcomes.map((outcome) => outcome.status === 'rejected' && (outcome.reason as {code: string}).code), ['REFRESH_FAILED', 'REFRESH_FAILED'])
+      assert.equal(await tokens.refresh(), 'bearer later')
+    })
+  })
+
+  it('cuts the UAA request short when the signal aborts', async () => {
+    const controller = new AbortController()
+    nock(UAA).post('/oauth/token').delay(60_000).reply(200, {access_token: 'too-late', token_type: 'bearer'})
+    const tokens = await tokenSource({AccessToken: `bearer ${expiredJwt()}`}, controller.signal)
+    const refreshing = tokens.validToken()
+    setImmediate(() => controller.abort())
+    await assert.rejects(refreshing, {code: 'ABORTED', message: 'Cancelled POST /oauth/token to UAA'})
   })
 })

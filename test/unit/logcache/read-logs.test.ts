@@ -1,4 +1,8 @@
 import {strict as assert} from 'node:assert'
+import {once} from 'node:events'
+import {createServer, type ServerResponse} from 'node:http'
+import type {AddressInfo} from 'node:net'
+import nock from 'nock'
 
 import {readRecentLogs} from '../../../src/logcache/read-logs.js'
 import {logMessageFromV2} from '../../../src/logcache/v2-envelope.js'
@@ -85,4 +89,137 @@ describe('readRecentLogs', () => {
     await assert.rejects(read(logCache), {code: 'LOG_CACHE_NOT_VISIBLE', exitCode: 4})
     assert.equal(refreshes, 1)
   })
+
+  describe('against a Log Cache that misbehaves', () => {
+    // Real sockets only: what is cut off must be cut off on the wire, not inside nock.
+    before(() => nock.restore())
+    after(() => nock.activate())
+
+    let logCache: ScriptedLogCache | undefined
+    afterEach(async () => logCache?.close())
+
+    async function readFrom(answer: PageAnswer, options: {maxMessages: number; signal?: AbortSignal}): ReturnType<typeof readRecentLogs> {
+      logCache = await ScriptedLogCache.start(answer)
+      return readRecentLogs({baseUrl: logCache.url, appGuid: APP_GUID, tokens: {validToken: async () => 'bearer t', refresh: async () => 'bearer t'}, verifyTls: true, ...options})
+    }
+
+    const timestamps = (logs: Awaited<ReturnType<typeof readRecentLogs>>): bigint[] => logs.map((log) => log.timestamp!)
+    const limits = (): string[] => logCache!.reads.map((query) => query.get('limit')!)
+
+    it('takes a page of 300,000 entries, far more than asked, without overflowing the stack', async () => {
+      const count = 300_000
+      // Newest first, as Log Cache answers with descending=true.
+      const stored = Array.from({length: count}, (_, i) => entry(T + BigInt(count - 1 - i)))
+      const logs = await readFrom((query, response) => {
+        if (!query.has('end_time')) return page(response, stored)
+        const from = count - 1 - Number(BigInt(query.get('end_time')!) - T)
+        page(response, stored.slice(from, from + Number(query.get('limit'))))
+      }, {maxMessages: count})
+      assert.equal(logs.length, count)
+      assert.equal(logs[0].timestamp, T)
+      assert.equal(logs.at(-1)!.timestamp, T + BigInt(count - 1))
+      assert.ok(logs.every((log, i) => i === 0 || log.timestamp! > logs[i - 1].timestamp!), 'oldest first, each once')
+      assert.equal(logCache!.reads[1].get('end_time'), (T + BigInt(count - 1000)).toString(), 'the first page counts for the 1000 asked, no more')
+    })
+
+    it('keeps only the newest of a page longer than asked, whatever its order', async () => {
+      const logs = await readFrom((_query, response) => page(response, [3n, 9n, 1n, 7n, 5n].map((offset) => entry(T + offset))), {maxMessages: 2})
+      assert.deepEqual(timestamps(logs), [T + 7n, T + 9n])
+      assert.deepEqual(limits(), ['2'])
+    })
+
+    it('stops when the server ignores end_time and sends its first page again', async () => {
+      const first = Array.from({length: 1000}, (_, i) => entry(T + BigInt(1000 - i)))
+      const logs = await readFrom((_query, response) => page(response, first), {maxMessages: 5000})
+      assert.equal(logs.length, 1000)
+      assert.equal(logCache!.reads.length, 2)
+    })
+
+    it('stops on a page of messages no older than end_time', async () => {
+      const older = Array.from({length: 1000}, (_, i) => entry(T + BigInt(1999 - i)))
+      const newer = [entry(T + 5001n), entry(T + 5000n)]
+      const logs = await readFrom((query, response) => page(response, query.has('end_time') ? newer : older), {maxMessages: 5000})
+      assert.deepEqual([logs.length, logs[0].timestamp, logs.at(-1)!.timestamp], [1000, T + 1000n, T + 1999n])
+      assert.equal(logCache!.reads.length, 2)
+    })
+
+    it('asks for half the page when an answer passes the size cap, as on 429', async () => {
+      const stored = Array.from({length: 300}, (_, i) => entry(T + BigInt(299 - i)))
+      const logs = await readFrom((query, response) => {
+        if (Number(query.get('limit')) > 250) return streamForever(response)
+        const end = query.has('end_time') ? BigInt(query.get('end_time')!) : undefined
+        page(response, stored.filter((_, i) => end === undefined || T + BigInt(299 - i) <= end).slice(0, Number(query.get('limit'))))
+      }, {maxMessages: 1000})
+      assert.equal(logs.length, 300)
+      assert.deepEqual(limits(), ['1000', '500', '250', '250', '250'])
+    })
+
+    it('fails with the size error (exit 6) once even a page of one is too large', async () => {
+      const read = readFrom((_query, response) => {
+        response.writeHead(200, {'content-length': String(17 * 1024 * 1024)})
+        response.flushHeaders()
+      }, {maxMessages: 1000})
+      await assert.rejects(read, {code: 'RESPONSE_TOO_LARGE', exitCode: 6, message: `Log Cache sent more than 16 MiB in answer to GET /api/v1/read/${APP_GUID}`})
+      assert.deepEqual(limits(), ['1000', '500', '250', '125', '62', '31', '15', '7', '3', '1'])
+    })
+
+    it('ends the read at once when the signal aborts', async () => {
+      const controller = new AbortController()
+      const read = readFrom(() => controller.abort(), {maxMessages: 1000, signal: controller.signal})
+      await assert.rejects(read, {code: 'ABORTED'})
+    })
+  })
 })
+
+type PageAnswer = (query: URLSearchParams, response: ServerResponse) => void
+
+/** Log Cache's read API answered by the test itself: for the servers FakeLogCache does not play. */
+class ScriptedLogCache {
+  readonly reads: URLSearchParams[] = []
+
+  private constructor(private readonly server: ReturnType<typeof createServer>, readonly url: string) {}
+
+  static async start(answer: PageAnswer): Promise<ScriptedLogCache> {
+    const server = createServer()
+    server.listen(0, '127.0.0.1')
+    await once(server, 'listening')
+    const logCache = new ScriptedLogCache(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`)
+    server.on('request', (request, response: ServerResponse) => {
+      // The client cuts oversized answers off on purpose.
+      request.on('error', () => {})
+      response.on('error', () => {})
+      const query = new URL(request.url ?? '/', logCache.url).searchParams
+      logCache.reads.push(query)
+      answer(query, response)
+    })
+    return logCache
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections()
+    this.server.close()
+    await once(this.server, 'close')
+  }
+}
+
+/** A v2 log envelope in JSON, as small as Log Cache could send one, so 300k of them stay under the size cap. */
+function entry(timestampNs: bigint): string {
+  return `{"timestamp":"${timestampNs}","log":{}}`
+}
+
+function page(response: ServerResponse, entries: string[]): void {
+  response.writeHead(200, {'content-type': 'application/json'})
+  response.end(`{"envelopes":{"batch":[${entries.join(',')}]}}`)
+}
+
+/** A body with no end and no Content-Length: only the client's size cap stops it. */
+function streamForever(response: ServerResponse): void {
+  response.writeHead(200, {'content-type': 'application/json'})
+  const chunk = Buffer.alloc(256 * 1024, ' ')
+  const pump = (): void => {
+    while (!response.destroyed && response.write(chunk));
+  }
+
+  response.on('drain', pump)
+  pump()
+}

@@ -84,6 +84,40 @@ describe('proxies', () => {
       await assert.rejects(sendHttp(new URL('https://api.example.com/v2/info'), {verifyTls: true, serverName: 'the Cloud Controller'}), {code: 'PROXY_REFUSED'})
     })
 
+    describe('a proxy that takes the connection and never answers the CONNECT', () => {
+      beforeEach(() => {
+        proxy.silent = true
+      })
+
+      it('ends an HTTP request at its deadline, in the proxy’s name, and closes the socket to the proxy', async () => {
+        const where = proxy.url.replace('http://', '')
+        await assert.rejects(sendHttp(new URL('https://api.example.com/v2/info'), {verifyTls: true, serverName: 'the Cloud Controller', timeoutMs: 100}), {
+          code: 'TIMEOUT',
+          exitCode: 6,
+          message: `The proxy at ${where} did not answer the CONNECT to api.example.com:443 in time`,
+        })
+        await proxy.tunnels[0].closed
+      })
+
+      it('ends an HTTP request at once when its signal aborts, and closes the socket to the proxy', async () => {
+        const controller = new AbortController()
+        const sending = sendHttp(new URL('https://api.example.com/v2/info'), {verifyTls: true, serverName: 'the Cloud Controller', signal: controller.signal})
+        const tunnel = await proxy.nextTunnel()
+        controller.abort()
+        await assert.rejects(sending, {code: 'ABORTED', message: 'Cancelled GET /v2/info to the Cloud Controller'})
+        await tunnel.closed
+      })
+
+      it('ends the WebSocket handshake at its timeout and closes the socket to the proxy', async () => {
+        const where = proxy.url.replace('http://', '')
+        await assert.rejects(openStream({url: new URL('wss://doppler.example.com:4443/apps/g/stream'), authorization: 'bearer t', kind: 'app', verifyTls: true, handshakeTimeoutMs: 100, onFrame() {}}), {
+          code: 'TIMEOUT',
+          message: `The proxy at ${where} did not answer the CONNECT to doppler.example.com:4443 in time`,
+        })
+        await proxy.tunnels[0].closed
+      })
+    })
+
     it('says when the proxy itself cannot be reached', async () => {
       process.env.HTTPS_PROXY = 'http://user:secret@127.0.0.1:1'
       await assert.rejects(sendHttp(new URL('https://api.example.com/v2/info'), {verifyTls: true, serverName: 'the Cloud Controller'}), (error: Error & {code: string}) => {
