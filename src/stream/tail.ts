@@ -36,9 +36,6 @@ export interface TailOptions {
   random?: () => number
 }
 
-// Failures worth another try once a stream has worked; the rest (4xx, TLS, route services) stay wrong.
-const RETRYABLE = new Set(['CONNECTION_REFUSED', 'DNS_FAILURE', 'NETWORK_FAILURE', 'TIMEOUT', 'SERVER_ERROR', 'NO_TRAFFIC_CONTROLLER'])
-const UNAUTHORIZED = new Set(['STREAM_UNAUTHORIZED', 'FIREHOSE_UNAUTHORIZED'])
 const CLOSE_GRACE_MS = 1000
 
 /**
@@ -80,13 +77,13 @@ export async function tailStream(options: TailOptions): Promise<void> {
       socket = await openStream({...options, onFrame, authorization: bearerHeader(token)})
     } catch (error) {
       if (signal.aborted) return
-      if (error instanceof CfwsError && UNAUTHORIZED.has(error.code) && !refreshedAfter401) {
+      if (error instanceof CfwsError && error.refreshable && !refreshedAfter401) {
         refreshedAfter401 = true
         await options.tokens.refresh()
         continue
       }
 
-      if (!everConnected || !(error instanceof CfwsError) || !RETRYABLE.has(error.code)) throw error
+      if (!everConnected || !(error instanceof CfwsError) || !error.retryable) throw error
       failuresInRow++
       await reconnectOrGiveUp(error.message, error)
       continue
