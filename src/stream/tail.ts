@@ -1,10 +1,9 @@
 import {setTimeout as sleep} from 'node:timers/promises'
-import type WebSocket from 'ws'
 
 import {bearerHeader, type TokenHolder} from '../cf/tokens.js'
 import {displayEndpoint} from '../endpoint/resolve.js'
 import {CfwsError, EndpointError} from '../errors.js'
-import {openStream} from './connect.js'
+import {openStream, type OpenedStream} from './connect.js'
 import type {StreamKind} from './handshake-failure.js'
 
 export interface RetryPolicy {
@@ -40,7 +39,8 @@ const CLOSE_GRACE_MS = 1000
 
 /**
  * Streams frames until `signal` aborts, reconnecting like noaa (PROTOCOL.md §5): a 401 refreshes the
- * token once; a lost connection (1000 with no reason, 1006, 1008, silence) is retried with full
+ * token once; a lost connection (any close of the server, 1000 with no reason included; a frame ws
+ * refused; a drop; silence) and a failed reconnect the error calls retryable are retried with full
  * jitter backoff. A failure of the very first connection is final: the operator sees at once that
  * the endpoint or login is wrong, instead of a retry loop.
  */
@@ -65,7 +65,7 @@ export async function tailStream(options: TailOptions): Promise<void> {
   }
 
   while (!signal.aborted) {
-    let socket: WebSocket
+    let stream: OpenedStream
     const activity = {events: 0}
     const onFrame = (frame: Buffer): void => {
       activity.events++
@@ -74,7 +74,7 @@ export async function tailStream(options: TailOptions): Promise<void> {
 
     try {
       const token = await options.tokens.validToken()
-      socket = await openStream({...options, onFrame, authorization: bearerHeader(token)})
+      stream = await openStream({...options, onFrame, authorization: bearerHeader(token)})
     } catch (error) {
       if (signal.aborted) return
       if (error instanceof CfwsError && error.refreshable && !refreshedAfter401) {
@@ -98,7 +98,7 @@ export async function tailStream(options: TailOptions): Promise<void> {
     refreshedAfter401 = false
     failuresInRow = 0
     const connectedAt = Date.now()
-    const ending = await pump(socket, activity, options)
+    const ending = await pump(stream, activity, options)
     if (signal.aborted) return
     options.onConnectionChange?.('lost')
     if (Date.now() - connectedAt >= retry.stableAfterMs) attempt = 0
@@ -123,51 +123,39 @@ async function waitBeforeRetry(options: TailOptions, why: string, attempt: numbe
 const IDLE_CHECKS = 4
 
 /** Waits until the socket closes, goes silent, or the caller aborts; says why it ended. */
-async function pump(socket: WebSocket, activity: {events: number}, options: TailOptions): Promise<string> {
+async function pump({socket, closed}: OpenedStream, activity: {events: number}, options: TailOptions): Promise<string> {
   const {idleTimeoutMs, signal} = options
-  return new Promise<string>((resolve) => {
-    let ending: string | undefined
-    // Frames and pings only count themselves: reading the clock per frame costs 1 % of a firehose.
-    let seenEvents = activity.events
-    let activeAtMs = Date.now()
-    const checkIdle = (): void => {
-      const nowMs = Date.now()
-      if (activity.events !== seenEvents) {
-        seenEvents = activity.events
-        activeAtMs = nowMs
-      } else if (nowMs - activeAtMs >= idleTimeoutMs) {
-        ending = `no data or ping for ${idleTimeoutMs / 1000}s`
-        socket.terminate()
-        return
-      }
-
-      idleTimer = setTimeout(checkIdle, Math.min(idleTimeoutMs / IDLE_CHECKS, activeAtMs + idleTimeoutMs - nowMs))
+  let ending: string | undefined
+  // Frames and pings only count themselves: reading the clock per frame costs 1 % of a firehose.
+  let seenEvents = activity.events
+  let activeAtMs = Date.now()
+  const checkIdle = (): void => {
+    const nowMs = Date.now()
+    if (activity.events !== seenEvents) {
+      seenEvents = activity.events
+      activeAtMs = nowMs
+    } else if (nowMs - activeAtMs >= idleTimeoutMs) {
+      ending = `no data or ping for ${idleTimeoutMs / 1000}s`
+      socket.terminate()
+      return
     }
 
-    let idleTimer = setTimeout(checkIdle, idleTimeoutMs / IDLE_CHECKS)
-    const onAbort = (): void => {
-      socket.close(1000)
-      setTimeout(() => socket.terminate(), CLOSE_GRACE_MS).unref()
-    }
+    idleTimer = setTimeout(checkIdle, Math.min(idleTimeoutMs / IDLE_CHECKS, activeAtMs + idleTimeoutMs - nowMs))
+  }
 
-    if (signal.aborted) onAbort()
-    else signal.addEventListener('abort', onAbort, {once: true})
-    socket.on('ping', () => {
-      activity.events++
-    })
-    socket.on('error', () => {
-      // A close event always follows; it carries what the caller needs.
-    })
-    socket.on('close', (code: number, reason: Buffer) => {
-      clearTimeout(idleTimer)
-      signal.removeEventListener('abort', onAbort)
-      resolve(ending ?? describeClose(code, reason.toString('utf8')))
-    })
+  let idleTimer = setTimeout(checkIdle, idleTimeoutMs / IDLE_CHECKS)
+  const onAbort = (): void => {
+    socket.close(1000)
+    setTimeout(() => socket.terminate(), CLOSE_GRACE_MS).unref()
+  }
+
+  if (signal.aborted) onAbort()
+  else signal.addEventListener('abort', onAbort, {once: true})
+  socket.on('ping', () => {
+    activity.events++
   })
-}
-
-function describeClose(code: number, reason: string): string {
-  if (code === 1006) return 'dropped without a close frame (1006)'
-  if (code === 1000 && !reason) return 'the server ended the stream (1000)'
-  return `closed by the server: ${code}${reason ? ` ${reason}` : ''}`
+  const why = await closed
+  clearTimeout(idleTimer)
+  signal.removeEventListener('abort', onAbort)
+  return ending ?? why
 }

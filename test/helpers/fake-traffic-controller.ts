@@ -29,6 +29,7 @@ export class FakeTrafficController {
   readonly requests: RecordedUpgrade[] = []
   private readonly wss = new WebSocketServer({noServer: true})
   private readonly sockets = new Set<Socket>()
+  private readonly rawSockets = new WeakMap<WebSocket, Socket>()
   private waiting: Array<(socket: WebSocket) => void> = []
 
   private constructor(private readonly server: Server, readonly url: string, readonly certificate?: TestCertificate) {
@@ -60,6 +61,11 @@ export class FakeTrafficController {
     return new Promise((resolve) => this.waiting.push(resolve))
   }
 
+  /** Writes bytes on a client's TCP socket as they are: frames ws itself would never send. */
+  sendRaw(client: WebSocket, bytes: Buffer): void {
+    this.rawSockets.get(client)!.write(bytes)
+  }
+
   /** Answers every upgrade from now on with this raw HTTP response. */
   refuseWith(status: string, headers: Record<string, string> = {}, body = ''): void {
     this.answer = () => rawResponse(status, headers, body)
@@ -84,6 +90,7 @@ export class FakeTrafficController {
 
     this.wss.handleUpgrade(request, socket, head, (client) => {
       this.clients.add(client)
+      this.rawSockets.set(client, socket)
       client.on('close', () => this.clients.delete(client))
       const waiter = this.waiting.shift()
       if (waiter) waiter(client)

@@ -52,7 +52,7 @@ describe('proxies', () => {
       const tc = await FakeTrafficController.start({tls: true})
       try {
         const port = new URL(tc.url).port
-        const socket = await openStream({url: new URL(`wss://doppler.example.com:${port}/apps/g/stream`), authorization: 'bearer t', kind: 'app', verifyTls: false, handshakeTimeoutMs: 2000, onFrame() {}})
+        const {socket} = await openStream({url: new URL(`wss://doppler.example.com:${port}/apps/g/stream`), authorization: 'bearer t', kind: 'app', verifyTls: false, handshakeTimeoutMs: 2000, onFrame() {}})
         socket.close()
         assert.deepEqual(proxy.tunnels.map((t) => t.target), [`doppler.example.com:${port}`])
         assert.equal(tc.upgrades[0].authorization, 'bearer t')

@@ -2,7 +2,7 @@ import {strict as assert} from 'node:assert'
 import {once} from 'node:events'
 import {type AddressInfo, createServer} from 'node:net'
 
-import {openStream} from '../../../src/stream/connect.js'
+import {MAX_MESSAGE_BYTES, openStream} from '../../../src/stream/connect.js'
 import {FakeTrafficController} from '../../helpers/fake-traffic-controller.js'
 import {useNock} from '../../helpers/nock-setup.js'
 
@@ -28,7 +28,7 @@ describe('openStream', () => {
     })
 
     it('sends the lowercase bearer header and upgrades', async () => {
-      const socket = await open()
+      const {socket} = await open()
       socket.close()
       assert.equal(tc.upgrades[0].authorization, 'bearer abc.def.ghi')
       assert.equal(tc.upgrades[0].path, '/apps/g-1/stream')
@@ -37,7 +37,7 @@ describe('openStream', () => {
     it('hands over frames sent together with the upgrade answer', async () => {
       const frames: string[] = []
       const connected = tc.nextClient().then((client) => client.send(Buffer.from('first')))
-      const socket = await open({onFrame: (frame) => frames.push(frame.toString())})
+      const {socket} = await open({onFrame: (frame) => frames.push(frame.toString())})
       await connected
       while (frames.length === 0) await new Promise((resolve) => setImmediate(resolve))
       socket.close()
@@ -79,11 +79,30 @@ describe('openStream', () => {
       }
     })
 
+    it(`takes a message of ${MAX_MESSAGE_BYTES} bytes and refuses a longer one with 1009`, async () => {
+      const sizes: number[] = []
+      const {socket, closed} = await open({onFrame: (frame) => sizes.push(frame.length)})
+      const client = [...tc.clients][0]
+      client.send(Buffer.alloc(MAX_MESSAGE_BYTES))
+      client.send(Buffer.alloc(MAX_MESSAGE_BYTES + 1))
+      const serverSaw = once(client, 'close')
+      assert.equal(await closed, 'cfws refused a frame: message too big (1009)')
+      assert.deepEqual(sizes, [MAX_MESSAGE_BYTES])
+      assert.equal(socket.readyState, socket.CLOSED)
+      assert.equal((await serverSaw)[0], 1009, 'ws told the server why')
+    })
+
+    it('says why the server closed, by the name and number of its close code', async () => {
+      const {closed} = await open()
+      ;[...tc.clients][0].close(1011, 'doppler went away')
+      assert.equal(await closed, 'closed by the server: internal error (1011): doppler went away')
+    })
+
     describe('with nock active', () => {
       useNock()
 
       it('still reaches the Traffic Controller on 127.0.0.1', async () => {
-        const socket = await open()
+        const {socket} = await open()
         socket.close()
         assert.equal(tc.upgrades.length, 1)
       })
@@ -107,9 +126,10 @@ describe('openStream', () => {
     })
 
     it('connects with verification off', async () => {
-      const socket = await open({verifyTls: false})
+      const {socket} = await open({verifyTls: false})
       socket.close()
       assert.equal(tc.upgrades.length, 1)
     })
   })
 })
+

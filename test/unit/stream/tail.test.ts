@@ -1,5 +1,8 @@
 import {strict as assert} from 'node:assert'
 
+import type {WebSocket} from 'ws'
+
+import {MAX_MESSAGE_BYTES} from '../../../src/stream/connect.js'
 import {tailStream, type TailOptions} from '../../../src/stream/tail.js'
 import {FakeTrafficController} from '../../helpers/fake-traffic-controller.js'
 
@@ -130,12 +133,61 @@ describe('tailStream', () => {
     await assert.rejects(done, {code: 'RETRIES_EXHAUSTED', message: 'Gave up after 0 failed reconnects: connection lost (dropped without a close frame (1006))'})
   })
 
+  /** The server's side of the next connection, once cfws's side is open too (it has read a frame). */
+  async function openClient(): Promise<WebSocket> {
+    const client = await tc.nextClient()
+    const seen = frames.length
+    client.send('open')
+    await until(() => frames.length === seen + 1)
+    return client
+  }
+
   it('closes the socket with 1000 when aborted', async () => {
     const done = tail()
-    const client = await tc.nextClient()
+    const client = await openClient()
     const closed = new Promise<number>((resolve) => client.once('close', resolve))
     controller.abort()
     await done
     assert.equal(await closed, 1000)
   })
+
+  describe('says why a connection ended, with the close code, and reconnects', () => {
+    const unanswered = (bytes: number[]): Buffer => Buffer.from(bytes)
+    const cases: Array<[string, (client: WebSocket) => void, string]> = [
+      ['a message over the size cfws takes', (client) => client.send(Buffer.alloc(MAX_MESSAGE_BYTES + 1)), 'cfws refused a frame: message too big (1009)'],
+      // FIN, RSV2 and the binary opcode: no extension was agreed that could use RSV2.
+      ['a frame with a reserved bit set', (client) => tc.sendRaw(client, unanswered([0xa2, 0x00])), 'cfws refused a frame: protocol error (1002)'],
+      ['a text frame that is not UTF-8', (client) => tc.sendRaw(client, unanswered([0x81, 0x02, 0xc3, 0x28])), 'cfws refused a frame: invalid UTF-8 (1007)'],
+      ['a message in more fragments than ws buffers', (client) => tc.sendRaw(client, manyFragments(16 * 1024 + 1)), 'cfws refused a frame: policy violation (1008)'],
+      ['a server going away', (client) => client.close(1001), 'closed by the server: going away (1001)'],
+      [
+        'the keepalive timeout of the Traffic Controller',
+        (client) => client.close(1008, 'Client did not respond to ping before keep-alive timeout expired.'),
+        'closed by the server: policy violation (1008): Client did not respond to ping before keep-alive timeout expired.',
+      ],
+      ['a code of the application', (client) => client.close(4000), 'closed by the server: close code 4000'],
+    ]
+    for (const [name, act, why] of cases) {
+      it(`${name}: ${why}`, async () => {
+        const done = tail()
+        act(await tc.nextClient())
+        const second = await tc.nextClient()
+        second.send('after')
+        await until(() => frames.length === 1)
+        controller.abort()
+        await done
+        assert.deepEqual(notices, [`connection lost (${why}); reconnecting in 0.0s (attempt 1)`, `reconnected to ${tc.url}`])
+        assert.deepEqual(frames, ['after'])
+      })
+    }
+  })
+
 })
+
+/** A binary message in `count` unmasked one-byte frames, as a server would send it. */
+function manyFragments(count: number): Buffer {
+  const frames = [Buffer.from([0x02, 0x01, 0x41])]
+  for (let i = 1; i < count - 1; i++) frames.push(Buffer.from([0x00, 0x01, 0x41]))
+  frames.push(Buffer.from([0x80, 0x01, 0x41]))
+  return Buffer.concat(frames)
+}
