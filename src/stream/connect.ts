@@ -2,6 +2,7 @@ import type {IncomingMessage} from 'node:http'
 import WebSocket from 'ws'
 
 import {displayEndpoint} from '../endpoint/resolve.js'
+import {EndpointError} from '../errors.js'
 import {describeNetworkFailure} from '../net/network-error.js'
 import {proxyFailure, proxyRouteFor} from '../net/proxy.js'
 import {trace, traceHeaders} from '../trace.js'
@@ -20,6 +21,8 @@ export interface ConnectOptions {
    * emitted right after 'open', before any caller awaiting this promise could listen.
    */
   onFrame: (frame: Buffer) => void
+  /** Aborting terminates the handshake at once; the promise rejects with ABORTED. */
+  signal: AbortSignal
 }
 
 export interface OpenedStream {
@@ -49,16 +52,18 @@ const ERROR_BODY_WAIT_MS = 1000
 /**
  * Opens the authenticated WebSocket. Resolves with the open socket and the promise of its close;
  * rejects with a CfwsError that says why the upgrade failed (network, TLS, the server's non-101
- * answer).
+ * answer, or ABORTED when `signal` aborts first).
  */
 export async function openStream(options: ConnectOptions): Promise<OpenedStream> {
-  const {url} = options
+  const {url, signal} = options
   const where = displayEndpoint(url)
   const headers = {authorization: options.authorization}
   trace(`> GET ${url.href} (WebSocket upgrade)`)
   traceHeaders('>', headers)
 
   const proxy = await proxyRouteFor(url)
+  const aborted = (): EndpointError => new EndpointError('ABORTED', `Stopped while connecting to ${where}`)
+  if (signal.aborted) throw aborted()
   return new Promise<OpenedStream>((resolve, reject) => {
     const socket = new WebSocket(url, {
       headers,
@@ -74,6 +79,7 @@ export async function openStream(options: ConnectOptions): Promise<OpenedStream>
       if (settled) return
       settled = true
       clearTimeout(timer)
+      signal.removeEventListener('abort', onAbort)
       if (error) {
         socket.terminate()
         reject(error)
@@ -81,6 +87,9 @@ export async function openStream(options: ConnectOptions): Promise<OpenedStream>
         resolve({socket, closed})
       }
     }
+
+    const onAbort = (): void => settle(aborted())
+    signal.addEventListener('abort', onAbort, {once: true})
 
     // Our own timer rather than ws's handshakeTimeout, whose error carries no code to branch on.
     const timer = setTimeout(() => settle(describeNetworkFailure({code: 'HANDSHAKE_TIMEOUT'}, url, 'the Traffic Controller')), options.handshakeTimeoutMs)

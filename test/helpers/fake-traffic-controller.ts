@@ -24,6 +24,8 @@ export class FakeTrafficController {
   readonly upgrades: RecordedUpgrade[] = []
   readonly clients = new Set<WebSocket>()
   answer: UpgradeAnswer = () => undefined
+  /** Takes every upgrade request from now on and never answers it (a hanging handshake). */
+  hangUpgrades = false
   /** The raw answer to `GET /apps/{guid}/recentlogs` (older foundations without Log Cache). */
   recentLogs?: {status?: number; contentType?: string; body: Buffer}
   readonly requests: RecordedUpgrade[] = []
@@ -82,6 +84,7 @@ export class FakeTrafficController {
   private onUpgrade(request: IncomingMessage, socket: Socket, head: Buffer): void {
     const url = new URL(request.url ?? '/', 'http://fake')
     this.upgrades.push({path: url.pathname, query: url.searchParams, authorization: request.headers.authorization})
+    if (this.hangUpgrades) return
     const raw = this.answer(request)
     if (raw !== undefined) {
       socket.end(raw)

@@ -1,6 +1,6 @@
 import {strict as assert} from 'node:assert'
 import {once} from 'node:events'
-import {type AddressInfo, createServer} from 'node:net'
+import {type AddressInfo, createServer, type Socket} from 'node:net'
 
 import {MAX_MESSAGE_BYTES, openStream} from '../../../src/stream/connect.js'
 import {FakeTrafficController} from '../../helpers/fake-traffic-controller.js'
@@ -18,6 +18,7 @@ describe('openStream', () => {
       verifyTls: true,
       handshakeTimeoutMs: 2000,
       onFrame() {},
+      signal: new AbortController().signal,
       ...overrides,
     })
   }
@@ -77,6 +78,32 @@ describe('openStream', () => {
       } finally {
         server.close()
       }
+    })
+
+    it('terminates a handshake the server never answers as soon as the signal aborts', async () => {
+      const server = createServer().listen(0, '127.0.0.1')
+      await once(server, 'listening')
+      const accepted = once(server, 'connection')
+      const {port} = server.address() as AddressInfo
+      const controller = new AbortController()
+      try {
+        const opening = open({url: new URL(`ws://127.0.0.1:${port}/apps/g-1/stream`), handshakeTimeoutMs: 60_000, signal: controller.signal})
+        const [serverSide] = (await accepted) as [Socket]
+        const startedMs = Date.now()
+        controller.abort()
+        await assert.rejects(opening, {code: 'ABORTED', exitCode: 6, message: /^Stopped while connecting to ws:\/\/127\.0\.0\.1:\d+$/})
+        await once(serverSide, 'close')
+        assert.ok(Date.now() - startedMs < 200, 'the socket was cut at once')
+      } finally {
+        server.close()
+      }
+    })
+
+    it('does not connect at all when the signal has already aborted', async () => {
+      const controller = new AbortController()
+      controller.abort()
+      await assert.rejects(open({signal: controller.signal}), {code: 'ABORTED'})
+      assert.equal(tc.upgrades.length, 0)
     })
 
     it(`takes a message of ${MAX_MESSAGE_BYTES} bytes and refuses a longer one with 1009`, async () => {

@@ -182,6 +182,65 @@ describe('tailStream', () => {
     }
   })
 
+  describe('ends well within a second of an abort', () => {
+    async function abortAndTime(done: Promise<void>): Promise<number> {
+      const startedMs = Date.now()
+      controller.abort()
+      await done
+      return Date.now() - startedMs
+    }
+
+    it('during a first handshake the server never answers', async () => {
+      tc.hangUpgrades = true
+      const done = tail({handshakeTimeoutMs: 60_000})
+      await until(() => tc.upgrades.length === 1)
+      assert.ok((await abortAndTime(done)) < 200)
+    })
+
+    it('during a reconnect handshake the server never answers', async () => {
+      const done = tail({handshakeTimeoutMs: 60_000})
+      const first = await tc.nextClient()
+      tc.hangUpgrades = true
+      first.terminate()
+      await until(() => tc.upgrades.length === 2)
+      assert.ok((await abortAndTime(done)) < 200)
+    })
+
+    it('during a token fetch that never ends, before a reconnect', async () => {
+      let fetches = 0
+      const done = tail({tokens: {validToken: () => (++fetches === 1 ? Promise.resolve('bearer t') : new Promise<string>(() => {})), refresh: () => new Promise<string>(() => {})}})
+      ;(await tc.nextClient()).terminate()
+      await until(() => fetches === 2)
+      assert.ok((await abortAndTime(done)) < 200)
+      assert.equal(tc.upgrades.length, 1)
+    })
+
+    it('during the token refresh after a 401', async () => {
+      tc.refuseWith('401 Unauthorized')
+      let refreshing = false
+      const done = tail({tokens: {validToken: async () => 'bearer t', refresh: () => ((refreshing = true), new Promise<string>(() => {}))}})
+      await until(() => refreshing)
+      assert.ok((await abortAndTime(done)) < 200)
+    })
+
+    it('during the backoff before a reconnect', async () => {
+      const done = tail({retry: {initialDelayMs: 60_000, maxDelayMs: 60_000, stableAfterMs: 60_000}})
+      ;(await tc.nextClient()).terminate()
+      await until(() => notices.length === 1)
+      assert.ok((await abortAndTime(done)) < 200)
+      assert.equal(tc.upgrades.length, 1)
+    })
+
+    it('on an open socket whose server never answers the close, cutting it after a grace', async () => {
+      const done = tail()
+      const client = await openClient()
+      // The server reads nothing more, so our close frame goes unanswered.
+      client.pause()
+      const elapsedMs = await abortAndTime(done)
+      assert.ok(elapsedMs >= 400 && elapsedMs < 800, `ended after ${elapsedMs} ms`)
+    })
+  })
+
 })
 
 /** A binary message in `count` unmasked one-byte frames, as a server would send it. */
