@@ -5,6 +5,7 @@ import {displayEndpoint} from '../endpoint/resolve.js'
 import {CfwsError, EndpointError} from '../errors.js'
 import {openStream, type OpenedStream} from './connect.js'
 import type {StreamKind} from './handshake-failure.js'
+import {watchIdle} from './idle-watchdog.js'
 
 export interface RetryPolicy {
   initialDelayMs: number
@@ -137,32 +138,18 @@ async function unlessAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<
   })
 }
 
-// Silence is looked for this many times per idle timeout: a connection is called idle between 1 and
-// 1.25 timeouts after its last frame or ping.
-const IDLE_CHECKS = 4
-
 /** Waits until the socket closes, goes silent, or the caller aborts; says why it ended. */
 async function pump({socket, closed}: OpenedStream, activity: {events: number}, options: TailOptions): Promise<string> {
-  const {idleTimeoutMs, signal} = options
+  const {signal} = options
   let ending: string | undefined
-  // Frames and pings only count themselves: reading the clock per frame costs 1 % of a firehose.
-  let seenEvents = activity.events
-  let activeAtMs = Date.now()
-  const checkIdle = (): void => {
-    const nowMs = Date.now()
-    if (activity.events !== seenEvents) {
-      seenEvents = activity.events
-      activeAtMs = nowMs
-    } else if (nowMs - activeAtMs >= idleTimeoutMs) {
-      ending = `no data or ping for ${idleTimeoutMs / 1000}s`
+  const stopWatching = watchIdle({
+    activity,
+    idleTimeoutMs: options.idleTimeoutMs,
+    onIdle() {
+      ending = `no data or ping for ${options.idleTimeoutMs / 1000}s`
       socket.terminate()
-      return
-    }
-
-    idleTimer = setTimeout(checkIdle, Math.min(idleTimeoutMs / IDLE_CHECKS, activeAtMs + idleTimeoutMs - nowMs))
-  }
-
-  let idleTimer = setTimeout(checkIdle, idleTimeoutMs / IDLE_CHECKS)
+    },
+  })
   const onAbort = (): void => {
     socket.close(1000)
     setTimeout(() => socket.terminate(), CLOSE_GRACE_MS).unref()
@@ -174,7 +161,7 @@ async function pump({socket, closed}: OpenedStream, activity: {events: number}, 
     activity.events++
   })
   const why = await closed
-  clearTimeout(idleTimer)
+  stopWatching()
   signal.removeEventListener('abort', onAbort)
   return ending ?? why
 }

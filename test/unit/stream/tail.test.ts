@@ -241,6 +241,37 @@ describe('tailStream', () => {
     })
   })
 
+  describe('with an idle timeout longer than a timer can wait', () => {
+    let warnings: string[]
+    const onWarning = (warning: Error): void => {
+      warnings.push(warning.name)
+    }
+
+    beforeEach(() => {
+      warnings = []
+      process.on('warning', onWarning)
+    })
+    afterEach(() => {
+      process.off('warning', onWarning)
+    })
+
+    for (const [name, idleTimeoutMs] of [
+      ['a week', 7 * 24 * 3600 * 1000],
+      ['10000 hours', 10_000 * 3600 * 1000],
+    ] as const) {
+      it(`of ${name}, keeps the connection and warns of nothing`, async () => {
+        const done = tail({idleTimeoutMs})
+        const client = await tc.nextClient()
+        // A delay past 2^31-1 ms would fire after 1 ms, again and again: give it the time to.
+        await new Promise((resolve) => setTimeout(resolve, 30))
+        client.send('still here')
+        await until(() => frames.length === 1)
+        controller.abort()
+        await done
+        assert.deepEqual([warnings, notices, tc.upgrades.length], [[], [], 1])
+      })
+    }
+  })
 })
 
 /** A binary message in `count` unmasked one-byte frames, as a server would send it. */
