@@ -8,6 +8,7 @@ import {proxyFailure, proxyRouteFor} from '../net/proxy.js'
 import {trace, traceHeaders} from '../trace.js'
 import {whyClosed} from './close-reason.js'
 import {describeHandshakeFailure, type StreamKind} from './handshake-failure.js'
+import {followReadGate, type ReadGate} from './read-gate.js'
 
 export interface ConnectOptions {
   url: URL
@@ -23,6 +24,8 @@ export interface ConnectOptions {
   onFrame: (frame: Buffer) => void
   /** Aborting terminates the handshake at once; the promise rejects with ABORTED. */
   signal: AbortSignal
+  /** Followed from the moment the socket opens (a paused gate reads not even the first frame). */
+  readGate?: ReadGate
 }
 
 export interface OpenedStream {
@@ -84,6 +87,8 @@ export async function openStream(options: ConnectOptions): Promise<OpenedStream>
         socket.terminate()
         reject(error)
       } else {
+        // Still within 'open': a paused gate keeps even the frames that came with the upgrade unread.
+        if (options.readGate) followReadGate(socket, options.readGate)
         resolve({socket, closed})
       }
     }

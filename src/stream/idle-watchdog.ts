@@ -6,11 +6,13 @@ const IDLE_CHECKS = 4
 
 export interface IdleWatch {
   /**
-   * Counted up by whoever sees a sign of life (a frame, a ping). Counting beats reading the clock
-   * per frame, which costs 1 % of a firehose.
+   * Counted up by whoever sees a sign of life (a frame, a ping, the read gate changing). Counting
+   * beats reading the clock per frame, which costs 1 % of a firehose.
    */
   activity: {events: number}
   idleTimeoutMs: number
+  /** True while the consumer holds reading back: no frame or ping can arrive then, so it is no silence. */
+  paused: () => boolean
   onIdle: () => void
 }
 
@@ -21,7 +23,7 @@ export function watchIdle(watch: IdleWatch): () => void {
   let activeAtMs = Date.now()
   const check = (): void => {
     const nowMs = Date.now()
-    if (activity.events !== seenEvents) {
+    if (activity.events !== seenEvents || watch.paused()) {
       seenEvents = activity.events
       activeAtMs = nowMs
     } else if (nowMs - activeAtMs >= idleTimeoutMs) {

@@ -6,6 +6,9 @@ import {CfwsError, EndpointError} from '../errors.js'
 import {openStream, type OpenedStream} from './connect.js'
 import type {StreamKind} from './handshake-failure.js'
 import {watchIdle} from './idle-watchdog.js'
+import type {ReadGate} from './read-gate.js'
+
+export type {ReadGate} from './read-gate.js'
 
 export interface RetryPolicy {
   initialDelayMs: number
@@ -29,6 +32,8 @@ export interface TailOptions {
   retry: RetryPolicy
   /** Ends the stream in every phase (handshake, token fetch, backoff, open socket) well within 1 s. */
   signal: AbortSignal
+  /** Pauses reading every socket of the stream while the consumer is behind (backpressure). */
+  readGate?: ReadGate
   onFrame: (frame: Buffer) => void
   /** One line for stderr: a lost connection, a retry, a reconnect. */
   onNotice: (text: string) => void
@@ -140,16 +145,19 @@ async function unlessAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<
 
 /** Waits until the socket closes, goes silent, or the caller aborts; says why it ended. */
 async function pump({socket, closed}: OpenedStream, activity: {events: number}, options: TailOptions): Promise<string> {
-  const {signal} = options
+  const {readGate, signal} = options
   let ending: string | undefined
   const stopWatching = watchIdle({
     activity,
     idleTimeoutMs: options.idleTimeoutMs,
+    paused: () => readGate?.paused === true,
     onIdle() {
       ending = `no data or ping for ${options.idleTimeoutMs / 1000}s`
       socket.terminate()
     },
   })
+  // Silence is counted from the gate's last change: reading resumed is a fresh start.
+  const stopCountingGate = readGate?.onChange(() => activity.events++)
   const onAbort = (): void => {
     socket.close(1000)
     setTimeout(() => socket.terminate(), CLOSE_GRACE_MS).unref()
@@ -162,6 +170,7 @@ async function pump({socket, closed}: OpenedStream, activity: {events: number}, 
   })
   const why = await closed
   stopWatching()
+  stopCountingGate?.()
   signal.removeEventListener('abort', onAbort)
   return ending ?? why
 }

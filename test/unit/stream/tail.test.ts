@@ -5,6 +5,7 @@ import type {WebSocket} from 'ws'
 import {MAX_MESSAGE_BYTES} from '../../../src/stream/connect.js'
 import {tailStream, type TailOptions} from '../../../src/stream/tail.js'
 import {FakeTrafficController} from '../../helpers/fake-traffic-controller.js'
+import {ManualReadGate} from '../../helpers/read-gate.js'
 
 describe('tailStream', () => {
   let tc: FakeTrafficController
@@ -272,6 +273,53 @@ describe('tailStream', () => {
       })
     }
   })
+
+  describe('with a read gate', () => {
+    it('reads no frame while it is paused and all of them, in order, once it resumes, across a reconnect', async () => {
+      const gate = new ManualReadGate(true)
+      const done = tail({readGate: gate})
+      const first = await tc.nextClient()
+      first.send('a')
+      first.send('b')
+      await sent(first)
+      assert.deepEqual(frames, [])
+      gate.set(false)
+      await until(() => frames.length === 2)
+      gate.set(true)
+      first.terminate()
+      const second = await tc.nextClient()
+      second.send('c')
+      second.send('d')
+      await sent(second)
+      assert.deepEqual(frames, ['a', 'b'])
+      gate.set(false)
+      await until(() => frames.length === 4)
+      controller.abort()
+      await done
+      assert.deepEqual(frames, ['a', 'b', 'c', 'd'])
+      assert.equal(gate.listenerCount, 0, 'no socket follows the gate once the stream ended')
+    })
+
+    it('does not call a connection idle while it is paused, and counts silence again from the resume', async () => {
+      const gate = new ManualReadGate()
+      const done = tail({readGate: gate, idleTimeoutMs: 30})
+      await tc.nextClient()
+      gate.set(true)
+      await new Promise((resolve) => setTimeout(resolve, 150))
+      assert.deepEqual([notices, tc.upgrades.length], [[], 1])
+      gate.set(false)
+      await tc.nextClient()
+      controller.abort()
+      await done
+      assert.match(notices[0], /^connection lost \(no data or ping for 0\.03s\); reconnecting/)
+    })
+  })
+
+  /** Waits until what the server sent has left it, and a little more: no frame may arrive meanwhile. */
+  async function sent(client: WebSocket): Promise<void> {
+    await new Promise((resolve) => client.ping(undefined, undefined, resolve))
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
 })
 
 /** A binary message in `count` unmasked one-byte frames, as a server would send it. */
