@@ -17,52 +17,154 @@ export const ExitCode = {
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode]
 
+/** The exits a CfwsError can end with; each has its class below. */
+export type FailureExit = 'usage' | 'auth' | 'forbidden' | 'notFound' | 'unreachable'
+
+export interface ErrorTraits {
+  readonly exit: FailureExit
+  /**
+   * A passing failure: once a stream has worked, losing it this way is retried with backoff
+   * (noaa retries every dial error, PROTOCOL.md §5). A first connection that fails is never retried.
+   */
+  readonly retryable?: true
+  /** The server refused the token: refresh it once and try again (PROTOCOL.md §4: never in a loop). */
+  readonly refreshable?: true
+}
+
+/**
+ * Every code cfws reports, with what it ends in. The module that understands a failure creates its
+ * error; the policies that act on it (the stream's reconnects) ask the error, not a list of their own.
+ */
+export const ERROR_CATALOGUE = {
+  // Exit 2: the command line or an environment variable is wrong.
+  INVALID_DURATION: {exit: 'usage'},
+  INVALID_SIZE: {exit: 'usage'},
+  INVALID_SINCE: {exit: 'usage'},
+  UNKNOWN_EVENT_TYPE: {exit: 'usage'},
+  /** --endpoint or CFWS_LOGGER_ENDPOINT; a bad one from the Cloud Controller is CC_INVALID_ENDPOINT. */
+  INVALID_ENDPOINT: {exit: 'usage'},
+
+  // Exit 3: no usable login.
+  NOT_LOGGED_IN: {exit: 'auth'},
+  CONFIG_INVALID: {exit: 'auth'},
+  NO_UAA: {exit: 'auth'},
+  CLIENT_REJECTED: {exit: 'auth'},
+  SESSION_EXPIRED: {exit: 'auth'},
+  /** UAA answered the refresh with neither a token nor a refusal (a 5xx): try again later. */
+  REFRESH_FAILED: {exit: 'auth', retryable: true},
+  CC_UNAUTHORIZED: {exit: 'auth'},
+  LOG_CACHE_UNAUTHORIZED: {exit: 'auth'},
+  STREAM_UNAUTHORIZED: {exit: 'auth', refreshable: true},
+
+  // Exit 4: logged in, but not allowed.
+  CC_FORBIDDEN: {exit: 'forbidden'},
+  FIREHOSE_SCOPE_MISSING: {exit: 'forbidden'},
+  FIREHOSE_UNAUTHORIZED: {exit: 'forbidden', refreshable: true},
+  LOGS_NOT_VISIBLE: {exit: 'forbidden'},
+  LOG_CACHE_NOT_VISIBLE: {exit: 'forbidden'},
+
+  // Exit 5: the app or space is not there.
+  APP_NOT_FOUND: {exit: 'notFound'},
+  NO_SPACE_TARGETED: {exit: 'notFound'},
+
+  // Exit 6: an endpoint cannot be reached or answered what cfws cannot use.
+  CLEARTEXT_REFUSED: {exit: 'unreachable'},
+  CC_INVALID_ENDPOINT: {exit: 'unreachable'},
+  NO_LOGGING_ENDPOINT: {exit: 'unreachable'},
+  CC_UNEXPECTED_STATUS: {exit: 'unreachable'},
+  DNS_FAILURE: {exit: 'unreachable', retryable: true},
+  CONNECTION_REFUSED: {exit: 'unreachable', retryable: true},
+  TIMEOUT: {exit: 'unreachable', retryable: true},
+  NETWORK_FAILURE: {exit: 'unreachable', retryable: true},
+  TLS_CERTIFICATE: {exit: 'unreachable'},
+  TLS_HANDSHAKE: {exit: 'unreachable'},
+  /** The proxy answered the CONNECT with a refusal (407, 403…): stays wrong. */
+  PROXY_REFUSED: {exit: 'unreachable'},
+  /** The proxy itself did not answer: it may be restarting. */
+  PROXY_UNREACHABLE: {exit: 'unreachable', retryable: true},
+  ROUTE_SERVICE_UNSUPPORTED: {exit: 'unreachable'},
+  UNKNOWN_ROUTE: {exit: 'unreachable'},
+  NO_TRAFFIC_CONTROLLER: {exit: 'unreachable', retryable: true},
+  UPGRADE_STRIPPED: {exit: 'unreachable'},
+  HANDSHAKE_REDIRECTED: {exit: 'unreachable'},
+  SERVER_ERROR: {exit: 'unreachable', retryable: true},
+  HANDSHAKE_REJECTED: {exit: 'unreachable'},
+  RECENT_LOGS_FAILED: {exit: 'unreachable'},
+  NOT_MULTIPART: {exit: 'unreachable'},
+  LOG_CACHE_THROTTLED: {exit: 'unreachable'},
+  LOG_CACHE_FAILED: {exit: 'unreachable'},
+  /** An answer over the size cfws reads (a hostile or broken server). */
+  RESPONSE_TOO_LARGE: {exit: 'unreachable'},
+  RETRIES_EXHAUSTED: {exit: 'unreachable'},
+  /** The run was stopped (a signal, a closed stdout) while this request was under way. */
+  ABORTED: {exit: 'unreachable'},
+} as const satisfies Record<string, ErrorTraits>
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE
+
+/** The codes whose catalogue entry ends in `exit`: a class cannot be given another's code. */
+export type ErrorCodeFor<E extends FailureExit> = {[C in ErrorCode]: (typeof ERROR_CATALOGUE)[C]['exit'] extends E ? C : never}[ErrorCode]
+
 export interface CfwsErrorOptions {
   hint?: string
   cause?: unknown
 }
 
-export class CfwsError extends Error {
-  readonly code: string
+export abstract class CfwsError extends Error {
+  readonly code: ErrorCode
   readonly exitCode: ExitCodeValue
   readonly hint?: string
 
-  constructor(code: string, exitCode: ExitCodeValue, message: string, options: CfwsErrorOptions = {}) {
+  protected constructor(code: ErrorCode, message: string, options: CfwsErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : {cause: options.cause})
     this.name = new.target.name
     this.code = code
-    this.exitCode = exitCode
+    this.exitCode = ExitCode[traitsOf(code).exit]
     this.hint = options.hint
+  }
+
+  /** See ErrorTraits.retryable. */
+  get retryable(): boolean {
+    return traitsOf(this.code).retryable === true
+  }
+
+  /** See ErrorTraits.refreshable. */
+  get refreshable(): boolean {
+    return traitsOf(this.code).refreshable === true
   }
 }
 
+function traitsOf(code: ErrorCode): ErrorTraits {
+  return ERROR_CATALOGUE[code]
+}
+
 export class UsageError extends CfwsError {
-  constructor(code: string, message: string, options?: CfwsErrorOptions) {
-    super(code, ExitCode.usage, message, options)
+  constructor(code: ErrorCodeFor<'usage'>, message: string, options?: CfwsErrorOptions) {
+    super(code, message, options)
   }
 }
 
 export class AuthError extends CfwsError {
-  constructor(code: string, message: string, options?: CfwsErrorOptions) {
-    super(code, ExitCode.auth, message, options)
+  constructor(code: ErrorCodeFor<'auth'>, message: string, options?: CfwsErrorOptions) {
+    super(code, message, options)
   }
 }
 
 export class ForbiddenError extends CfwsError {
-  constructor(code: string, message: string, options?: CfwsErrorOptions) {
-    super(code, ExitCode.forbidden, message, options)
+  constructor(code: ErrorCodeFor<'forbidden'>, message: string, options?: CfwsErrorOptions) {
+    super(code, message, options)
   }
 }
 
 export class NotFoundError extends CfwsError {
-  constructor(code: string, message: string, options?: CfwsErrorOptions) {
-    super(code, ExitCode.notFound, message, options)
+  constructor(code: ErrorCodeFor<'notFound'>, message: string, options?: CfwsErrorOptions) {
+    super(code, message, options)
   }
 }
 
 export class EndpointError extends CfwsError {
-  constructor(code: string, message: string, options?: CfwsErrorOptions) {
-    super(code, ExitCode.unreachable, message, options)
+  constructor(code: ErrorCodeFor<'unreachable'>, message: string, options?: CfwsErrorOptions) {
+    super(code, message, options)
   }
 }
 

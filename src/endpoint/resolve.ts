@@ -70,6 +70,6 @@ function invalid(given: string, origin: EndpointOrigin, why: string, cause?: unk
   const message = `Invalid logger endpoint '${given}' from ${origin}: ${why}`
   const hint = 'Accepted forms: wss://HOST[:PORT][/PREFIX], https://HOST, HOST[:PORT], or ws://127.0.0.1:PORT for a local one.'
   return origin === 'the Cloud Controller'
-    ? new EndpointError('INVALID_ENDPOINT', message, {cause, hint})
+    ? new EndpointError('CC_INVALID_ENDPOINT', message, {cause, hint})
     : new UsageError('INVALID_ENDPOINT', message, {cause, hint})
 }

@@ -2,10 +2,13 @@ import type {IncomingMessage} from 'node:http'
 import WebSocket from 'ws'
 
 import {displayEndpoint} from '../endpoint/resolve.js'
+import {EndpointError} from '../errors.js'
 import {describeNetworkFailure} from '../net/network-error.js'
 import {proxyFailure, proxyRouteFor} from '../net/proxy.js'
 import {trace, traceHeaders} from '../trace.js'
+import {whyClosed} from './close-reason.js'
 import {describeHandshakeFailure, type StreamKind} from './handshake-failure.js'
+import {followReadGate, type ReadGate} from './read-gate.js'
 
 export interface ConnectOptions {
   url: URL
@@ -19,40 +22,80 @@ export interface ConnectOptions {
    * emitted right after 'open', before any caller awaiting this promise could listen.
    */
   onFrame: (frame: Buffer) => void
+  /** Aborting terminates the handshake at once; the promise rejects with ABORTED. */
+  signal: AbortSignal
+  /** Followed from the moment the socket opens (a paused gate reads not even the first frame). */
+  readGate?: ReadGate
 }
+
+export interface OpenedStream {
+  socket: WebSocket
+  /** Resolves when the socket has closed, with why in an operator's words (see whyClosed). */
+  closed: Promise<string>
+}
+
+/**
+ * The largest message cfws takes: ws ends the connection itself (1009) on a bigger one instead of
+ * buffering up to its default 100 MiB for a broken or hostile server. What Loggregator sends is far
+ * smaller. Diego splits app output into log messages of at most 61,440 bytes (cloudfoundry/executor
+ * depot/log_streamer/log_streamer.go, MAX_MESSAGE_SIZE); the v1 path carries a whole envelope in one
+ * UDP datagram read into 65,535 bytes (loggregator-agent-release src/pkg/ingress/v1/network_reader.go),
+ * which is why Gorouter truncates long access logs (cloudfoundry/gorouter#328); the tags and the
+ * other fields of an envelope add a few hundred bytes to that (PROTOCOL.md §6). The only cap on
+ * the way is gRPC's 10 MiB between agents, Doppler and the Traffic Controller (loggregator-release
+ * src/router/app/router.go, src/trafficcontroller/app/traffic_controller.go), and it bounds a whole
+ * batch of envelopes, not one. 1 MiB leaves sixteen times the largest envelope Cloud Foundry makes.
+ */
+export const MAX_MESSAGE_BYTES = 1024 * 1024
 
 const MAX_ERROR_BODY_BYTES = 4096
 // A refused upgrade's body only adds detail (a firehose 401's reason): never wait long for it.
 const ERROR_BODY_WAIT_MS = 1000
 
 /**
- * Opens the authenticated WebSocket. Resolves with the open socket; rejects with a CfwsError that
- * says why the upgrade failed (network, TLS, or the server's non-101 answer).
+ * Opens the authenticated WebSocket. Resolves with the open socket and the promise of its close;
+ * rejects with a CfwsError that says why the upgrade failed (network, TLS, the server's non-101
+ * answer, or ABORTED when `signal` aborts first).
  */
-export async function openStream(options: ConnectOptions): Promise<WebSocket> {
-  const {url} = options
+export async function openStream(options: ConnectOptions): Promise<OpenedStream> {
+  const {url, signal} = options
   const where = displayEndpoint(url)
   const headers = {authorization: options.authorization}
   trace(`> GET ${url.href} (WebSocket upgrade)`)
   traceHeaders('>', headers)
 
   const proxy = await proxyRouteFor(url)
-  return new Promise<WebSocket>((resolve, reject) => {
-    const socket = new WebSocket(url, {headers, rejectUnauthorized: options.verifyTls, perMessageDeflate: false, agent: proxy?.agent})
+  const aborted = (): EndpointError => new EndpointError('ABORTED', `Stopped while connecting to ${where}`)
+  if (signal.aborted) throw aborted()
+  return new Promise<OpenedStream>((resolve, reject) => {
+    const socket = new WebSocket(url, {
+      headers,
+      rejectUnauthorized: options.verifyTls,
+      perMessageDeflate: false,
+      agent: proxy?.agent,
+      maxPayload: MAX_MESSAGE_BYTES,
+    })
+    const closed = whyClosed(socket)
     socket.on('message', options.onFrame)
     let settled = false
     const settle = (error?: Error): void => {
       if (settled) return
       settled = true
       clearTimeout(timer)
+      signal.removeEventListener('abort', onAbort)
       if (error) {
         socket.terminate()
         proxy?.close()
         reject(error)
       } else {
-        resolve(socket)
+        // Still within 'open': a paused gate keeps even the frames that came with the upgrade unread.
+        if (options.readGate) followReadGate(socket, options.readGate)
+        resolve({socket, closed})
       }
     }
+
+    const onAbort = (): void => settle(aborted())
+    signal.addEventListener('abort', onAbort, {once: true})
 
     // Our own timer rather than ws's handshakeTimeout, whose error carries no code to branch on.
     const failure = (error: unknown): Error => proxyFailure(proxy, url, error) ?? describeNetworkFailure(error, url, 'the Traffic Controller')

@@ -1,11 +1,14 @@
 import {setTimeout as sleep} from 'node:timers/promises'
-import type WebSocket from 'ws'
 
 import {bearerHeader, type TokenHolder} from '../cf/tokens.js'
 import {displayEndpoint} from '../endpoint/resolve.js'
 import {CfwsError, EndpointError} from '../errors.js'
-import {openStream} from './connect.js'
+import {openStream, type OpenedStream} from './connect.js'
 import type {StreamKind} from './handshake-failure.js'
+import {watchIdle} from './idle-watchdog.js'
+import type {ReadGate} from './read-gate.js'
+
+export type {ReadGate} from './read-gate.js'
 
 export interface RetryPolicy {
   initialDelayMs: number
@@ -27,7 +30,10 @@ export interface TailOptions {
   /** Reconnect when no frame and no ping arrived for this long (the server pings every ~15 s). */
   idleTimeoutMs: number
   retry: RetryPolicy
+  /** Ends the stream in every phase (handshake, token fetch, backoff, open socket) well within 1 s. */
   signal: AbortSignal
+  /** Pauses reading every socket of the stream while the consumer is behind (backpressure). */
+  readGate?: ReadGate
   onFrame: (frame: Buffer) => void
   /** One line for stderr: a lost connection, a retry, a reconnect. */
   onNotice: (text: string) => void
@@ -36,14 +42,14 @@ export interface TailOptions {
   random?: () => number
 }
 
-// Failures worth another try once a stream has worked; the rest (4xx, TLS, route services) stay wrong.
-const RETRYABLE = new Set(['CONNECTION_REFUSED', 'DNS_FAILURE', 'NETWORK_FAILURE', 'TIMEOUT', 'SERVER_ERROR', 'NO_TRAFFIC_CONTROLLER'])
-const UNAUTHORIZED = new Set(['STREAM_UNAUTHORIZED', 'FIREHOSE_UNAUTHORIZED'])
-const CLOSE_GRACE_MS = 1000
+// How long an open socket has to answer our close(1000) on abort before it is cut: keeps the exit
+// after a signal under 1 s.
+const CLOSE_GRACE_MS = 500
 
 /**
  * Streams frames until `signal` aborts, reconnecting like noaa (PROTOCOL.md §5): a 401 refreshes the
- * token once; a lost connection (1000 with no reason, 1006, 1008, silence) is retried with full
+ * token once; a lost connection (any close of the server, 1000 with no reason included; a frame ws
+ * refused; a drop; silence) and a failed reconnect the error calls retryable are retried with full
  * jitter backoff. A failure of the very first connection is final: the operator sees at once that
  * the endpoint or login is wrong, instead of a retry loop.
  */
@@ -54,6 +60,7 @@ export async function tailStream(options: TailOptions): Promise<void> {
   let failuresInRow = 0
   let everConnected = false
   let refreshedAfter401 = false
+  let refreshFirst = false
 
   const reconnectOrGiveUp = async (why: string, cause?: CfwsError): Promise<void> => {
     if (retry.maxRetries !== undefined && failuresInRow >= retry.maxRetries) {
@@ -68,7 +75,7 @@ export async function tailStream(options: TailOptions): Promise<void> {
   }
 
   while (!signal.aborted) {
-    let socket: WebSocket
+    let stream: OpenedStream
     const activity = {events: 0}
     const onFrame = (frame: Buffer): void => {
       activity.events++
@@ -76,17 +83,19 @@ export async function tailStream(options: TailOptions): Promise<void> {
     }
 
     try {
-      const token = await options.tokens.validToken()
-      socket = await openStream({...options, onFrame, authorization: bearerHeader(token)})
+      const {tokens} = options
+      const token = await unlessAborted(refreshFirst ? tokens.refresh() : tokens.validToken(), signal)
+      refreshFirst = false
+      stream = await openStream({...options, onFrame, authorization: bearerHeader(token)})
     } catch (error) {
       if (signal.aborted) return
-      if (error instanceof CfwsError && UNAUTHORIZED.has(error.code) && !refreshedAfter401) {
+      if (error instanceof CfwsError && error.refreshable && !refreshedAfter401) {
         refreshedAfter401 = true
-        await options.tokens.refresh()
+        refreshFirst = true
         continue
       }
 
-      if (!everConnected || !(error instanceof CfwsError) || !RETRYABLE.has(error.code)) throw error
+      if (!everConnected || !(error instanceof CfwsError) || !error.retryable) throw error
       failuresInRow++
       await reconnectOrGiveUp(error.message, error)
       continue
@@ -101,7 +110,7 @@ export async function tailStream(options: TailOptions): Promise<void> {
     refreshedAfter401 = false
     failuresInRow = 0
     const connectedAt = Date.now()
-    const ending = await pump(socket, activity, options)
+    const ending = await pump(stream, activity, options)
     if (signal.aborted) return
     options.onConnectionChange?.('lost')
     if (Date.now() - connectedAt >= retry.stableAfterMs) attempt = 0
@@ -121,56 +130,47 @@ async function waitBeforeRetry(options: TailOptions, why: string, attempt: numbe
   }
 }
 
-// Silence is looked for this many times per idle timeout: a connection is called idle between 1 and
-// 1.25 timeouts after its last frame or ping.
-const IDLE_CHECKS = 4
-
-/** Waits until the socket closes, goes silent, or the caller aborts; says why it ended. */
-async function pump(socket: WebSocket, activity: {events: number}, options: TailOptions): Promise<string> {
-  const {idleTimeoutMs, signal} = options
-  return new Promise<string>((resolve) => {
-    let ending: string | undefined
-    // Frames and pings only count themselves: reading the clock per frame costs 1 % of a firehose.
-    let seenEvents = activity.events
-    let activeAtMs = Date.now()
-    const checkIdle = (): void => {
-      const nowMs = Date.now()
-      if (activity.events !== seenEvents) {
-        seenEvents = activity.events
-        activeAtMs = nowMs
-      } else if (nowMs - activeAtMs >= idleTimeoutMs) {
-        ending = `no data or ping for ${idleTimeoutMs / 1000}s`
-        socket.terminate()
-        return
-      }
-
-      idleTimer = setTimeout(checkIdle, Math.min(idleTimeoutMs / IDLE_CHECKS, activeAtMs + idleTimeoutMs - nowMs))
-    }
-
-    let idleTimer = setTimeout(checkIdle, idleTimeoutMs / IDLE_CHECKS)
-    const onAbort = (): void => {
-      socket.close(1000)
-      setTimeout(() => socket.terminate(), CLOSE_GRACE_MS).unref()
-    }
-
+/**
+ * `work`, or a rejection as soon as `signal` aborts: a token fetch that hangs must not hold up the
+ * exit. What `work` settles to later is dropped.
+ */
+async function unlessAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason)
     if (signal.aborted) onAbort()
     else signal.addEventListener('abort', onAbort, {once: true})
-    socket.on('ping', () => {
-      activity.events++
-    })
-    socket.on('error', () => {
-      // A close event always follows; it carries what the caller needs.
-    })
-    socket.on('close', (code: number, reason: Buffer) => {
-      clearTimeout(idleTimer)
-      signal.removeEventListener('abort', onAbort)
-      resolve(ending ?? describeClose(code, reason.toString('utf8')))
-    })
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
   })
 }
 
-function describeClose(code: number, reason: string): string {
-  if (code === 1006) return 'dropped without a close frame (1006)'
-  if (code === 1000 && !reason) return 'the server ended the stream (1000)'
-  return `closed by the server: ${code}${reason ? ` ${reason}` : ''}`
+/** Waits until the socket closes, goes silent, or the caller aborts; says why it ended. */
+async function pump({socket, closed}: OpenedStream, activity: {events: number}, options: TailOptions): Promise<string> {
+  const {readGate, signal} = options
+  let ending: string | undefined
+  const stopWatching = watchIdle({
+    activity,
+    idleTimeoutMs: options.idleTimeoutMs,
+    paused: () => readGate?.paused === true,
+    onIdle() {
+      ending = `no data or ping for ${options.idleTimeoutMs / 1000}s`
+      socket.terminate()
+    },
+  })
+  // Silence is counted from the gate's last change: reading resumed is a fresh start.
+  const stopCountingGate = readGate?.onChange(() => activity.events++)
+  const onAbort = (): void => {
+    socket.close(1000)
+    setTimeout(() => socket.terminate(), CLOSE_GRACE_MS).unref()
+  }
+
+  if (signal.aborted) onAbort()
+  else signal.addEventListener('abort', onAbort, {once: true})
+  socket.on('ping', () => {
+    activity.events++
+  })
+  const why = await closed
+  stopWatching()
+  stopCountingGate?.()
+  signal.removeEventListener('abort', onAbort)
+  return ending ?? why
 }

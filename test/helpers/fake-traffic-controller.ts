@@ -24,11 +24,14 @@ export class FakeTrafficController {
   readonly upgrades: RecordedUpgrade[] = []
   readonly clients = new Set<WebSocket>()
   answer: UpgradeAnswer = () => undefined
+  /** Takes every upgrade request from now on and never answers it (a hanging handshake). */
+  hangUpgrades = false
   /** The raw answer to `GET /apps/{guid}/recentlogs` (older foundations without Log Cache). */
   recentLogs?: {status?: number; contentType?: string; body: Buffer}
   readonly requests: RecordedUpgrade[] = []
   private readonly wss = new WebSocketServer({noServer: true})
   private readonly sockets = new Set<Socket>()
+  private readonly rawSockets = new WeakMap<WebSocket, Socket>()
   private waiting: Array<(socket: WebSocket) => void> = []
 
   private constructor(private readonly server: Server, readonly url: string, readonly certificate?: TestCertificate) {
@@ -60,6 +63,11 @@ export class FakeTrafficController {
     return new Promise((resolve) => this.waiting.push(resolve))
   }
 
+  /** Writes bytes on a client's TCP socket as they are: frames ws itself would never send. */
+  sendRaw(client: WebSocket, bytes: Buffer): void {
+    this.rawSockets.get(client)!.write(bytes)
+  }
+
   /** Answers every upgrade from now on with this raw HTTP response. */
   refuseWith(status: string, headers: Record<string, string> = {}, body = ''): void {
     this.answer = () => rawResponse(status, headers, body)
@@ -76,6 +84,7 @@ export class FakeTrafficController {
   private onUpgrade(request: IncomingMessage, socket: Socket, head: Buffer): void {
     const url = new URL(request.url ?? '/', 'http://fake')
     this.upgrades.push({path: url.pathname, query: url.searchParams, authorization: request.headers.authorization})
+    if (this.hangUpgrades) return
     const raw = this.answer(request)
     if (raw !== undefined) {
       socket.end(raw)
@@ -84,6 +93,7 @@ export class FakeTrafficController {
 
     this.wss.handleUpgrade(request, socket, head, (client) => {
       this.clients.add(client)
+      this.rawSockets.set(client, socket)
       client.on('close', () => this.clients.delete(client))
       const waiter = this.waiting.shift()
       if (waiter) waiter(client)

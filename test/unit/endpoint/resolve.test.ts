@@ -37,6 +37,6 @@ describe('resolveEndpoint', () => {
 
   it('calls a malformed --endpoint a usage error (exit 2) and a malformed discovered one exit 6', () => {
     assert.throws(() => resolveEndpoint('ftp://host', '--endpoint'), {code: 'INVALID_ENDPOINT', exitCode: 2})
-    assert.throws(() => resolveEndpoint('wss://', 'the Cloud Controller'), {code: 'INVALID_ENDPOINT', exitCode: 6})
+    assert.throws(() => resolveEndpoint('wss://', 'the Cloud Controller'), {code: 'CC_INVALID_ENDPOINT', exitCode: 6})
   })
 })

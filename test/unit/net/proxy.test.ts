@@ -52,7 +52,7 @@ describe('proxies', () => {
       const tc = await FakeTrafficController.start({tls: true})
       try {
         const port = new URL(tc.url).port
-        const socket = await openStream({url: new URL(`wss://doppler.example.com:${port}/apps/g/stream`), authorization: 'bearer t', kind: 'app', verifyTls: false, handshakeTimeoutMs: 2000, onFrame() {}})
+        const {socket} = await openStream({url: new URL(`wss://doppler.example.com:${port}/apps/g/stream`), authorization: 'bearer t', kind: 'app', verifyTls: false, handshakeTimeoutMs: 2000, onFrame() {}, signal: new AbortController().signal})
         socket.close()
         assert.deepEqual(proxy.tunnels.map((t) => t.target), [`doppler.example.com:${port}`])
         assert.equal(tc.upgrades[0].authorization, 'bearer t')
@@ -76,7 +76,7 @@ describe('proxies', () => {
     it('says the proxy refused (407), naming it, for the WebSocket and for HTTP', async () => {
       proxy.refuseWith = '407 Proxy Authentication Required'
       const where = proxy.url.replace('http://', '')
-      await assert.rejects(openStream({url: new URL('wss://doppler.example.com:4443/apps/g/stream'), authorization: 'bearer t', kind: 'app', verifyTls: true, handshakeTimeoutMs: 2000, onFrame() {}}), {
+      await assert.rejects(openStream({url: new URL('wss://doppler.example.com:4443/apps/g/stream'), authorization: 'bearer t', kind: 'app', verifyTls: true, handshakeTimeoutMs: 2000, onFrame() {}, signal: new AbortController().signal}), {
         code: 'PROXY_REFUSED',
         exitCode: 6,
         message: `The proxy at ${where} refused a tunnel to doppler.example.com:4443 (407)`,

@@ -1,10 +1,13 @@
 import {strict as assert} from 'node:assert'
+import {createHash} from 'node:crypto'
 import {once} from 'node:events'
-import {type AddressInfo, createServer} from 'node:net'
+import {createServer as createHttpServer, type IncomingMessage} from 'node:http'
+import {type AddressInfo, createServer, type Socket} from 'node:net'
 
-import {openStream} from '../../../src/stream/connect.js'
+import {MAX_MESSAGE_BYTES, openStream} from '../../../src/stream/connect.js'
 import {FakeTrafficController} from '../../helpers/fake-traffic-controller.js'
 import {useNock} from '../../helpers/nock-setup.js'
+import {ManualReadGate} from '../../helpers/read-gate.js'
 
 describe('openStream', () => {
   let tc: FakeTrafficController
@@ -18,6 +21,7 @@ describe('openStream', () => {
       verifyTls: true,
       handshakeTimeoutMs: 2000,
       onFrame() {},
+      signal: new AbortController().signal,
       ...overrides,
     })
   }
@@ -28,7 +32,7 @@ describe('openStream', () => {
     })
 
     it('sends the lowercase bearer header and upgrades', async () => {
-      const socket = await open()
+      const {socket} = await open()
       socket.close()
       assert.equal(tc.upgrades[0].authorization, 'bearer abc.def.ghi')
       assert.equal(tc.upgrades[0].path, '/apps/g-1/stream')
@@ -37,7 +41,7 @@ describe('openStream', () => {
     it('hands over frames sent together with the upgrade answer', async () => {
       const frames: string[] = []
       const connected = tc.nextClient().then((client) => client.send(Buffer.from('first')))
-      const socket = await open({onFrame: (frame) => frames.push(frame.toString())})
+      const {socket} = await open({onFrame: (frame) => frames.push(frame.toString())})
       await connected
       while (frames.length === 0) await new Promise((resolve) => setImmediate(resolve))
       socket.close()
@@ -79,11 +83,76 @@ describe('openStream', () => {
       }
     })
 
+    it('terminates a handshake the server never answers as soon as the signal aborts', async () => {
+      const server = createServer().listen(0, '127.0.0.1')
+      await once(server, 'listening')
+      const accepted = once(server, 'connection')
+      const {port} = server.address() as AddressInfo
+      const controller = new AbortController()
+      try {
+        const opening = open({url: new URL(`ws://127.0.0.1:${port}/apps/g-1/stream`), handshakeTimeoutMs: 60_000, signal: controller.signal})
+        const [serverSide] = (await accepted) as [Socket]
+        const startedMs = Date.now()
+        controller.abort()
+        await assert.rejects(opening, {code: 'ABORTED', exitCode: 6, message: /^Stopped while connecting to ws:\/\/127\.0\.0\.1:\d+$/})
+        await once(serverSide, 'close')
+        assert.ok(Date.now() - startedMs < 200, 'the socket was cut at once')
+      } finally {
+        server.close()
+      }
+    })
+
+    it('does not connect at all when the signal has already aborted', async () => {
+      const controller = new AbortController()
+      controller.abort()
+      await assert.rejects(open({signal: controller.signal}), {code: 'ABORTED'})
+      assert.equal(tc.upgrades.length, 0)
+    })
+
+    it(`takes a message of ${MAX_MESSAGE_BYTES} bytes and refuses a longer one with 1009`, async () => {
+      const sizes: number[] = []
+      const {socket, closed} = await open({onFrame: (frame) => sizes.push(frame.length)})
+      const client = [...tc.clients][0]
+      client.send(Buffer.alloc(MAX_MESSAGE_BYTES))
+      client.send(Buffer.alloc(MAX_MESSAGE_BYTES + 1))
+      const serverSaw = once(client, 'close')
+      assert.equal(await closed, 'cfws refused a frame: message too big (1009)')
+      assert.deepEqual(sizes, [MAX_MESSAGE_BYTES])
+      assert.equal(socket.readyState, socket.CLOSED)
+      assert.equal((await serverSaw)[0], 1009, 'ws told the server why')
+    })
+
+    it('says why the server closed, by the name and number of its close code', async () => {
+      const {closed} = await open()
+      ;[...tc.clients][0].close(1011, 'doppler went away')
+      assert.equal(await closed, 'closed by the server: internal error (1011): doppler went away')
+    })
+
+    it('keeps a socket opened behind a paused read gate unread, even frames in the same read as the upgrade answer', async () => {
+      const server = await upgradeAnsweredWith(Buffer.concat([binaryFrame('first'), binaryFrame('second')]))
+      const gate = new ManualReadGate(true)
+      const frames: string[] = []
+      try {
+        const {socket} = await open({url: new URL(`${server.url}/apps/g-1/stream`), readGate: gate, onFrame: (frame) => frames.push(frame.toString())})
+        // Nothing may arrive: give ws every chance to read what came with the 101.
+        await new Promise((resolve) => setTimeout(resolve, 20))
+        assert.deepEqual(frames, [])
+        gate.set(false)
+        while (frames.length < 2) await new Promise((resolve) => setImmediate(resolve))
+        assert.deepEqual(frames, ['first', 'second'])
+        socket.terminate()
+        await once(socket, 'close')
+        assert.equal(gate.listenerCount, 0, 'a closed socket stops following the gate')
+      } finally {
+        await server.close()
+      }
+    })
+
     describe('with nock active', () => {
       useNock()
 
       it('still reaches the Traffic Controller on 127.0.0.1', async () => {
-        const socket = await open()
+        const {socket} = await open()
         socket.close()
         assert.equal(tc.upgrades.length, 1)
       })
@@ -107,9 +176,37 @@ describe('openStream', () => {
     })
 
     it('connects with verification off', async () => {
-      const socket = await open({verifyTls: false})
+      const {socket} = await open({verifyTls: false})
       socket.close()
       assert.equal(tc.upgrades.length, 1)
     })
   })
 })
+
+/** A server that answers the upgrade with its 101 and `frames` in one write, then keeps the socket open. */
+async function upgradeAnsweredWith(frames: Buffer): Promise<{url: string; close: () => Promise<void>}> {
+  const sockets: Socket[] = []
+  const server = createHttpServer().on('upgrade', (request: IncomingMessage, socket: Socket) => {
+    sockets.push(socket)
+    const accept = createHash('sha1').update(`${request.headers['sec-websocket-key']}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64')
+    const answer = `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`
+    socket.write(Buffer.concat([Buffer.from(answer), frames]))
+  })
+  server.listen(0, '127.0.0.1')
+  await once(server, 'listening')
+  const {port} = server.address() as AddressInfo
+  return {
+    url: `ws://127.0.0.1:${port}`,
+    async close() {
+      for (const socket of sockets) socket.destroy()
+      server.close()
+      await once(server, 'close')
+    },
+  }
+}
+
+/** An unmasked binary frame, as a server sends it (payloads under 126 bytes). */
+function binaryFrame(text: string): Buffer {
+  const payload = Buffer.from(text)
+  return Buffer.concat([Buffer.from([0x82, payload.length]), payload])
+}

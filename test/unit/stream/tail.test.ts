@@ -1,7 +1,11 @@
 import {strict as assert} from 'node:assert'
 
+import type {WebSocket} from 'ws'
+
+import {MAX_MESSAGE_BYTES} from '../../../src/stream/connect.js'
 import {tailStream, type TailOptions} from '../../../src/stream/tail.js'
 import {FakeTrafficController} from '../../helpers/fake-traffic-controller.js'
+import {ManualReadGate} from '../../helpers/read-gate.js'
 
 describe('tailStream', () => {
   let tc: FakeTrafficController
@@ -130,12 +134,198 @@ describe('tailStream', () => {
     await assert.rejects(done, {code: 'RETRIES_EXHAUSTED', message: 'Gave up after 0 failed reconnects: connection lost (dropped without a close frame (1006))'})
   })
 
+  /** The server's side of the next connection, once cfws's side is open too (it has read a frame). */
+  async function openClient(): Promise<WebSocket> {
+    const client = await tc.nextClient()
+    const seen = frames.length
+    client.send('open')
+    await until(() => frames.length === seen + 1)
+    return client
+  }
+
   it('closes the socket with 1000 when aborted', async () => {
     const done = tail()
-    const client = await tc.nextClient()
+    const client = await openClient()
     const closed = new Promise<number>((resolve) => client.once('close', resolve))
     controller.abort()
     await done
     assert.equal(await closed, 1000)
   })
+
+  describe('says why a connection ended, with the close code, and reconnects', () => {
+    const unanswered = (bytes: number[]): Buffer => Buffer.from(bytes)
+    const cases: Array<[string, (client: WebSocket) => void, string]> = [
+      ['a message over the size cfws takes', (client) => client.send(Buffer.alloc(MAX_MESSAGE_BYTES + 1)), 'cfws refused a frame: message too big (1009)'],
+      // FIN, RSV2 and the binary opcode: no extension was agreed that could use RSV2.
+      ['a frame with a reserved bit set', (client) => tc.sendRaw(client, unanswered([0xa2, 0x00])), 'cfws refused a frame: protocol error (1002)'],
+      ['a text frame that is not UTF-8', (client) => tc.sendRaw(client, unanswered([0x81, 0x02, 0xc3, 0x28])), 'cfws refused a frame: invalid UTF-8 (1007)'],
+      ['a message in more fragments than ws buffers', (client) => tc.sendRaw(client, manyFragments(16 * 1024 + 1)), 'cfws refused a frame: policy violation (1008)'],
+      ['a server going away', (client) => client.close(1001), 'closed by the server: going away (1001)'],
+      [
+        'the keepalive timeout of the Traffic Controller',
+        (client) => client.close(1008, 'Client did not respond to ping before keep-alive timeout expired.'),
+        'closed by the server: policy violation (1008): Client did not respond to ping before keep-alive timeout expired.',
+      ],
+      ['a code of the application', (client) => client.close(4000), 'closed by the server: close code 4000'],
+    ]
+    for (const [name, act, why] of cases) {
+      it(`${name}: ${why}`, async () => {
+        const done = tail()
+        act(await tc.nextClient())
+        const second = await tc.nextClient()
+        second.send('after')
+        await until(() => frames.length === 1)
+        controller.abort()
+        await done
+        assert.deepEqual(notices, [`connection lost (${why}); reconnecting in 0.0s (attempt 1)`, `reconnected to ${tc.url}`])
+        assert.deepEqual(frames, ['after'])
+      })
+    }
+  })
+
+  describe('ends well within a second of an abort', () => {
+    async function abortAndTime(done: Promise<void>): Promise<number> {
+      const startedMs = Date.now()
+      controller.abort()
+      await done
+      return Date.now() - startedMs
+    }
+
+    it('during a first handshake the server never answers', async () => {
+      tc.hangUpgrades = true
+      const done = tail({handshakeTimeoutMs: 60_000})
+      await until(() => tc.upgrades.length === 1)
+      assert.ok((await abortAndTime(done)) < 200)
+    })
+
+    it('during a reconnect handshake the server never answers', async () => {
+      const done = tail({handshakeTimeoutMs: 60_000})
+      const first = await tc.nextClient()
+      tc.hangUpgrades = true
+      first.terminate()
+      await until(() => tc.upgrades.length === 2)
+      assert.ok((await abortAndTime(done)) < 200)
+    })
+
+    it('during a token fetch that never ends, before a reconnect', async () => {
+      let fetches = 0
+      const done = tail({tokens: {validToken: () => (++fetches === 1 ? Promise.resolve('bearer t') : new Promise<string>(() => {})), refresh: () => new Promise<string>(() => {})}})
+      ;(await tc.nextClient()).terminate()
+      await until(() => fetches === 2)
+      assert.ok((await abortAndTime(done)) < 200)
+      assert.equal(tc.upgrades.length, 1)
+    })
+
+    it('during the token refresh after a 401', async () => {
+      tc.refuseWith('401 Unauthorized')
+      let refreshing = false
+      const done = tail({tokens: {validToken: async () => 'bearer t', refresh: () => ((refreshing = true), new Promise<string>(() => {}))}})
+      await until(() => refreshing)
+      assert.ok((await abortAndTime(done)) < 200)
+    })
+
+    it('during the backoff before a reconnect', async () => {
+      const done = tail({retry: {initialDelayMs: 60_000, maxDelayMs: 60_000, stableAfterMs: 60_000}})
+      ;(await tc.nextClient()).terminate()
+      await until(() => notices.length === 1)
+      assert.ok((await abortAndTime(done)) < 200)
+      assert.equal(tc.upgrades.length, 1)
+    })
+
+    it('on an open socket whose server never answers the close, cutting it after a grace', async () => {
+      const done = tail()
+      const client = await openClient()
+      // The server reads nothing more, so our close frame goes unanswered.
+      client.pause()
+      const elapsedMs = await abortAndTime(done)
+      assert.ok(elapsedMs >= 400 && elapsedMs < 800, `ended after ${elapsedMs} ms`)
+    })
+  })
+
+  describe('with an idle timeout longer than a timer can wait', () => {
+    let warnings: string[]
+    const onWarning = (warning: Error): void => {
+      warnings.push(warning.name)
+    }
+
+    beforeEach(() => {
+      warnings = []
+      process.on('warning', onWarning)
+    })
+    afterEach(() => {
+      process.off('warning', onWarning)
+    })
+
+    for (const [name, idleTimeoutMs] of [
+      ['a week', 7 * 24 * 3600 * 1000],
+      ['10000 hours', 10_000 * 3600 * 1000],
+    ] as const) {
+      it(`of ${name}, keeps the connection and warns of nothing`, async () => {
+        const done = tail({idleTimeoutMs})
+        const client = await tc.nextClient()
+        // A delay past 2^31-1 ms would fire after 1 ms, again and again: give it the time to.
+        await new Promise((resolve) => setTimeout(resolve, 30))
+        client.send('still here')
+        await until(() => frames.length === 1)
+        controller.abort()
+        await done
+        assert.deepEqual([warnings, notices, tc.upgrades.length], [[], [], 1])
+      })
+    }
+  })
+
+  describe('with a read gate', () => {
+    it('reads no frame while it is paused and all of them, in order, once it resumes, across a reconnect', async () => {
+      const gate = new ManualReadGate(true)
+      const done = tail({readGate: gate})
+      const first = await tc.nextClient()
+      first.send('a')
+      first.send('b')
+      await sent(first)
+      assert.deepEqual(frames, [])
+      gate.set(false)
+      await until(() => frames.length === 2)
+      gate.set(true)
+      first.terminate()
+      const second = await tc.nextClient()
+      second.send('c')
+      second.send('d')
+      await sent(second)
+      assert.deepEqual(frames, ['a', 'b'])
+      gate.set(false)
+      await until(() => frames.length === 4)
+      controller.abort()
+      await done
+      assert.deepEqual(frames, ['a', 'b', 'c', 'd'])
+      assert.equal(gate.listenerCount, 0, 'no socket follows the gate once the stream ended')
+    })
+
+    it('does not call a connection idle while it is paused, and counts silence again from the resume', async () => {
+      const gate = new ManualReadGate()
+      const done = tail({readGate: gate, idleTimeoutMs: 30})
+      await tc.nextClient()
+      gate.set(true)
+      await new Promise((resolve) => setTimeout(resolve, 150))
+      assert.deepEqual([notices, tc.upgrades.length], [[], 1])
+      gate.set(false)
+      await tc.nextClient()
+      controller.abort()
+      await done
+      assert.match(notices[0], /^connection lost \(no data or ping for 0\.03s\); reconnecting/)
+    })
+  })
+
+  /** Waits until what the server sent has left it, and a little more: no frame may arrive meanwhile. */
+  async function sent(client: WebSocket): Promise<void> {
+    await new Promise((resolve) => client.ping(undefined, undefined, resolve))
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
 })
+
+/** A binary message in `count` unmasked one-byte frames, as a server would send it. */
+function manyFragments(count: number): Buffer {
+  const frames = [Buffer.from([0x02, 0x01, 0x41])]
+  for (let i = 1; i < count - 1; i++) frames.push(Buffer.from([0x00, 0x01, 0x41]))
+  frames.push(Buffer.from([0x80, 0x01, 0x41]))
+  return Buffer.concat(frames)
+}
