@@ -1,7 +1,7 @@
 import {decodeLogMessage} from '../envelope/decode.js'
 import type {LogMessage} from '../envelope/types.js'
 import {logIdentity, readRecentLogs} from '../logcache/read-logs.js'
-import type {ByteSink} from '../render/byte-sink.js'
+import {ByteSink} from '../render/byte-sink.js'
 import type {LogRenderer} from '../render/log-message.js'
 import {notice} from './run-stream.js'
 import {findLogCache, type Session} from './session.js'
@@ -40,7 +40,7 @@ export class LogGapFiller {
     }
 
     this.remember(log)
-    out.text(this.renderLog(log))
+    this.renderLog(log, out)
     return undefined
   }
 
@@ -58,16 +58,16 @@ export class LogGapFiller {
     const logs = await readRecentLogs({baseUrl, appGuid: this.appGuid, tokens: session.tokens, verifyTls: session.verifyTls, maxMessages: MAX_BACKFILL_MESSAGES, startTimeNs: this.newestNs})
     const printed = new Set(this.atNewest.map(logIdentity))
     const missing = logs.filter((log) => !printed.has(logIdentity(log)))
-    let text = ''
+    const lines = new ByteSink()
     for (const log of missing) {
       this.backfilled.add(logIdentity(log))
       if ((log.timestamp ?? 0n) > this.backfilledUntilNs) this.backfilledUntilNs = log.timestamp ?? 0n
       this.remember(log)
-      text += this.renderLog(log)
+      this.renderLog(log, lines)
     }
 
     notice(`backfilled ${missing.length} lines from Log Cache`)
-    return text
+    return lines.buf.toString('utf8', 0, lines.pos)
   }
 
   private remember(log: LogMessage): void {

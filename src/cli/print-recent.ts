@@ -42,6 +42,6 @@ export async function printRecentLogs(run: RecentRun): Promise<void> {
   }
 
   const writer = new OutputWriter(process.stdout, {maxBufferedBytes: Number.POSITIVE_INFINITY, onDropped() {}, onClosed() {}})
-  writer.write(logs.map((log) => run.render(log)).join(''))
+  for (const log of logs) run.render(log, writer.sink)
   await writer.flush()
 }

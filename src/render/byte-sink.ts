@@ -24,6 +24,9 @@ export class Literal {
 export class ByteSink {
   buf: Buffer
   pos = 0
+  /** Past this many bytes, `checkpoint()` hands the sink to `onSpill` (the writer takes what is written). */
+  spillAtBytes = Number.POSITIVE_INFINITY
+  onSpill?: () => void
   private view: DataView
   private spare?: Buffer
   // A view of the last source's memory: the frames of one socket read share it, and one frame's
@@ -47,6 +50,11 @@ export class ByteSink {
     this.buf.copy(bigger, 0, 0, this.pos)
     this.buf = bigger
     this.view = new DataView(bigger.buffer)
+  }
+
+  /** Renderers call this between lines: one message of many lines then never grows the sink past about `spillAtBytes` plus a line. */
+  checkpoint(): void {
+    if (this.pos >= this.spillAtBytes) this.onSpill?.()
   }
 
   /**

@@ -129,7 +129,7 @@ const ESCAPES = new Uint8Array(256).map((_, byte) => SHORT_ESCAPES[byte] ?? (byt
  * short escapes, other control characters as \u00XX. Bytes that are not valid UTF-8 become U+FFFD,
  * as decoding gives them.
  */
-function writeString(out: ByteSink, source: Buffer, start: number, end: number, isBytes: boolean): void {
+export function writeString(out: ByteSink, source: Buffer, start: number, end: number, isBytes: boolean): void {
   // A bytes field is written as TextDecoder decodes it, which drops one leading byte order mark.
   if (isBytes && end - start >= 3 && source[start] === 0xef && source[start + 1] === 0xbb && source[start + 2] === 0xbf) start += 3
   const begin = out.pos

@@ -1,83 +1,189 @@
 import type {ChalkInstance} from 'chalk'
 
 import {type LogMessage, MESSAGE_TYPES} from '../envelope/types.js'
+import {type ByteSink, Literal} from './byte-sink.js'
 import {instanceColor} from './color.js'
-import {formatLocalTimestamp, formatUtcTimestamp} from './timestamp.js'
+import {writeString} from './envelope-json.js'
+import {MessageText} from './message-text.js'
+import {LocalTimestamp, UtcTimestamp} from './timestamp.js'
 
-/** Renders one LogMessage as the text that goes to stdout, newline-terminated. */
-export type LogRenderer = (log: LogMessage) => string
-
-/** The message as UTF-8 text (invalid bytes → U+FFFD) without trailing line breaks. */
-export function messageText(log: LogMessage): string {
-  const bytes = log.message
-  if (!bytes) return ''
-  let end = bytes.length
-  while (end > 0 && (bytes[end - 1] === 0x0a || bytes[end - 1] === 0x0d)) end--
-  return Buffer.isBuffer(bytes) ? bytes.toString('utf8', 0, end) : Buffer.from(bytes.buffer, bytes.byteOffset, end).toString('utf8')
-}
-
-function messageTypeName(log: LogMessage): string {
-  if (log.messageType === MESSAGE_TYPES.ERR) return 'ERR'
-  if (log.messageType === undefined || log.messageType === MESSAGE_TYPES.OUT) return 'OUT'
-  return String(log.messageType)
-}
+/**
+ * Writes one LogMessage into `out` as newline-terminated output, calling `out.checkpoint()` after
+ * each line. No string is built per message: a message of millions of lines goes through a sink
+ * that the writer empties as it fills.
+ */
+export type LogRenderer = (log: LogMessage, out: ByteSink) => void
 
 /**
  * The cf CLI's line without its indent: one output line per line of the message, each with the full
- * header so `grep` keeps the context (../shared/CLI.md "Text output").
+ * header so `grep` keeps the context (../shared/CLI.md "Text output"); bytes as chalk would colour
+ * them: a red ERR line, the source in its instance's colour.
  */
 export function createTextLogRenderer(chalk: ChalkInstance | undefined): LogRenderer {
-  // ` [SOURCE/INSTANCE] OUT ` per type, source and instance: a few distinct values, built once each
-  // and found without building a key string per line.
-  const headers = new Map<string, Map<string, Map<string, string>>>()
-  let count = 0
-  const headerOf = (log: LogMessage, type: string): string => {
+  // chalk's red codes, read off a coloured letter: none at level 0, where chalk leaves text as it is.
+  const [redOpen = '', redClose = ''] = chalk ? chalk.red('x').split('x') : []
+  const open = new Literal(redOpen)
+  const redEnd = new Literal(`${redClose}\n`)
+  const closeCode = Buffer.from(redClose)
+  const clock = new LocalTimestamp()
+  const text = new MessageText()
+  const headers = new PerSource<TextHeader>((type, sourceType, sourceInstance) => {
+    const source = `${sourceType}/${sourceInstance}`
+    const head = ` [${chalk ? chalk[instanceColor(source)](source) : source}] ${type} `
+    if (redOpen === '' || type !== 'ERR') return {red: false, head: new Constant(head), end: NEWLINE}
+    // What chalk.red makes of the whole line, the header's part of it: chalk's codes within it
+    // reopen red (its line breaks, from a source name, get their own codes).
+    return {red: true, head: new Constant(chalk!.red(head).slice(redOpen.length, -redClose.length)), end: redEnd}
+  })
+
+  return (log, out) => {
+    const header = headers.get(log)
+    clock.moveTo(log.timestamp ?? 0n)
+    text.read(log)
+    const {source, end} = text
+    const recolour = header.red && source.indexOf(0x1b) !== -1
+    for (let start = 0; ; ) {
+      // A line break is one byte in UTF-8, whatever surrounds it: lines split on the bytes as on the text.
+      const found = start < end ? source.indexOf(0x0a, start) : -1
+      const last = found === -1 || found >= end
+      const lineBreak = last ? end : found
+      const lineEnd = !last && lineBreak > start && source[lineBreak - 1] === 0x0d ? lineBreak - 1 : lineBreak
+      if (header.red) out.literal(open)
+      clock.write(out)
+      header.head.write(out)
+      if (recolour) writeRecoloured(out, source, start, lineEnd, closeCode, open)
+      else copyBytes(out, source, start, lineEnd)
+      out.literal(header.end)
+      out.checkpoint()
+      if (last) return
+      start = lineBreak + 1
+    }
+  }
+}
+
+interface TextHeader {
+  /** A red ERR line: the red's opening code before the timestamp, its closing one before the newline. */
+  red: boolean
+  /** ` [SOURCE/INSTANCE] TYPE `, coloured. */
+  head: Constant
+  end: Literal
+}
+
+const NEWLINE = new Literal('\n')
+
+/** A red line's text as chalk.red gives it: a closing code in it reopens red, so the rest stays red. */
+function writeRecoloured(out: ByteSink, source: Buffer, start: number, end: number, closeCode: Buffer, reopen: Literal): void {
+  let at = start
+  for (;;) {
+    const found = source.indexOf(closeCode, at)
+    if (found === -1 || found + closeCode.length > end) break
+    copyBytes(out, source, at, found + closeCode.length)
+    out.literal(reopen)
+    at = found + closeCode.length
+  }
+
+  copyBytes(out, source, at, end)
+}
+
+/** One JSON object per message, keys in the contract's order (../shared/CLI.md "JSON output"), as JSON.stringify writes it. */
+export function createJsonLogRenderer(appName: string): LogRenderer {
+  const app = JSON.stringify(appName)
+  const clock = new UtcTimestamp()
+  const text = new MessageText()
+  // What follows the timestamp up to the message, the same for every message of a source.
+  const headers = new PerSource<Constant>(
+    (type, sourceType, sourceInstance) => new Constant(`","app":${app},"source_type":${JSON.stringify(sourceType)},"source_instance":${JSON.stringify(sourceInstance)},"message_type":${JSON.stringify(type)},"message":`),
+  )
+  return (log, out) => {
+    out.literal(JSON_START)
+    clock.write(out, log.timestamp ?? 0n)
+    headers.get(log).write(out)
+    text.read(log)
+    // The firehose's JSON strings: JSON.stringify's escapes for the valid UTF-8 that `text` holds.
+    writeString(out, text.source, 0, text.end, false)
+    out.literal(JSON_END)
+    out.checkpoint()
+  }
+}
+
+const JSON_START = new Literal('{"timestamp":"')
+const JSON_END = new Literal('}\n')
+
+function typeName(messageType: number): string {
+  if (messageType === MESSAGE_TYPES.ERR) return 'ERR'
+  if (messageType === MESSAGE_TYPES.OUT) return 'OUT'
+  return String(messageType)
+}
+
+// An app has few sources; a stream of ever new ones must not grow the cache without bound.
+const MAX_SOURCES = 4096
+
+/**
+ * What a renderer writes for each message type, source type and instance: built once each, and
+ * found through three map lookups rather than a key string per message.
+ */
+class PerSource<T> {
+  private readonly byType = new Map<number, Map<string, Map<string, T>>>()
+  private count = 0
+
+  constructor(private readonly build: (type: string, sourceType: string, sourceInstance: string) => T) {}
+
+  get(log: LogMessage): T {
+    const type = log.messageType ?? MESSAGE_TYPES.OUT
     const sourceType = log.sourceType ?? ''
     const sourceInstance = log.sourceInstance ?? ''
-    let byType = headers.get(type)
-    if (byType === undefined) headers.set(type, (byType = new Map()))
-    let byInstance = byType.get(sourceType)
-    if (byInstance === undefined) byType.set(sourceType, (byInstance = new Map()))
-    let header = byInstance.get(sourceInstance)
-    if (header === undefined) {
-      if (++count > 4096) { // an app has few sources; never let it grow unbounded
-        headers.clear()
-        count = 0
+    let bySourceType = this.byType.get(type)
+    if (bySourceType === undefined) this.byType.set(type, (bySourceType = new Map()))
+    let byInstance = bySourceType.get(sourceType)
+    if (byInstance === undefined) bySourceType.set(sourceType, (byInstance = new Map()))
+    let value = byInstance.get(sourceInstance)
+    if (value === undefined) {
+      if (this.count === MAX_SOURCES) {
+        this.byType.clear()
+        this.count = 0
+        return this.get(log)
       }
 
-      const source = `${sourceType}/${sourceInstance}`
-      header = ` [${chalk ? chalk[instanceColor(source)](source) : source}] ${type} `
-      byInstance.set(sourceInstance, header)
+      value = this.build(typeName(type), sourceType, sourceInstance)
+      byInstance.set(sourceInstance, value)
+      this.count++
     }
 
-    return header
-  }
-
-  return (log) => {
-    const type = messageTypeName(log)
-    const head = formatLocalTimestamp(log.timestamp ?? 0n) + headerOf(log, type)
-    const text = messageText(log)
-    const red = type === 'ERR' ? chalk?.red : undefined
-    if (!text.includes('\n')) return (red ? red(head + withoutCR(text)) : head + withoutCR(text)) + '\n'
-    let out = ''
-    for (const line of text.split('\n')) out += (red ? red(head + withoutCR(line)) : head + withoutCR(line)) + '\n'
-    return out
+    return value
   }
 }
 
-function withoutCR(line: string): string {
-  return line.endsWith('\r') ? line.slice(0, -1) : line
+// Up to this length a constant is copied as words; a longer one (a 1000-character source type) in one native copy.
+const LONGEST_WORD_COPY = 64
+
+/** Bytes written again and again: a header. */
+class Constant {
+  private readonly bytes: Buffer
+  private readonly words?: Literal
+
+  constructor(text: string) {
+    this.bytes = Buffer.from(text)
+    if (this.bytes.length <= LONGEST_WORD_COPY) this.words = new Literal(this.bytes)
+  }
+
+  write(out: ByteSink): void {
+    if (this.words) out.literal(this.words)
+    else out.bytes(this.bytes)
+  }
 }
 
-/** One JSON object per message, keys in the contract's order (../shared/CLI.md "JSON output"). */
-export function createJsonLogRenderer(appName: string): LogRenderer {
-  return (log) =>
-    JSON.stringify({
-      timestamp: formatUtcTimestamp(log.timestamp ?? 0n),
-      app: appName,
-      source_type: log.sourceType ?? '',
-      source_instance: log.sourceInstance ?? '',
-      message_type: messageTypeName(log),
-      message: messageText(log),
-    }) + '\n'
+// Copy every byte: copyPlain's table stops at none.
+const COPY_ALL = new Uint8Array(256)
+
+/** `source[start, end)` into the sink: short runs as words, long ones in one native copy (which costs a view). */
+function copyBytes(out: ByteSink, source: Buffer, start: number, end: number): void {
+  const length = end - start
+  out.reserve(length)
+  if (length <= LONGEST_WORD_COPY) {
+    out.copyPlain(source, start, end, COPY_ALL)
+    return
+  }
+
+  out.buf.set(source.subarray(start, end), out.pos)
+  out.pos += length
 }

@@ -1,49 +1,89 @@
+import {type ByteSink, Literal} from './byte-sink.js'
+
 const NS_PER_SECOND = 1_000_000_000n
 
 function pad(value: number, width = 2): string {
   return String(value).padStart(width, '0')
 }
 
-/** Nanoseconds since the epoch as whole seconds and the nanoseconds past them (floored, also before 1970). */
-function split(nanoseconds: bigint): {seconds: number; nanos: number} {
-  let seconds = nanoseconds / NS_PER_SECOND
-  let nanos = nanoseconds % NS_PER_SECOND
-  if (nanos < 0n) {
-    nanos += NS_PER_SECOND
-    seconds -= 1n
-  }
-
-  return {seconds: Number(seconds), nanos: Number(nanos)}
+/** The whole second at or before `nanoseconds` since the epoch (floored, also before 1970). */
+function secondOf(nanoseconds: bigint): number {
+  const seconds = nanoseconds / NS_PER_SECOND
+  return Number(nanoseconds % NS_PER_SECOND < 0n ? seconds - 1n : seconds)
 }
 
-// Lines come in bursts within the same second: the date, time and zone are formatted once per second,
-// and a line within it needs a subtraction, not a bigint division.
-let cachedStartNs = 1n
-let cachedEndNs = 0n
-let cachedPrefix = ''
-let cachedZone = ''
+/**
+ * A time's bytes, formatted once per second (lines come in bursts within the same second): a line
+ * within it sets the digits below the second in place, and is written in one copy of words.
+ */
+class SecondStamp {
+  readonly literal: Literal
+  private readonly bytes: Buffer
+
+  /** `text` holds `width` digits at `at`, set later by `setDigits`. */
+  constructor(text: string, private readonly at: number, private readonly width: number) {
+    this.literal = new Literal(text)
+    // The words' own memory, in the byte order `Literal` wrote them in.
+    this.bytes = Buffer.from(this.literal.words.buffer)
+  }
+
+  setDigits(value: number): void {
+    const {bytes} = this
+    for (let i = this.at + this.width - 1; i >= this.at; i--) {
+      const next = Math.floor(value / 10)
+      bytes[i] = 0x30 + value - next * 10
+      value = next
+    }
+  }
+}
+
+const NO_STAMP = new SecondStamp('', 0, 0)
 
 /**
  * The cf CLI's log time: local zone (TZ), hundredths truncated, `±HHMM`
- * (`2026-11-24T09:46:47.12+0000`, PROTOCOL.md §8).
+ * (`2026-11-24T09:46:47.12+0000`, PROTOCOL.md §8). `moveTo` a message's time, then `write` it
+ * before each of its lines.
  */
-export function formatLocalTimestamp(nanoseconds: bigint): string {
-  if (nanoseconds < cachedStartNs || nanoseconds >= cachedEndNs) {
-    const {seconds} = split(nanoseconds)
-    const date = new Date(seconds * 1000)
-    const offsetMinutes = -date.getTimezoneOffset()
-    const absolute = Math.abs(offsetMinutes)
-    cachedStartNs = BigInt(seconds) * NS_PER_SECOND
-    cachedEndNs = cachedStartNs + NS_PER_SECOND
-    cachedPrefix = `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}.`
-    cachedZone = `${offsetMinutes < 0 ? '-' : '+'}${pad(Math.floor(absolute / 60))}${pad(absolute % 60)}`
+export class LocalTimestamp {
+  private startNs = 1n
+  private endNs = 0n
+  private stamp = NO_STAMP
+
+  moveTo(nanoseconds: bigint): void {
+    if (nanoseconds < this.startNs || nanoseconds >= this.endNs) {
+      const seconds = secondOf(nanoseconds)
+      const date = new Date(seconds * 1000)
+      const offsetMinutes = -date.getTimezoneOffset()
+      const absolute = Math.abs(offsetMinutes)
+      this.startNs = BigInt(seconds) * NS_PER_SECOND
+      this.endNs = this.startNs + NS_PER_SECOND
+      const second = `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}.`
+      this.stamp = new SecondStamp(`${second}00${offsetMinutes < 0 ? '-' : '+'}${pad(Math.floor(absolute / 60))}${pad(absolute % 60)}`, second.length, 2)
+    }
+
+    this.stamp.setDigits(Math.floor(Number(nanoseconds - this.startNs) / 10_000_000))
   }
 
-  return cachedPrefix + pad(Math.floor(Number(nanoseconds - cachedStartNs) / 10_000_000)) + cachedZone
+  write(out: ByteSink): void {
+    out.literal(this.stamp.literal)
+  }
 }
 
 /** RFC 3339 in UTC with nine fraction digits (`2026-11-24T09:46:47.123456789Z`). */
-export function formatUtcTimestamp(nanoseconds: bigint): string {
-  const {seconds, nanos} = split(nanoseconds)
-  return `${new Date(seconds * 1000).toISOString().slice(0, 19)}.${pad(nanos, 9)}Z`
+export class UtcTimestamp {
+  private startNs = 1n
+  private endNs = 0n
+  private stamp = NO_STAMP
+
+  write(out: ByteSink, nanoseconds: bigint): void {
+    if (nanoseconds < this.startNs || nanoseconds >= this.endNs) {
+      const seconds = secondOf(nanoseconds)
+      this.startNs = BigInt(seconds) * NS_PER_SECOND
+      this.endNs = this.startNs + NS_PER_SECOND
+      this.stamp = new SecondStamp(`${new Date(seconds * 1000).toISOString().slice(0, 19)}.000000000Z`, 20, 9)
+    }
+
+    this.stamp.setDigits(Number(nanoseconds - this.startNs))
+    out.literal(this.stamp.literal)
+  }
 }

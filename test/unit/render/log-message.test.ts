@@ -2,11 +2,33 @@ import {strict as assert} from 'node:assert'
 
 import {Chalk} from 'chalk'
 
+import type {LogMessage} from '../../../src/envelope/types.js'
+import {ByteSink} from '../../../src/render/byte-sink.js'
 import {chooseColorLevel, instanceColor, loadChalk} from '../../../src/render/color.js'
-import {createJsonLogRenderer, createTextLogRenderer} from '../../../src/render/log-message.js'
-import {formatLocalTimestamp, formatUtcTimestamp} from '../../../src/render/timestamp.js'
+import {createJsonLogRenderer, createTextLogRenderer, type LogRenderer} from '../../../src/render/log-message.js'
+import {LocalTimestamp, UtcTimestamp} from '../../../src/render/timestamp.js'
 
 const log = {timestamp: 1_763_977_607_129_999_999n, sourceType: 'APP/PROC/WEB', sourceInstance: '0', messageType: 1}
+
+function rendered(render: LogRenderer, message: LogMessage): string {
+  const out = new ByteSink()
+  render(message, out)
+  return out.take().toString('utf8')
+}
+
+function localTime(nanoseconds: bigint): string {
+  const out = new ByteSink()
+  const clock = new LocalTimestamp()
+  clock.moveTo(nanoseconds)
+  clock.write(out)
+  return out.take().toString('latin1')
+}
+
+function utcTime(nanoseconds: bigint): string {
+  const out = new ByteSink()
+  new UtcTimestamp().write(out, nanoseconds)
+  return out.take().toString('latin1')
+}
 
 describe('log rendering', () => {
   const savedTz = process.env.TZ
@@ -16,44 +38,140 @@ describe('log rendering', () => {
 
   it('formats the local time with hundredths truncated and a ±HHMM zone', () => {
     process.env.TZ = 'America/St_Johns'
-    assert.equal(formatLocalTimestamp(log.timestamp), '2025-11-24T06:16:47.12-0330')
+    assert.equal(localTime(log.timestamp), '2025-11-24T06:16:47.12-0330')
     process.env.TZ = 'UTC'
-    assert.equal(formatLocalTimestamp(-1n), '1969-12-31T23:59:59.99+0000')
+    assert.equal(localTime(-1n), '1969-12-31T23:59:59.99+0000')
   })
 
   it('formats RFC 3339 UTC with nine fraction digits', () => {
-    assert.equal(formatUtcTimestamp(log.timestamp), '2025-11-24T09:46:47.129999999Z')
-    assert.equal(formatUtcTimestamp(0n), '1970-01-01T00:00:00.000000000Z')
+    assert.equal(utcTime(log.timestamp), '2025-11-24T09:46:47.129999999Z')
+    assert.equal(utcTime(0n), '1970-01-01T00:00:00.000000000Z')
+    assert.equal(utcTime(-1n), '1969-12-31T23:59:59.999999999Z')
+  })
+
+  it('writes the second again only for a time outside the one it holds', () => {
+    process.env.TZ = 'UTC'
+    const out = new ByteSink()
+    const clock = new LocalTimestamp()
+    for (const nanoseconds of [1_999_999_999n, 1_000_000_000n, 2_000_000_000n, 999_999_999n]) {
+      clock.moveTo(nanoseconds)
+      clock.write(out)
+      out.byte(0x20)
+    }
+
+    assert.equal(out.take().toString('latin1'), '1970-01-01T00:00:01.99+0000 1970-01-01T00:00:01.00+0000 1970-01-01T00:00:02.00+0000 1970-01-01T00:00:00.99+0000 ')
   })
 
   it('writes one line per message line, each with the full header, without colour for plain output', () => {
     process.env.TZ = 'UTC'
     const render = createTextLogRenderer(undefined)
     const message = Buffer.from('Error: boom\r\n    at main\r\n\n')
-    assert.equal(render({...log, messageType: 2, message}), '2025-11-24T09:46:47.12+0000 [APP/PROC/WEB/0] ERR Error: boom\n2025-11-24T09:46:47.12+0000 [APP/PROC/WEB/0] ERR     at main\n')
+    assert.equal(rendered(render, {...log, messageType: 2, message}), '2025-11-24T09:46:47.12+0000 [APP/PROC/WEB/0] ERR Error: boom\n2025-11-24T09:46:47.12+0000 [APP/PROC/WEB/0] ERR     at main\n')
   })
 
   it('turns invalid UTF-8 into U+FFFD', () => {
     process.env.TZ = 'UTC'
     const render = createTextLogRenderer(undefined)
-    assert.equal(render({...log, message: Buffer.from([0x61, 0xff, 0x62])}), '2025-11-24T09:46:47.12+0000 [APP/PROC/WEB/0] OUT a\uFFFDb\n')
+    assert.equal(rendered(render, {...log, message: Buffer.from([0x61, 0xff, 0x62])}), '2025-11-24T09:46:47.12+0000 [APP/PROC/WEB/0] OUT a\uFFFDb\n')
   })
 
   it('colours ERR lines red and the source per instance on a colour terminal', () => {
     process.env.TZ = 'UTC'
     const chalk = new Chalk({level: 1})
     const render = createTextLogRenderer(chalk)
-    const out = render({...log, message: Buffer.from('ok')})
-    assert.ok(out.includes(chalk[instanceColor('APP/PROC/WEB/0')]('APP/PROC/WEB/0')))
-    assert.ok(render({...log, messageType: 2, message: Buffer.from('bad')}).startsWith('\u001B[31m'))
+    const source = chalk[instanceColor('APP/PROC/WEB/0')]('APP/PROC/WEB/0')
+    assert.equal(rendered(render, {...log, message: Buffer.from('ok')}), `2025-11-24T09:46:47.12+0000 [${source}] OUT ok\n`)
+    // chalk reopens red after each closing code within the line, the source's own included.
+    assert.equal(rendered(render, {...log, messageType: 2, message: Buffer.from('bad\u001B[39m!')}), `\u001B[31m2025-11-24T09:46:47.12+0000 [${source}\u001B[31m] ERR bad\u001B[39m\u001B[31m!\u001B[39m\n`)
   })
 
   it('writes the contract’s JSON keys in order, inner line breaks kept', () => {
     const render = createJsonLogRenderer('myapp')
     assert.equal(
-      render({...log, messageType: 2, message: Buffer.from('a\nb\n')}),
+      rendered(render, {...log, messageType: 2, message: Buffer.from('a\nb\n')}),
       '{"timestamp":"2025-11-24T09:46:47.129999999Z","app":"myapp","source_type":"APP/PROC/WEB","source_instance":"0","message_type":"ERR","message":"a\\nb"}\n',
     )
+  })
+})
+
+describe('log rendering of huge messages', () => {
+  const SPILL_AT_BYTES = 64 * 1024
+
+  /** Renders into a sink that the test empties as a writer would, and checks it never held more than it should. */
+  function renderSpilling(render: LogRenderer, message: LogMessage, longestLine: number): {bytes: number; first: string; last: string} {
+    const out = new ByteSink()
+    out.spillAtBytes = SPILL_AT_BYTES
+    let bytes = 0
+    let first = ''
+    let last = ''
+    let spills = 0
+    const take = (): void => {
+      assert.ok(out.pos <= SPILL_AT_BYTES + longestLine, `the sink held ${out.pos} bytes`)
+      const chunk = out.take()
+      if (chunk.length === 0) return
+      if (first === '') first = chunk.toString('utf8', 0, 200)
+      last = chunk.toString('utf8', Math.max(0, chunk.length - 200))
+      bytes += chunk.length
+      out.recycle(chunk)
+    }
+
+    out.onSpill = () => {
+      spills++
+      take()
+    }
+
+    render(message, out)
+    take()
+    assert.ok(spills > 1)
+    return {bytes, first, last}
+  }
+
+  before(() => {
+    process.env.TZ = 'UTC'
+  })
+
+  after(() => {
+    process.env.TZ = savedTz
+  })
+
+  const savedTz = process.env.TZ
+
+  it('writes a 12 MB message of line breaks as a line each, through a sink that never grows past its spill point and a line', () => {
+    const message = Buffer.alloc(12_000_000, 0x0a)
+    message[message.length - 1] = 0x78
+    const line = '2025-11-24T09:46:47.12+0000 [APP/PROC/WEB/0] OUT \n'
+    const {bytes, first, last} = renderSpilling(createTextLogRenderer(undefined), {...log, message}, line.length + 1)
+    assert.equal(bytes, line.length * 12_000_000 + 1)
+    assert.equal(first, line.repeat(4).slice(0, 200))
+    assert.ok(last.endsWith(`${line}${line.slice(0, -1)}x\n`))
+  })
+
+  it('writes a 1 MB message of line breaks from a 1000-character source type, a line each', () => {
+    const message = Buffer.alloc(1_000_000, 0x0a)
+    message[message.length - 1] = 0x78
+    const sourceType = 'S'.repeat(1000)
+    const line = `2025-11-24T09:46:47.12+0000 [${sourceType}/0] OUT \n`
+    const {bytes, first, last} = renderSpilling(createTextLogRenderer(undefined), {...log, sourceType, message}, line.length + 1)
+    assert.equal(bytes, line.length * 1_000_000 + 1)
+    assert.equal(first, line.slice(0, 200))
+    assert.ok(last.endsWith(`${sourceType.slice(-100)}/0] OUT x\n`))
+  })
+
+  it('writes a message of only line breaks as one empty line, as the text trimmed of them', () => {
+    const out = new ByteSink()
+    createTextLogRenderer(undefined)({...log, message: Buffer.alloc(12_000_000, 0x0a)}, out)
+    assert.equal(out.take().toString('utf8'), '2025-11-24T09:46:47.12+0000 [APP/PROC/WEB/0] OUT \n')
+  })
+
+  it('checks the sink after each JSON message', () => {
+    const out = new ByteSink()
+    out.spillAtBytes = 100
+    const taken: number[] = []
+    out.onSpill = () => taken.push(out.take().length)
+    const render = createJsonLogRenderer('myapp')
+    for (let i = 0; i < 3; i++) render({...log, message: Buffer.from('x')}, out)
+    const line = '{"timestamp":"2025-11-24T09:46:47.129999999Z","app":"myapp","source_type":"APP/PROC/WEB","source_instance":"0","message_type":"OUT","message":"x"}\n'
+    assert.deepEqual(taken, [line.length, line.length, line.length])
   })
 })
 
