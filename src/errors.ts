@@ -18,7 +18,7 @@ export const ExitCode = {
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode]
 
 /** The exits a CfwsError can end with; each has its class below. */
-export type FailureExit = 'usage' | 'auth' | 'forbidden' | 'notFound' | 'unreachable'
+export type FailureExit = 'bug' | 'usage' | 'auth' | 'forbidden' | 'notFound' | 'unreachable'
 
 export interface ErrorTraits {
   readonly exit: FailureExit
@@ -36,6 +36,8 @@ export interface ErrorTraits {
  * error; the policies that act on it (the stream's reconnects) ask the error, not a list of their own.
  */
 export const ERROR_CATALOGUE = {
+  // Exit 1: stdout cannot be written (a full disk); a closed pipe is not an error.
+  STDOUT_FAILED: {exit: 'bug'},
   // Exit 2: the command line or an environment variable is wrong.
   INVALID_DURATION: {exit: 'usage'},
   INVALID_SIZE: {exit: 'usage'},
@@ -136,6 +138,13 @@ export abstract class CfwsError extends Error {
 
 function traitsOf(code: ErrorCode): ErrorTraits {
   return ERROR_CATALOGUE[code]
+}
+
+/** stdout failed for a reason other than a reader that left (EPIPE). */
+export class OutputError extends CfwsError {
+  constructor(code: ErrorCodeFor<'bug'>, message: string, options?: CfwsErrorOptions) {
+    super(code, message, options)
+  }
 }
 
 export class UsageError extends CfwsError {

@@ -37,19 +37,9 @@ export class ByteSink {
   // Where the last source starts in its memory: reading `byteOffset` per string costs more than this cache.
   private sourceOffset = 0
 
-  constructor(private capacity = MIN_CAPACITY) {
-    this.buf = Buffer.allocUnsafeSlow(capacity)
+  constructor(private readonly minCapacity = MIN_CAPACITY) {
+    this.buf = Buffer.allocUnsafeSlow(minCapacity)
     this.view = new DataView(this.buf.buffer)
-  }
-
-  /** Makes room for `bytes` more; callers then write `buf[pos++]` directly. */
-  reserve(bytes: number): void {
-    if (this.pos + bytes <= this.buf.length) return
-    this.capacity = Math.max(this.buf.length * 2, this.pos + bytes)
-    const bigger = Buffer.allocUnsafeSlow(this.capacity)
-    this.buf.copy(bigger, 0, 0, this.pos)
-    this.buf = bigger
-    this.view = new DataView(bigger.buffer)
   }
 
   /** Renderers call this between lines: one message of many lines then never grows the sink past about `spillAtBytes` plus a line. */
@@ -57,25 +47,52 @@ export class ByteSink {
     if (this.pos >= this.spillAtBytes) this.onSpill?.()
   }
 
-  /**
-   * What was written since the last take, as a buffer of its own; the sink goes on in another.
-   * Hand the chunk back with `recycle` once it is written, so two buffers take turns instead of
-   * a new one per batch waiting for the garbage collector.
-   */
-  take(): Buffer {
-    const filled = this.buf.subarray(0, this.pos)
-    const spare = this.spare
-    this.spare = undefined
-    this.buf = spare && spare.length >= this.capacity ? spare : Buffer.allocUnsafeSlow(this.capacity)
-    this.view = new DataView(this.buf.buffer)
-    this.pos = 0
-    return filled
+  /** Makes room for `bytes` more; callers then write `buf[pos++]` directly. */
+  reserve(bytes: number): void {
+    if (this.pos + bytes <= this.buf.length) return
+    const bigger = Buffer.allocUnsafeSlow(Math.max(this.buf.length * 2, this.pos + bytes))
+    this.buf.copy(bigger, 0, 0, this.pos)
+    this.replaceBuffer(bigger)
   }
 
-  // Every buffer of the sink is allocUnsafeSlow's, with an ArrayBuffer of its own: a chunk's
-  // `.buffer` is that whole buffer again.
+  /**
+   * What was written since the last take, as a buffer of its own; the sink goes on in another.
+   * A mostly empty buffer is copied out instead, so a small chunk waiting for stdout never pins a
+   * whole buffer; a buffer that grew for a large message is not kept. Hand a chunk back with
+   * `recycle` once it is written, so two buffers take turns instead of a new one per batch waiting
+   * for the garbage collector.
+   */
+  take(): Buffer {
+    const filled = this.pos
+    this.pos = 0
+    if (filled * 2 < this.buf.length) {
+      const copy = Buffer.allocUnsafe(filled)
+      this.buf.copy(copy, 0, 0, filled)
+      if (this.buf.length > this.minCapacity) this.replaceBuffer(Buffer.allocUnsafeSlow(this.minCapacity))
+      return copy
+    }
+
+    const chunk = this.buf.subarray(0, filled)
+    const spare = this.spare
+    this.spare = undefined
+    this.replaceBuffer(spare ?? Buffer.allocUnsafeSlow(this.minCapacity))
+    return chunk
+  }
+
+  // A chunk `take` handed out whole has an ArrayBuffer of its own (allocUnsafeSlow's); only one of
+  // the standard size is worth keeping.
   recycle(chunk: Buffer): void {
-    this.spare = Buffer.from(chunk.buffer, 0, chunk.buffer.byteLength)
+    if (chunk.buffer.byteLength === this.minCapacity && chunk.buffer !== this.buf.buffer) this.spare = Buffer.from(chunk.buffer, 0, this.minCapacity)
+  }
+
+  /** Bytes of memory the sink holds, its spare buffer included. */
+  get retainedBytes(): number {
+    return this.buf.length + (this.spare?.length ?? 0)
+  }
+
+  private replaceBuffer(buffer: Buffer): void {
+    this.buf = buffer
+    this.view = new DataView(buffer.buffer)
   }
 
   byte(value: number): void {

@@ -1,43 +1,95 @@
+import {type CfwsError, networkErrorCode, OutputError} from '../errors.js'
 import {ByteSink} from './byte-sink.js'
+import {DropQueue} from './drop-queue.js'
 
 export interface OutputWriterOptions {
-  /** Bound of what waits for a slow stdout, in bytes (`--buffer-size`). */
+  /** Bound of what waits for stdout, in bytes (`--buffer-size`). */
   maxBufferedBytes: number
   /** Told how many lines were dropped, once the reader catches up again (or at the end). */
   onDropped: (lines: number) => void
   /** Told once when stdout is gone (EPIPE: the reader closed the pipe): stop streaming, exit 0. */
   onClosed: () => void
+  /** Told once when stdout fails otherwise (ENOSPC, EIO): the run must end with this error. */
+  onFailed: (error: CfwsError) => void
+  /**
+   * How long stdout may take nothing, while the gate is closed, before output is dropped instead;
+   * infinite for output that may wait as long as the reader does (`--recent`).
+   */
+  stallMs?: number
 }
 
+// The Traffic Controller cuts a client that takes no frame for 5 s (PROTOCOL.md §5): a paused
+// socket must be reading again well before that.
+export const DEFAULT_STALL_MS = 2000
+// What waits in stdout's own buffer before the socket is paused: enough that a pipe never runs dry
+// while the socket resumes, small against --buffer-size.
+const MAX_HIGH_WATER_BYTES = 1024 * 1024
+const MIN_HIGH_WATER_BYTES = 16 * 1024
+// One message of many lines hands its output over in pieces of about this size.
+const SPILL_BYTES = 64 * 1024
+
 /**
- * The stdout writer. It never blocks the socket: what the stream produces within one turn of the
- * event loop goes out in one `write()`; while stdout is not draining, output waits in a queue bounded
- * in bytes whose oldest entries are dropped and counted (the Traffic Controller cuts a client that
- * stops reading for 5 s, PROTOCOL.md §5, so pausing the socket is not an option).
+ * The stdout writer, and the gate that tells the stream whether to read its socket. Renderers write
+ * into `sink`; what one turn of the event loop produced goes to stdout in one write. While stdout
+ * takes data, nothing is lost: past a high-water mark the gate closes (the socket is paused, TCP
+ * pushes back on the Traffic Controller) and it opens again below a low-water mark. Only when
+ * stdout has taken nothing for `stallMs` does the gate open regardless, and new output waits in a
+ * queue bounded by what is left of `maxBufferedBytes`, dropping its oldest lines, counted.
  */
 export class OutputWriter {
   /** This turn's output: renderers write into it, then call `schedule()`. */
   readonly sink = new ByteSink()
+  private readonly highWaterBytes: number
+  private readonly lowWaterBytes: number
+  private readonly stallMs: number
+  private readonly dropQueue: DropQueue
+  private readonly gateListeners = new Set<(paused: boolean) => void>()
+  private gatePaused = false
+  private dropping = false
   private batchScheduled = false
-  private readonly queue: Buffer[] = []
-  private queueHead = 0
-  private queuedBytes = 0
-  private blocked = false
-  private droppedLines = 0
-  private closedByReader = false
+  private lastProgressMs = 0
+  private stallTimer?: NodeJS.Timeout
+  private ended: 'open' | 'closed' | 'failed' = 'open'
   private readonly drainWaiters: Array<() => void> = []
+  private readonly roomWaiters: Array<() => void> = []
 
-  constructor(private readonly stream: NodeJS.WritableStream, private readonly options: OutputWriterOptions) {
-    stream.on('drain', () => this.onDrain())
-    stream.on('error', () => this.onError())
+  constructor(private readonly stream: NodeJS.WritableStream & {readonly writableLength: number}, private readonly options: OutputWriterOptions) {
+    this.highWaterBytes = Math.min(MAX_HIGH_WATER_BYTES, Math.max(MIN_HIGH_WATER_BYTES, Math.floor(options.maxBufferedBytes / 4)))
+    this.lowWaterBytes = Math.floor(this.highWaterBytes / 4)
+    this.stallMs = options.stallMs ?? DEFAULT_STALL_MS
+    this.dropQueue = new DropQueue(options.maxBufferedBytes)
+    this.sink.spillAtBytes = SPILL_BYTES
+    this.sink.onSpill = () => this.writeSink()
+    stream.on('error', (error: Error) => this.onError(error))
   }
 
+  /** Whether stdout is gone or failed: nothing more is written. */
   get closed(): boolean {
-    return this.closedByReader
+    return this.ended !== 'open'
+  }
+
+  /** The read gate: whether the stream should stop reading its socket for now. */
+  get paused(): boolean {
+    return this.gatePaused
+  }
+
+  onChange(listener: (paused: boolean) => void): () => void {
+    this.gateListeners.add(listener)
+    return () => this.gateListeners.delete(listener)
+  }
+
+  /** Bytes waiting for stdout: in stdout's own buffer, in the drop queue and in the sink. */
+  get waitingBytes(): number {
+    return this.stream.writableLength + this.dropQueue.bytes + this.sink.pos
+  }
+
+  /** Resolves once the gate is open: stdout has room, output is being dropped, or stdout is gone. */
+  async room(): Promise<void> {
+    if (this.gatePaused) await new Promise<void>((resolve) => this.roomWaiters.push(resolve))
   }
 
   write(text: string): void {
-    if (this.closedByReader || text === '') return
+    if (this.closed || text === '') return
     this.sink.text(text)
     this.schedule()
   }
@@ -46,93 +98,136 @@ export class OutputWriter {
   schedule(): void {
     if (this.batchScheduled) return
     this.batchScheduled = true
-    setImmediate(() => this.writeBatch())
+    setImmediate(() => {
+      this.batchScheduled = false
+      this.writeSink()
+    })
   }
 
-  /** Resolves once everything written so far has been handed to the OS (or the reader is gone). */
-  async flush(): Promise<void> {
-    this.writeBatch()
-    if (this.closedByReader || (!this.blocked && this.queue.length === this.queueHead)) {
+  /**
+   * Resolves once everything written so far has been handed to the OS, the reader is gone, or
+   * `signal` aborts (a SIGTERM with stdout blocked must not wait forever).
+   */
+  async flush(signal?: AbortSignal): Promise<void> {
+    this.writeSink()
+    this.stopDropping()
+    if (this.closed || this.stream.writableLength === 0 || signal?.aborted) {
       this.reportDropped()
       return
     }
 
-    await new Promise<void>((resolve) => this.drainWaiters.push(resolve))
+    await new Promise<void>((resolve) => {
+      const done = (): void => {
+        signal?.removeEventListener('abort', done)
+        resolve()
+      }
+
+      this.drainWaiters.push(done)
+      signal?.addEventListener('abort', done, {once: true})
+    })
+    this.reportDropped()
   }
 
-  private writeBatch(): void {
-    this.batchScheduled = false
+  private writeSink(): void {
     if (this.sink.pos === 0) return
     const chunk = this.sink.take()
-    if (this.closedByReader) return
-    if (this.blocked) {
-      this.enqueue(chunk)
+    if (this.closed) return
+    if (this.dropping) {
+      this.dropQueue.push(chunk, this.options.maxBufferedBytes - this.stream.writableLength)
+      this.sink.recycle(chunk)
       return
     }
 
-    this.blocked = !this.stream.write(chunk, () => this.sink.recycle(chunk))
+    this.send(chunk, (error?: Error | null) => this.onWritten(chunk, error))
+    if (this.stream.writableLength >= this.highWaterBytes) this.setPaused(true)
   }
 
-  private enqueue(chunk: Buffer): void {
-    this.queue.push(chunk)
-    this.queuedBytes += chunk.length
-    const max = this.options.maxBufferedBytes
-    while (this.queuedBytes > max && this.queueHead < this.queue.length - 1) {
-      const oldest = this.queue[this.queueHead++]
-      this.queuedBytes -= oldest.length
-      this.droppedLines += countLines(oldest)
-    }
-
-    // One batch larger than the bound by itself: keep its newest whole lines.
-    if (this.queuedBytes > max) {
-      const newest = this.queue[this.queue.length - 1]
-      const lineStart = newest.indexOf(0x0a, newest.length - max - 1) + 1
-      this.droppedLines += countLines(newest.subarray(0, lineStart))
-      this.queue[this.queue.length - 1] = newest.subarray(lineStart)
-      this.queuedBytes = newest.length - lineStart
-    }
+  private onWritten(chunk: Buffer, error?: Error | null): void {
+    if (error) return
+    this.sink.recycle(chunk)
+    this.onProgress()
   }
 
-  private onDrain(): void {
-    this.blocked = false
-    while (!this.blocked && this.queueHead < this.queue.length) {
-      const next = this.queue[this.queueHead++]
-      this.queuedBytes -= next.length
-      this.blocked = !this.stream.write(next)
-    }
-
-    if (this.queueHead === this.queue.length) {
-      this.queue.length = 0
-      this.queueHead = 0
-    }
-
-    if (!this.blocked) {
+  private onProgress(error?: Error | null): void {
+    if (error) return
+    this.lastProgressMs = performance.now()
+    // stdout took something: whatever was dropping catches up behind what it holds.
+    if (this.dropping) this.stopDropping()
+    if (this.gatePaused && this.stream.writableLength <= this.lowWaterBytes) this.setPaused(false)
+    if (this.stream.writableLength === 0) {
       this.reportDropped()
       for (const resolve of this.drainWaiters.splice(0)) resolve()
     }
   }
 
-  // EPIPE is the usual case (`| head`); any other stdout failure leaves nowhere to write either.
-  private onError(): void {
-    if (this.closedByReader) return
-    this.closedByReader = true
+  private setPaused(paused: boolean): void {
+    if (paused === this.gatePaused) return
+    this.gatePaused = paused
+    if (paused) this.watchForStall()
+    else clearTimeout(this.stallTimer)
+    for (const listener of this.gateListeners) listener(paused)
+    if (!paused) for (const resolve of this.roomWaiters.splice(0)) resolve()
+  }
+
+  private watchForStall(): void {
+    if (this.stallMs === Number.POSITIVE_INFINITY) return
+    // Stalled means nothing taken since the later of the pause and the last write that went out.
+    this.lastProgressMs = performance.now()
+    const check = (): void => {
+      if (!this.gatePaused) return
+      const idleMs = performance.now() - this.lastProgressMs
+      if (idleMs >= this.stallMs) this.startDropping()
+      else this.stallTimer = setTimeout(check, this.stallMs - idleMs).unref()
+    }
+
+    this.stallTimer = setTimeout(check, this.stallMs).unref()
+  }
+
+  private startDropping(): void {
+    this.dropping = true
+    this.setPaused(false)
+  }
+
+  private stopDropping(): void {
+    if (!this.dropping) return
+    this.dropping = false
+    for (const queued of this.dropQueue.drain()) this.send(queued, (error) => this.onProgress(error))
+    if (this.stream.writableLength >= this.highWaterBytes) this.setPaused(true)
+  }
+
+  // A file or /dev/full as stdout is written synchronously, and its failure is thrown, not emitted.
+  private send(chunk: Buffer, callback?: (error?: Error | null) => void): void {
+    try {
+      this.stream.write(chunk, callback)
+    } catch (error) {
+      this.onError(error as Error)
+    }
+  }
+
+  // EPIPE is the usual case (`| head`): the reader is gone and that is the end, quietly.
+  private onError(error: Error): void {
+    if (this.closed) return
+    this.ended = (error as {code?: string}).code === 'EPIPE' ? 'closed' : 'failed'
+    this.dropping = false
     this.sink.pos = 0
-    this.queue.length = 0
-    this.queueHead = 0
+    this.dropQueue.drain()
+    clearTimeout(this.stallTimer)
+    this.setPaused(false)
     for (const resolve of this.drainWaiters.splice(0)) resolve()
-    this.options.onClosed()
+    if (this.ended === 'closed') this.options.onClosed()
+    else this.options.onFailed(stdoutFailed(error))
   }
 
   private reportDropped(): void {
-    if (this.droppedLines === 0) return
-    const lines = this.droppedLines
-    this.droppedLines = 0
-    this.options.onDropped(lines)
+    const lines = this.dropQueue.takeDroppedLines()
+    if (lines > 0) this.options.onDropped(lines)
   }
 }
 
-function countLines(chunk: Buffer): number {
-  let lines = 0
-  for (let i = chunk.indexOf(0x0a); i !== -1; i = chunk.indexOf(0x0a, i + 1)) lines++
-  return lines
+function stdoutFailed(cause: Error): CfwsError {
+  const code = networkErrorCode(cause) ?? cause.message
+  return new OutputError('STDOUT_FAILED', `Cannot write to stdout (${code}): stopped`, {
+    cause,
+    hint: code === 'ENOSPC' ? 'The device stdout goes to is full: free some space, or send the output elsewhere.' : 'Check where stdout goes: a file, a pipe or a terminal that can be written.',
+  })
 }

@@ -1,6 +1,7 @@
 import {strict as assert} from 'node:assert'
 
 import {
+  OutputError,
   AuthError,
   CfwsError,
   type CfwsErrorOptions,
@@ -16,7 +17,7 @@ import {
 
 // The class each exit belongs to; the constructors' code types keep any other pairing from compiling.
 const CLASS_OF_EXIT: Record<FailureExit, new (code: never, message: string, options?: CfwsErrorOptions) => CfwsError> = {
-  usage: UsageError,
+  bug: OutputError, usage: UsageError,
   auth: AuthError,
   forbidden: ForbiddenError,
   notFound: NotFoundError,
