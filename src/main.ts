@@ -1,4 +1,30 @@
 // What bin/run.js starts: oclif alone. The commands are a second bundle (src/commands.ts) that
 // oclif loads only to run one, so `cfws --version` and `--help` never load ws or protobufjs.
-export {execute} from '@oclif/core/execute'
+import {execute} from '@oclif/core/execute'
+
 export * from './oclif.js'
+
+/**
+ * Runs the command, then ends the process once stdout and stderr hold nothing more: whatever a
+ * failed phase left behind (a proxy socket that never answered, a timer) must not keep cfws alive
+ * after its error was printed.
+ */
+export async function run(options: Parameters<typeof execute>[0]): Promise<void> {
+  // oclif's Command module rethrows every stdout error but EPIPE, which turns a full disk into a
+  // raw stack: the stream's writer reports stdout failures itself. A closed stderr (`2>&-`, a
+  // reader gone) must not turn a notice into a crash either.
+  process.stdout.removeAllListeners('error')
+  process.stdout.on('error', () => {})
+  process.stderr.on('error', () => {})
+  await execute(options)
+  await Promise.all([drained(process.stdout), drained(process.stderr)])
+  process.exit()
+}
+
+// Writes complete in order: an empty one's callback comes once everything before it is out.
+async function drained(stream: NodeJS.WriteStream): Promise<void> {
+  if (stream.writableLength === 0 || stream.destroyed) return
+  await new Promise<void>((resolve) => {
+    stream.write('', () => resolve())
+  })
+}

@@ -1,27 +1,39 @@
 import {decodeLogMessage} from '../envelope/decode.js'
+import {logKey} from '../envelope/log-key.js'
 import type {LogMessage} from '../envelope/types.js'
-import {logIdentity, readRecentLogs} from '../logcache/read-logs.js'
-import {ByteSink} from '../render/byte-sink.js'
+import {readRecentLogs} from '../logcache/read-logs.js'
+import type {ByteSink} from '../render/byte-sink.js'
 import type {LogRenderer} from '../render/log-message.js'
-import {notice} from './run-stream.js'
+import {notice} from './notice.js'
 import {findLogCache, type Session} from './session.js'
 
 // Enough for minutes of a busy app; a longer gap is reported by the count, not hidden.
 const MAX_BACKFILL_MESSAGES = 10_000
-// Lines sharing the newest nanosecond, kept to recognise them in a backfill. Each holds its frame,
-// so the number is bounded: past it, a backfill may repeat such a line rather than memory grow.
-const MAX_REMEMBERED_AT_NEWEST = 256
+// Keys of lines printed with the newest timestamp: past this many, a backfill may print such a
+// line twice rather than memory grow.
+const MAX_KEYS_AT_NEWEST = 4096
+
+/** Where the backfill writes: the stream's output, waited on so a long gap never outruns stdout. */
+export interface GapOutput {
+  readonly sink: ByteSink
+  schedule(): void
+  room(): Promise<void>
+}
 
 /**
  * Renders an app's log messages and fills the gap a reconnect leaves: it remembers the newest
  * timestamp printed, and after a reconnect asks Log Cache for everything since then (inclusive),
  * prints what was not printed yet (same timestamp, source, instance and text), and skips the new
- * connection's copies of what the backfill printed.
+ * connection's copies of what the backfill printed. The order of fills and held frames is
+ * ReconnectBackfill's; this class only knows lines.
  */
 export class LogGapFiller {
   private newestNs?: bigint
-  private atNewest: LogMessage[] = []
-  private backfilled = new Set<string>()
+  // The newest line printed, and the keys of the others printed at its timestamp: a frame is kept
+  // only until the next line, and a key is made only when two lines share a timestamp.
+  private newestLine?: LogMessage
+  private readonly keysAtNewest = new Set<string>()
+  private readonly backfilled = new Set<string>()
   private backfilledUntilNs = 0n
   private logCache?: Promise<string | undefined>
 
@@ -36,47 +48,55 @@ export class LogGapFiller {
     if (this.backfilled.size > 0) {
       // A copy of a backfilled line cannot be newer than the newest of them: past that, stop looking.
       if ((log.timestamp ?? 0n) > this.backfilledUntilNs) this.backfilled.clear()
-      else if (this.backfilled.delete(logIdentity(log))) return undefined
+      else if (this.backfilled.delete(logKey(log))) return undefined
     }
 
-    this.remember(log)
-    this.renderLog(log, out)
+    this.print(log, out)
     return undefined
   }
 
-  async fillGap(): Promise<string> {
+  /** Prints what Log Cache has since the newest line printed and was not printed yet. */
+  async fillGap(output: GapOutput, signal: AbortSignal): Promise<void> {
     this.backfilled.clear()
-    if (this.newestNs === undefined) return ''
+    if (this.newestNs === undefined) return
     const {session} = this
     this.logCache ??= findLogCache(session)
     const baseUrl = await this.logCache
     if (!baseUrl) {
       notice('this foundation has no Log Cache: lines logged while disconnected may be missing')
-      return ''
+      return
     }
 
-    const logs = await readRecentLogs({baseUrl, appGuid: this.appGuid, tokens: session.tokens, verifyTls: session.verifyTls, maxMessages: MAX_BACKFILL_MESSAGES, startTimeNs: this.newestNs})
-    const printed = new Set(this.atNewest.map(logIdentity))
-    const missing = logs.filter((log) => !printed.has(logIdentity(log)))
-    const lines = new ByteSink()
-    for (const log of missing) {
-      this.backfilled.add(logIdentity(log))
+    const logs = await readRecentLogs({baseUrl, appGuid: this.appGuid, tokens: session.tokens, verifyTls: session.verifyTls, maxMessages: MAX_BACKFILL_MESSAGES, startTimeNs: this.newestNs, signal})
+    const printed = new Set(this.keysAtNewest)
+    if (this.newestLine) printed.add(logKey(this.newestLine))
+    let count = 0
+    for (const log of logs) {
+      const key = logKey(log)
+      if (printed.has(key)) continue
+      await output.room()
+      if (signal.aborted) break
+      this.backfilled.add(key)
       if ((log.timestamp ?? 0n) > this.backfilledUntilNs) this.backfilledUntilNs = log.timestamp ?? 0n
-      this.remember(log)
-      this.renderLog(log, lines)
+      this.print(log, output.sink)
+      output.schedule()
+      count++
     }
 
-    notice(`backfilled ${missing.length} lines from Log Cache`)
-    return lines.buf.toString('utf8', 0, lines.pos)
+    notice(`backfilled ${count} lines from Log Cache`)
   }
 
-  private remember(log: LogMessage): void {
+  private print(log: LogMessage, out: ByteSink): void {
     const timestamp = log.timestamp ?? 0n
     if (this.newestNs === undefined || timestamp > this.newestNs) {
       this.newestNs = timestamp
-      this.atNewest = [log]
-    } else if (timestamp === this.newestNs && this.atNewest.length < MAX_REMEMBERED_AT_NEWEST) {
-      this.atNewest.push(log)
+      this.keysAtNewest.clear()
+      this.newestLine = log
+    } else if (timestamp === this.newestNs) {
+      if (this.newestLine && this.keysAtNewest.size < MAX_KEYS_AT_NEWEST) this.keysAtNewest.add(logKey(this.newestLine))
+      this.newestLine = log
     }
+
+    this.renderLog(log, out)
   }
 }

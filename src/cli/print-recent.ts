@@ -1,10 +1,11 @@
 import type {LogMessage} from '../envelope/types.js'
+import type {CfwsError} from '../errors.js'
 import {oldestFirst, readRecentLogs} from '../logcache/read-logs.js'
 import type {LogRenderer} from '../render/log-message.js'
 import {OutputWriter} from '../render/output-writer.js'
 import {readTrafficControllerRecentLogs} from '../stream/recent.js'
 import {trace} from '../trace.js'
-import {notice} from './run-stream.js'
+import {notice} from './notice.js'
 import {findLogCache, type Session} from './session.js'
 
 /** As many as `cf logs --recent` shows; `--lines` goes past it by paging. */
@@ -41,7 +42,22 @@ export async function printRecentLogs(run: RecentRun): Promise<void> {
     logs = oldestFirst(answer.logs).filter((log) => since === undefined || log.timestamp! >= since).slice(-run.maxMessages)
   }
 
-  const writer = new OutputWriter(process.stdout, {maxBufferedBytes: Number.POSITIVE_INFINITY, onDropped() {}, onClosed() {}})
-  for (const log of logs) run.render(log, writer.sink)
+  // History waits for the reader as long as it takes: nothing upstream would cut it off.
+  let failure: CfwsError | undefined
+  const writer = new OutputWriter(process.stdout, {
+    maxBufferedBytes: Number.POSITIVE_INFINITY,
+    stallMs: Number.POSITIVE_INFINITY,
+    onDropped() {},
+    onClosed() {},
+    onFailed: (error) => (failure = error),
+  })
+  for (const log of logs) {
+    await writer.room()
+    if (writer.closed) break
+    run.render(log, writer.sink)
+    writer.schedule()
+  }
+
   await writer.flush()
+  if (failure) throw failure
 }

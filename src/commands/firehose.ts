@@ -2,7 +2,8 @@ import {randomBytes} from 'node:crypto'
 
 import {BaseCommand} from '../cli/base-command.js'
 import {readStreamSettings, streamFlags} from '../cli/flags.js'
-import {notice, runStream} from '../cli/run-stream.js'
+import {notice} from '../cli/notice.js'
+import {runStream} from '../cli/run-stream.js'
 import {openSession, resolveLoggerEndpoint, requireFirehoseScope} from '../cli/session.js'
 import {firehoseUrl} from '../endpoint/resolve.js'
 import {parseEventTypeFilter, serverFilterFor} from '../envelope/filter.js'
@@ -33,7 +34,8 @@ export default class Firehose extends BaseCommand {
     const settings = readStreamSettings(flags)
     const types = parseEventTypeFilter(flags.filter)
     const client = flags['client-id'] ? {clientId: flags['client-id'], clientSecret: flags['client-secret'] ?? ''} : undefined
-    const session = await openSession(flags['skip-ssl-validation'], client)
+    const stop = new AbortController()
+    const session = await openSession(flags['skip-ssl-validation'], client, stop.signal)
     await requireFirehoseScope(session, Boolean(client))
     const endpoint = await resolveLoggerEndpoint(session, flags.endpoint)
     const subscriptionId = flags['subscription-id'] ?? `cfws-${randomBytes(5).toString('hex')}`
@@ -44,6 +46,7 @@ export default class Firehose extends BaseCommand {
       url: firehoseUrl(endpoint, subscriptionId, serverFilterFor(types)),
       kind: 'firehose',
       settings,
+      stop,
       renderFrame: createFirehoseRenderer(flags.json ? 'json' : 'text', types),
     })
   }

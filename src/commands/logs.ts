@@ -33,10 +33,11 @@ export default class Logs extends BaseCommand {
     const {args, flags} = await this.parse(Logs)
     const settings = readStreamSettings(flags)
     const startTimeNs = flags.since === undefined ? undefined : parseSince(flags.since)
-    const session = await openSession(flags['skip-ssl-validation'])
+    const stop = new AbortController()
+    const session = await openSession(flags['skip-ssl-validation'], undefined, stop.signal)
     const {config} = session
     const space = requireTargetedSpace(config)
-    const cc = {target: config.target, verifyTls: session.verifyTls}
+    const cc = {target: config.target, verifyTls: session.verifyTls, signal: stop.signal}
     const renderLog = flags.json ? createJsonLogRenderer(args.app) : createTextLogRenderer(await loadChalk(flags.color, process.env, Boolean(process.stdout.isTTY)))
     // A stream needs the endpoint, resolved first so a refused one (plain ws:// to a remote host)
     // stops before any request; --recent asks for it only on a foundation without Log Cache.
@@ -54,8 +55,9 @@ export default class Logs extends BaseCommand {
       url: appStreamUrl(endpoint, appGuid),
       kind: 'app',
       settings,
+      stop,
       renderFrame: (frame, out) => gap.renderFrame(frame, out),
-      fillGap: async () => gap.fillGap(),
+      fillGap: async (output, signal) => gap.fillGap(output, signal),
     })
   }
 }

@@ -1,6 +1,7 @@
 import {sendWithRefresh, type TokenHolder} from '../cf/tokens.js'
 import {AuthError, CfwsError, EndpointError, ForbiddenError, HINTS} from '../errors.js'
 import {type HttpResponse, parseJsonBody, sendHttp} from '../net/http-client.js'
+import {logKey} from '../envelope/log-key.js'
 import type {LogMessage} from '../envelope/types.js'
 import {logMessageFromV2} from './v2-envelope.js'
 
@@ -66,7 +67,7 @@ export async function readRecentLogs(query: RecentLogsQuery): Promise<LogMessage
 
     const oldest = fresh.at(-1)!.timestamp!
     if (oldest !== endTimeNs) atBoundary = new Set()
-    for (const log of fresh) if (log.timestamp === oldest) atBoundary.add(logIdentity(log))
+    for (const log of fresh) if (log.timestamp === oldest) atBoundary.add(logKey(log))
     endTimeNs = oldest
   }
 
@@ -88,7 +89,7 @@ function newestOfPage(response: HttpResponse, asked: number): LogMessage[] {
  */
 function unseenLogs(newestFirst: LogMessage[], endTimeNs: bigint | undefined, atBoundary: ReadonlySet<string>): LogMessage[] {
   if (endTimeNs === undefined) return newestFirst
-  return newestFirst.filter((log) => log.timestamp! < endTimeNs || (log.timestamp === endTimeNs && !atBoundary.has(logIdentity(log))))
+  return newestFirst.filter((log) => log.timestamp! < endTimeNs || (log.timestamp === endTimeNs && !atBoundary.has(logKey(log))))
 }
 
 /**
@@ -97,11 +98,6 @@ function unseenLogs(newestFirst: LogMessage[], endTimeNs: bigint | undefined, at
  */
 export function oldestFirst(newestFirst: readonly LogMessage[]): LogMessage[] {
   return [...newestFirst].reverse().sort((a, b) => (a.timestamp! < b.timestamp! ? -1 : a.timestamp! > b.timestamp! ? 1 : 0))
-}
-
-/** What makes two log messages the same line: timestamp, source, instance and text. */
-export function logIdentity(log: LogMessage): string {
-  return `${log.timestamp}\u0000${log.sourceType}/${log.sourceInstance}\u0000${Buffer.from(log.message ?? []).toString('latin1')}`
 }
 
 /** One page; a 401, or the 404 Log Cache gives for a missing token *or* no access, refreshes the token once. */

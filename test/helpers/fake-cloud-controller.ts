@@ -29,6 +29,8 @@ export class FakeCloudController {
   /** Answers to POST /oauth/token, in turn; the last one repeats. */
   tokenAnswers: Answer[] = [{status: 200, body: {access_token: freshJwt(), token_type: 'bearer', refresh_token: 'refresh-token-2', expires_in: 600}}]
   appsAnswer?: Answer
+  /** While set, requests to these paths are never answered (a hung UAA or Log Cache). */
+  hangPaths?: RegExp
   /** Log Cache on the same server, advertised in the root document unless told not to. */
   logCache?: FakeLogCache
   advertiseLogCache = true
@@ -55,6 +57,8 @@ export class FakeCloudController {
     for await (const chunk of request) chunks.push(chunk as Buffer)
     const url = new URL(request.url ?? '/', this.url)
     this.requests.push({method: request.method ?? '', path: url.pathname + url.search, authorization: request.headers.authorization, body: Buffer.concat(chunks).toString()})
+    if (this.hangPaths?.test(url.pathname)) return
+    if (this.logCache && url.pathname.startsWith('/api/v1/read/')) await this.logCache.answering
     const answer = this.route(request.method ?? 'GET', url)
     response.writeHead(answer.status, {'content-type': 'application/json'})
     response.end(answer.body === undefined ? '' : JSON.stringify(answer.body))
@@ -102,6 +106,8 @@ export function v2Log(timestampNs: bigint, text: string, options: {type?: 'OUT' 
 export class FakeLogCache {
   readonly reads: URLSearchParams[] = []
   throttleTimes = 0
+  /** Reads are answered once this resolves (a slow Log Cache), with the envelopes of that moment. */
+  answering: Promise<void> = Promise.resolve()
   acceptToken: (authorization: string | undefined) => boolean = (authorization) => Boolean(authorization?.startsWith('bearer '))
 
   constructor(readonly envelopes: Array<Record<string, unknown>>) {}

@@ -12,8 +12,8 @@ export interface RecordedUpgrade {
   authorization: string | undefined
 }
 
-/** Raw bytes to answer an upgrade with instead of 101, or undefined to upgrade. */
-export type UpgradeAnswer = (request: IncomingMessage) => string | undefined
+/** Raw bytes to answer an upgrade with instead of 101, undefined to upgrade, or 'hang' never to answer. */
+export type UpgradeAnswer = (request: IncomingMessage) => string | undefined | 'hang'
 
 /**
  * A Traffic Controller on 127.0.0.1: a real `ws` server (plain, or TLS with a certificate made at
@@ -86,6 +86,7 @@ export class FakeTrafficController {
     this.upgrades.push({path: url.pathname, query: url.searchParams, authorization: request.headers.authorization})
     if (this.hangUpgrades) return
     const raw = this.answer(request)
+    if (raw === 'hang') return
     if (raw !== undefined) {
       socket.end(raw)
       return

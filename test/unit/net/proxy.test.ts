@@ -110,7 +110,7 @@ describe('proxies', () => {
 
       it('ends the WebSocket handshake at its timeout and closes the socket to the proxy', async () => {
         const where = proxy.url.replace('http://', '')
-        await assert.rejects(openStream({url: new URL('wss://doppler.example.com:4443/apps/g/stream'), authorization: 'bearer t', kind: 'app', verifyTls: true, handshakeTimeoutMs: 100, onFrame() {}}), {
+        await assert.rejects(openStream({url: new URL('wss://doppler.example.com:4443/apps/g/stream'), authorization: 'bearer t', kind: 'app', verifyTls: true, handshakeTimeoutMs: 100, signal: new AbortController().signal, onFrame() {}}), {
           code: 'TIMEOUT',
           message: `The proxy at ${where} did not answer the CONNECT to doppler.example.com:4443 in time`,
         })
