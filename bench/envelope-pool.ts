@@ -1,16 +1,6 @@
 import type {Envelope} from '../test/helpers/envelope-model.js'
 import {encodeEnvelope} from '../test/helpers/envelopes.js'
-
-/** mulberry32: the same pool every run. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = Math.imul(state ^ (state >>> 15), state | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
-  }
-}
+import {seeded} from '../test/helpers/seeded-random.js'
 
 export const APP_GUID = '6d4f2e4a-1c2b-4e5f-9a8b-7c6d5e4f3a2b'
 

@@ -56,7 +56,9 @@ export async function runStream(run: StreamRun): Promise<number> {
   })
 
   const onSignal = (signal: keyof typeof SIGNAL_EXIT_CODES): void => {
-    if (controller.signal.aborted) process.exit(SIGNAL_EXIT_CODES[signal])
+    // A second signal exits at once; the first one still flushes (for at most SIGNAL_FLUSH_MS),
+    // even when it comes while the run already ended and waits for stdout.
+    if (exitCode !== ExitCode.ok) process.exit(SIGNAL_EXIT_CODES[signal])
     exitCode = SIGNAL_EXIT_CODES[signal]
     controller.abort()
     setTimeout(() => flushLimit.abort(), SIGNAL_FLUSH_MS).unref()

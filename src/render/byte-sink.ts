@@ -85,11 +85,6 @@ export class ByteSink {
     if (chunk.buffer.byteLength === this.minCapacity && chunk.buffer !== this.buf.buffer) this.spare = Buffer.from(chunk.buffer, 0, this.minCapacity)
   }
 
-  /** Bytes of memory the sink holds, its spare buffer included. */
-  get retainedBytes(): number {
-    return this.buf.length + (this.spare?.length ?? 0)
-  }
-
   private replaceBuffer(buffer: Buffer): void {
     this.buf = buffer
     this.view = new DataView(buffer.buffer)

@@ -88,12 +88,6 @@ export class OutputWriter {
     if (this.gatePaused) await new Promise<void>((resolve) => this.roomWaiters.push(resolve))
   }
 
-  write(text: string): void {
-    if (this.closed || text === '') return
-    this.sink.text(text)
-    this.schedule()
-  }
-
   /** Sends what the sink holds once this turn of the event loop is over, in one write. */
   schedule(): void {
     if (this.batchScheduled) return
@@ -196,7 +190,7 @@ export class OutputWriter {
   }
 
   // A file or /dev/full as stdout is written synchronously, and its failure is thrown, not emitted.
-  private send(chunk: Buffer, callback?: (error?: Error | null) => void): void {
+  private send(chunk: Buffer, callback: (error?: Error | null) => void): void {
     try {
       this.stream.write(chunk, callback)
     } catch (error) {

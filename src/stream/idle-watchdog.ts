@@ -1,5 +1,5 @@
-// Node runs a timer set beyond 2^31−1 ms (~24.8 days) after 1 ms, with a warning: re-check sooner.
-const MAX_TIMER_DELAY_MS = 2 ** 31 - 1
+import {MAX_TIMER_DELAY_MS} from '../timers/long-sleep.js'
+
 // Silence is looked for this many times per idle timeout: a connection is called idle between 1 and
 // 1.25 timeouts after its last sign of life.
 const IDLE_CHECKS = 4
@@ -39,5 +39,6 @@ export function watchIdle(watch: IdleWatch): () => void {
 }
 
 function timerDelay(ms: number): number {
+  // Node runs a timer set beyond 2^31−1 ms (~24.8 days) after 1 ms, with a warning: re-check sooner.
   return Math.min(ms, MAX_TIMER_DELAY_MS)
 }

@@ -7,6 +7,7 @@ import {fileURLToPath} from 'node:url'
 
 import {cfConfig, type CfHome, makeCfHome} from '../helpers/cf-home.js'
 import {ConnectProxy} from '../helpers/connect-proxy.js'
+import {streamForever} from '../helpers/runaway-body.js'
 import {CliProcess, runCli} from '../helpers/run-cli.js'
 
 const HTTP_CLIENT = fileURLToPath(new URL('../../src/net/http-client.ts', import.meta.url))
@@ -30,18 +31,6 @@ async function stopServer(server: Server): Promise<void> {
   server.closeAllConnections()
   server.close()
   await once(server, 'close')
-}
-
-/** A body with no end and no Content-Length, written as fast as the client reads: a runaway server. */
-function streamForever(response: ServerResponse): void {
-  response.writeHead(200, {'content-type': 'application/json'})
-  const chunk = Buffer.alloc(256 * 1024, ' ')
-  const pump = (): void => {
-    while (!response.destroyed && response.write(chunk));
-  }
-
-  response.on('drain', pump)
-  pump()
 }
 
 interface ChildOutcome {

@@ -10,13 +10,11 @@ import {FakeLogCache, v2Log} from '../helpers/fake-cloud-controller.js'
 import {useFakeFoundation} from '../helpers/fake-foundation.js'
 import {makeJwt} from '../helpers/jwt.js'
 import {CliProcess} from '../helpers/run-cli.js'
+import {at, line, S} from '../helpers/timeline.js'
 
-const S = 1_000_000_000n
 const MiB = 1024 * 1024
 const RUN_JS = fileURLToPath(new URL('../../bin/run.js', import.meta.url))
 const message = (i: number): string => `message ${String(i).padStart(7, '0')}`
-const at = (seconds: number, text: string): Uint8Array => logEnvelope(text, {timestamp: T0 + BigInt(seconds) * S})
-const line = (seconds: number, text: string): string => `2025-11-24T09:46:${47 + seconds}.12+0000 [APP/PROC/WEB/0] OUT ${text}`
 
 /** Sends every frame, waiting for the kernel to take each thousandth: TCP's own backpressure. */
 async function sendAll(client: WebSocket, count: number, frameOf: (i: number) => Uint8Array): Promise<void> {

@@ -1,17 +1,15 @@
 import {strict as assert} from 'node:assert'
 import {readFileSync} from 'node:fs'
 
-import {logEnvelope, T0} from '../helpers/envelopes.js'
+import {T0} from '../helpers/envelopes.js'
 import {ConnectProxy} from '../helpers/connect-proxy.js'
 import {FakeLogCache, v2Log} from '../helpers/fake-cloud-controller.js'
 import {FakeTrafficController} from '../helpers/fake-traffic-controller.js'
 import {makeJwt} from '../helpers/jwt.js'
 import {useFakeFoundation} from '../helpers/fake-foundation.js'
 import {CliProcess} from '../helpers/run-cli.js'
+import {at, line, S} from '../helpers/timeline.js'
 
-const S = 1_000_000_000n
-const line = (seconds: number, text: string): string => `2025-11-24T09:46:${47 + seconds}.12+0000 [APP/PROC/WEB/0] OUT ${text}`
-const at = (seconds: number, text: string): Uint8Array => logEnvelope(text, {timestamp: T0 + BigInt(seconds) * S})
 
 describe('streams that survive (end to end)', () => {
   const f = useFakeFoundation()

@@ -7,6 +7,7 @@ import nock from 'nock'
 import {readRecentLogs} from '../../../src/logcache/read-logs.js'
 import {logMessageFromV2} from '../../../src/logcache/v2-envelope.js'
 import {APP_GUID} from '../../helpers/envelopes.js'
+import {streamForever} from '../../helpers/runaway-body.js'
 import {FakeCloudController, FakeLogCache, v2Log} from '../../helpers/fake-cloud-controller.js'
 
 const T = 1_764_000_000_000_000_000n
@@ -212,14 +213,3 @@ function page(response: ServerResponse, entries: string[]): void {
   response.end(`{"envelopes":{"batch":[${entries.join(',')}]}}`)
 }
 
-/** A body with no end and no Content-Length: only the client's size cap stops it. */
-function streamForever(response: ServerResponse): void {
-  response.writeHead(200, {'content-type': 'application/json'})
-  const chunk = Buffer.alloc(256 * 1024, ' ')
-  const pump = (): void => {
-    while (!response.destroyed && response.write(chunk));
-  }
-
-  response.on('drain', pump)
-  pump()
-}

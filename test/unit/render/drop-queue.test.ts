@@ -1,15 +1,11 @@
 import {strict as assert} from 'node:assert'
 
 import {DropQueue} from '../../../src/render/drop-queue.js'
-
-/** A seeded generator, so a failure repeats. */
-function random(seed: number): () => number {
-  return () => ((seed = (Math.imul(seed, 1_103_515_245) + 12_345) >>> 0) / 2 ** 32)
-}
+import {seeded} from '../../helpers/seeded-random.js'
 
 describe('DropQueue', () => {
   it('keeps the newest whole lines within the bound, across the ring’s end, and counts every dropped line', () => {
-    const next = random(7)
+    const next = seeded(7)
     for (let round = 0; round < 200; round++) {
       const capacity = 16 + Math.floor(next() * 200)
       const queue = new DropQueue(capacity)

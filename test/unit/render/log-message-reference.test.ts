@@ -6,6 +6,7 @@ import {type LogMessage, MESSAGE_TYPES} from '../../../src/envelope/types.js'
 import {ByteSink} from '../../../src/render/byte-sink.js'
 import {instanceColor} from '../../../src/render/color.js'
 import {createJsonLogRenderer, createTextLogRenderer, type LogRenderer} from '../../../src/render/log-message.js'
+import {seeded} from '../../helpers/seeded-random.js'
 
 // ---- The reference: cfws 0.4.1's string renderers (src/render/log-message.ts and timestamp.ts), kept
 // as they were but for the timestamp cache, which lives in a closure so that each TZ starts afresh.
@@ -126,17 +127,6 @@ function referenceJsonRenderer(appName: string): (log: LogMessage) => string {
 }
 
 // ---- Generated messages.
-
-/** mulberry32: the same messages every run. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = Math.imul(state ^ (state >>> 15), state | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
-  }
-}
 
 const random = seeded(0x10_6e55)
 const below = (n: number): number => Math.floor(random() * n)

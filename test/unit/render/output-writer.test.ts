@@ -49,6 +49,12 @@ async function nextGateChange(writer: OutputWriter): Promise<boolean> {
   })
 }
 
+/** What a renderer does: write into the sink, then ask for the batch to go out. */
+function put(writer: OutputWriter, text: string): void {
+  writer.sink.text(text)
+  writer.schedule()
+}
+
 const line = (i: number): string => `line ${String(i).padStart(6, '0')} ${'x'.repeat(40)}\n`
 
 describe('OutputWriter', () => {
@@ -56,8 +62,8 @@ describe('OutputWriter', () => {
     const stdout = new ManualStdout()
     stdout.release()
     const writer = writerFor(stdout)
-    writer.write('a\n')
-    writer.write('b\n')
+    put(writer, 'a\n')
+    put(writer, 'b\n')
     await writer.flush()
     assert.deepEqual(stdout.received, ['a\nb\n'])
   })
@@ -71,7 +77,7 @@ describe('OutputWriter', () => {
     writer.onChange((paused) => changes.push(paused))
     let written = 0
     while (!writer.paused) {
-      writer.write(line(written++))
+      put(writer, line(written++))
       await tick()
     }
 
@@ -79,7 +85,7 @@ describe('OutputWriter', () => {
     while (writer.paused) assert.ok(stdout.takeOne(), 'the gate opened before stdout took what it held')
     assert.ok(stdout.writableLength <= 4 * 1024)
     stdout.release()
-    for (let i = 0; i < 1000; i++) writer.write(line(written++))
+    for (let i = 0; i < 1000; i++) put(writer, line(written++))
     await writer.flush()
     assert.equal(stdout.received.join(''), Array.from({length: written}, (_, i) => line(i)).join(''))
     assert.deepEqual(changes, [true, false])
@@ -89,7 +95,7 @@ describe('OutputWriter', () => {
   it('reports progress to room() waiters only once the gate opens', async () => {
     const stdout = new ManualStdout()
     const writer = writerFor(stdout, {maxBufferedBytes: 64 * 1024})
-    writer.write('x'.repeat(20 * 1024) + '\n')
+    put(writer, 'x'.repeat(20 * 1024) + '\n')
     await tick()
     assert.equal(writer.paused, true)
     let roomy = false
@@ -106,13 +112,13 @@ describe('OutputWriter', () => {
     const dropped: number[] = []
     const writer = writerFor(stdout, {maxBufferedBytes: 64 * 1024, stallMs: 20, onDropped: (lines) => dropped.push(lines)})
     const first = 'y'.repeat(20 * 1024) + '\n'
-    writer.write(first)
+    put(writer, first)
     await tick()
     assert.equal(writer.paused, true)
     assert.equal(await nextGateChange(writer), false)
     // 64 KiB of budget, about 20 KiB of it in stdout's own buffer: the newest ~44 KiB are kept.
     for (let i = 0; i < 2000; i++) {
-      writer.write(line(i))
+      put(writer, line(i))
       await tick()
     }
 
@@ -131,10 +137,10 @@ describe('OutputWriter', () => {
   it('goes back to pausing once a stalled stdout takes data again', async () => {
     const stdout = new ManualStdout()
     const writer = writerFor(stdout, {maxBufferedBytes: 64 * 1024, stallMs: 20})
-    writer.write('z'.repeat(20 * 1024) + '\n')
+    put(writer, 'z'.repeat(20 * 1024) + '\n')
     await tick()
     assert.equal(await nextGateChange(writer), false)
-    writer.write('w'.repeat(30 * 1024) + '\n')
+    put(writer, 'w'.repeat(30 * 1024) + '\n')
     await tick()
     assert.equal(writer.paused, false)
     // The reader takes the first write: the queued line goes to stdout, and the gate closes on it.
@@ -146,7 +152,7 @@ describe('OutputWriter', () => {
   it('never drops with an infinite stall time, however long stdout waits', async () => {
     const stdout = new ManualStdout()
     const writer = writerFor(stdout, {maxBufferedBytes: Number.POSITIVE_INFINITY, stallMs: Number.POSITIVE_INFINITY})
-    writer.write('v'.repeat(2 * 1024 * 1024) + '\n')
+    put(writer, 'v'.repeat(2 * 1024 * 1024) + '\n')
     await tick()
     assert.equal(writer.paused, true)
     await new Promise((resolve) => setTimeout(resolve, 30))
@@ -171,7 +177,7 @@ describe('OutputWriter', () => {
   it('stops waiting for a blocked stdout when the flush is aborted', async () => {
     const stdout = new ManualStdout()
     const writer = writerFor(stdout)
-    writer.write('held\n')
+    put(writer, 'held\n')
     const limit = new AbortController()
     const flushed = writer.flush(limit.signal)
     limit.abort()
@@ -184,10 +190,10 @@ describe('OutputWriter', () => {
     let closed = 0
     const failed: unknown[] = []
     const writer = writerFor(stdout, {onClosed: () => closed++, onFailed: (error) => failed.push(error)})
-    writer.write('a\n')
+    put(writer, 'a\n')
     stdout.emit('error', Object.assign(new Error('write EPIPE'), {code: 'EPIPE'}))
     stdout.emit('error', Object.assign(new Error('write EPIPE'), {code: 'EPIPE'}))
-    writer.write('b\n')
+    put(writer, 'b\n')
     await writer.flush()
     assert.equal(closed, 1)
     assert.deepEqual(failed, [])
