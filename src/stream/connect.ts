@@ -26,6 +26,8 @@ export interface ConnectOptions {
   signal: AbortSignal
   /** Followed from the moment the socket opens (a paused gate reads not even the first frame). */
   readGate?: ReadGate
+  /** Called within 'open', before the first frame: the caller's last chance to prepare for it. */
+  onOpen?: () => void
 }
 
 export interface OpenedStream {
@@ -89,6 +91,7 @@ export async function openStream(options: ConnectOptions): Promise<OpenedStream>
         reject(error)
       } else {
         // Still within 'open': a paused gate keeps even the frames that came with the upgrade unread.
+        options.onOpen?.()
         if (options.readGate) followReadGate(socket, options.readGate)
         resolve({socket, closed})
       }

@@ -74,6 +74,14 @@ export async function tailStream(options: TailOptions): Promise<void> {
     await waitBeforeRetry(options, why, attempt, random)
   }
 
+  // Frames that came with the upgrade answer are emitted within 'open': a reconnect is told before
+  // them, so a backfill can hold them behind the gap.
+  const onOpen = (): void => {
+    if (!everConnected) return
+    options.onNotice(`reconnected to ${displayEndpoint(options.url)}`)
+    options.onConnectionChange?.('reconnected')
+  }
+
   while (!signal.aborted) {
     let stream: OpenedStream
     const activity = {events: 0}
@@ -86,7 +94,7 @@ export async function tailStream(options: TailOptions): Promise<void> {
       const {tokens} = options
       const token = await unlessAborted(refreshFirst ? tokens.refresh() : tokens.validToken(), signal)
       refreshFirst = false
-      stream = await openStream({...options, onFrame, authorization: bearerHeader(token)})
+      stream = await openStream({...options, onFrame, onOpen, authorization: bearerHeader(token)})
     } catch (error) {
       if (signal.aborted) return
       if (error instanceof CfwsError && error.refreshable && !refreshedAfter401) {
@@ -99,11 +107,6 @@ export async function tailStream(options: TailOptions): Promise<void> {
       failuresInRow++
       await reconnectOrGiveUp(error.message, error)
       continue
-    }
-
-    if (everConnected) {
-      options.onNotice(`reconnected to ${displayEndpoint(options.url)}`)
-      options.onConnectionChange?.('reconnected')
     }
 
     everConnected = true

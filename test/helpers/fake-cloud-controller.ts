@@ -34,6 +34,7 @@ export class FakeCloudController {
   /** Log Cache on the same server, advertised in the root document unless told not to. */
   logCache?: FakeLogCache
   advertiseLogCache = true
+  private requestWaiters: Array<() => void> = []
 
   private constructor(private readonly server: Server, readonly url: string) {
     server.on('request', (request: IncomingMessage, response: ServerResponse) => this.onRequest(request, response))
@@ -44,6 +45,15 @@ export class FakeCloudController {
     server.listen(0, '127.0.0.1')
     await once(server, 'listening')
     return new FakeCloudController(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`)
+  }
+
+  /** Resolves with the first request, made already or to come, that passes `test`. */
+  async waitForRequest(test: (request: RecordedRequest) => boolean): Promise<RecordedRequest> {
+    for (;;) {
+      const request = this.requests.find(test)
+      if (request) return request
+      await new Promise<void>((resolve) => this.requestWaiters.push(resolve))
+    }
   }
 
   async close(): Promise<void> {
@@ -57,6 +67,7 @@ export class FakeCloudController {
     for await (const chunk of request) chunks.push(chunk as Buffer)
     const url = new URL(request.url ?? '/', this.url)
     this.requests.push({method: request.method ?? '', path: url.pathname + url.search, authorization: request.headers.authorization, body: Buffer.concat(chunks).toString()})
+    for (const resolve of this.requestWaiters.splice(0)) resolve()
     if (this.hangPaths?.test(url.pathname)) return
     if (this.logCache && url.pathname.startsWith('/api/v1/read/')) await this.logCache.answering
     const answer = this.route(request.method ?? 'GET', url)

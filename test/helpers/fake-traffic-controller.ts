@@ -33,6 +33,9 @@ export class FakeTrafficController {
   private readonly sockets = new Set<Socket>()
   private readonly rawSockets = new WeakMap<WebSocket, Socket>()
   private waiting: Array<(socket: WebSocket) => void> = []
+  // Clients that upgraded before a test asked for them, oldest first.
+  private readonly unclaimed: WebSocket[] = []
+  private upgradeWaiters: Array<() => void> = []
 
   private constructor(private readonly server: Server, readonly url: string, readonly certificate?: TestCertificate) {
     server.on('connection', (socket: Socket) => {
@@ -58,9 +61,16 @@ export class FakeTrafficController {
     return new FakeTrafficController(server, `${certificate ? 'wss' : 'ws'}://127.0.0.1:${port}`, certificate)
   }
 
-  /** Resolves with the next client that completes an upgrade. */
+  /** Resolves with the oldest client not handed to the test yet, waiting for its upgrade if need be. */
   async nextClient(): Promise<WebSocket> {
+    const client = this.unclaimed.shift()
+    if (client) return client
     return new Promise((resolve) => this.waiting.push(resolve))
+  }
+
+  /** Resolves once `count` upgrade requests came in, answered or not. */
+  async waitForUpgrades(count: number): Promise<void> {
+    while (this.upgrades.length < count) await new Promise<void>((resolve) => this.upgradeWaiters.push(resolve))
   }
 
   /** Writes bytes on a client's TCP socket as they are: frames ws itself would never send. */
@@ -84,6 +94,7 @@ export class FakeTrafficController {
   private onUpgrade(request: IncomingMessage, socket: Socket, head: Buffer): void {
     const url = new URL(request.url ?? '/', 'http://fake')
     this.upgrades.push({path: url.pathname, query: url.searchParams, authorization: request.headers.authorization})
+    for (const resolve of this.upgradeWaiters.splice(0)) resolve()
     if (this.hangUpgrades) return
     const raw = this.answer(request)
     if (raw === 'hang') return
@@ -98,7 +109,7 @@ export class FakeTrafficController {
       client.on('close', () => this.clients.delete(client))
       const waiter = this.waiting.shift()
       if (waiter) waiter(client)
-      else this.wss.emit('connection', client)
+      else this.unclaimed.push(client)
     })
   }
 }

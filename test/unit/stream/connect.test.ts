@@ -148,6 +148,20 @@ describe('openStream', () => {
       }
     })
 
+    it('calls onOpen before the frames that came in the same read as the upgrade answer', async () => {
+      const server = await upgradeAnsweredWith(Buffer.concat([binaryFrame('first'), binaryFrame('second')]))
+      const events: string[] = []
+      try {
+        const {socket} = await open({url: new URL(`${server.url}/apps/g-1/stream`), onOpen: () => events.push('open'), onFrame: (frame) => events.push(frame.toString())})
+        while (!events.includes('second')) await new Promise((resolve) => setImmediate(resolve))
+        assert.deepEqual(events, ['open', 'first', 'second'])
+        socket.terminate()
+        await once(socket, 'close')
+      } finally {
+        await server.close()
+      }
+    })
+
     describe('with nock active', () => {
       useNock()
 
