@@ -45,6 +45,10 @@ export const ERROR_CATALOGUE = {
   UNKNOWN_EVENT_TYPE: {exit: 'usage'},
   /** --endpoint or CFWS_LOGGER_ENDPOINT; a bad one from the Cloud Controller is CC_INVALID_ENDPOINT. */
   INVALID_ENDPOINT: {exit: 'usage'},
+  INVALID_APP_NAME: {exit: 'usage'},
+  INVALID_SUBSCRIPTION_ID: {exit: 'usage'},
+  /** HTTPS_PROXY / HTTP_PROXY that is not a URL. */
+  INVALID_PROXY: {exit: 'usage'},
 
   // Exit 3: no usable login.
   NOT_LOGGED_IN: {exit: 'auth'},

@@ -47,28 +47,56 @@ export interface AppLookup {
   org: {name: string}
 }
 
-/** The GUID of the app named `name` in the targeted space (not found is a 200 with no resources). */
+/**
+ * The GUID of the app named exactly `name` in the targeted space (not found is a 200 with no
+ * resources). The Cloud Controller reads `names=` as a comma-separated list with no escape, so
+ * every resource's name is checked, and a name with a comma in it is looked for among all the
+ * space's apps instead, page by page.
+ */
 export async function findAppGuid(options: CloudControllerOptions, tokens: TokenHolder, app: AppLookup): Promise<string> {
-  const query = new URLSearchParams({names: app.name, space_guids: app.space.guid})
-  const path = `/v3/apps?${query.toString()}`
+  const filter = app.name.includes(',') ? {per_page: '5000'} : {names: app.name}
+  let path: string | undefined = `/v3/apps?${new URLSearchParams({...filter, space_guids: app.space.guid}).toString()}`
+  while (path) {
+    const page = await getAppsPage(options, tokens, path, app.space.name)
+    const guid = page.resources.find((resource) => resource.name === app.name)?.guid
+    if (typeof guid === 'string') return guid
+    path = page.nextPath
+  }
+
+  throw new NotFoundError('APP_NOT_FOUND', `App '${app.name}' not found in space ${app.space.name} of org ${app.org.name}`, {
+    hint: "Check the name with 'cf apps', or target another space with 'cf target -s SPACE'.",
+  })
+}
+
+interface AppsPage {
+  resources: Array<{guid?: unknown; name?: unknown}>
+  /** The next page's path and query on the same Cloud Controller, or undefined on the last. */
+  nextPath?: string
+}
+
+async function getAppsPage(options: CloudControllerOptions, tokens: TokenHolder, path: string, spaceName: string): Promise<AppsPage> {
   const response = await sendWithRefresh(tokens, async (authorization) => getJson(options, path, authorization), (answer) => answer.status === 401)
   if (response.status === 401) {
     throw new AuthError('CC_UNAUTHORIZED', 'The Cloud Controller rejected the token even after a refresh', {hint: HINTS.login})
   }
 
   if (response.status === 403) {
-    throw new ForbiddenError('CC_FORBIDDEN', `Not allowed to look up apps in space ${app.space.name}`, {
+    throw new ForbiddenError('CC_FORBIDDEN', `Not allowed to look up apps in space ${spaceName}`, {
       hint: 'Ask a space manager for the space developer, manager or auditor role.',
     })
   }
 
   if (response.status !== 200) throw unexpectedAnswer(response.status, path)
-  const resources = (response.json as {resources?: Array<{guid?: unknown}>} | undefined)?.resources
-  const guid = resources?.[0]?.guid
-  if (typeof guid === 'string') return guid
-  throw new NotFoundError('APP_NOT_FOUND', `App '${app.name}' not found in space ${app.space.name} of org ${app.org.name}`, {
-    hint: "Check the name with 'cf apps', or target another space with 'cf target -s SPACE'.",
-  })
+  const body = response.json as {resources?: unknown; pagination?: {next?: {href?: unknown} | null}} | undefined
+  const resources = Array.isArray(body?.resources) ? (body.resources as AppsPage['resources']) : []
+  const next = body?.pagination?.next?.href
+  // Only the path is followed: the token goes nowhere but the configured Target.
+  const nextPath = typeof next === 'string' && URL.canParse(next) ? pathAndQuery(new URL(next)) : undefined
+  return {resources, nextPath: nextPath === path ? undefined : nextPath}
+}
+
+function pathAndQuery(url: URL): string {
+  return url.pathname + url.search
 }
 
 async function getJson(options: CloudControllerOptions, path: string, authorization?: string): Promise<HttpResponse & {json: unknown}> {

@@ -20,10 +20,10 @@ function describe(error: Error, commandId: string): {message: string; hint?: str
   if (error instanceof CfwsError) return {message: error.message, hint: error.hint, exitCode: error.exitCode}
   if (error instanceof CLIError) {
     // oclif's parse errors: unknown flag, missing APP, bad flag value. Its list of missing args
-    // spans lines; the contract wants one.
-    const missing = (error as {args?: Array<{name?: string}>}).args
-    const message = Array.isArray(missing)
-      ? `Missing required argument ${missing.map((arg) => (arg.name ?? '').toUpperCase()).join(', ')}`
+    // spans lines; the contract wants one. An unexpected argument's error has `args` too, as strings.
+    const missing = requiredArgNames(error)
+    const message = missing
+      ? `Missing required argument ${missing.join(', ')}`
       : oneLine(error.message.replace(/\n+See more help with --help$/, ''))
     return {message, hint: `See 'cfws ${commandId} --help'.`, exitCode: error.oclif.exit ?? ExitCode.usage}
   }
@@ -33,6 +33,13 @@ function describe(error: Error, commandId: string): {message: string; hint?: str
     hint: 'This is a bug in cfws: run again with CFWS_DEBUG=1 and report what it prints.',
     exitCode: ExitCode.bug,
   }
+}
+
+/** The names of the missing arguments of oclif's RequiredArgsError (which oclif does not export), upper-cased. */
+function requiredArgNames(error: CLIError): string[] | undefined {
+  const {args} = error as {args?: unknown}
+  if (!Array.isArray(args) || !args.every((arg): arg is {name: string} => typeof (arg as {name?: unknown})?.name === 'string')) return undefined
+  return args.map((arg) => arg.name.toUpperCase())
 }
 
 /** oclif's validation errors put a heading line above the reasons; keep the reasons on one line. */

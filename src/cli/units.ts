@@ -3,43 +3,69 @@ import {UsageError} from '../errors.js'
 const DURATION_UNITS_MS: Record<string, number> = {ms: 1, s: 1000, m: 60_000, h: 3_600_000}
 const SIZE_UNITS: Record<string, number> = {'': 1, b: 1, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3}
 
-/** `500ms`, `45s`, `10m`, `2h` → milliseconds (../shared/CLI.md "Staying connected"). */
-export function parseDuration(text: string, flag: string): number {
+/** The longest a Node timer waits: setTimeout turns anything longer into 1 ms. */
+export const MAX_TIMER_MS = 2 ** 31 - 1
+
+const DURATION_HINT = 'Use a number and a unit: 500ms, 45s, 10m or 2h.'
+const SIZE_HINT = 'Use bytes or a binary unit: 512KiB, 16MiB, 1GiB.'
+
+/** `500ms`, `45s`, `10m`, `2h` → milliseconds, at most `maxMs` (../shared/CLI.md "Staying connected"). */
+export function parseDuration(text: string, flag: string, maxMs = Number.MAX_SAFE_INTEGER): number {
   const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(text.trim())
   const ms = match ? Number(match[1]) * DURATION_UNITS_MS[match[2]] : Number.NaN
-  if (!(ms > 0)) {
-    throw new UsageError('INVALID_DURATION', `Invalid ${flag} '${text}'`, {hint: 'Use a number and a unit: 500ms, 45s, 10m or 2h.'})
+  if (!(ms > 0)) throw new UsageError('INVALID_DURATION', `Invalid ${flag} '${text}'`, {hint: DURATION_HINT})
+  if (ms > maxMs) {
+    throw new UsageError('INVALID_DURATION', `Invalid ${flag} '${text}': longer than ${Math.floor(maxMs / DURATION_UNITS_MS.h)}h`, {hint: DURATION_HINT})
   }
 
   return ms
 }
 
-/** `512KiB`, `16MiB`, `1GiB` or plain bytes → bytes. */
+/** `512KiB`, `16MiB`, `1GiB` or plain bytes → bytes, at most 2^53 - 1 (past it a count is no longer exact). */
 export function parseSize(text: string, flag: string): number {
   const match = /^(\d+)\s*(b|kib|mib|gib)?$/i.exec(text.trim())
   const bytes = match ? Number(match[1]) * SIZE_UNITS[(match[2] ?? '').toLowerCase()] : Number.NaN
-  if (!(bytes > 0)) {
-    throw new UsageError('INVALID_SIZE', `Invalid ${flag} '${text}'`, {hint: 'Use bytes or a binary unit: 512KiB, 16MiB, 1GiB.'})
-  }
-
+  if (!(bytes > 0)) throw new UsageError('INVALID_SIZE', `Invalid ${flag} '${text}'`, {hint: SIZE_HINT})
+  if (!Number.isSafeInteger(bytes)) throw new UsageError('INVALID_SIZE', `Invalid ${flag} '${text}': too large`, {hint: SIZE_HINT})
   return bytes
 }
 
-const RFC3339 = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$/i
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:(Z)|([+-])(\d{2}):(\d{2}))$/i
+const SINCE_HINT = 'Use a duration back from now (90s, 10m, 2h) or an RFC 3339 time (2026-11-24T09:00:00Z).'
 
 /** `--since`: a duration back from now (`90s`, `10m`, `2h`) or an RFC 3339 time → nanoseconds since the epoch. */
 export function parseSince(text: string, nowMs = Date.now()): bigint {
   const time = RFC3339.exec(text.trim())
-  if (time) {
-    const ms = Date.parse(`${time[1]}${time[3].toUpperCase()}`)
-    if (!Number.isNaN(ms)) return BigInt(ms) * 1_000_000n + BigInt((time[2] ?? '').padEnd(9, '0'))
+  if (time) return rfc3339Nanoseconds(text, time)
+  let ms: number
+  try {
+    ms = parseDuration(text, '--since', Number.POSITIVE_INFINITY)
+  } catch {
+    throw new UsageError('INVALID_SINCE', `Invalid --since '${text}'`, {hint: SINCE_HINT})
   }
 
-  try {
-    return BigInt(nowMs - parseDuration(text, '--since')) * 1_000_000n
-  } catch {
-    throw new UsageError('INVALID_SINCE', `Invalid --since '${text}'`, {
-      hint: 'Use a duration back from now (90s, 10m, 2h) or an RFC 3339 time (2026-11-24T09:00:00Z).',
-    })
+  if (ms > nowMs) throw new UsageError('INVALID_SINCE', `Invalid --since '${text}': reaches back before 1970`, {hint: SINCE_HINT})
+  return BigInt(Math.round(nowMs - ms)) * 1_000_000n
+}
+
+/**
+ * Date.parse rolls an impossible day over (February 30 becomes March 2): every field is checked
+ * against the date it makes instead.
+ */
+function rfc3339Nanoseconds(text: string, time: RegExpExecArray): bigint {
+  const [year, month, day, hour, minute, second] = time.slice(1, 7).map(Number)
+  const utc = new Date(Date.UTC(year, month - 1, day, hour, minute, second))
+  utc.setUTCFullYear(year)
+  const fieldsHold =
+    utc.getUTCFullYear() === year && utc.getUTCMonth() === month - 1 && utc.getUTCDate() === day && utc.getUTCHours() === hour && utc.getUTCMinutes() === minute && utc.getUTCSeconds() === second
+  const offsetHours = Number(time[10] ?? 0)
+  const offsetMinutes = Number(time[11] ?? 0)
+  if (!fieldsHold || offsetHours > 23 || offsetMinutes > 59) {
+    throw new UsageError('INVALID_SINCE', `Invalid --since '${text}': no such time`, {hint: SINCE_HINT})
   }
+
+  const offsetMs = (time[9] === '-' ? -1 : 1) * (offsetHours * 60 + offsetMinutes) * 60_000
+  const ms = utc.getTime() - offsetMs
+  if (ms < 0) throw new UsageError('INVALID_SINCE', `Invalid --since '${text}': before 1970`, {hint: SINCE_HINT})
+  return BigInt(ms) * 1_000_000n + BigInt((time[7] ?? '').padEnd(9, '0'))
 }

@@ -1,7 +1,7 @@
 import {randomBytes} from 'node:crypto'
 
 import {BaseCommand} from '../cli/base-command.js'
-import {readStreamSettings, streamFlags} from '../cli/flags.js'
+import {readStreamSettings, readSubscriptionId, streamFlags} from '../cli/flags.js'
 import {notice} from '../cli/notice.js'
 import {runStream} from '../cli/run-stream.js'
 import {openSession, resolveLoggerEndpoint, requireFirehoseScope} from '../cli/session.js'
@@ -32,14 +32,15 @@ export default class Firehose extends BaseCommand {
   async run(): Promise<void> {
     const {flags} = await this.parse(Firehose)
     const settings = readStreamSettings(flags)
+    const givenSubscriptionId = readSubscriptionId(flags['subscription-id'])
     const types = parseEventTypeFilter(flags.filter)
     const client = flags['client-id'] ? {clientId: flags['client-id'], clientSecret: flags['client-secret'] ?? ''} : undefined
     const stop = new AbortController()
     const session = await openSession(flags['skip-ssl-validation'], client, stop.signal)
     await requireFirehoseScope(session, Boolean(client))
     const endpoint = await resolveLoggerEndpoint(session, flags.endpoint)
-    const subscriptionId = flags['subscription-id'] ?? `cfws-${randomBytes(5).toString('hex')}`
-    if (!flags['subscription-id']) notice(`subscription id ${subscriptionId}: add processes with --subscription-id ${subscriptionId} to share this stream`)
+    const subscriptionId = givenSubscriptionId ?? `cfws-${randomBytes(5).toString('hex')}`
+    if (!givenSubscriptionId) notice(`subscription id ${subscriptionId}: add processes with --subscription-id ${subscriptionId} to share this stream`)
 
     process.exitCode = await runStream({
       session,

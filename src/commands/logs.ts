@@ -1,7 +1,7 @@
 import {findAppGuid} from '../cf/cloud-controller.js'
 import {requireTargetedSpace} from '../cf/config.js'
 import {BaseCommand} from '../cli/base-command.js'
-import {readStreamSettings, streamFlags} from '../cli/flags.js'
+import {readAppName, readStreamSettings, streamFlags} from '../cli/flags.js'
 import {LogGapFiller} from '../cli/log-gap.js'
 import {DEFAULT_RECENT_LINES, printRecentLogs} from '../cli/print-recent.js'
 import {runStream} from '../cli/run-stream.js'
@@ -25,12 +25,13 @@ export default class Logs extends BaseCommand {
     ...streamFlags,
     recent: Flags.boolean({description: 'print the recent logs, oldest first, and exit'}),
     // No oclif default: a default would count as given and trip dependsOn.
-    lines: Flags.integer({description: `with --recent: at most this many messages, the newest (default: ${DEFAULT_RECENT_LINES})`, min: 1, dependsOn: ['recent']}),
+    lines: Flags.integer({description: `with --recent: at most this many messages, the newest (default: ${DEFAULT_RECENT_LINES})`, min: 1, max: Number.MAX_SAFE_INTEGER, dependsOn: ['recent']}),
     since: Flags.string({description: 'with --recent: only messages since a duration ago (90s, 10m, 2h) or an RFC 3339 time', dependsOn: ['recent']}),
   }
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Logs)
+    const appName = readAppName(args.app)
     const settings = readStreamSettings(flags)
     const startTimeNs = flags.since === undefined ? undefined : parseSince(flags.since)
     const stop = new AbortController()
@@ -38,11 +39,11 @@ export default class Logs extends BaseCommand {
     const {config} = session
     const space = requireTargetedSpace(config)
     const cc = {target: config.target, verifyTls: session.verifyTls, signal: stop.signal}
-    const renderLog = flags.json ? createJsonLogRenderer(args.app) : createTextLogRenderer(await loadChalk(flags.color, process.env, Boolean(process.stdout.isTTY)))
+    const renderLog = flags.json ? createJsonLogRenderer(appName) : createTextLogRenderer(await loadChalk(flags.color, process.env, Boolean(process.stdout.isTTY)))
     // A stream needs the endpoint, resolved first so a refused one (plain ws:// to a remote host)
     // stops before any request; --recent asks for it only on a foundation without Log Cache.
     const endpoint = flags.recent ? undefined : await resolveLoggerEndpoint(session, flags.endpoint)
-    const appGuid = await findAppGuid(cc, session.tokens, {name: args.app, space, org: config.org})
+    const appGuid = await findAppGuid(cc, session.tokens, {name: appName, space, org: config.org})
     if (!endpoint) {
       const loggerEndpoint = async () => resolveLoggerEndpoint(session, flags.endpoint)
       await printRecentLogs({session, appGuid, loggerEndpoint, maxMessages: flags.lines ?? DEFAULT_RECENT_LINES, startTimeNs, render: renderLog})

@@ -95,11 +95,28 @@ export class FakeCloudController {
 
     if (url.pathname === '/v3/apps') {
       if (this.appsAnswer) return this.appsAnswer
-      const guid = this.apps[url.searchParams.get('names') ?? '']
-      return {status: 200, body: {pagination: {total_results: guid ? 1 : 0}, resources: guid ? [{guid, name: url.searchParams.get('names')}] : []}}
+      return {status: 200, body: this.listApps(url.searchParams)}
     }
 
     return {status: 404, body: {errors: [{code: 10_000, title: 'CF-NotFound', detail: 'Unknown request'}]}}
+  }
+
+  /**
+   * As the Cloud Controller lists apps: `names` is a comma-separated list (no escape), every app
+   * when it is absent, `per_page` at a time with `pagination.next` as an absolute URL.
+   */
+  private listApps(query: URLSearchParams): unknown {
+    const names = query.get('names')?.split(',')
+    const all = Object.entries(this.apps)
+      .filter(([name]) => !names || names.includes(name))
+      .map(([name, guid]) => ({guid, name}))
+    const perPage = Number(query.get('per_page') ?? 50)
+    const page = Number(query.get('page') ?? 1)
+    const resources = all.slice((page - 1) * perPage, page * perPage)
+    const nextQuery = new URLSearchParams(query)
+    nextQuery.set('page', String(page + 1))
+    const next = page * perPage < all.length ? {href: `${this.url}/v3/apps?${nextQuery.toString()}`} : null
+    return {pagination: {total_results: all.length, next}, resources}
   }
 }
 

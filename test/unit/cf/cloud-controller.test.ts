@@ -38,8 +38,27 @@ describe('Cloud Controller', () => {
   })
 
   it('finds the app GUID by name in the targeted space', async () => {
-    nock(API).get('/v3/apps').query({names: 'myapp', space_guids: 'space-guid-1'}).reply(200, {resources: [{guid: 'g-1'}]})
+    nock(API).get('/v3/apps').query({names: 'myapp', space_guids: 'space-guid-1'}).reply(200, {resources: [{guid: 'g-1', name: 'myapp'}]})
     assert.equal(await findAppGuid(options, tokens, app), 'g-1')
+  })
+
+  it('keeps only the app whose name is exactly the one asked for', async () => {
+    nock(API).get('/v3/apps').query(true).reply(200, {resources: [{guid: 'g-other', name: 'myapp-2'}, {guid: 'g-1', name: 'myapp'}]})
+    assert.equal(await findAppGuid(options, tokens, app), 'g-1')
+    nock(API).get('/v3/apps').query(true).reply(200, {resources: [{guid: 'g-other', name: 'MyApp'}]})
+    await assert.rejects(findAppGuid(options, tokens, app), {code: 'APP_NOT_FOUND'})
+  })
+
+  it('looks for a name with a comma among every app of the space, page by page, on the Target only', async () => {
+    const comma = {...app, name: 'a,b'}
+    nock(API)
+      .get('/v3/apps')
+      .query({per_page: '5000', space_guids: 'space-guid-1'})
+      .reply(200, {resources: [{guid: 'g-a', name: 'a'}], pagination: {next: {href: 'https://elsewhere.example.com/v3/apps?page=2&per_page=5000'}}})
+      .get('/v3/apps')
+      .query({page: '2', per_page: '5000'})
+      .reply(200, {resources: [{guid: 'g-b', name: 'b'}, {guid: 'g-ab', name: 'a,b'}], pagination: {next: null}})
+    assert.equal(await findAppGuid(options, tokens, comma), 'g-ab')
   })
 
   it('says the app is not found (exit 5) on an empty resources list', async () => {
@@ -51,7 +70,7 @@ describe('Cloud Controller', () => {
     const fresh = freshJwt()
     nock(API).get('/v3/apps').query(true).reply(401, {errors: [{code: 1000, title: 'CF-InvalidAuthToken'}]})
     nock(API).post('/oauth/token').reply(200, {access_token: fresh, token_type: 'bearer'})
-    nock(API, {reqheaders: {authorization: `bearer ${fresh}`}}).get('/v3/apps').query(true).reply(200, {resources: [{guid: 'g-2'}]})
+    nock(API, {reqheaders: {authorization: `bearer ${fresh}`}}).get('/v3/apps').query(true).reply(200, {resources: [{guid: 'g-2', name: 'myapp'}]})
     assert.equal(await findAppGuid(options, tokens, app), 'g-2')
   })
 

@@ -9,6 +9,14 @@ describe('units', () => {
     assert.throws(() => parseDuration('0s', '--idle-timeout'), {code: 'INVALID_DURATION'})
   })
 
+  it('refuses a duration past its bound and a size past 2^53 - 1', () => {
+    assert.equal(parseDuration('596h', '--idle-timeout', 2 ** 31 - 1), 2_145_600_000)
+    assert.throws(() => parseDuration('597h', '--idle-timeout', 2 ** 31 - 1), {code: 'INVALID_DURATION', message: "Invalid --idle-timeout '597h': longer than 596h"})
+    assert.throws(() => parseDuration('99999999999999999999h', '--idle-timeout'), {code: 'INVALID_DURATION'})
+    assert.throws(() => parseSize('99999999999999999999GiB', '--buffer-size'), {code: 'INVALID_SIZE', message: "Invalid --buffer-size '99999999999999999999GiB': too large"})
+    assert.throws(() => parseSize('99999999999999999999', '--buffer-size'), {code: 'INVALID_SIZE'})
+  })
+
   it('reads sizes', () => {
     assert.deepEqual(['512KiB', '16MiB', '1GiB', '4096'].map((text) => parseSize(text, '--buffer-size')), [524_288, 16_777_216, 1_073_741_824, 4096])
     assert.throws(() => parseSize('16MB', '--buffer-size'), {code: 'INVALID_SIZE', exitCode: 2})
@@ -19,5 +27,20 @@ describe('units', () => {
     assert.equal(parseSince('90s', now), BigInt(now - 90_000) * 1_000_000n)
     assert.equal(parseSince('2026-11-24T09:00:00.123456789+01:00', now), BigInt(Date.parse('2026-11-24T08:00:00Z')) * 1_000_000n + 123_456_789n)
     assert.throws(() => parseSince('yesterday', now), {code: 'INVALID_SINCE', exitCode: 2, hint: /90s, 10m, 2h.*RFC 3339/})
+  })
+
+  it('refuses a time that does not exist instead of rolling it over', () => {
+    const now = Date.parse('2026-11-24T10:00:00Z')
+    assert.equal(parseSince('2028-02-29T23:59:59Z', now), BigInt(Date.parse('2028-02-29T23:59:59Z')) * 1_000_000n)
+    for (const text of ['2026-02-30T00:00:00Z', '2026-02-29T00:00:00Z', '2026-13-01T00:00:00Z', '2026-04-31T00:00:00Z', '2026-11-24T24:00:00Z', '2026-11-24T09:60:00Z', '2026-11-24T09:00:60Z', '2026-11-24T09:00:00+24:00']) {
+      assert.throws(() => parseSince(text, now), {code: 'INVALID_SINCE', message: `Invalid --since '${text}': no such time`}, text)
+    }
+  })
+
+  it('refuses a --since that reaches back before 1970', () => {
+    const now = Date.parse('2026-11-24T10:00:00Z')
+    assert.throws(() => parseSince('99999999999999999999h', now), {code: 'INVALID_SINCE', message: "Invalid --since '99999999999999999999h': reaches back before 1970"})
+    assert.throws(() => parseSince('1969-12-31T23:59:59Z', now), {code: 'INVALID_SINCE'})
+    assert.equal(parseSince('1970-01-01T01:00:00+01:00', now), 0n)
   })
 })
