@@ -54,7 +54,7 @@ export interface AppLookup {
  * space's apps instead, page by page.
  */
 export async function findAppGuid(options: CloudControllerOptions, tokens: TokenHolder, app: AppLookup): Promise<string> {
-  const filter = app.name.includes(',') ? {per_page: '5000'} : {names: app.name}
+  const filter: Record<string, string> = app.name.includes(',') ? {per_page: '5000'} : {names: app.name}
   let path: string | undefined = `/v3/apps?${new URLSearchParams({...filter, space_guids: app.space.guid}).toString()}`
   while (path) {
     const page = await getAppsPage(options, tokens, path, app.space.name)

@@ -1,9 +1,9 @@
 import {readFileSync} from 'node:fs'
-import {chmod, rename, stat, writeFile} from 'node:fs/promises'
+import {chmod, rename, rm, stat, writeFile} from 'node:fs/promises'
 import {homedir} from 'node:os'
 import {dirname, join} from 'node:path'
 
-import {AuthError, NotFoundError} from '../errors.js'
+import {AuthError, HINTS, NotFoundError} from '../errors.js'
 
 const NOT_LOGGED_IN = "Not logged in. Use 'cf login' to log in."
 
@@ -41,6 +41,12 @@ export async function readCfConfig(env: NodeJS.ProcessEnv = process.env, options
     throw new AuthError('NOT_LOGGED_IN', NOT_LOGGED_IN, {hint: `cfws reads the cf CLI's login from ${path}.`})
   }
 
+  parseConfigUrl(target, 'Target', path)
+  // Node refuses such a header outright; the token would never have worked.
+  if (!HEADER_SAFE.test(accessToken)) {
+    throw new AuthError('CONFIG_INVALID', `${NOT_LOGGED_IN} (the AccessToken in ${path} holds a line break or another control character)`, {hint: HINTS.login})
+  }
+
   const org = fieldsOf(json.OrganizationFields)
   const space = fieldsOf(json.SpaceFields)
   return {
@@ -60,6 +66,18 @@ export async function readCfConfig(env: NodeJS.ProcessEnv = process.env, options
   }
 }
 
+/** What Node accepts in a header value (its checkInvalidHeaderChar). */
+const HEADER_SAFE = /^[\t\x20-\x7e\x80-\xff]*$/
+
+/** A URL key of the cf config (Target, AuthorizationEndpoint) that must be http(s): exit 3 with the cf command that sets it. */
+export function parseConfigUrl(value: string, key: 'Target' | 'AuthorizationEndpoint', path: string): URL {
+  const url = URL.canParse(value) ? new URL(value) : undefined
+  if (url && (url.protocol === 'https:' || url.protocol === 'http:')) return url
+  throw new AuthError('CONFIG_INVALID', `The ${key} in ${path} is not an http(s) URL: '${value}'`, {
+    hint: key === 'Target' ? "Set the API endpoint with 'cf api URL', then 'cf login'." : HINTS.login,
+  })
+}
+
 /** The targeted space, or the cf CLI's own words when there is none. */
 export function requireTargetedSpace(config: CfConfig): {guid: string; name: string} {
   if (!config.space.guid) {
@@ -71,18 +89,37 @@ export function requireTargetedSpace(config: CfConfig): {guid: string; name: str
 
 /**
  * Stores refreshed tokens the way the cf CLI would, so that `cf` and cfws keep sharing one login.
- * Atomic (a temporary file in the same folder, then rename), every other key kept, mode kept.
+ * The file is read again just before it is written, and only the token keys change: what `cf`
+ * wrote since cfws started (a `cf target`, a token of its own) stays. A refresh token is written
+ * only when UAA sent a new one. Atomic (a temporary file in the same folder, then rename), every
+ * other key kept, mode kept.
  */
 export async function saveTokens(path: string, tokens: {accessToken: string; refreshToken?: string}): Promise<void> {
   const json = readJsonObject(path)
   json.AccessToken = tokens.accessToken
   if (tokens.refreshToken) json.RefreshToken = tokens.refreshToken
 
+  const text = serialize(json, path)
   const {mode} = await stat(path)
   const temporary = join(dirname(path), `.config.json.cfws-${process.pid}-${Date.now()}`)
-  await writeFile(temporary, JSON.stringify(json, null, 2) + '\n', {mode: mode & 0o777})
-  await chmod(temporary, mode & 0o777)
-  await rename(temporary, path)
+  try {
+    await writeFile(temporary, text, {mode: mode & 0o777})
+    await chmod(temporary, mode & 0o777)
+    await rename(temporary, path)
+  } catch (error) {
+    await rm(temporary, {force: true})
+    throw error
+  }
+}
+
+// JSON.parse reads any depth, JSON.stringify recurses: a document nested thousands deep parses but
+// cannot be written back.
+function serialize(json: Record<string, unknown>, path: string): string {
+  try {
+    return JSON.stringify(json, null, 2) + '\n'
+  } catch (error) {
+    throw new Error(`${path} is nested too deeply to write back`, {cause: error})
+  }
 }
 
 // Read at once: a small file every run starts with, where an asynchronous read costs several

@@ -1,7 +1,7 @@
 import {AuthError, HINTS} from '../errors.js'
 import {parseJsonBody, sendHttp} from '../net/http-client.js'
 import {trace} from '../trace.js'
-import {type CfConfig, saveTokens} from './config.js'
+import {type CfConfig, parseConfigUrl, saveTokens} from './config.js'
 
 /** The cf CLI refreshes a token that expires within a minute (PROTOCOL.md §4); so do we. */
 export const REFRESH_MARGIN_MS = 60_000
@@ -65,6 +65,8 @@ export interface TokenSourceOptions {
   clientCredentials?: ClientCredentials
   /** Ends every UAA request of this source at once (the run's end: Ctrl-C, SIGTERM). */
   signal?: AbortSignal
+  /** Says on stderr what the operator should know (a token that could not be saved). */
+  onNotice?: (text: string) => void
   now?: () => number
 }
 
@@ -83,6 +85,8 @@ export class TokenSource {
   private readonly now: () => number
   /** The refresh under way: the keeper, a reconnect and a 401 retry share it, so UAA sees one grant. */
   private refreshing?: Promise<string>
+  /** Said once a run: a config that cannot be written fails every refresh the same way. */
+  private saveFailureTold = false
 
   constructor(private readonly config: CfConfig, private readonly options: TokenSourceOptions) {
     this.accessToken = options.clientCredentials ? '' : config.accessToken
@@ -128,6 +132,7 @@ export class TokenSource {
       ? {grant_type: 'client_credentials', client_id: client.clientId, client_secret: client.clientSecret}
       : {grant_type: 'refresh_token', refresh_token: this.refreshToken}
     const basic = Buffer.from(`${client.clientId}:${client.clientSecret}`).toString('base64')
+    parseConfigUrl(config.authorizationEndpoint, 'AuthorizationEndpoint', config.path)
     const response = await sendHttp(new URL(`${config.authorizationEndpoint}/oauth/token`), {
       method: 'POST',
       headers: {authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded'},
@@ -151,17 +156,22 @@ export class TokenSource {
     }
 
     this.accessToken = `${typeof answer.token_type === 'string' ? answer.token_type : 'bearer'} ${answer.access_token}`
-    if (typeof answer.refresh_token === 'string') this.refreshToken = answer.refresh_token
-    if (!this.options.clientCredentials) await this.persist()
+    const newRefreshToken = typeof answer.refresh_token === 'string' ? answer.refresh_token : undefined
+    if (newRefreshToken) this.refreshToken = newRefreshToken
+    // Only what UAA sent is written: a refresh token cf stored meanwhile is newer than the one cfws started with.
+    if (!this.options.clientCredentials) await this.persist(newRefreshToken)
     return this.accessToken
   }
 
-  private async persist(): Promise<void> {
+  private async persist(refreshToken: string | undefined): Promise<void> {
     try {
-      await saveTokens(this.config.path, {accessToken: this.accessToken, refreshToken: this.refreshToken})
+      await saveTokens(this.config.path, {accessToken: this.accessToken, refreshToken})
     } catch (error) {
       // The refreshed token still works for this run; only `cf` misses the update.
       trace(`could not write the refreshed token to ${this.config.path}: ${String(error)}`)
+      if (this.saveFailureTold) return
+      this.saveFailureTold = true
+      this.options.onNotice?.(`could not save the refreshed token: ${error instanceof Error ? error.message : String(error)}; cf will refresh it again`)
     }
   }
 }

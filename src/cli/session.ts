@@ -3,6 +3,7 @@ import {discoverLogCache, discoverLoggingEndpoint} from '../cf/cloud-controller.
 import {type ClientCredentials, hasScope, TokenSource} from '../cf/tokens.js'
 import {type EndpointOrigin, resolveEndpoint} from '../endpoint/resolve.js'
 import {ForbiddenError} from '../errors.js'
+import {notice} from './notice.js'
 
 export interface Session {
   config: CfConfig
@@ -19,7 +20,7 @@ export interface Session {
 export async function openSession(skipSslValidation: boolean, clientCredentials?: ClientCredentials, signal?: AbortSignal): Promise<Session> {
   const config = await readCfConfig(process.env, {requireLogin: !clientCredentials})
   const verifyTls = !(skipSslValidation || config.sslDisabled)
-  return {config, tokens: new TokenSource(config, {verifyTls, clientCredentials, signal}), verifyTls, signal}
+  return {config, tokens: new TokenSource(config, {verifyTls, clientCredentials, signal, onNotice: notice}), verifyTls, signal}
 }
 
 /**

@@ -1,6 +1,6 @@
 import type {Agent} from 'node:http'
 
-import {EndpointError, networkErrorCode} from '../errors.js'
+import {EndpointError, networkErrorCode, UsageError} from '../errors.js'
 import {isLoopbackHost} from './loopback.js'
 
 /** A proxy tunnel for one connection, and what the proxy answered to its CONNECT. */
@@ -28,10 +28,11 @@ export interface ProxyRoute {
  * code is loaded only then: most runs have no proxy, and every run pays for what it imports.
  */
 export async function proxyRouteFor(target: URL, env: NodeJS.ProcessEnv = process.env): Promise<ProxyRoute | undefined> {
-  const proxy = isSecure(target) ? env.HTTPS_PROXY || env.https_proxy : env.HTTP_PROXY || env.http_proxy
-  if (!proxy || isLoopbackHost(target.hostname) || bypassesProxy(target, env.NO_PROXY ?? env.no_proxy ?? '')) return undefined
+  const variable = proxyVariable(target, env)
+  const proxy = variable && env[variable]
+  if (!variable || !proxy || isLoopbackHost(target.hostname) || bypassesProxy(target, env.NO_PROXY ?? env.no_proxy ?? '')) return undefined
 
-  const proxyUrl = new URL(/^[a-z][a-z\d+.-]*:\/\//i.test(proxy) ? proxy : `http://${proxy}`)
+  const proxyUrl = parseProxyUrl(proxy, variable)
   const {HttpsProxyAgent} = await import('https-proxy-agent')
   // The agent hands its options to net.connect / tls.connect: the signal destroys the tunnel.
   const tunnel = new AbortController()
@@ -47,6 +48,24 @@ export async function proxyRouteFor(target: URL, env: NodeJS.ProcessEnv = proces
     answered: () => status !== undefined,
     close: () => tunnel.abort(),
   }
+}
+
+function proxyVariable(target: URL, env: NodeJS.ProcessEnv): string | undefined {
+  const names = isSecure(target) ? ['HTTPS_PROXY', 'https_proxy'] : ['HTTP_PROXY', 'http_proxy']
+  return names.find((name) => env[name])
+}
+
+/** The proxy as a URL (`HOST:PORT` alone means http://); never echoed, since it may hold a password. */
+function parseProxyUrl(proxy: string, variable: string): URL {
+  const text = /^[a-z][a-z\d+.-]*:\/\//i.test(proxy) ? proxy : `http://${proxy}`
+  const url = URL.canParse(text) ? new URL(text) : undefined
+  if (!url || !(url.protocol === 'http:' || url.protocol === 'https:') || !url.hostname) {
+    throw new UsageError('INVALID_PROXY', `${variable} is not an http:// or https:// proxy URL`, {
+      hint: `Set ${variable}=http://HOST:PORT (or http://USER:PASSWORD@HOST:PORT), or unset it.`,
+    })
+  }
+
+  return url
 }
 
 /** NO_PROXY: comma- or space-separated hosts, `.domain` or `*.domain` suffixes, optional `:port`, or `*`. */

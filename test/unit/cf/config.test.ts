@@ -1,5 +1,5 @@
 import {strict as assert} from 'node:assert'
-import {readdirSync, statSync} from 'node:fs'
+import {readdirSync, readFileSync, statSync, writeFileSync} from 'node:fs'
 import {dirname} from 'node:path'
 
 import {readCfConfig, requireTargetedSpace, saveTokens} from '../../../src/cf/config.js'
@@ -35,6 +35,23 @@ describe('cf config', () => {
     })
   }
 
+  for (const target of ['api.example.com', 'ftp://api.example.com', 'https://[bad']) {
+    it(`says a Target that is not an http(s) URL is a config problem (exit 3): ${target}`, async () => {
+      home = makeCfHome(cfConfig(target))
+      await assert.rejects(readCfConfig({CF_HOME: home.dir}), {
+        code: 'CONFIG_INVALID',
+        exitCode: 3,
+        message: `The Target in ${home.configPath} is not an http(s) URL: '${target}'`,
+        hint: "Set the API endpoint with 'cf api URL', then 'cf login'.",
+      })
+    })
+  }
+
+  it('refuses an AccessToken that holds a line break (exit 3), since no header can carry it', async () => {
+    home = makeCfHome(cfConfig('https://api.example.com', {AccessToken: 'bearer abc\r\nX-Injected: 1'}))
+    await assert.rejects(readCfConfig({CF_HOME: home.dir}), {code: 'CONFIG_INVALID', exitCode: 3, message: /AccessToken .* holds a line break/})
+  })
+
   it('says no space is targeted (exit 5)', async () => {
     home = makeCfHome(cfConfig('https://api.example.com', {SpaceFields: {GUID: '', Name: ''}}))
     const config = await readCfConfig({CF_HOME: home.dir})
@@ -51,5 +68,27 @@ describe('cf config', () => {
     assert.deepEqual(saved.PluginRepos, [{Name: 'CF-Community', URL: 'https://plugins.cloudfoundry.org'}])
     assert.equal(statSync(home.configPath).mode & 0o777, 0o640)
     assert.deepEqual(readdirSync(dirname(home.configPath)), ['config.json'], 'no temporary file is left behind')
+  })
+
+  it('keeps what another writer changed since the config was read, and the refresh token it stored when UAA sent none', async () => {
+    home = makeCfHome(cfConfig('https://api.example.com'))
+    await readCfConfig({CF_HOME: home.dir})
+    writeFileSync(home.configPath, JSON.stringify(cfConfig('https://api.other.example.com', {RefreshToken: 'from-cf', SpaceFields: {GUID: 's2', Name: 'prod'}})))
+    await saveTokens(home.configPath, {accessToken: 'bearer new'})
+    const saved = home.read()
+    assert.equal(saved.AccessToken, 'bearer new')
+    assert.equal(saved.RefreshToken, 'from-cf')
+    assert.equal(saved.Target, 'https://api.other.example.com')
+    assert.deepEqual(saved.SpaceFields, {GUID: 's2', Name: 'prod'})
+  })
+
+  it('fails to save a config nested too deep to write back, leaving it as it was and no temporary file', async () => {
+    const deep = '['.repeat(100_000) + ']'.repeat(100_000)
+    const text = JSON.stringify(cfConfig('https://api.example.com')).replace(/}$/, `,"Deep":${deep}}`)
+    home = makeCfHome(text)
+    assert.equal((await readCfConfig({CF_HOME: home.dir})).target, 'https://api.example.com')
+    await assert.rejects(saveTokens(home.configPath, {accessToken: 'bearer new'}), {message: `${home.configPath} is nested too deeply to write back`})
+    assert.equal(readFileSync(home.configPath, 'utf8'), text)
+    assert.deepEqual(readdirSync(dirname(home.configPath)), ['config.json'])
   })
 })

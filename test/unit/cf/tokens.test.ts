@@ -14,9 +14,9 @@ describe('tokens', () => {
   let home: CfHome | undefined
   afterEach(() => home?.remove())
 
-  async function tokenSource(overrides: Record<string, unknown>, signal?: AbortSignal): Promise<TokenSource> {
+  async function tokenSource(overrides: Record<string, unknown>, signal?: AbortSignal, onNotice?: (text: string) => void): Promise<TokenSource> {
     home = makeCfHome(cfConfig('https://api.example.com', {AuthorizationEndpoint: UAA, ...overrides}))
-    return new TokenSource(await readCfConfig({CF_HOME: home.dir}), {verifyTls: true, signal})
+    return new TokenSource(await readCfConfig({CF_HOME: home.dir}), {verifyTls: true, signal, onNotice})
   }
 
   it('reads exp and scope from a JWT, with or without the bearer prefix', () => {
@@ -65,6 +65,23 @@ describe('tokens', () => {
     nock(UAA).post('/oauth/token').once().reply(401, {error: 'invalid_token'})
     const tokens = await tokenSource({AccessToken: `bearer ${expiredJwt()}`})
     await assert.rejects(tokens.validToken(), {code: 'SESSION_EXPIRED', exitCode: 3})
+  })
+
+  it('says once a run, as a notice, that a refreshed token could not be saved, and keeps using it', async () => {
+    const [first, second] = [freshJwt(), freshJwt()]
+    nock(UAA).post('/oauth/token').reply(200, {access_token: first, token_type: 'bearer'}).post('/oauth/token').reply(200, {access_token: second, token_type: 'bearer'})
+    const notices: string[] = []
+    const tokens = await tokenSource({AccessToken: `bearer ${expiredJwt()}`}, undefined, (text) => notices.push(text))
+    home!.remove()
+    assert.equal(await tokens.refresh(), `bearer ${first}`)
+    assert.equal(await tokens.refresh(), `bearer ${second}`)
+    assert.equal(notices.length, 1)
+    assert.match(notices[0], /^could not save the refreshed token: Not logged in\. .*; cf will refresh it again$/)
+  })
+
+  it('says an AuthorizationEndpoint that is not an http(s) URL is a config problem (exit 3), when a refresh needs it', async () => {
+    const tokens = await tokenSource({AuthorizationEndpoint: 'uaa.example.com', AccessToken: `bearer ${expiredJwt()}`})
+    await assert.rejects(tokens.validToken(), {code: 'CONFIG_INVALID', exitCode: 3, message: /^The AuthorizationEndpoint in .* is not an http\(s\) URL: 'uaa\.example\.com'$/})
   })
 
   it('refuses to send credentials to UAA over plain http to a remote host', async () => {

@@ -22,6 +22,20 @@ describe('proxies', () => {
       assert.equal((await proxyRouteFor(new URL('https://doppler.example.com'), {https_proxy: 'proxy:8080'}))?.proxyHost, 'proxy:8080')
     })
 
+    it('says a proxy variable that is not an http(s) URL is a usage error (exit 2), never echoing its value', async () => {
+      for (const [name, value] of [['HTTPS_PROXY', 'http://user:s3cret@[bad'], ['https_proxy', 'socks5://user:s3cret@proxy:1080'], ['HTTPS_PROXY', 'http://:8080']]) {
+        await assert.rejects(proxyRouteFor(new URL('wss://doppler.example.com'), {[name]: value}), (error: {code: string; exitCode: number; message: string; hint: string}) => {
+          assert.equal(error.code, 'INVALID_PROXY')
+          assert.equal(error.exitCode, 2)
+          assert.equal(error.message, `${name} is not an http:// or https:// proxy URL`)
+          assert.ok(!`${error.message}${error.hint}`.includes('s3cret'))
+          return true
+        })
+      }
+
+      await assert.rejects(proxyRouteFor(new URL('http://api.example.com'), {HTTP_PROXY: 'http://[bad'}), {message: 'HTTP_PROXY is not an http:// or https:// proxy URL'})
+    })
+
     it('never proxies loopback, and honours NO_PROXY suffixes and ports', async () => {
       assert.equal(await proxyRouteFor(new URL('wss://127.0.0.1:4443'), env), undefined)
       assert.equal(await proxyRouteFor(new URL('wss://log.internal.example.com'), env), undefined)
