@@ -58,6 +58,8 @@ const noWsAddons = {'process.env.WS_NO_BUFFER_UTIL': '"1"'}
 
 await rm('dist', {recursive: true, force: true})
 await build({...common, entryPoints: ['src/main.ts'], outdir: 'dist', outExtension: {'.js': '.cjs'}})
+// oclif requires a hook's file only when its event fires (an unknown command): its own small bundle.
+await build({...common, entryPoints: {'command-not-found': 'src/hooks/command-not-found.ts'}, outdir: 'dist', outExtension: {'.js': '.cjs'}})
 await build({...common, entryPoints: {'commands-bundle': 'src/commands.ts'}, outdir: 'dist', outExtension: {'.js': '.cjs'}, define: noWsAddons, plugins: [oclifFromMain, wsClientOnly, wsLazyZlib, withoutLong]})
 // The code cache is keyed by each bundle's contents: hashed once here, not on every start.
 const hashes = {}

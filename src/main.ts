@@ -16,9 +16,18 @@ export async function run(options: Parameters<typeof execute>[0]): Promise<void>
   process.stdout.removeAllListeners('error')
   process.stdout.on('error', () => {})
   process.stderr.on('error', () => {})
-  await execute(options)
+  await execute({...options, args: withVersionRequest(options.args ?? process.argv.slice(2))})
   await Promise.all([drained(process.stdout), drained(process.stderr)])
   process.exit()
+}
+
+/**
+ * `-v` and `--version` print the version wherever they stand before a `--`, as `-h` and `--help`
+ * print help (oclif itself knows them only as the first word, with `version`; package.json).
+ */
+function withVersionRequest(args: string[]): string[] {
+  const end = args.includes('--') ? args.indexOf('--') : args.length
+  return args.slice(0, end).some((arg) => arg === '-v' || arg === '--version') ? ['--version'] : args
 }
 
 // Writes complete in order: an empty one's callback comes once everything before it is out.

@@ -1,3 +1,4 @@
+import {reportUnknownCommand} from '../cli/unknown-command.js'
 import {Args, Command, Flags, loadHelpClass} from '../oclif.js'
 
 /**
@@ -19,6 +20,12 @@ export default class Help extends Command {
 
   async run(): Promise<void> {
     const {argv, flags} = await this.parse(Help)
+    const [subject] = argv as string[]
+    if (subject !== undefined && !this.config.findCommand(subject)) {
+      reportUnknownCommand(subject, this.config.commandIDs)
+      return
+    }
+
     const HelpClass = await loadHelpClass(this.config)
     await new HelpClass(this.config, {all: flags['nested-commands']}).showHelp(argv as string[])
   }

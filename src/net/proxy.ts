@@ -61,7 +61,7 @@ function parseProxyUrl(proxy: string, variable: string): URL {
   const url = URL.canParse(text) ? new URL(text) : undefined
   if (!url || !(url.protocol === 'http:' || url.protocol === 'https:') || !url.hostname) {
     throw new UsageError('INVALID_PROXY', `${variable} is not an http:// or https:// proxy URL`, {
-      hint: `Set ${variable}=http://HOST:PORT (or http://USER:PASSWORD@HOST:PORT), or unset it.`,
+      hint: `Set ${variable}=http://HOST:PORT (with USER:PASSWORD@ before HOST if the proxy wants credentials), or unset it.`,
     })
   }
 

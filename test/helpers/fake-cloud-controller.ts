@@ -29,6 +29,8 @@ export class FakeCloudController {
   /** Answers to POST /oauth/token, in turn; the last one repeats. */
   tokenAnswers: Answer[] = [{status: 200, body: {access_token: freshJwt(), token_type: 'bearer', refresh_token: 'refresh-token-2', expires_in: 600}}]
   appsAnswer?: Answer
+  /** POST /oauth/token is answered once this resolves (a slow UAA, while another writer changes the config). */
+  tokenAnswering: Promise<void> = Promise.resolve()
   /** While set, requests to these paths are never answered (a hung UAA or Log Cache). */
   hangPaths?: RegExp
   /** Log Cache on the same server, advertised in the root document unless told not to. */
@@ -70,6 +72,7 @@ export class FakeCloudController {
     for (const resolve of this.requestWaiters.splice(0)) resolve()
     if (this.hangPaths?.test(url.pathname)) return
     if (this.logCache && url.pathname.startsWith('/api/v1/read/')) await this.logCache.answering
+    if (url.pathname === '/oauth/token') await this.tokenAnswering
     const answer = this.route(request.method ?? 'GET', url)
     response.writeHead(answer.status, {'content-type': 'application/json'})
     response.end(answer.body === undefined ? '' : JSON.stringify(answer.body))
