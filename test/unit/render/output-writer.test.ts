@@ -92,6 +92,29 @@ describe('OutputWriter', () => {
     assert.deepEqual(dropped, [])
   })
 
+  it('ends the turn past 16 KiB of output while stdout still has a queue, and only then', async () => {
+    const stdout = new ManualStdout()
+    const writer = writerFor(stdout)
+    const changes: boolean[] = []
+    writer.onChange((paused) => changes.push(paused))
+    // Nothing queued: a long turn costs nothing, libuv wrote all it could.
+    put(writer, 'x'.repeat(20 * 1024))
+    assert.equal(writer.paused, false)
+    await tick()
+    assert.ok(stdout.writableLength > 0)
+    // Now stdout holds a write: past 16 KiB the socket waits for a turn in which libuv writes it.
+    put(writer, 'y'.repeat(15 * 1024))
+    assert.equal(writer.paused, false)
+    put(writer, 'y'.repeat(2 * 1024))
+    assert.equal(writer.paused, true)
+    await tick()
+    assert.equal(writer.paused, false)
+    assert.deepEqual(changes, [true, false])
+    stdout.release()
+    await writer.flush()
+    assert.equal(stdout.received.join(''), `${'x'.repeat(20 * 1024)}${'y'.repeat(17 * 1024)}`)
+  })
+
   it('reports progress to room() waiters only once the gate opens', async () => {
     const stdout = new ManualStdout()
     const writer = writerFor(stdout, {maxBufferedBytes: 64 * 1024})
