@@ -2,6 +2,10 @@ const MIN_CAPACITY = 64 * 1024
 const TEN_7 = 10_000_000
 // Copies write whole 32-bit words and may run up to three bytes past the end they report.
 const WORD_SLACK = 3
+// Up to this length a copy is made as words; a longer one in one native copy.
+export const LONGEST_WORD_COPY = 64
+// Copy every byte: copyPlain's table stops at none.
+const COPY_ALL = new Uint8Array(256)
 
 /** Constant bytes (names, punctuation) kept as little-endian 32-bit words, copied four at a time. */
 export class Literal {
@@ -161,6 +165,43 @@ export class ByteSink {
 
     this.pos = pos
     return i
+  }
+
+  /**
+   * Where `copyPlain` would stop, without copying: the first byte from `start` whose `escapes`
+   * entry is not 0, or `end`. After a word that needs a byte-by-byte look (a quote, a tab, a
+   * letter beyond ASCII) it goes back to words, so ordinary text is read four bytes at a time.
+   */
+  scanPlain(source: Uint8Array, start: number, end: number, escapes: Uint8Array): number {
+    let i = start
+    if (end - start >= 4) {
+      const source32 = this.viewOf(source)
+      const offset = this.sourceOffset
+      while (i + 4 <= end) {
+        if (isPlainAscii(source32.getInt32(offset + i, true))) {
+          i += 4
+          continue
+        }
+
+        for (const stop = i + 4; i < stop; i++) if (escapes[source[i]] !== 0) return i
+      }
+    }
+
+    for (; i < end; i++) if (escapes[source[i]] !== 0) return i
+    return end
+  }
+
+  /** `source[start, end)` as it is: short runs as words, long ones in one native copy (which costs a view). */
+  copy(source: Uint8Array, start: number, end: number): void {
+    const length = end - start
+    this.reserve(length)
+    if (length <= LONGEST_WORD_COPY) {
+      this.copyPlain(source, start, end, COPY_ALL)
+      return
+    }
+
+    this.buf.set(source.subarray(start, end), this.pos)
+    this.pos += length
   }
 
   /** Bytes written before, as they are: one native copy, quicker than words from a few dozen bytes on. */
