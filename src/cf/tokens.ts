@@ -1,6 +1,6 @@
 import {AuthError, HINTS} from '../errors.js'
 import {parseJsonBody, sendHttp} from '../net/http-client.js'
-import {trace} from '../trace.js'
+import {hideSecret, trace} from '../trace.js'
 import {type CfConfig, saveTokens} from './config.js'
 
 /** The cf CLI refreshes a token that expires within a minute (PROTOCOL.md §4); so do we. */
@@ -87,6 +87,8 @@ export class TokenSource {
   constructor(private readonly config: CfConfig, private readonly options: TokenSourceOptions) {
     this.accessToken = options.clientCredentials ? '' : config.accessToken
     this.refreshToken = config.refreshToken
+    hideTokens(this.accessToken, this.refreshToken)
+    hideSecret(options.clientCredentials?.clientSecret ?? config.oauthClientSecret)
     this.now = options.now ?? Date.now
   }
 
@@ -152,6 +154,7 @@ export class TokenSource {
 
     this.accessToken = `${typeof answer.token_type === 'string' ? answer.token_type : 'bearer'} ${answer.access_token}`
     if (typeof answer.refresh_token === 'string') this.refreshToken = answer.refresh_token
+    hideTokens(this.accessToken, this.refreshToken)
     if (!this.options.clientCredentials) await this.persist()
     return this.accessToken
   }
@@ -170,4 +173,11 @@ function sessionExpired(): AuthError {
   return new AuthError('SESSION_EXPIRED', 'The login has expired or was revoked, and the token could not be refreshed', {
     hint: HINTS.login,
   })
+}
+
+/** Tokens as the config holds them (`bearer eyJ…`) and bare, so no form of them reaches stderr. */
+function hideTokens(accessToken: string, refreshToken: string): void {
+  hideSecret(accessToken)
+  hideSecret(accessToken.replace(/^\S+\s+/, ''))
+  hideSecret(refreshToken)
 }
