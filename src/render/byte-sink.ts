@@ -169,8 +169,9 @@ export class ByteSink {
 
   /**
    * Where `copyPlain` would stop, without copying: the first byte from `start` whose `escapes`
-   * entry is not 0, or `end`. After a word that needs a byte-by-byte look (a quote, a tab, a
-   * letter beyond ASCII) it goes back to words, so ordinary text is read four bytes at a time.
+   * entry is not 0, or `end`, for a table that copies all of 0x20–0x7e. After a word that needs a
+   * byte-by-byte look (a tab, a letter beyond ASCII) it goes back to words, so ordinary text is
+   * read eight bytes at a time.
    */
   scanPlain(source: Uint8Array, start: number, end: number, escapes: Uint8Array): number {
     let i = start
@@ -178,7 +179,13 @@ export class ByteSink {
       const source32 = this.viewOf(source)
       const offset = this.sourceOffset
       while (i + 4 <= end) {
-        if (isPlainAscii(source32.getInt32(offset + i, true))) {
+        // Eight bytes a step while both words are printable, the common case of a log line.
+        if (i + 8 <= end && (notPrintableBits(source32.getInt32(offset + i, true)) | notPrintableBits(source32.getInt32(offset + i + 4, true))) === 0) {
+          i += 8
+          continue
+        }
+
+        if (notPrintableBits(source32.getInt32(offset + i, true)) === 0) {
           i += 4
           continue
         }
@@ -335,4 +342,11 @@ function isPlainAscii(word: number): boolean {
   const control = (word - 0x20_20_20_20) & ~word
   const matches = word | control | ((quote - ONES) & ~quote) | ((backslash - ONES) & ~backslash) | ((del - ONES) & ~del)
   return (matches & HIGH_BITS) === 0
+}
+
+/** 0 when each of the four bytes of `word` is in 0x20–0x7e, quotes and backslashes included. */
+function notPrintableBits(word: number): number {
+  const del = word ^ 0x7f_7f_7f_7f
+  const control = (word - 0x20_20_20_20) & ~word
+  return (word | control | ((del - ONES) & ~del)) & HIGH_BITS
 }
