@@ -25,7 +25,10 @@ async function onTerminal(args: string[], env: Record<string, string>): Promise<
   return {code: code as number | null, bytes: Buffer.concat(chunks)}
 }
 
-describe('cfws logs on a terminal (end to end, through script from util-linux)', function () {
+// mocha has no reason for a skip: the title says it.
+const TITLE = `cfws logs on a terminal (end to end, through script from util-linux)${HAS_SCRIPT ? '' : ': skipped, `script` is not installed (apt-get install bsdutils)'}`
+
+describe(TITLE, function () {
   const f = useFakeFoundation()
 
   before(function () {
