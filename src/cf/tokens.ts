@@ -1,6 +1,6 @@
 import {AuthError, HINTS} from '../errors.js'
 import {parseJsonBody, sendHttp} from '../net/http-client.js'
-import {trace} from '../trace.js'
+import {hideSecret, trace} from '../trace.js'
 import {type CfConfig, parseConfigUrl, saveTokens} from './config.js'
 
 /** The cf CLI refreshes a token that expires within a minute (PROTOCOL.md §4); so do we. */
@@ -91,6 +91,8 @@ export class TokenSource {
   constructor(private readonly config: CfConfig, private readonly options: TokenSourceOptions) {
     this.accessToken = options.clientCredentials ? '' : config.accessToken
     this.refreshToken = config.refreshToken
+    hideTokens(this.accessToken, this.refreshToken)
+    hideSecret(options.clientCredentials?.clientSecret ?? config.oauthClientSecret)
     this.now = options.now ?? Date.now
   }
 
@@ -158,6 +160,7 @@ export class TokenSource {
     this.accessToken = `${typeof answer.token_type === 'string' ? answer.token_type : 'bearer'} ${answer.access_token}`
     const newRefreshToken = typeof answer.refresh_token === 'string' ? answer.refresh_token : undefined
     if (newRefreshToken) this.refreshToken = newRefreshToken
+    hideTokens(this.accessToken, this.refreshToken)
     // Only what UAA sent is written: a refresh token cf stored meanwhile is newer than the one cfws started with.
     if (!this.options.clientCredentials) await this.persist(newRefreshToken)
     return this.accessToken
@@ -180,4 +183,11 @@ function sessionExpired(): AuthError {
   return new AuthError('SESSION_EXPIRED', 'The login has expired or was revoked, and the token could not be refreshed', {
     hint: HINTS.login,
   })
+}
+
+/** Tokens as the config holds them (`bearer eyJ…`) and bare, so no form of them reaches stderr. */
+function hideTokens(accessToken: string, refreshToken: string): void {
+  hideSecret(accessToken)
+  hideSecret(accessToken.replace(/^\S+\s+/, ''))
+  hideSecret(refreshToken)
 }

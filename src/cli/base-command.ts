@@ -1,6 +1,8 @@
 import {CfwsError, ExitCode} from '../errors.js'
 import {CLIError, Command} from '../oclif.js'
+import {visibleControls} from '../render/visible-controls.js'
 import {isDebugEnabled, redactSecrets} from '../trace.js'
+import {operatorLine} from './notice.js'
 
 /**
  * The one place errors become output: `cfws: <message>`, an optional `hint: <hint>`, the exit code
@@ -9,9 +11,10 @@ import {isDebugEnabled, redactSecrets} from '../trace.js'
 export abstract class BaseCommand extends Command {
   protected override async catch(error: Error): Promise<void> {
     const {message, hint, exitCode} = describe(error, this.id ?? '')
-    let output = `cfws: ${message}\n${hint ? `hint: ${hint}\n` : ''}`
-    if (isDebugEnabled()) output += stackWithCauses(error)
-    process.stderr.write(redactSecrets(output))
+    let output = `cfws: ${operatorLine(message)}\n${hint ? `hint: ${operatorLine(hint)}\n` : ''}`
+    // The stack keeps its lines; each is made safe as the trace's are.
+    if (isDebugEnabled()) output += stackWithCauses(error).split('\n').map((line) => visibleControls(redactSecrets(line))).join('\n')
+    process.stderr.write(output)
     process.exitCode = exitCode
   }
 }

@@ -1,4 +1,22 @@
+import {visibleControls} from '../render/visible-controls.js'
+import {redactSecrets} from '../trace.js'
+
+// Enough for any message of cfws's own and the start of a server's answer; a 1 MB error page is not one line.
+const MAX_LINE_CHARS = 500
+
+/**
+ * `text` as one safe line for stderr, the boundary every `cfws:` and `hint:` line passes: secrets
+ * hidden, cut to a sane length, control characters and line breaks escaped (README "Control
+ * characters"). A server's body, close reason or header inside a message can then neither forge a
+ * `cfws:` line nor drive the terminal.
+ */
+export function operatorLine(text: string): string {
+  const redacted = redactSecrets(text)
+  const cut = redacted.length > MAX_LINE_CHARS ? `${redacted.slice(0, MAX_LINE_CHARS)}… (${redacted.length - MAX_LINE_CHARS} more characters)` : redacted
+  return visibleControls(cut)
+}
+
 /** One line for the operator on stderr, never on stdout (STYLE.md "Streams and output"). */
 export function notice(text: string): void {
-  process.stderr.write(`cfws: ${text}\n`)
+  process.stderr.write(`cfws: ${operatorLine(text)}\n`)
 }

@@ -26,6 +26,10 @@ export default class Logs extends BaseCommand {
     recent: Flags.boolean({description: 'print the recent logs, oldest first, and exit'}),
     // No oclif default: a default would count as given and trip dependsOn.
     lines: Flags.integer({description: `with --recent: at most this many messages, the newest (default: ${DEFAULT_RECENT_LINES})`, min: 1, max: Number.MAX_SAFE_INTEGER, dependsOn: ['recent']}),
+    'raw-escapes': Flags.boolean({
+      description: "text: pass the app's control characters and escape sequences to the terminal as they are (its colours). Off by default: a log line could then retitle, clear or rewrite your terminal, and forge lines",
+      exclusive: ['json'],
+    }),
     since: Flags.string({description: 'with --recent: only messages since a duration ago (90s, 10m, 2h) or an RFC 3339 time', dependsOn: ['recent']}),
   }
 
@@ -39,7 +43,7 @@ export default class Logs extends BaseCommand {
     const {config} = session
     const space = requireTargetedSpace(config)
     const cc = {target: config.target, verifyTls: session.verifyTls, signal: stop.signal}
-    const renderLog = flags.json ? createJsonLogRenderer(appName) : createTextLogRenderer(await loadChalk(flags.color, process.env, Boolean(process.stdout.isTTY)))
+    const renderLog = flags.json ? createJsonLogRenderer(appName) : createTextLogRenderer(await loadChalk(flags.color, process.env, Boolean(process.stdout.isTTY)), {rawEscapes: flags['raw-escapes']})
     // A stream needs the endpoint, resolved first so a refused one (plain ws:// to a remote host)
     // stops before any request; --recent asks for it only on a foundation without Log Cache.
     const endpoint = flags.recent ? undefined : await resolveLoggerEndpoint(session, flags.endpoint)

@@ -1,6 +1,7 @@
 import type {Agent} from 'node:http'
 
 import {EndpointError, networkErrorCode, UsageError} from '../errors.js'
+import {hideSecret} from '../trace.js'
 import {isLoopbackHost} from './loopback.js'
 
 /** A proxy tunnel for one connection, and what the proxy answered to its CONNECT. */
@@ -33,6 +34,9 @@ export async function proxyRouteFor(target: URL, env: NodeJS.ProcessEnv = proces
   if (!variable || !proxy || isLoopbackHost(target.hostname) || bypassesProxy(target, env.NO_PROXY ?? env.no_proxy ?? '')) return undefined
 
   const proxyUrl = parseProxyUrl(proxy, variable)
+  // A proxy that echoes its credentials in an error must not show them on stderr: as written and decoded.
+  hideSecret(proxyUrl.password)
+  hideSecret(decodeURIComponent(proxyUrl.password.replaceAll(/%(?![\da-f]{2})/gi, '%25')))
   const {HttpsProxyAgent} = await import('https-proxy-agent')
   // The agent hands its options to net.connect / tls.connect: the signal destroys the tunnel.
   const tunnel = new AbortController()

@@ -2,6 +2,10 @@ const MIN_CAPACITY = 64 * 1024
 const TEN_7 = 10_000_000
 // Copies write whole 32-bit words and may run up to three bytes past the end they report.
 const WORD_SLACK = 3
+// Up to this length a copy is made as words; a longer one in one native copy.
+export const LONGEST_WORD_COPY = 64
+// Copy every byte: copyPlain's table stops at none.
+const COPY_ALL = new Uint8Array(256)
 
 /** Constant bytes (names, punctuation) kept as little-endian 32-bit words, copied four at a time. */
 export class Literal {
@@ -163,6 +167,50 @@ export class ByteSink {
     return i
   }
 
+  /**
+   * Where `copyPlain` would stop, without copying: the first byte from `start` whose `escapes`
+   * entry is not 0, or `end`, for a table that copies all of 0x20–0x7e. After a word that needs a
+   * byte-by-byte look (a tab, a letter beyond ASCII) it goes back to words, so ordinary text is
+   * read eight bytes at a time.
+   */
+  scanPlain(source: Uint8Array, start: number, end: number, escapes: Uint8Array): number {
+    let i = start
+    if (end - start >= 4) {
+      const source32 = this.viewOf(source)
+      const offset = this.sourceOffset
+      while (i + 4 <= end) {
+        // Eight bytes a step while both words are printable, the common case of a log line.
+        if (i + 8 <= end && (notPrintableBits(source32.getInt32(offset + i, true)) | notPrintableBits(source32.getInt32(offset + i + 4, true))) === 0) {
+          i += 8
+          continue
+        }
+
+        if (notPrintableBits(source32.getInt32(offset + i, true)) === 0) {
+          i += 4
+          continue
+        }
+
+        for (const stop = i + 4; i < stop; i++) if (escapes[source[i]] !== 0) return i
+      }
+    }
+
+    for (; i < end; i++) if (escapes[source[i]] !== 0) return i
+    return end
+  }
+
+  /** `source[start, end)` as it is: short runs as words, long ones in one native copy (which costs a view). */
+  copy(source: Uint8Array, start: number, end: number): void {
+    const length = end - start
+    this.reserve(length)
+    if (length <= LONGEST_WORD_COPY) {
+      this.copyPlain(source, start, end, COPY_ALL)
+      return
+    }
+
+    this.buf.set(source.subarray(start, end), this.pos)
+    this.pos += length
+  }
+
   /** Bytes written before, as they are: one native copy, quicker than words from a few dozen bytes on. */
   bytes(written: Uint8Array): void {
     this.reserve(written.length)
@@ -294,4 +342,11 @@ function isPlainAscii(word: number): boolean {
   const control = (word - 0x20_20_20_20) & ~word
   const matches = word | control | ((quote - ONES) & ~quote) | ((backslash - ONES) & ~backslash) | ((del - ONES) & ~del)
   return (matches & HIGH_BITS) === 0
+}
+
+/** 0 when each of the four bytes of `word` is in 0x20–0x7e, quotes and backslashes included. */
+function notPrintableBits(word: number): number {
+  const del = word ^ 0x7f_7f_7f_7f
+  const control = (word - 0x20_20_20_20) & ~word
+  return (word | control | ((del - ONES) & ~del)) & HIGH_BITS
 }

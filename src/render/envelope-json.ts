@@ -1,8 +1,9 @@
 import {ENVELOPE_FIELDS} from '../envelope/schema.js'
 import {Kind, type MessageScan, reencodedIfInvalid, type Tags} from '../envelope/scan.js'
 import {BlockCache} from './block-cache.js'
-import type {ByteSink} from './byte-sink.js'
+import {ByteSink} from './byte-sink.js'
 import {fieldLayout, type Layout, tagOrder, writeInteger} from './field-layout.js'
+import {codePointAt, controlLength, HEX} from './visible-controls.js'
 
 /**
  * The whole envelope as one JSON line (../shared/CLI.md "JSON output"): `.proto` field names,
@@ -17,7 +18,6 @@ export function writeEnvelopeJson(out: ByteSink, envelope: MessageScan): void {
 // Built on first use, as the text renderer's: `cfws logs` never renders with it.
 let envelopeLayout: Layout | undefined
 const jsonLayout = (): Layout => fieldLayout(ENVELOPE_FIELDS, (field) => `"${field.name}":`, (name) => `"${name}"`)
-const HEX = Buffer.from('0123456789abcdef')
 
 function writeObject(out: ByteSink, scan: MessageScan, layout: Layout): void {
   const {kinds, present, starts, ends, buf} = scan
@@ -122,12 +122,12 @@ const UNICODE = 1
 const HIGH = 2
 // One object for the table, not one per byte: building 256 of them took a millisecond of every start.
 const SHORT_ESCAPES: Readonly<Record<number, number>> = {0x08: 0x62, 0x09: 0x74, 0x0a: 0x6e, 0x0c: 0x66, 0x0d: 0x72, 0x22: 0x22, 0x5c: 0x5c}
-const ESCAPES = new Uint8Array(256).map((_, byte) => SHORT_ESCAPES[byte] ?? (byte < 0x20 ? UNICODE : byte >= 0x80 ? HIGH : 0))
+const ESCAPES = new Uint8Array(256).map((_, byte) => SHORT_ESCAPES[byte] ?? (byte < 0x20 || byte === 0x7f ? UNICODE : byte >= 0x80 ? HIGH : 0))
 
 /**
  * A JSON string of UTF-8 bytes, escaped as JSON.stringify escapes the decoded text: `" \\`, the
- * short escapes, other control characters as \u00XX. Bytes that are not valid UTF-8 become U+FFFD,
- * as decoding gives them.
+ * short escapes, other control characters as \u00XX; and DEL, the C1 and bidi controls as \uXXXX
+ * (visible-controls.ts). Bytes that are not valid UTF-8 become U+FFFD, as decoding gives them.
  */
 export function writeString(out: ByteSink, source: Buffer, start: number, end: number, isBytes: boolean): void {
   // A bytes field is written as TextDecoder decodes it, which drops one leading byte order mark.
@@ -153,7 +153,17 @@ export function writeString(out: ByteSink, source: Buffer, start: number, end: n
         }
       }
 
-      buf[pos++] = byte
+      const control = controlLength(source, i, end)
+      if (control === 0) {
+        buf[pos++] = byte
+      } else {
+        // C1 and bidi controls too, beyond JSON.stringify: safe when a human reads the line.
+        const codePoint = codePointAt(source, i, control)
+        buf[pos++] = 0x5c
+        buf[pos++] = 0x75
+        for (let shift = 12; shift >= 0; shift -= 4) buf[pos++] = HEX[(codePoint >> shift) & 15]
+        i += control - 1
+      }
     } else {
       buf[pos++] = 0x5c
       if (escape === UNICODE) {
@@ -171,4 +181,12 @@ export function writeString(out: ByteSink, source: Buffer, start: number, end: n
   }
 
   out.buf[out.pos++] = 0x22
+}
+
+/** `text` as a JSON string, escaped as writeString escapes bytes: for a constant such as a header. */
+export function jsonString(text: string): string {
+  const source = Buffer.from(text)
+  const out = new ByteSink(source.length * 6 + 16)
+  writeString(out, source, 0, source.length, false)
+  return out.buf.toString('utf8', 0, out.pos)
 }

@@ -1,10 +1,11 @@
 import type {ChalkInstance} from 'chalk'
 
 import {type LogMessage, MESSAGE_TYPES} from '../envelope/types.js'
-import {type ByteSink, Literal} from './byte-sink.js'
+import {type ByteSink, Literal, LONGEST_WORD_COPY} from './byte-sink.js'
 import {instanceColor} from './color.js'
-import {writeString} from './envelope-json.js'
+import {jsonString, writeString} from './envelope-json.js'
 import {MessageText} from './message-text.js'
+import {visibleControls, writeVisible} from './visible-controls.js'
 import {LocalTimestamp, UtcTimestamp} from './timestamp.js'
 
 /**
@@ -17,9 +18,10 @@ export type LogRenderer = (log: LogMessage, out: ByteSink) => void
 /**
  * The cf CLI's line without its indent: one output line per line of the message, each with the full
  * header so `grep` keeps the context (../shared/CLI.md "Text output"); bytes as chalk would colour
- * them: a red ERR line, the source in its instance's colour.
+ * them: a red ERR line, the source in its instance's colour. Control characters of the message and
+ * source are escaped (visible-controls.ts) unless `rawEscapes` asks for the app's bytes as they are.
  */
-export function createTextLogRenderer(chalk: ChalkInstance | undefined): LogRenderer {
+export function createTextLogRenderer(chalk: ChalkInstance | undefined, {rawEscapes = false}: {rawEscapes?: boolean} = {}): LogRenderer {
   // chalk's red codes, read off a coloured letter: none at level 0, where chalk leaves text as it is.
   const [redOpen = '', redClose = ''] = chalk ? chalk.red('x').split('x') : []
   const open = new Literal(redOpen)
@@ -28,7 +30,7 @@ export function createTextLogRenderer(chalk: ChalkInstance | undefined): LogRend
   const clock = new LocalTimestamp()
   const text = new MessageText()
   const headers = new PerSource<TextHeader>((type, sourceType, sourceInstance) => {
-    const source = `${sourceType}/${sourceInstance}`
+    const source = rawEscapes ? `${sourceType}/${sourceInstance}` : `${visibleControls(sourceType)}/${visibleControls(sourceInstance)}`
     const head = ` [${chalk ? chalk[instanceColor(source)](source) : source}] ${type} `
     if (redOpen === '' || type !== 'ERR') return {red: false, head: new Constant(head), end: NEWLINE}
     // What chalk.red makes of the whole line, the header's part of it: chalk's codes within it
@@ -41,7 +43,8 @@ export function createTextLogRenderer(chalk: ChalkInstance | undefined): LogRend
     clock.moveTo(log.timestamp ?? 0n)
     text.read(log)
     const {source, end} = text
-    const recolour = header.red && source.indexOf(0x1b) !== -1
+    // Escaped text holds no ESC, so only raw text can close chalk's red early.
+    const recolour = rawEscapes && header.red && source.indexOf(0x1b) !== -1
     for (let start = 0; ; ) {
       // A line break is one byte in UTF-8, whatever surrounds it: lines split on the bytes as on the text.
       const found = start < end ? source.indexOf(0x0a, start) : -1
@@ -52,7 +55,8 @@ export function createTextLogRenderer(chalk: ChalkInstance | undefined): LogRend
       clock.write(out)
       header.head.write(out)
       if (recolour) writeRecoloured(out, source, start, lineEnd, closeCode, open)
-      else copyBytes(out, source, start, lineEnd)
+      else if (rawEscapes) out.copy(source, start, lineEnd)
+      else writeVisible(out, source, start, lineEnd)
       out.literal(header.end)
       out.checkpoint()
       if (last) return
@@ -77,22 +81,22 @@ function writeRecoloured(out: ByteSink, source: Buffer, start: number, end: numb
   for (;;) {
     const found = source.indexOf(closeCode, at)
     if (found === -1 || found + closeCode.length > end) break
-    copyBytes(out, source, at, found + closeCode.length)
+    out.copy(source, at, found + closeCode.length)
     out.literal(reopen)
     at = found + closeCode.length
   }
 
-  copyBytes(out, source, at, end)
+  out.copy(source, at, end)
 }
 
 /** One JSON object per message, keys in the contract's order (../shared/CLI.md "JSON output"), as JSON.stringify writes it. */
 export function createJsonLogRenderer(appName: string): LogRenderer {
-  const app = JSON.stringify(appName)
+  const app = jsonString(appName)
   const clock = new UtcTimestamp()
   const text = new MessageText()
   // What follows the timestamp up to the message, the same for every message of a source.
   const headers = new PerSource<Constant>(
-    (type, sourceType, sourceInstance) => new Constant(`","app":${app},"source_type":${JSON.stringify(sourceType)},"source_instance":${JSON.stringify(sourceInstance)},"message_type":${JSON.stringify(type)},"message":`),
+    (type, sourceType, sourceInstance) => new Constant(`","app":${app},"source_type":${jsonString(sourceType)},"source_instance":${jsonString(sourceInstance)},"message_type":${jsonString(type)},"message":`),
   )
   return (log, out) => {
     out.literal(JSON_START)
@@ -153,9 +157,6 @@ class PerSource<T> {
   }
 }
 
-// Up to this length a constant is copied as words; a longer one (a 1000-character source type) in one native copy.
-const LONGEST_WORD_COPY = 64
-
 /** Bytes written again and again: a header. */
 class Constant {
   private readonly bytes: Buffer
@@ -170,20 +171,4 @@ class Constant {
     if (this.words) out.literal(this.words)
     else out.bytes(this.bytes)
   }
-}
-
-// Copy every byte: copyPlain's table stops at none.
-const COPY_ALL = new Uint8Array(256)
-
-/** `source[start, end)` into the sink: short runs as words, long ones in one native copy (which costs a view). */
-function copyBytes(out: ByteSink, source: Buffer, start: number, end: number): void {
-  const length = end - start
-  out.reserve(length)
-  if (length <= LONGEST_WORD_COPY) {
-    out.copyPlain(source, start, end, COPY_ALL)
-    return
-  }
-
-  out.buf.set(source.subarray(start, end), out.pos)
-  out.pos += length
 }

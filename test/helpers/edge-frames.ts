@@ -60,6 +60,9 @@ export const EDGE_FRAMES: Record<string, Buffer> = {
   'a byte order mark before invalid UTF-8 in the log payload': frame((w) => {
     w.uint32((8 << 3) | 2).fork().uint32((1 << 3) | 2).bytes(Buffer.from([0xef, 0xbb, 0xbf, 0x61, 0xff])).ldelim()
   }),
+  'C1 and bidi controls in strings': frame((w) => {
+    w.uint32((1 << 3) | 2).string('\u0085\u009b\u061c\u200e\u200f\u202a\u202e\u2066\u2069 kept: \u2065\u202f\u200d\u00a0')
+  }),
   'control characters and quotes in strings': frame((w) => {
     w.uint32((1 << 3) | 2).string('\u0000\u0001\b\f\n\r\t\u001f\u007f"\\/\u2028 ok')
     w.uint32((8 << 3) | 2).fork().uint32((1 << 3) | 2).bytes(Buffer.from('\u0007bell "q" \\ \u00e9\u{1F600}')).ldelim()

@@ -5,7 +5,8 @@ import {encodeEnvelope} from '../../helpers/envelopes.js'
 import {renderFrame} from '../../helpers/render-frame.js'
 
 // [text, JSON] for each frame, as cfws 0.2.0 printed them: the firehose's output must not change
-// byte for byte, however the renderers are built.
+// byte for byte, however the renderers are built; but JSON escapes DEL, C1 and bidi controls
+// too since issue 15 (README "Control characters").
 const EXPECTED: Record<string, [string, string]> = {
   "an empty envelope": [
     "\n",
@@ -43,9 +44,13 @@ const EXPECTED: Record<string, [string, string]> = {
     "logMessage:<message:\"\\357\\273\\277a\\377\" >\n",
     "{\"logMessage\":{\"message\":\"a�\"}}\n",
   ],
+  "C1 and bidi controls in strings": [
+    "origin:\"\\302\\205\\302\\233\\330\\234\\342\\200\\216\\342\\200\\217\\342\\200\\252\\342\\200\\256\\342\\201\\246\\342\\201\\251 kept: \\342\\201\\245\\342\\200\\257\\342\\200\\215\\302\\240\"\n",
+    "{\"origin\":\"\\u0085\\u009b\\u061c\\u200e\\u200f\\u202a\\u202e\\u2066\\u2069 kept: ⁥ ‍ \"}\n",
+  ],
   "control characters and quotes in strings": [
     "origin:\"\\000\\001\\010\\014\\n\\r\\t\\037\\177\\\"\\\\/\\342\\200\\250 ok\" logMessage:<message:\"\\007bell \\\"q\\\" \\\\ \\303\\251\\360\\237\\230\\200\" >\n",
-    "{\"origin\":\"\\u0000\\u0001\\b\\f\\n\\r\\t\\u001f\\\"\\\\/  ok\",\"logMessage\":{\"message\":\"\\u0007bell \\\"q\\\" \\\\ é😀\"}}\n",
+    "{\"origin\":\"\\u0000\\u0001\\b\\f\\n\\r\\t\\u001f\\u007f\\\"\\\\/  ok\",\"logMessage\":{\"message\":\"\\u0007bell \\\"q\\\" \\\\ é😀\"}}\n",
   ],
   "a negative infinite double": [
     "containerMetric:<cpuPercentage:-inf >\n",

@@ -71,7 +71,18 @@ function messageTypeName(log: LogMessage): string {
   return String(log.messageType)
 }
 
-function referenceTextRenderer(chalk: ChalkInstance | undefined): (log: LogMessage) => string {
+// The documented escapes (README "Control characters"), written apart from visible-controls.ts.
+const CONTROLS = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g
+const SHORT_ESCAPES: Record<string, string> = {'\u0007': '\\a', '\b': '\\b', '\n': '\\n', '\v': '\\v', '\f': '\\f', '\r': '\\r'}
+const hex = (char: string, digits: number): string => char.codePointAt(0)!.toString(16).padStart(digits, '0')
+const visible = (text: string): string => text.replace(CONTROLS, (char) => SHORT_ESCAPES[char] ?? (char < '\u0080' ? `\\x${hex(char, 2)}` : `\\u${hex(char, 4)}`))
+// JSON.stringify leaves DEL, C1 and bidi controls as they are; cfws escapes them too.
+const JSON_EXTRA = /[\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g
+const jsonVisible = (json: string): string => json.replace(JSON_EXTRA, (char) => `\\u${hex(char, 4)}`)
+
+function referenceTextRenderer(chalk: ChalkInstance | undefined, rawEscapes = false): (log: LogMessage) => string {
+  // A source name's lone surrogate is escaped as its UTF-8 bytes decode: U+FFFD.
+  const shown = rawEscapes ? (text: string) => text : (text: string) => visible(Buffer.from(text).toString())
   const {formatLocalTimestamp} = referenceTimestamps()
   const headers = new Map<string, Map<string, Map<string, string>>>()
   let count = 0
@@ -89,7 +100,7 @@ function referenceTextRenderer(chalk: ChalkInstance | undefined): (log: LogMessa
         count = 0
       }
 
-      const source = `${sourceType}/${sourceInstance}`
+      const source = `${shown(sourceType)}/${shown(sourceInstance)}`
       header = ` [${chalk ? chalk[instanceColor(source)](source) : source}] ${type} `
       byInstance.set(sourceInstance, header)
     }
@@ -102,9 +113,9 @@ function referenceTextRenderer(chalk: ChalkInstance | undefined): (log: LogMessa
     const head = formatLocalTimestamp(log.timestamp ?? 0n) + headerOf(log, type)
     const text = messageText(log)
     const red = type === 'ERR' ? chalk?.red : undefined
-    if (!text.includes('\n')) return (red ? red(head + withoutCR(text)) : head + withoutCR(text)) + '\n'
+    if (!text.includes('\n')) return (red ? red(head + shown(withoutCR(text))) : head + shown(withoutCR(text))) + '\n'
     let out = ''
-    for (const line of text.split('\n')) out += (red ? red(head + withoutCR(line)) : head + withoutCR(line)) + '\n'
+    for (const line of text.split('\n')) out += (red ? red(head + shown(withoutCR(line))) : head + shown(withoutCR(line))) + '\n'
     return out
   }
 }
@@ -115,15 +126,17 @@ function withoutCR(line: string): string {
 
 function referenceJsonRenderer(appName: string): (log: LogMessage) => string {
   const {formatUtcTimestamp} = referenceTimestamps()
+  // A lone surrogate in the name is written as U+FFFD, as its UTF-8 bytes decode.
+  const app = Buffer.from(appName).toString()
   return (log) =>
-    JSON.stringify({
+    jsonVisible(JSON.stringify({
       timestamp: formatUtcTimestamp(log.timestamp ?? 0n),
-      app: appName,
-      source_type: log.sourceType ?? '',
-      source_instance: log.sourceInstance ?? '',
+      app,
+      source_type: Buffer.from(log.sourceType ?? '').toString(),
+      source_instance: Buffer.from(log.sourceInstance ?? '').toString(),
       message_type: messageTypeName(log),
       message: messageText(log),
-    }) + '\n'
+    })) + '\n'
 }
 
 // ---- Generated messages.
@@ -138,7 +151,7 @@ const pick = <T>(items: readonly T[]): T => items[below(items.length)]
 const PIECES = [
   'GET /v2/apps 200', 'Error: boom', '    at main (/app/index.js:3:9)', '"quoted" \\ back/slash', '\t', ' ', '',
   '\n', '\r', '\r\n', '\n\r', '\r\r\n', '\n\n\n', '\r\n\r\n', '\u0000', '\u0001', '\u001F', '\u007F', '\u001B', '\u001B[39m', '\u001B[31m', '\u001B[36mcyan\u001B[39m',
-  'é', '€', '😀', '\u2028', '\u2029', '\uFEFF', '\uFFFD', '\u0085',
+  'é', '€', '😀', '\u2028', '\u2029', '\uFEFF', '\uFFFD', '\u0085', '\u009B', '\u061C', '\u200E', '\u200F', '\u202A', '\u202E', '\u2066', '\u2069', '\u2065', '\u202F', '\u200D',
 ].map((text) => Buffer.from(text))
 const ILL_FORMED = [[0x80], [0xbf], [0xc0, 0xaf], [0xc1, 0xbf], [0xc2], [0xe2, 0x82], [0xe0, 0x80, 0xaf], [0xed, 0xa0, 0x80], [0xed, 0xbf, 0xbf], [0xf0, 0x9f, 0x98], [0xf0, 0x8f, 0xbf, 0xbf], [0xf4, 0x90, 0x80, 0x80], [0xf5, 0x80], [0xfe], [0xff], [0xf8, 0x88, 0x80, 0x80, 0x80]].map((bytes) => Buffer.from(bytes))
 
@@ -258,12 +271,14 @@ describe('log renderers against the string renderers they replace', () => {
   // time, and the local mean times before 1900 (offsets of seconds) that dates near -2^63 reach.
   for (const tz of ['UTC', 'America/St_Johns', 'Asia/Kathmandu', 'Pacific/Chatham', 'Europe/Amsterdam']) {
     for (const level of [undefined, 0, 1, 2, 3] as const) {
-      it(`writes the same bytes as text in ${tz}, ${level === undefined ? 'without chalk' : `chalk level ${level}`}`, () => {
-        process.env.TZ = tz
-        const chalk = level === undefined ? undefined : new Chalk({level})
-        const logs = Array.from({length: 1500}, randomLog)
-        assertSameBytes(renderAll(createTextLogRenderer(chalk), logs), logs, referenceTextRenderer(chalk), `text, ${tz}, level ${level}`)
-      })
+      for (const rawEscapes of [false, true]) {
+        it(`writes the same bytes as text in ${tz}, ${level === undefined ? 'without chalk' : `chalk level ${level}`}${rawEscapes ? ', raw escapes' : ''}`, () => {
+          process.env.TZ = tz
+          const chalk = level === undefined ? undefined : new Chalk({level})
+          const logs = Array.from({length: 1500}, randomLog)
+          assertSameBytes(renderAll(createTextLogRenderer(chalk, {rawEscapes}), logs), logs, referenceTextRenderer(chalk, rawEscapes), `text, ${tz}, level ${level}, raw ${rawEscapes}`)
+        })
+      }
     }
   }
 
@@ -279,6 +294,7 @@ describe('log renderers against the string renderers they replace', () => {
     const chalk = new Chalk({level: 1})
     const logs = Array.from({length: 10_000}, (_, i) => ({...randomLog(), sourceInstance: String(i % 5000), messageType: 1 + (i % 2)}))
     assertSameBytes(renderAll(createTextLogRenderer(chalk), logs), logs, referenceTextRenderer(chalk), 'text past the cache')
+    assertSameBytes(renderAll(createTextLogRenderer(chalk, {rawEscapes: true}), logs), logs, referenceTextRenderer(chalk, true), 'raw text past the cache')
     assertSameBytes(renderAll(createJsonLogRenderer('myapp'), logs), logs, referenceJsonRenderer('myapp'), 'JSON past the cache')
   })
 })

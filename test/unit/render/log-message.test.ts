@@ -81,8 +81,11 @@ describe('log rendering', () => {
     const render = createTextLogRenderer(chalk)
     const source = chalk[instanceColor('APP/PROC/WEB/0')]('APP/PROC/WEB/0')
     assert.equal(rendered(render, {...log, message: Buffer.from('ok')}), `2025-11-24T09:46:47.12+0000 [${source}] OUT ok\n`)
-    // chalk reopens red after each closing code within the line, the source's own included.
-    assert.equal(rendered(render, {...log, messageType: 2, message: Buffer.from('bad\u001B[39m!')}), `\u001B[31m2025-11-24T09:46:47.12+0000 [${source}\u001B[31m] ERR bad\u001B[39m\u001B[31m!\u001B[39m\n`)
+    // The app's closing code is escaped, so the line stays red to its end.
+    assert.equal(rendered(render, {...log, messageType: 2, message: Buffer.from('bad\u001B[39m!')}), `\u001B[31m2025-11-24T09:46:47.12+0000 [${source}\u001B[31m] ERR bad\\x1b[39m!\u001B[39m\n`)
+    // With raw escapes, chalk reopens red after each closing code within the line, the source's own included.
+    const raw = createTextLogRenderer(chalk, {rawEscapes: true})
+    assert.equal(rendered(raw, {...log, messageType: 2, message: Buffer.from('bad\u001B[39m!')}), `\u001B[31m2025-11-24T09:46:47.12+0000 [${source}\u001B[31m] ERR bad\u001B[39m\u001B[31m!\u001B[39m\n`)
   })
 
   it('writes the contract’s JSON keys in order, inner line breaks kept', () => {

@@ -1,0 +1,57 @@
+import {strict as assert} from 'node:assert'
+import {spawn, spawnSync} from 'node:child_process'
+import {once} from 'node:events'
+import {fileURLToPath} from 'node:url'
+
+import {T0} from '../helpers/envelopes.js'
+import {FakeLogCache, v2Log} from '../helpers/fake-cloud-controller.js'
+import {useFakeFoundation} from '../helpers/fake-foundation.js'
+
+const RUN_JS = fileURLToPath(new URL('../../bin/run.js', import.meta.url))
+// `script` from util-linux gives the CLI a real pseudo-terminal; a clone without it skips these.
+const HAS_SCRIPT = spawnSync('script', ['--version'], {stdio: 'ignore'}).status === 0
+const HOSTILE = 'title\u001B]0;PWNED\u0007 clear\u001B[2J forged\rFAKE [APP/PROC/WEB/0] OUT ok \u009B31m \u202Eevil'
+
+/** The bytes that reach the terminal: `script` copies what the pty master reads to its stdout. */
+async function onTerminal(args: string[], env: Record<string, string>): Promise<{code: number | null; bytes: Buffer}> {
+  const command = [process.execPath, RUN_JS, ...args].map((word) => `'${word.replaceAll("'", "'\\''")}'`).join(' ')
+  const child = spawn('script', ['--quiet', '--return', '--command', command, '/dev/null'], {
+    env: {PATH: process.env.PATH, HOME: '/nonexistent', TZ: 'UTC', TERM: 'xterm-256color', OCLIF_SKIP_NEW_VERSION_CHECK: 'true', ...env},
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  const chunks: Buffer[] = []
+  child.stdout!.on('data', (chunk: Buffer) => chunks.push(chunk))
+  const [code] = await once(child, 'close')
+  return {code: code as number | null, bytes: Buffer.concat(chunks)}
+}
+
+// mocha has no reason for a skip: the title says it.
+const TITLE = `cfws logs on a terminal (end to end, through script from util-linux)${HAS_SCRIPT ? '' : ': skipped, `script` is not installed (apt-get install bsdutils)'}`
+
+describe(TITLE, function () {
+  const f = useFakeFoundation()
+
+  before(function () {
+    if (!HAS_SCRIPT) this.skip()
+  })
+
+  beforeEach(() => {
+    f.cc.logCache = new FakeLogCache([v2Log(T0, `${HOSTILE}\n`)])
+  })
+
+  it('shows an app’s escape sequences, CR, C1 and bidi controls as text instead of running them', async () => {
+    const {code, bytes} = await onTerminal(['logs', 'myapp', '--recent', '--no-color'], {CF_HOME: f.home.dir})
+    assert.equal(code, 0)
+    // The pty turns the line's newline into CR LF (onlcr); the app's CR arrives as the two characters \r.
+    assert.equal(
+      bytes.toString('utf8'),
+      '2025-11-24T09:46:47.12+0000 [APP/PROC/WEB/0] OUT title\\x1b]0;PWNED\\a clear\\x1b[2J forged\\rFAKE [APP/PROC/WEB/0] OUT ok \\u009b31m \\u202eevil\r\n',
+    )
+  })
+
+  it('passes the app’s bytes unchanged with --raw-escapes', async () => {
+    const {code, bytes} = await onTerminal(['logs', 'myapp', '--recent', '--no-color', '--raw-escapes'], {CF_HOME: f.home.dir})
+    assert.equal(code, 0)
+    assert.equal(bytes.toString('utf8'), `2025-11-24T09:46:47.12+0000 [APP/PROC/WEB/0] OUT ${HOSTILE}\r\n`)
+  })
+})
