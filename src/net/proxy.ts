@@ -90,9 +90,10 @@ export function bypassesProxy(target: URL, noProxy: string): boolean {
 
 /** The proxy refused to open the tunnel (407, 403, 502…): said with its own words, exit 6. */
 function proxyRefused(route: ProxyRoute, status: number, target: URL): EndpointError {
+  // Not in URL form: the stderr redactor hides whatever sits between // and @.
   const hint =
     status === 407
-      ? 'The proxy wants credentials: put them in the proxy URL (HTTPS_PROXY=http://USER:PASSWORD@HOST:PORT), or add the host to NO_PROXY.'
+      ? 'The proxy wants credentials: write USER:PASSWORD@ before its host in HTTPS_PROXY, or add the host to NO_PROXY.'
       : 'Check HTTPS_PROXY and NO_PROXY, and that the proxy allows CONNECT to this host and port.'
   return new EndpointError('PROXY_REFUSED', `The proxy at ${route.proxyHost} refused a tunnel to ${hostAndPort(target)} (${status})`, {hint})
 }

@@ -1,5 +1,7 @@
 import type WebSocket from 'ws'
 
+import {visibleControls} from '../render/visible-controls.js'
+
 // RFC 6455 §7.4.1 and the IANA WebSocket close code registry, in an operator's words.
 const CLOSE_CODE_NAMES: Record<number, string> = {
   1000: 'normal closure',
@@ -66,8 +68,8 @@ export function describeClose(code: number, reason: string, refusedWith?: number
   if (code === 1006) return 'dropped without a close frame (1006)'
   if (code === 1005) return 'closed by the server without a close code (1005)'
   if (code === 1000 && !reason) return 'the server ended the stream (1000)'
-  // The reason is the server's text: no control characters reach the terminal.
-  const shown = reason.replace(/\p{Cc}/gu, ' ').trim()
+  // The reason is the server's text: its control characters are shown, never executed.
+  const shown = visibleControls(reason.trim())
   return `closed by the server: ${nameOf(code)}${shown ? `: ${shown}` : ''}`
 }
 

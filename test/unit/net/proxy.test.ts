@@ -94,6 +94,7 @@ describe('proxies', () => {
         code: 'PROXY_REFUSED',
         exitCode: 6,
         message: `The proxy at ${where} refused a tunnel to doppler.example.com:4443 (407)`,
+        hint: 'The proxy wants credentials: write USER:PASSWORD@ before its host in HTTPS_PROXY, or add the host to NO_PROXY.',
       })
       await assert.rejects(sendHttp(new URL('https://api.example.com/v2/info'), {verifyTls: true, serverName: 'the Cloud Controller'}), {code: 'PROXY_REFUSED'})
     })

@@ -20,8 +20,8 @@ describe('describeClose', () => {
     })
   }
 
-  it('keeps control characters of the server’s reason off the terminal', () => {
-    assert.equal(describeClose(1011, 'a\u001b[31mred\nline\u009b'), 'closed by the server: internal error (1011): a [31mred line')
+  it('shows control characters of the server’s reason escaped, as on every stderr line', () => {
+    assert.equal(describeClose(1011, 'a\u001b[31mred\nline\u009b'), 'closed by the server: internal error (1011): a\\x1b[31mred\\nline\\u009b')
   })
 })
 
