@@ -92,6 +92,12 @@ export const ERROR_CATALOGUE = {
   UNKNOWN_ROUTE: {exit: 'unreachable'},
   NO_TRAFFIC_CONTROLLER: {exit: 'unreachable', retryable: true},
   UPGRADE_STRIPPED: {exit: 'unreachable'},
+  /** A plain ws:// request to a TLS port (Go's 400 "Client sent an HTTP request to an HTTPS server"). */
+  PLAIN_TO_TLS_PORT: {exit: 'unreachable'},
+  /** The Traffic Controller routes no such path (Go's `404 page not found`): a wrong prefix or not a Traffic Controller. */
+  PATH_NOT_SERVED: {exit: 'unreachable'},
+  /** `recentlogs` is not routed (removed from the Traffic Controller in 2022) and there is no Log Cache to ask. */
+  RECENT_LOGS_UNSUPPORTED: {exit: 'unreachable'},
   HANDSHAKE_REDIRECTED: {exit: 'unreachable'},
   SERVER_ERROR: {exit: 'unreachable', retryable: true},
   HANDSHAKE_REJECTED: {exit: 'unreachable'},

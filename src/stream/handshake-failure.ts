@@ -16,6 +16,14 @@ const UPGRADE_HINT =
   'It must pass WebSocket upgrades over HTTP/1.1; or point --endpoint at the TCP port (4443 or 8443) or the ws. hostname your platform team provides.'
 
 /**
+ * Go's own answer to a path its router does not serve (http.NotFound), as opposed to the Traffic
+ * Controller's refusal of an app, whose 404 has an empty body.
+ */
+export function isUnroutedPath(status: number, body: string): boolean {
+  return status === 404 && body.trim() === '404 page not found'
+}
+
+/**
  * An answer to the upgrade other than 101, told in an operator's words (PROTOCOL.md §5: Traffic
  * Controller and Gorouter answers). `where` is the endpoint as shown to the user.
  */
@@ -42,6 +50,21 @@ export function describeHandshakeFailure(answer: HandshakeAnswer, kind: StreamKi
     return new EndpointError('NO_TRAFFIC_CONTROLLER', `${where} answered ${status}: no healthy Traffic Controller behind the router`, {
       cause,
       hint: 'The platform has no running Traffic Controller right now: try again later or tell your platform team.',
+    })
+  }
+
+  // Go's net/http answers a plaintext request on a TLS listener so, before any handler runs.
+  if (status === 400 && /client sent an http request to an https server/i.test(answer.body)) {
+    return new EndpointError('PLAIN_TO_TLS_PORT', `${where} is a TLS port: it answered 400 to a plain ws:// request`, {
+      cause,
+      hint: `Use ${where.replace(/^ws:/, 'wss:')} instead.`,
+    })
+  }
+
+  if (isUnroutedPath(status, answer.body)) {
+    return new EndpointError('PATH_NOT_SERVED', `${where} answered 404 page not found: it serves no log stream at that path`, {
+      cause,
+      hint: 'Point --endpoint at the Traffic Controller itself (cf curl /v2/info shows doppler_logging_endpoint), without a path prefix; the Cloud Controller is not it.',
     })
   }
 

@@ -4,6 +4,7 @@ import {decodeLogMessage} from '../envelope/decode.js'
 import type {LogMessage} from '../envelope/types.js'
 import {AuthError, EndpointError, ForbiddenError, HINTS} from '../errors.js'
 import {sendHttp} from '../net/http-client.js'
+import {isUnroutedPath} from './handshake-failure.js'
 import {multipartBoundary, splitMultipart} from './multipart.js'
 
 export interface RecentLogsAnswer {
@@ -25,6 +26,12 @@ export async function readTrafficControllerRecentLogs(endpoint: URL, appGuid: st
     (answer) => answer.status === 401,
   )
   if (response.status === 401) throw new AuthError('STREAM_UNAUTHORIZED', 'The Traffic Controller rejected the token (401)', {hint: HINTS.login})
+  if (isUnroutedPath(response.status, response.body)) {
+    throw new EndpointError('RECENT_LOGS_UNSUPPORTED', 'This Traffic Controller stopped serving recent logs in 2022, and the foundation advertises no Log Cache', {
+      hint: 'Recent logs now come from Log Cache: ask your platform team to deploy it. Streaming (cfws logs APP without --recent) still works.',
+    })
+  }
+
   if (response.status === 404) {
     throw new ForbiddenError('LOGS_NOT_VISIBLE', "The Traffic Controller answered 404 for the app's recent logs: no access to them", {
       hint: HINTS.logAccess,

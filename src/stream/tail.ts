@@ -6,6 +6,7 @@ import {CfwsError, EndpointError} from '../errors.js'
 import {openStream, type OpenedStream} from './connect.js'
 import type {StreamKind} from './handshake-failure.js'
 import {watchIdle} from './idle-watchdog.js'
+import {keepAliveWithPings} from './keepalive-pings.js'
 import type {ReadGate} from './read-gate.js'
 
 export type {ReadGate} from './read-gate.js'
@@ -27,7 +28,10 @@ export interface TailOptions {
   tokens: TokenHolder
   verifyTls: boolean
   handshakeTimeoutMs: number
-  /** Reconnect when no frame and no ping arrived for this long (the server pings every ~15 s). */
+  /**
+   * Reconnect when no frame, ping or pong arrived for this long (the server pings every ~15 s; below
+   * 30 s cfws pings too, keepalive-pings.ts).
+   */
   idleTimeoutMs: number
   retry: RetryPolicy
   /** Ends the stream in every phase (handshake, token fetch, backoff, open socket) well within 1 s. */
@@ -159,6 +163,7 @@ async function pump({socket, closed}: OpenedStream, activity: {events: number}, 
       socket.terminate()
     },
   })
+  const stopPinging = keepAliveWithPings(socket, options.idleTimeoutMs, activity)
   // Silence is counted from the gate's last change: reading resumed is a fresh start.
   const stopCountingGate = readGate?.onChange(() => activity.events++)
   const onAbort = (): void => {
@@ -173,6 +178,7 @@ async function pump({socket, closed}: OpenedStream, activity: {events: number}, 
   })
   const why = await closed
   stopWatching()
+  stopPinging()
   stopCountingGate?.()
   signal.removeEventListener('abort', onAbort)
   return ending ?? why

@@ -106,6 +106,13 @@ describe('cfws logs --recent (end to end)', () => {
       assert.match(result.stderr, /^cfws: The Traffic Controller answered recentlogs with text\/plain, not multipart with a boundary\n/)
     })
 
+    it('says the Traffic Controller stopped serving recent logs when it routes no recentlogs (exit 6)', async () => {
+      f.tc.recentLogs = {status: 404, contentType: 'text/plain; charset=utf-8', body: Buffer.from('404 page not found\n')}
+      const result = await recent()
+      assert.equal(result.code, 6)
+      assert.match(result.stderr, /^cfws: This Traffic Controller stopped serving recent logs in 2022, and the foundation advertises no Log Cache\nhint: .*Log Cache/)
+    })
+
     it('ignores an encodable envelope that is not a log', async () => {
       f.tc.recentLogs = {contentType: `multipart/x-protobuf; boundary=${boundary}`, body: multipart([encodeEnvelope({origin: 'rep', eventType: 9, containerMetric: {instanceIndex: 0}}), logEnvelope('only log')])}
       const result = await recent()

@@ -26,10 +26,13 @@ export class FakeTrafficController {
   answer: UpgradeAnswer = () => undefined
   /** Takes every upgrade request from now on and never answers it (a hanging handshake). */
   hangUpgrades = false
+  /** Answers the client's pings with pongs, as the real Traffic Controller does. */
+  answerPings = false
   /** The raw answer to `GET /apps/{guid}/recentlogs` (older foundations without Log Cache). */
   recentLogs?: {status?: number; contentType?: string; body: Buffer}
   readonly requests: RecordedUpgrade[] = []
-  private readonly wss = new WebSocketServer({noServer: true})
+  // A silent fake stands for a dead connection: it answers no ping unless a test says so (answerPings).
+  private readonly wss = new WebSocketServer({noServer: true, autoPong: false})
   private readonly sockets = new Set<Socket>()
   private readonly rawSockets = new WeakMap<WebSocket, Socket>()
   private waiting: Array<(socket: WebSocket) => void> = []
@@ -106,6 +109,9 @@ export class FakeTrafficController {
     this.wss.handleUpgrade(request, socket, head, (client) => {
       this.clients.add(client)
       this.rawSockets.set(client, socket)
+      client.on('ping', (data) => {
+        if (this.answerPings) client.pong(data)
+      })
       client.on('close', () => this.clients.delete(client))
       const waiter = this.waiting.shift()
       if (waiter) waiter(client)

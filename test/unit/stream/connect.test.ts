@@ -55,7 +55,9 @@ describe('openStream', () => {
       ['route services disabled', ['502 Bad Gateway', {}, 'Support for route services is disabled.'], 'ROUTE_SERVICE_UNSUPPORTED', 6],
       ['an unknown route', ['404 Not Found', {'X-Cf-Routererror': 'unknown_route'}], 'UNKNOWN_ROUTE', 6],
       ['no healthy Traffic Controller', ['503 Service Unavailable', {'X-Cf-Routererror': 'no_endpoints'}], 'NO_TRAFFIC_CONTROLLER', 6],
-      ['an app the user cannot see (404)', ['404 Not Found'], 'LOGS_NOT_VISIBLE', 4],
+      ['an app the user cannot see (404, empty body)', ['404 Not Found'], 'LOGS_NOT_VISIBLE', 4],
+      ['a path the server does not route (Go’s 404 page)', ['404 Not Found', {'Content-Type': 'text/plain; charset=utf-8'}, '404 page not found\n'], 'PATH_NOT_SERVED', 6],
+      ['plain HTTP to a TLS port (Go’s 400)', ['400 Bad Request', {}, 'Client sent an HTTP request to an HTTPS server.\n'], 'PLAIN_TO_TLS_PORT', 6],
       ['a rejected token (401)', ['401 Unauthorized', {'WWW-Authenticate': 'Basic'}], 'STREAM_UNAUTHORIZED', 3],
       ['a Traffic Controller that cannot reach Doppler (503)', ['503 Service Unavailable'], 'SERVER_ERROR', 6],
       ['any other 4xx', ['418 I am a teapot'], 'HANDSHAKE_REJECTED', 6],
@@ -66,6 +68,11 @@ describe('openStream', () => {
         await assert.rejects(open(), {code, exitCode})
       })
     }
+
+    it('tells a plain ws:// request to a TLS port to use wss://', async () => {
+      tc.refuseWith('400 Bad Request', {}, 'Client sent an HTTP request to an HTTPS server.\n')
+      await assert.rejects(open(), {message: /^ws:\/\/127\.0\.0\.1:\d+ is a TLS port/, hint: /^Use wss:\/\/127\.0\.0\.1:\d+ instead\.$/})
+    })
 
     it('puts the status in the message of any other answer', async () => {
       tc.refuseWith('418 I am a teapot')

@@ -98,6 +98,19 @@ describe('tailStream', () => {
     assert.equal(tc.upgrades.length, 1)
   })
 
+  it('keeps a quiet connection whose server answers its pings, below the server ping interval', async () => {
+    tc.answerPings = true
+    const done = tail({idleTimeoutMs: 60})
+    const client = await tc.nextClient()
+    let pings = 0
+    client.on('ping', () => pings++)
+    await until(() => pings >= 10)
+    controller.abort()
+    await done
+    assert.deepEqual(notices, [])
+    assert.equal(tc.upgrades.length, 1)
+  })
+
   it('refreshes the token once on a 401 and connects with the new one', async () => {
     let answered = false
     tc.answer = () => {
