@@ -78,6 +78,8 @@ export const ERROR_CATALOGUE = {
   CC_INVALID_ENDPOINT: {exit: 'unreachable'},
   NO_LOGGING_ENDPOINT: {exit: 'unreachable'},
   CC_UNEXPECTED_STATUS: {exit: 'unreachable'},
+  /** The app's id is not a GUID: no Traffic Controller would stream it. */
+  CC_INVALID_APP_GUID: {exit: 'unreachable'},
   DNS_FAILURE: {exit: 'unreachable', retryable: true},
   CONNECTION_REFUSED: {exit: 'unreachable', retryable: true},
   TIMEOUT: {exit: 'unreachable', retryable: true},

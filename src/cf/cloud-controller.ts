@@ -59,12 +59,22 @@ export async function findAppGuid(options: CloudControllerOptions, tokens: Token
   while (path) {
     const page = await getAppsPage(options, tokens, path, app.space.name)
     const guid = page.resources.find((resource) => resource.name === app.name)?.guid
-    if (typeof guid === 'string') return guid
+    if (typeof guid === 'string') return checkedGuid(guid, app.name)
     path = page.nextPath
   }
 
   throw new NotFoundError('APP_NOT_FOUND', `App '${app.name}' not found in space ${app.space.name} of org ${app.org.name}`, {
     hint: "Check the name with 'cf apps', or target another space with 'cf target -s SPACE'.",
+  })
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+/** The Traffic Controller answers a stream for a non-GUID id with a 401, which would read as a bad token. */
+function checkedGuid(guid: string, name: string): string {
+  if (GUID.test(guid)) return guid
+  throw new EndpointError('CC_INVALID_APP_GUID', `The Cloud Controller gave app '${name}' the id '${guid}', which is not a GUID`, {
+    hint: `The Traffic Controller streams logs by app GUID only. Compare with 'cf app ${name} --guid': something between cfws and the Cloud Controller may rewrite its answers.`,
   })
 }
 

@@ -38,14 +38,14 @@ describe('Cloud Controller', () => {
   })
 
   it('finds the app GUID by name in the targeted space', async () => {
-    nock(API).get('/v3/apps').query({names: 'myapp', space_guids: 'space-guid-1'}).reply(200, {resources: [{guid: 'g-1', name: 'myapp'}]})
-    assert.equal(await findAppGuid(options, tokens, app), 'g-1')
+    nock(API).get('/v3/apps').query({names: 'myapp', space_guids: 'space-guid-1'}).reply(200, {resources: [{guid: '11111111-1111-4111-8111-111111111111', name: 'myapp'}]})
+    assert.equal(await findAppGuid(options, tokens, app), '11111111-1111-4111-8111-111111111111')
   })
 
   it('keeps only the app whose name is exactly the one asked for', async () => {
-    nock(API).get('/v3/apps').query(true).reply(200, {resources: [{guid: 'g-other', name: 'myapp-2'}, {guid: 'g-1', name: 'myapp'}]})
-    assert.equal(await findAppGuid(options, tokens, app), 'g-1')
-    nock(API).get('/v3/apps').query(true).reply(200, {resources: [{guid: 'g-other', name: 'MyApp'}]})
+    nock(API).get('/v3/apps').query(true).reply(200, {resources: [{guid: '99999999-9999-4999-8999-999999999999', name: 'myapp-2'}, {guid: '11111111-1111-4111-8111-111111111111', name: 'myapp'}]})
+    assert.equal(await findAppGuid(options, tokens, app), '11111111-1111-4111-8111-111111111111')
+    nock(API).get('/v3/apps').query(true).reply(200, {resources: [{guid: '99999999-9999-4999-8999-999999999999', name: 'MyApp'}]})
     await assert.rejects(findAppGuid(options, tokens, app), {code: 'APP_NOT_FOUND'})
   })
 
@@ -54,11 +54,16 @@ describe('Cloud Controller', () => {
     nock(API)
       .get('/v3/apps')
       .query({per_page: '5000', space_guids: 'space-guid-1'})
-      .reply(200, {resources: [{guid: 'g-a', name: 'a'}], pagination: {next: {href: 'https://elsewhere.example.com/v3/apps?page=2&per_page=5000'}}})
+      .reply(200, {resources: [{guid: 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa', name: 'a'}], pagination: {next: {href: 'https://elsewhere.example.com/v3/apps?page=2&per_page=5000'}}})
       .get('/v3/apps')
       .query({page: '2', per_page: '5000'})
-      .reply(200, {resources: [{guid: 'g-b', name: 'b'}, {guid: 'g-ab', name: 'a,b'}], pagination: {next: null}})
-    assert.equal(await findAppGuid(options, tokens, comma), 'g-ab')
+      .reply(200, {resources: [{guid: 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb', name: 'b'}, {guid: 'abababab-abab-4bab-8bab-abababababab', name: 'a,b'}], pagination: {next: null}})
+    assert.equal(await findAppGuid(options, tokens, comma), 'abababab-abab-4bab-8bab-abababababab')
+  })
+
+  it('refuses an app id that is not a GUID: the Traffic Controller would answer it with a 401, read as a bad token', async () => {
+    nock(API).get('/v3/apps').query(true).reply(200, {resources: [{guid: 'not-a-guid', name: 'myapp'}]})
+    await assert.rejects(findAppGuid(options, tokens, app), {code: 'CC_INVALID_APP_GUID', message: "The Cloud Controller gave app 'myapp' the id 'not-a-guid', which is not a GUID"})
   })
 
   it('says the app is not found (exit 5) on an empty resources list', async () => {
@@ -70,8 +75,8 @@ describe('Cloud Controller', () => {
     const fresh = freshJwt()
     nock(API).get('/v3/apps').query(true).reply(401, {errors: [{code: 1000, title: 'CF-InvalidAuthToken'}]})
     nock(API).post('/oauth/token').reply(200, {access_token: fresh, token_type: 'bearer'})
-    nock(API, {reqheaders: {authorization: `bearer ${fresh}`}}).get('/v3/apps').query(true).reply(200, {resources: [{guid: 'g-2', name: 'myapp'}]})
-    assert.equal(await findAppGuid(options, tokens, app), 'g-2')
+    nock(API, {reqheaders: {authorization: `bearer ${fresh}`}}).get('/v3/apps').query(true).reply(200, {resources: [{guid: '22222222-2222-4222-8222-222222222222', name: 'myapp'}]})
+    assert.equal(await findAppGuid(options, tokens, app), '22222222-2222-4222-8222-222222222222')
   })
 
   it('gives up with exit 3 on a second 401, and exit 4 on 403', async () => {
