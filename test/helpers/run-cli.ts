@@ -16,8 +16,11 @@ export interface CliResult {
 /** The CLI as a user runs it: `node bin/run.js ARGS` in a child process, with a clean environment. */
 export class CliProcess {
   readonly child: ChildProcess
-  stdout = ''
   stderr = ''
+  // Kept as chunks, joined when read: a fast feed is not copied again on every chunk.
+  private readonly stdoutChunks: string[] = []
+  private joinedStdout = ''
+  private joinedChunks = 0
   private readonly exited: Promise<CliResult>
   private readonly waiters: Array<() => void> = []
 
@@ -26,7 +29,7 @@ export class CliProcess {
       env: {PATH: process.env.PATH, HOME: '/nonexistent', TZ: 'UTC', OCLIF_SKIP_NEW_VERSION_CHECK: 'true', ...env},
       stdio: ['ignore', 'pipe', 'pipe'],
     })
-    this.child.stdout!.setEncoding('utf8').on('data', (text: string) => (this.stdout += text))
+    this.child.stdout!.setEncoding('utf8').on('data', (text: string) => this.stdoutChunks.push(text))
     this.child.stderr!.setEncoding('utf8').on('data', (text: string) => (this.stderr += text))
     this.child.stdout!.on('data', () => this.notify())
     this.child.stderr!.on('data', () => this.notify())
@@ -39,9 +42,33 @@ export class CliProcess {
     running.add(this)
   }
 
+  get stdout(): string {
+    if (this.joinedChunks < this.stdoutChunks.length) {
+      this.joinedStdout += this.stdoutChunks.slice(this.joinedChunks).join('')
+      this.joinedChunks = this.stdoutChunks.length
+    }
+
+    return this.joinedStdout
+  }
+
   /** Resolves once stdout holds at least `count` lines. */
   async waitForStdoutLines(count: number): Promise<string[]> {
     return this.waitFor(() => this.stdout.split('\n').length - 1 >= count).then(() => this.stdout.split('\n').slice(0, count))
+  }
+
+  /**
+   * Resolves once a line of stdout matches `pattern` (which may end in `\n`). Each check reads only
+   * what came since the last one, so a test reading a fast feed keeps up with it.
+   */
+  async waitForStdout(pattern: RegExp): Promise<void> {
+    let next = 0
+    let lastLine = ''
+    return this.waitFor(() => {
+      const text = lastLine + this.stdoutChunks.slice(next).join('')
+      next = this.stdoutChunks.length
+      lastLine = text.slice(text.lastIndexOf('\n') + 1)
+      return pattern.test(text)
+    })
   }
 
   async waitForStderr(pattern: RegExp): Promise<void> {
@@ -57,7 +84,8 @@ export class CliProcess {
     for (const cli of running) cli.child.kill('SIGKILL')
   }
 
-  private async waitFor(condition: () => boolean): Promise<void> {
+  /** Resolves once `condition` holds, checked on each output of this process. */
+  async waitFor(condition: () => boolean): Promise<void> {
     while (!condition()) {
       if (this.child.exitCode !== null || this.child.signalCode !== null) {
         throw new Error(`the CLI exited before the expected output\nstdout: ${this.stdout}\nstderr: ${this.stderr}`)
