@@ -21,8 +21,9 @@ export class CliProcess {
   private readonly exited: Promise<CliResult>
   private readonly waiters: Array<() => void> = []
 
-  constructor(args: string[], env: Record<string, string | undefined> = {}) {
-    this.child = spawn(process.execPath, [RUN_JS, ...args], {
+  /** `runJs`: another copy of bin/run.js, such as one unpacked from the npm tarball. */
+  constructor(args: string[], env: Record<string, string | undefined> = {}, runJs = RUN_JS) {
+    this.child = spawn(process.execPath, [runJs, ...args], {
       env: {PATH: process.env.PATH, HOME: '/nonexistent', TZ: 'UTC', OCLIF_SKIP_NEW_VERSION_CHECK: 'true', ...env},
       stdio: ['ignore', 'pipe', 'pipe'],
     })
