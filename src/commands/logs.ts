@@ -30,7 +30,7 @@ export default class Logs extends BaseCommand {
       description: "text: pass the app's control characters and escape sequences to the terminal as they are (its colours). Off by default: a log line could then retitle, clear or rewrite your terminal, and forge lines",
       exclusive: ['json'],
     }),
-    since: Flags.string({description: 'with --recent: only messages since a duration ago (90s, 10m, 2h) or an RFC 3339 time', dependsOn: ['recent']}),
+    since: Flags.string({description: 'with --recent: only messages since a duration ago (90s, 10m, 1h30m, 2d) or an RFC 3339 time', dependsOn: ['recent']}),
   }
 
   async run(): Promise<void> {

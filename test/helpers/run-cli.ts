@@ -1,8 +1,13 @@
 import {type ChildProcess, spawn} from 'node:child_process'
 import {once} from 'node:events'
+import {readFileSync} from 'node:fs'
 import {fileURLToPath} from 'node:url'
 
 const RUN_JS = fileURLToPath(new URL('../../bin/run.js', import.meta.url))
+const {version} = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {version: string}
+
+/** What cfws sends as `User-Agent` on every request and upgrade. */
+export const USER_AGENT = `cfws/${version}`
 
 const running = new Set<CliProcess>()
 
