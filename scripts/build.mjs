@@ -3,13 +3,13 @@
 // commands-bundle.cjs is our code, ws and protobufjs, loaded only to run a command, and takes oclif
 // from main.cjs rather than bundling a second copy.
 import {createHash} from 'node:crypto'
-import {readFile, rm, writeFile} from 'node:fs/promises'
+import {readdir, readFile, rm, writeFile} from 'node:fs/promises'
 import {createRequire} from 'node:module'
 import {dirname, join} from 'node:path'
 
 import {build} from 'esbuild'
 
-const common = {bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning', external: ['typescript']}
+const common = {bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning', external: ['typescript'], metafile: true}
 
 const oclifFromMain = {
   name: 'oclif-from-main',
@@ -57,13 +57,45 @@ const withoutLong = {
 const noWsAddons = {'process.env.WS_NO_BUFFER_UTIL': '"1"'}
 
 await rm('dist', {recursive: true, force: true})
-await build({...common, entryPoints: ['src/main.ts'], outdir: 'dist', outExtension: {'.js': '.cjs'}})
+const builds = []
+builds.push(await build({...common, entryPoints: ['src/main.ts'], outdir: 'dist', outExtension: {'.js': '.cjs'}}))
 // oclif requires a hook's file only when its event fires (an unknown command): its own small bundle.
-await build({...common, entryPoints: {'command-not-found': 'src/hooks/command-not-found.ts'}, outdir: 'dist', outExtension: {'.js': '.cjs'}})
-await build({...common, entryPoints: {'commands-bundle': 'src/commands.ts'}, outdir: 'dist', outExtension: {'.js': '.cjs'}, define: noWsAddons, plugins: [oclifFromMain, wsClientOnly, wsLazyZlib, withoutLong]})
+builds.push(await build({...common, entryPoints: {'command-not-found': 'src/hooks/command-not-found.ts'}, outdir: 'dist', outExtension: {'.js': '.cjs'}}))
+builds.push(await build({...common, entryPoints: {'commands-bundle': 'src/commands.ts'}, outdir: 'dist', outExtension: {'.js': '.cjs'}, define: noWsAddons, plugins: [oclifFromMain, wsClientOnly, wsLazyZlib, withoutLong]}))
+await writeFile('dist/THIRD-PARTY-LICENSES.txt', await bundledLicenses(builds))
 // The code cache is keyed by each bundle's contents: hashed once here, not on every start.
 const hashes = {}
 for (const bundle of ['main.cjs', 'commands-bundle.cjs']) hashes[bundle] = createHash('sha256').update(await readFile(`dist/${bundle}`)).digest('hex').slice(0, 16)
 await build({...common, entryPoints: ['src/compile-cache.ts'], outdir: 'dist', outExtension: {'.js': '.cjs'}, define: {BUNDLE_HASHES: JSON.stringify(hashes)}})
 // oclif requires its command target itself: this one goes through the code cache too.
 await writeFile('dist/commands.cjs', "module.exports = require('./compile-cache.cjs').requireCached(require.resolve('./commands-bundle.cjs'))\n")
+
+/**
+ * The package ships its dependencies inside the bundles instead of installing them, so it carries
+ * their licence texts itself (MIT, ISC and BSD ask that the notice go with every copy): one entry
+ * per package whose code a bundle holds, in name order.
+ */
+async function bundledLicenses(results) {
+  const roots = new Set()
+  for (const {metafile} of results) {
+    for (const input of Object.keys(metafile.inputs)) {
+      const match = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input)
+      if (match) roots.add(match[1])
+    }
+  }
+
+  const entries = []
+  for (const root of roots) {
+    const {name, version, license, author, repository} = JSON.parse(await readFile(join(root, 'package.json'), 'utf8'))
+    const file = (await readdir(root)).find((entry) => /^(licen[cs]e|copying)([.-]|$)/i.test(entry))
+    // A few packages publish no licence file (proxy-agent-negotiate): what their package.json says stands in.
+    const text = file
+      ? (await readFile(join(root, file), 'utf8')).trim()
+      : `The package ships no licence file. Its package.json declares ${license}, author ${author?.name ?? author}, ${repository?.url ?? repository}.`
+    entries.push({name, text: `${name} ${version} (${license})\n\n${text}\n`})
+  }
+
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+  const header = 'cfws bundles the code of these packages into dist/; their licences follow.\n'
+  return [header, ...entries.map((entry) => entry.text)].join(`\n${'-'.repeat(72)}\n\n`)
+}

@@ -5,10 +5,12 @@ import {basename, dirname, join} from 'node:path'
 import {Script} from 'node:vm'
 
 /**
- * Loads one of the CLI's CommonJS bundles with V8's code cache, the way Node 22's
- * `module.enableCompileCache()` loads every module (Node 20 has no such switch). Compiling oclif
- * and the commands is a third of a start; the cache, written when a run ends, also holds every
- * function that run compiled. It lives in the user's cache directory, keyed by the bundle's
+ * Loads one of the CLI's CommonJS bundles with V8's code cache. Compiling oclif and the commands
+ * is a third of a start; the cache, written when a run ends, also holds every function that run
+ * compiled. Node 22's `module.enableCompileCache()` (which Node 20 lacks) is not used where it
+ * exists either: it keeps only what was compiled as a module loaded, and measured slower
+ * (`cfws --version`: 45.7 against 38.8 ms on Node 22.23, 43.1 against 37.8 ms on 24.21, 53 ms
+ * with no cache; docs/performance.md). It lives in the user's cache directory, keyed by the bundle's
  * content; `NODE_DISABLE_COMPILE_CACHE=1` turns it off, as it does in Node. Nothing about the
  * cache can fail a run: V8 checks what it is given (its own version and flags among it) and
  * compiles afresh on a mismatch, and the run then writes a new one; a cache that cannot be read or

@@ -8,12 +8,13 @@ export const streamFlags = {
   endpoint: Flags.string({
     description: 'logger (Traffic Controller) endpoint, e.g. wss://doppler.sys.example.com:4443; overrides discovery',
     env: 'CFWS_LOGGER_ENDPOINT',
+    helpValue: 'URL',
   }),
   'skip-ssl-validation': Flags.boolean({description: 'do not verify TLS certificates (also on when the cf config says SSLDisabled)'}),
   color: Flags.boolean({description: 'force colour on or off (default: on only when stdout is a terminal)', allowNo: true}),
-  'max-retries': Flags.integer({description: 'give up after N failed reconnects in a row (default: never)', min: 0, max: Number.MAX_SAFE_INTEGER}),
-  'idle-timeout': Flags.string({description: 'reconnect when nothing arrived for this long', default: '45s'}),
-  'buffer-size': Flags.string({description: 'bound of the output queue while stdout is slow; oldest lines are dropped past it', default: '16MiB'}),
+  'max-retries': Flags.integer({description: 'give up after N failed reconnects in a row (default: never)', helpValue: 'N', min: 0, max: Number.MAX_SAFE_INTEGER}),
+  'idle-timeout': Flags.string({description: 'reconnect when nothing arrived for this long (250ms, 45s, 1h30m)', helpValue: 'DURATION', default: '45s'}),
+  'buffer-size': Flags.string({description: 'bound of the output queue while stdout is slow; oldest lines are dropped past it (16MB, 16MiB)', helpValue: 'SIZE', default: '16MiB'}),
 }
 
 export interface StreamSettings {

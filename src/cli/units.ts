@@ -1,18 +1,38 @@
 import {UsageError} from '../errors.js'
 
-const DURATION_UNITS_MS: Record<string, number> = {ms: 1, s: 1000, m: 60_000, h: 3_600_000}
-const SIZE_UNITS: Record<string, number> = {'': 1, b: 1, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3}
+const DURATION_UNITS_MS: Record<string, number> = {ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000}
+// Decimal (SI) and binary (IEC) multiples, as docker and Kubernetes read them: 16MB is 16,000,000 bytes, 16MiB 16,777,216.
+const SIZE_UNITS: Record<string, number> = {
+  '': 1,
+  b: 1,
+  kb: 1000,
+  mb: 1000 ** 2,
+  gb: 1000 ** 3,
+  tb: 1000 ** 4,
+  kib: 1024,
+  mib: 1024 ** 2,
+  gib: 1024 ** 3,
+  tib: 1024 ** 4,
+}
 
 /** The longest a Node timer waits: setTimeout turns anything longer into 1 ms. */
 export const MAX_TIMER_MS = 2 ** 31 - 1
 
-const DURATION_HINT = 'Use a number and a unit: 500ms, 45s, 10m or 2h.'
-const SIZE_HINT = 'Use bytes or a binary unit: 512KiB, 16MiB, 1GiB.'
+const DURATION_HINT = 'Use numbers with units, as Go writes durations: 250ms, 45s, 10m, 1h30m or 1d.'
+const SIZE_HINT = 'Use bytes, a decimal or a binary unit: 4096, 500kB, 16MB, 16MiB, 1GiB.'
+// Go's time.ParseDuration form (one or more number-unit pairs: 1h30m, 1.5h), with `d` for days as well.
+const DURATION = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h|d))+$/
+const DURATION_PART = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/g
 
-/** `500ms`, `45s`, `10m`, `2h` → milliseconds, at most `maxMs` (../shared/CLI.md "Staying connected"). */
+/** `250ms`, `45s`, `10m`, `1h30m`, `1d` → milliseconds, at most `maxMs` (../shared/CLI.md "Staying connected"). */
 export function parseDuration(text: string, flag: string, maxMs = Number.MAX_SAFE_INTEGER): number {
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(text.trim())
-  const ms = match ? Number(match[1]) * DURATION_UNITS_MS[match[2]] : Number.NaN
+  const trimmed = text.trim()
+  let ms = Number.NaN
+  if (DURATION.test(trimmed)) {
+    ms = 0
+    for (const [, amount, unit] of trimmed.matchAll(DURATION_PART)) ms += Number(amount) * DURATION_UNITS_MS[unit]
+  }
+
   if (!(ms > 0)) throw new UsageError('INVALID_DURATION', `Invalid ${flag} '${text}'`, {hint: DURATION_HINT})
   if (ms > maxMs) {
     throw new UsageError('INVALID_DURATION', `Invalid ${flag} '${text}': longer than ${Math.floor(maxMs / DURATION_UNITS_MS.h)}h`, {hint: DURATION_HINT})
@@ -21,19 +41,19 @@ export function parseDuration(text: string, flag: string, maxMs = Number.MAX_SAF
   return ms
 }
 
-/** `512KiB`, `16MiB`, `1GiB` or plain bytes → bytes, at most 2^53 - 1 (past it a count is no longer exact). */
+/** `4096`, `500kB`, `16MB`, `16MiB`, `1.5GiB` (units in any case) → whole bytes, at most 2^53 - 1 (past it a count is no longer exact). */
 export function parseSize(text: string, flag: string): number {
-  const match = /^(\d+)\s*(b|kib|mib|gib)?$/i.exec(text.trim())
-  const bytes = match ? Number(match[1]) * SIZE_UNITS[(match[2] ?? '').toLowerCase()] : Number.NaN
+  const match = /^(\d+(?:\.\d+)?)\s*([kmgt]i?b|b)?$/i.exec(text.trim())
+  const bytes = match ? Math.floor(Number(match[1]) * SIZE_UNITS[(match[2] ?? '').toLowerCase()]) : Number.NaN
   if (!(bytes > 0)) throw new UsageError('INVALID_SIZE', `Invalid ${flag} '${text}'`, {hint: SIZE_HINT})
   if (!Number.isSafeInteger(bytes)) throw new UsageError('INVALID_SIZE', `Invalid ${flag} '${text}': too large`, {hint: SIZE_HINT})
   return bytes
 }
 
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:(Z)|([+-])(\d{2}):(\d{2}))$/i
-const SINCE_HINT = 'Use a duration back from now (90s, 10m, 2h) or an RFC 3339 time (2026-11-24T09:00:00Z).'
+const SINCE_HINT = 'Use a duration back from now (90s, 10m, 1h30m, 2d) or an RFC 3339 time (2026-11-24T09:00:00Z).'
 
-/** `--since`: a duration back from now (`90s`, `10m`, `2h`) or an RFC 3339 time → nanoseconds since the epoch. */
+/** `--since`: a duration back from now (`90s`, `10m`, `1h30m`, `2d`) or an RFC 3339 time → nanoseconds since the epoch. */
 export function parseSince(text: string, nowMs = Date.now()): bigint {
   const time = RFC3339.exec(text.trim())
   if (time) return rfc3339Nanoseconds(text, time)

@@ -4,6 +4,7 @@ import {BaseCommand} from '../cli/base-command.js'
 import {readStreamSettings, readSubscriptionId, streamFlags} from '../cli/flags.js'
 import {notice} from '../cli/notice.js'
 import {runStream} from '../cli/run-stream.js'
+import {usageLine} from '../cli/usage.js'
 import {openSession, resolveLoggerEndpoint, requireFirehoseScope} from '../cli/session.js'
 import {firehoseUrl} from '../endpoint/resolve.js'
 import {parseEventTypeFilter, serverFilterFor} from '../envelope/filter.js'
@@ -22,12 +23,19 @@ export default class Firehose extends BaseCommand {
     ...streamFlags,
     filter: Flags.string({
       description: 'only these event types: LogMessage, ValueMetric, CounterEvent, ContainerMetric, HttpStartStop, Error (comma-separated, case-insensitive)',
+      helpValue: 'TYPE',
       multiple: true,
     }),
-    'subscription-id': Flags.string({description: 'processes with the same id share the stream between them (default: cfws- and random characters)'}),
-    'client-id': Flags.string({description: 'UAA client with the doppler.firehose scope, instead of your cf login', env: 'CFWS_CLIENT_ID', dependsOn: ['client-secret']}),
-    'client-secret': Flags.string({description: 'secret of --client-id', env: 'CFWS_CLIENT_SECRET', dependsOn: ['client-id']}),
+    'int64-as-string': Flags.boolean({
+      description: 'with --json: 64-bit integers as strings of their digits ("total":"18446744073709551615"), for parsers that round numbers past 2^53 (jq 1.6, JSON.parse)',
+      dependsOn: ['json'],
+    }),
+    'subscription-id': Flags.string({helpValue: 'ID', description: 'processes with the same id share the stream between them (default: cfws- and random characters)'}),
+    'client-id': Flags.string({description: 'UAA client with the doppler.firehose scope, instead of your cf login', helpValue: 'ID', env: 'CFWS_CLIENT_ID', dependsOn: ['client-secret']}),
+    'client-secret': Flags.string({description: 'secret of --client-id', helpValue: 'SECRET', env: 'CFWS_CLIENT_SECRET', dependsOn: ['client-id']}),
   }
+
+  static override usage = usageLine({}, this.flags)
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Firehose)
@@ -48,7 +56,7 @@ export default class Firehose extends BaseCommand {
       kind: 'firehose',
       settings,
       stop,
-      renderFrame: createFirehoseRenderer(flags.json ? 'json' : 'text', types),
+      renderFrame: createFirehoseRenderer(flags.json ? 'json' : 'text', types, {int64AsString: flags['int64-as-string']}),
     })
   }
 }

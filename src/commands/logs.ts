@@ -7,6 +7,7 @@ import {DEFAULT_RECENT_LINES, printRecentLogs} from '../cli/print-recent.js'
 import {runStream} from '../cli/run-stream.js'
 import {openSession, resolveLoggerEndpoint} from '../cli/session.js'
 import {parseSince} from '../cli/units.js'
+import {usageLine} from '../cli/usage.js'
 import {appStreamUrl} from '../endpoint/resolve.js'
 import {Args, Flags} from '../oclif.js'
 import {loadChalk} from '../render/color.js'
@@ -25,13 +26,15 @@ export default class Logs extends BaseCommand {
     ...streamFlags,
     recent: Flags.boolean({description: 'print the recent logs, oldest first, and exit'}),
     // No oclif default: a default would count as given and trip dependsOn.
-    lines: Flags.integer({description: `with --recent: at most this many messages, the newest (default: ${DEFAULT_RECENT_LINES})`, min: 1, max: Number.MAX_SAFE_INTEGER, dependsOn: ['recent']}),
+    lines: Flags.integer({description: `with --recent: at most this many messages, the newest (default: ${DEFAULT_RECENT_LINES})`, helpValue: 'N', min: 1, max: Number.MAX_SAFE_INTEGER, dependsOn: ['recent']}),
     'raw-escapes': Flags.boolean({
       description: "text: pass the app's control characters and escape sequences to the terminal as they are (its colours). Off by default: a log line could then retitle, clear or rewrite your terminal, and forge lines",
       exclusive: ['json'],
     }),
-    since: Flags.string({description: 'with --recent: only messages since a duration ago (90s, 10m, 2h) or an RFC 3339 time', dependsOn: ['recent']}),
+    since: Flags.string({description: 'with --recent: only messages since a duration ago (90s, 10m, 1h30m, 2d) or an RFC 3339 time', helpValue: 'DURATION|TIME', dependsOn: ['recent']}),
   }
+
+  static override usage = usageLine(this.args, this.flags)
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Logs)

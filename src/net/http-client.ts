@@ -6,6 +6,7 @@ import {trace, traceHeaders} from '../trace.js'
 import {isCleartextToRemote} from './loopback.js'
 import {describeCancelledRequest, describeNetworkFailure, describeOversizedAnswer} from './network-error.js'
 import {proxyFailure, type ProxyRoute, proxyRouteFor} from './proxy.js'
+import {USER_AGENT} from './user-agent.js'
 
 export interface HttpOptions {
   method?: 'GET' | 'POST'
@@ -46,7 +47,7 @@ const DEFAULT_MAX_BODY_BYTES = 16 * 1024 ** 2
  * outlives it.
  */
 export async function sendHttp(url: URL, options: HttpOptions): Promise<HttpResponse> {
-  const headers = {'user-agent': 'cfws', accept: 'application/json', ...options.headers}
+  const headers = {'user-agent': USER_AGENT, accept: 'application/json', ...options.headers}
   if (hasCredential(headers) && isCleartextToRemote(url)) {
     throw new EndpointError('CLEARTEXT_REFUSED', `Refusing to send a token over plain ${url.protocol}// to ${url.host}`, {
       hint: 'Use an https:// API endpoint (cf api https://…).',

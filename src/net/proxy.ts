@@ -3,6 +3,7 @@ import type {Agent} from 'node:http'
 import {EndpointError, networkErrorCode, UsageError} from '../errors.js'
 import {hideSecret} from '../trace.js'
 import {isLoopbackHost} from './loopback.js'
+import {USER_AGENT} from './user-agent.js'
 
 /** A proxy tunnel for one connection, and what the proxy answered to its CONNECT. */
 export interface ProxyRoute {
@@ -38,9 +39,10 @@ export async function proxyRouteFor(target: URL, env: NodeJS.ProcessEnv = proces
   hideSecret(proxyUrl.password)
   hideSecret(decodeURIComponent(proxyUrl.password.replaceAll(/%(?![\da-f]{2})/gi, '%25')))
   const {HttpsProxyAgent} = await import('https-proxy-agent')
-  // The agent hands its options to net.connect / tls.connect: the signal destroys the tunnel.
+  // The agent hands its options to net.connect / tls.connect: the signal destroys the tunnel. Its
+  // CONNECT request names cfws as every other request does.
   const tunnel = new AbortController()
-  const agent = new HttpsProxyAgent(proxyUrl, {signal: tunnel.signal})
+  const agent = new HttpsProxyAgent(proxyUrl, {signal: tunnel.signal, headers: {'User-Agent': USER_AGENT}})
   let status: number | undefined
   agent.on('proxyConnect', (connect: {statusCode: number}) => {
     status = connect.statusCode

@@ -33,6 +33,7 @@ export class ByteSink {
   onSpill?: () => void
   private view: DataView
   private spare?: Buffer
+  private readonly handedOutWhole = new WeakSet<Buffer>()
   // A view of the last source's memory: the frames of one socket read share it, and one frame's
   // strings are all read from the same source.
   private source?: Uint8Array
@@ -77,6 +78,7 @@ export class ByteSink {
     }
 
     const chunk = this.buf.subarray(0, filled)
+    this.handedOutWhole.add(chunk)
     const spare = this.spare
     this.spare = undefined
     this.replaceBuffer(spare ?? Buffer.allocUnsafeSlow(this.minCapacity))
@@ -84,8 +86,11 @@ export class ByteSink {
   }
 
   // A chunk `take` handed out whole has an ArrayBuffer of its own (allocUnsafeSlow's); only one of
-  // the standard size is worth keeping.
+  // the standard size is worth keeping. A copied-out chunk may lie in Node's shared Buffer pool, as
+  // large as the sink's buffers from Node 24 on (64 KiB): adopting that one wrote output over other
+  // buffers of the process, frames among them.
   recycle(chunk: Buffer): void {
+    if (!this.handedOutWhole.delete(chunk)) return
     if (chunk.buffer.byteLength === this.minCapacity && chunk.buffer !== this.buf.buffer) this.spare = Buffer.from(chunk.buffer, 0, this.minCapacity)
   }
 

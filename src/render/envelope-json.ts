@@ -7,11 +7,12 @@ import {codePointAt, controlLength, HEX} from './visible-controls.js'
 
 /**
  * The whole envelope as one JSON line (../shared/CLI.md "JSON output"): `.proto` field names,
- * enums by name, absent fields left out, 64-bit integers as exact JSON numbers, bytes as UTF-8
- * text, UUIDs as `8-4-4-4-12`; written from the frame's bytes, with JSON.stringify's escapes.
+ * enums by name, absent fields left out, 64-bit integers as exact JSON numbers (or, with
+ * `int64AsString`, as strings of their digits, as protobuf's JSON mapping writes them), bytes as
+ * UTF-8 text, UUIDs as `8-4-4-4-12`; written from the frame's bytes, with JSON.stringify's escapes.
  */
-export function writeEnvelopeJson(out: ByteSink, envelope: MessageScan): void {
-  writeObject(out, envelope, (envelopeLayout ??= jsonLayout()))
+export function writeEnvelopeJson(out: ByteSink, envelope: MessageScan, int64AsString = false): void {
+  writeObject(out, envelope, (envelopeLayout ??= jsonLayout()), int64AsString)
   out.byte(0x0a)
 }
 
@@ -19,7 +20,7 @@ export function writeEnvelopeJson(out: ByteSink, envelope: MessageScan): void {
 let envelopeLayout: Layout | undefined
 const jsonLayout = (): Layout => fieldLayout(ENVELOPE_FIELDS, (field) => `"${field.name}":`, (name) => `"${name}"`)
 
-function writeObject(out: ByteSink, scan: MessageScan, layout: Layout): void {
+function writeObject(out: ByteSink, scan: MessageScan, layout: Layout, int64AsString: boolean): void {
   const {kinds, present, starts, ends, buf} = scan
   out.byte(0x7b)
   let first = true
@@ -35,10 +36,17 @@ function writeObject(out: ByteSink, scan: MessageScan, layout: Layout): void {
         break
       }
 
-      case Kind.Int32:
+      case Kind.Int32: {
+        writeInteger(out, layout, scan, i)
+        break
+      }
+
       case Kind.Int64:
       case Kind.Uint64: {
+        // A parser that reads every number as a double (jq 1.6, JSON.parse) rounds past 2^53.
+        if (int64AsString) out.byte(0x22)
         writeInteger(out, layout, scan, i)
+        if (int64AsString) out.byte(0x22)
         break
       }
 
@@ -72,7 +80,7 @@ function writeObject(out: ByteSink, scan: MessageScan, layout: Layout): void {
       }
 
       default: {
-        writeObject(out, scan.children[i]!, layout.children[i]!)
+        writeObject(out, scan.children[i]!, layout.children[i]!, int64AsString)
       }
     }
   }

@@ -1,4 +1,4 @@
-import {FrameScanner} from '../envelope/scan.js'
+import {FrameScanner, type MessageScan} from '../envelope/scan.js'
 import {ENVELOPE_FIELDS, EVENT_TYPE_FIELD} from '../envelope/schema.js'
 import type {ByteSink} from './byte-sink.js'
 import {writeEnvelopeJson} from './envelope-json.js'
@@ -9,10 +9,13 @@ const EVENT_TYPE = ENVELOPE_FIELDS.indexOf(EVENT_TYPE_FIELD)
 /** Writes one frame's output into `out`; returns why, when the frame is not an envelope. */
 export type FrameRenderer = (frame: Buffer, out: ByteSink) => string | undefined
 
-/** Firehose frames of the wanted event types as `cf nozzle` text or NDJSON; other envelopes write nothing. */
-export function createFirehoseRenderer(format: 'text' | 'json', types: ReadonlySet<number>): FrameRenderer {
+/**
+ * Firehose frames of the wanted event types as `cf nozzle` text or NDJSON (64-bit integers as
+ * strings with `int64AsString`); other envelopes write nothing.
+ */
+export function createFirehoseRenderer(format: 'text' | 'json', types: ReadonlySet<number>, {int64AsString = false} = {}): FrameRenderer {
   const scanner = new FrameScanner(ENVELOPE_FIELDS)
-  const write = format === 'json' ? writeEnvelopeJson : writeEnvelopeText
+  const write = format === 'json' ? (out: ByteSink, envelope: MessageScan) => writeEnvelopeJson(out, envelope, int64AsString) : writeEnvelopeText
   return (frame, out) => {
     const reason = scanner.scan(frame)
     if (reason !== undefined) return reason

@@ -5,6 +5,7 @@ import {displayEndpoint} from '../endpoint/resolve.js'
 import {EndpointError} from '../errors.js'
 import {describeNetworkFailure} from '../net/network-error.js'
 import {proxyFailure, proxyRouteFor} from '../net/proxy.js'
+import {USER_AGENT} from '../net/user-agent.js'
 import {trace, traceHeaders} from '../trace.js'
 import {whyClosed} from './close-reason.js'
 import {describeHandshakeFailure, type StreamKind} from './handshake-failure.js'
@@ -62,7 +63,7 @@ const ERROR_BODY_WAIT_MS = 1000
 export async function openStream(options: ConnectOptions): Promise<OpenedStream> {
   const {url, signal} = options
   const where = displayEndpoint(url)
-  const headers = {authorization: options.authorization}
+  const headers = {'user-agent': USER_AGENT, authorization: options.authorization}
   trace(`> GET ${url.href} (WebSocket upgrade)`)
   traceHeaders('>', headers)
 

@@ -56,10 +56,10 @@ describe('bad input (end to end)', () => {
       [['help', 'log'], "cfws: unknown command \"log\"\nhint: Did you mean \"logs\"? 'cfws --help' lists the commands.\n"],
       [['--json'], "cfws: unknown flag \"--json\" before any command\nhint: Give the command first (cfws logs APP --json); 'cfws --help' lists the commands.\n"],
       [['firehose', '--subscription-id', ''], 'cfws: The --subscription-id is empty\nhint: Leave the flag out for a random id, or give the id the other processes use.\n'],
-      [['logs', 'myapp', '--recent', '--since', '2026-02-30T00:00:00Z'], "cfws: Invalid --since '2026-02-30T00:00:00Z': no such time\nhint: Use a duration back from now (90s, 10m, 2h) or an RFC 3339 time (2026-11-24T09:00:00Z).\n"],
-      [['logs', 'myapp', '--recent', '--since', '99999999999999999999h'], "cfws: Invalid --since '99999999999999999999h': reaches back before 1970\nhint: Use a duration back from now (90s, 10m, 2h) or an RFC 3339 time (2026-11-24T09:00:00Z).\n"],
-      [['logs', 'myapp', '--buffer-size', '99999999999999999999GiB'], "cfws: Invalid --buffer-size '99999999999999999999GiB': too large\nhint: Use bytes or a binary unit: 512KiB, 16MiB, 1GiB.\n"],
-      [['firehose', '--idle-timeout', '597h'], "cfws: Invalid --idle-timeout '597h': longer than 596h\nhint: Use a number and a unit: 500ms, 45s, 10m or 2h.\n"],
+      [['logs', 'myapp', '--recent', '--since', '2026-02-30T00:00:00Z'], "cfws: Invalid --since '2026-02-30T00:00:00Z': no such time\nhint: Use a duration back from now (90s, 10m, 1h30m, 2d) or an RFC 3339 time (2026-11-24T09:00:00Z).\n"],
+      [['logs', 'myapp', '--recent', '--since', '99999999999999999999h'], "cfws: Invalid --since '99999999999999999999h': reaches back before 1970\nhint: Use a duration back from now (90s, 10m, 1h30m, 2d) or an RFC 3339 time (2026-11-24T09:00:00Z).\n"],
+      [['logs', 'myapp', '--buffer-size', '99999999999999999999GiB'], "cfws: Invalid --buffer-size '99999999999999999999GiB': too large\nhint: Use bytes, a decimal or a binary unit: 4096, 500kB, 16MB, 16MiB, 1GiB.\n"],
+      [['firehose', '--idle-timeout', '597h'], "cfws: Invalid --idle-timeout '597h': longer than 596h\nhint: Use numbers with units, as Go writes durations: 250ms, 45s, 10m, 1h30m or 1d.\n"],
     ] as const) {
       it(`cfws ${args.map((arg) => (arg === '' ? "''" : arg)).join(' ')}`, async () => {
         const result = await cfws([...args])

@@ -52,6 +52,30 @@ describe('cfws firehose (end to end)', () => {
     assert.equal(container.containerMetric.instanceIndex, -1)
   })
 
+  it('writes 64-bit integers as strings with --int64-as-string, for parsers that round numbers', async () => {
+    const cli = start(['--json', '--int64-as-string', '--filter', 'CounterEvent,ContainerMetric,HttpStartStop'])
+    await sendSamples()
+    const lines = await cli.waitForStdoutLines(3)
+    cli.child.kill('SIGINT')
+    assert.equal((await cli.result()).code, 130)
+    const [counter, container, http] = lines.map((line) => JSON.parse(line))
+    assert.equal(counter.timestamp, '1764000000000000000')
+    assert.deepEqual(counter.counterEvent, {name: 'dropped', delta: '9007199254740993', total: '18446744073709551615'})
+    assert.equal(container.containerMetric.memoryBytes, '9007199254740993')
+    // 32-bit integers, doubles and enums stay as they are.
+    assert.equal(container.containerMetric.instanceIndex, -1)
+    assert.equal(typeof container.containerMetric.cpuPercentage, 'number')
+    assert.equal(typeof http.httpStartStop.startTimestamp, 'string')
+    assert.equal(typeof http.httpStartStop.statusCode, 'number')
+  })
+
+  it('refuses --int64-as-string without --json', async () => {
+    const result = await runCli(['firehose', '--int64-as-string'], {CF_HOME: f.home.dir})
+    assert.equal(result.code, 2)
+    assert.equal(result.stdout, '')
+    assert.match(result.stderr, /^cfws: .*--json.*\n/)
+  })
+
   it('asks for logs only and uses the given subscription id without a notice', async () => {
     const cli = start(['--filter', 'LogMessage', '--subscription-id', 'my-nozzle', '--json'])
     await sendSamples()

@@ -4,7 +4,7 @@ import {APP_GUID, logEnvelope, T0} from '../helpers/envelopes.js'
 import {FakeTrafficController} from '../helpers/fake-traffic-controller.js'
 import {expiredJwt, freshJwt} from '../helpers/jwt.js'
 import {useFakeFoundation} from '../helpers/fake-foundation.js'
-import {CliProcess, runCli} from '../helpers/run-cli.js'
+import {CliProcess, runCli, USER_AGENT} from '../helpers/run-cli.js'
 
 describe('cfws logs (end to end)', () => {
   const f = useFakeFoundation()
@@ -31,6 +31,9 @@ describe('cfws logs (end to end)', () => {
     assert.equal(result.stderr, '')
     assert.equal(f.tc.upgrades[0].path, `/apps/${APP_GUID}/stream`)
     assert.match(f.tc.upgrades[0].authorization ?? '', /^bearer eyJ/)
+    // Every request and the upgrade say which client called, for the platform's access logs.
+    assert.deepEqual(f.cc.requests.map((request) => `${request.path.split('?')[0]} ${request.userAgent}`), [`/v2/info ${USER_AGENT}`, `/v3/apps ${USER_AGENT}`])
+    assert.equal(f.tc.upgrades[0].userAgent, USER_AGENT)
   })
 
   it('writes one JSON object per message with --json and exits 143 on SIGTERM', async () => {

@@ -3,7 +3,7 @@ import {strict as assert} from 'node:assert'
 import {encodeEnvelope, logEnvelope, T0} from '../helpers/envelopes.js'
 import {FakeLogCache, v2Log} from '../helpers/fake-cloud-controller.js'
 import {useFakeFoundation} from '../helpers/fake-foundation.js'
-import {runCli} from '../helpers/run-cli.js'
+import {runCli, USER_AGENT} from '../helpers/run-cli.js'
 
 const S = 1_000_000_000n
 
@@ -33,6 +33,8 @@ describe('cfws logs --recent (end to end)', () => {
         '',
       ].join('\n'))
       assert.equal(f.tc.requests.length + f.tc.upgrades.length, 0, 'the Traffic Controller is not asked')
+      assert.ok(f.cc.requests.some((request) => request.path.startsWith('/api/v1/read/')), 'Log Cache was read')
+      assert.deepEqual([...new Set(f.cc.requests.map((request) => request.userAgent))], [USER_AGENT])
     })
 
     it('writes the same JSON objects as the stream with --json', async () => {
@@ -130,7 +132,7 @@ describe('cfws logs --recent (end to end)', () => {
     it('for a bad --since, naming the accepted forms', async () => {
       const result = await recent(['--since', 'yesterday'])
       assert.equal(result.code, 2)
-      assert.equal(result.stderr, "cfws: Invalid --since 'yesterday'\nhint: Use a duration back from now (90s, 10m, 2h) or an RFC 3339 time (2026-11-24T09:00:00Z).\n")
+      assert.equal(result.stderr, "cfws: Invalid --since 'yesterday'\nhint: Use a duration back from now (90s, 10m, 1h30m, 2d) or an RFC 3339 time (2026-11-24T09:00:00Z).\n")
     })
   })
 })

@@ -7,7 +7,7 @@ import {FakeLogCache, v2Log} from '../helpers/fake-cloud-controller.js'
 import {FakeTrafficController} from '../helpers/fake-traffic-controller.js'
 import {makeJwt} from '../helpers/jwt.js'
 import {useFakeFoundation} from '../helpers/fake-foundation.js'
-import {CliProcess} from '../helpers/run-cli.js'
+import {CliProcess, USER_AGENT} from '../helpers/run-cli.js'
 import {at, line, S} from '../helpers/timeline.js'
 
 
@@ -148,6 +148,7 @@ describe('streams that survive (end to end)', () => {
       cli.child.kill('SIGINT')
       await cli.result()
       assert.deepEqual(proxy.tunnels.map((t) => t.target), [`doppler.example.com:${new URL(tls.url).port}`])
+      assert.deepEqual(proxy.tunnels.map((t) => t.userAgent), [USER_AGENT])
 
       proxy.refuseWith = '407 Proxy Authentication Required'
       const refused = await start(['--endpoint', endpoint], {HTTPS_PROXY: proxy.url.replace('//', '//user:s3cret@')}).result()

@@ -9,6 +9,7 @@ import {type AddressInfo, connect, type Socket} from 'node:net'
 export interface Tunnel {
   target: string
   proxyAuthorization?: string
+  userAgent?: string
   /** Resolves when the client has ended or closed its socket to the proxy. */
   closed: Promise<void>
 }
@@ -46,7 +47,7 @@ export class ConnectProxy {
 
   private onConnect(request: IncomingMessage, client: Socket): void {
     this.sockets.add(client)
-    const tunnel = {target: request.url ?? '', proxyAuthorization: request.headers['proxy-authorization'], closed: new Promise<void>((resolve) => {
+    const tunnel = {target: request.url ?? '', proxyAuthorization: request.headers['proxy-authorization'], userAgent: request.headers['user-agent'], closed: new Promise<void>((resolve) => {
         client.once('end', resolve).once('close', resolve)
       })}
     this.tunnels.push(tunnel)

@@ -9,6 +9,7 @@ export interface RecordedRequest {
   method: string
   path: string
   authorization?: string
+  userAgent?: string
   body: string
 }
 
@@ -68,7 +69,7 @@ export class FakeCloudController {
     const chunks: Buffer[] = []
     for await (const chunk of request) chunks.push(chunk as Buffer)
     const url = new URL(request.url ?? '/', this.url)
-    this.requests.push({method: request.method ?? '', path: url.pathname + url.search, authorization: request.headers.authorization, body: Buffer.concat(chunks).toString()})
+    this.requests.push({method: request.method ?? '', path: url.pathname + url.search, authorization: request.headers.authorization, userAgent: request.headers['user-agent'], body: Buffer.concat(chunks).toString()})
     for (const resolve of this.requestWaiters.splice(0)) resolve()
     if (this.hangPaths?.test(url.pathname)) return
     if (this.logCache && url.pathname.startsWith('/api/v1/read/')) await this.logCache.answering

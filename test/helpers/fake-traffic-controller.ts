@@ -10,6 +10,7 @@ export interface RecordedUpgrade {
   path: string
   query: URLSearchParams
   authorization: string | undefined
+  userAgent: string | undefined
 }
 
 /** Raw bytes to answer an upgrade with instead of 101, undefined to upgrade, or 'hang' never to answer. */
@@ -48,7 +49,7 @@ export class FakeTrafficController {
     server.on('upgrade', (request: IncomingMessage, socket: Socket, head: Buffer) => this.onUpgrade(request, socket, head))
     server.on('request', (request: IncomingMessage, response: ServerResponse) => {
       const url = new URL(request.url ?? '/', 'http://fake')
-      this.requests.push({path: url.pathname, query: url.searchParams, authorization: request.headers.authorization})
+      this.requests.push({path: url.pathname, query: url.searchParams, authorization: request.headers.authorization, userAgent: request.headers['user-agent']})
       const answer = /^\/apps\/[^/]+\/recentlogs$/.test(url.pathname) ? this.recentLogs : undefined
       response.writeHead(answer?.status ?? (answer ? 200 : 404), answer?.contentType ? {'content-type': answer.contentType} : {})
       response.end(answer?.body)
@@ -96,7 +97,7 @@ export class FakeTrafficController {
 
   private onUpgrade(request: IncomingMessage, socket: Socket, head: Buffer): void {
     const url = new URL(request.url ?? '/', 'http://fake')
-    this.upgrades.push({path: url.pathname, query: url.searchParams, authorization: request.headers.authorization})
+    this.upgrades.push({path: url.pathname, query: url.searchParams, authorization: request.headers.authorization, userAgent: request.headers['user-agent']})
     for (const resolve of this.upgradeWaiters.splice(0)) resolve()
     if (this.hangUpgrades) return
     const raw = this.answer(request)

@@ -1,8 +1,13 @@
 import {type ChildProcess, spawn} from 'node:child_process'
 import {once} from 'node:events'
+import {readFileSync} from 'node:fs'
 import {fileURLToPath} from 'node:url'
 
 const RUN_JS = fileURLToPath(new URL('../../bin/run.js', import.meta.url))
+const {version} = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {version: string}
+
+/** What cfws sends as `User-Agent` on every request and upgrade. */
+export const USER_AGENT = `cfws/${version}`
 
 const running = new Set<CliProcess>()
 
@@ -24,8 +29,9 @@ export class CliProcess {
   private readonly exited: Promise<CliResult>
   private readonly waiters: Array<() => void> = []
 
-  constructor(args: string[], env: Record<string, string | undefined> = {}) {
-    this.child = spawn(process.execPath, [RUN_JS, ...args], {
+  /** `runJs`: another copy of bin/run.js, such as one unpacked from the npm tarball. */
+  constructor(args: string[], env: Record<string, string | undefined> = {}, runJs = RUN_JS) {
+    this.child = spawn(process.execPath, [runJs, ...args], {
       env: {PATH: process.env.PATH, HOME: '/nonexistent', TZ: 'UTC', OCLIF_SKIP_NEW_VERSION_CHECK: 'true', ...env},
       stdio: ['ignore', 'pipe', 'pipe'],
     })

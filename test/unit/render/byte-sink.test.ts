@@ -82,4 +82,32 @@ describe('ByteSink', () => {
     for (let i = 0; i < 100; i++) sink.literal(label)
     assert.equal(sink.buf.toString('latin1', 0, sink.pos), '0123456789'.repeat(100))
   })
+
+  it('takes back only buffers it handed out whole, never one of the memory Node pools small buffers in', () => {
+    // Node 24 pools small buffers in 64 KiB, the sink's own size: a copied-out chunk lies there.
+    const sink = new ByteSink(Buffer.poolSize)
+    sink.ascii('small')
+    const copied = sink.take()
+    assert.equal(copied.buffer.byteLength, Buffer.poolSize)
+    sink.recycle(copied)
+    const neighbour = Buffer.allocUnsafe(16).fill(0x61)
+    for (let round = 0; round < 3; round++) {
+      sink.ascii('x'.repeat(Buffer.poolSize - 8))
+      const whole = sink.take()
+      assert.notEqual(whole.buffer, copied.buffer)
+      sink.recycle(whole)
+    }
+
+    assert.equal(neighbour.toString('latin1'), 'a'.repeat(16))
+  })
+
+  it('reuses a buffer it handed out whole once it is back', () => {
+    const sink = new ByteSink(1024)
+    sink.ascii('x'.repeat(1000))
+    const first = sink.take()
+    sink.recycle(first)
+    sink.ascii('y'.repeat(1000))
+    sink.take()
+    assert.equal(sink.buf.buffer, first.buffer)
+  })
 })
