@@ -1,4 +1,4 @@
-/** mulberry32: numbers in [0, 1) that are the same every run for one seed, so a failure repeats. */
+/** mulberry32: numbers in [0, 1) that are the same every run for one seed: the demo tells the same story each time, and a failing test repeats. */
 export function seeded(seed: number): () => number {
   let state = seed >>> 0
   return () => {
