@@ -6,8 +6,8 @@ import {UsageError} from '../errors.js'
 const DEMO_COMMANDS = ['logs', 'firehose']
 
 export default class Demo extends BaseCommand {
-  static override summary = 'Try cfws without a foundation: logs or firehose against a demo Cloud Foundry on this machine'
-  static override description = `Starts a Cloud Controller, UAA, Log Cache and a Traffic Controller on 127.0.0.1, with apps that log (${DEMO_APP_NAMES.join(', ')}), and runs the real command against them, with all its flags. Your cf config is not read or changed. Ends like the command: Ctrl-C, or a reader that closes the pipe.`
+  static override summary = 'Try cfws without a foundation: logs or firehose against a Cloud Foundry on this machine'
+  static override description = `Starts a Cloud Controller, UAA, Log Cache and a Traffic Controller on 127.0.0.1, with apps that log (${DEMO_APP_NAMES.join(', ')}), and runs the real command against them, with all its flags (see 'cfws logs --help' and 'cfws firehose --help'). Your cf config is not read or changed. Ends like the command: Ctrl-C, or a reader that closes the pipe.`
   static override usage = ['demo logs APP [FLAGS]', 'demo firehose [FLAGS]']
   static override examples = [
     '<%= config.bin %> demo logs web',

@@ -9,12 +9,7 @@ import type {LoopbackServer} from '../../../src/demo/http-server.js'
 import {DemoTrafficController} from '../../../src/demo/traffic-controller.js'
 import {DemoUaa} from '../../../src/demo/uaa.js'
 import {encodeEnvelope} from '../../../src/envelope/encode.js'
-
-/** A live token of this UAA, as cfws gets it: its login refreshed. */
-export function liveToken(uaa: DemoUaa): string {
-  const grant = uaa.refresh(new URLSearchParams({grant_type: 'refresh_token', refresh_token: uaa.login().refreshToken}), `Basic ${Buffer.from('cf:').toString('base64')}`)
-  return `bearer ${grant!.access_token}`
-}
+import {liveToken} from '../../helpers/demo-token.js'
 
 const webLog = appLog(WEB_APP, 'APP/PROC/WEB', '0', 'GET / 200', 1n)
 const workerLog = appLog(WORKER_APP, 'APP/PROC/WORKER', '0', 'job done', 2n)
