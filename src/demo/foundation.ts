@@ -3,6 +3,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import type {Envelope} from '../envelope/model.js'
+import {ExitCode} from '../errors.js'
 import {DEMO_ORG, DEMO_SPACE} from './catalog.js'
 import {startCloudController} from './cloud-controller.js'
 import {DemoLogCache} from './log-cache.js'
@@ -54,9 +55,18 @@ export async function startDemoFoundation(options: DemoOptions = {}): Promise<De
   player.playHistory()
 
   const cfHome = writeCfHome(cc.url, uaa.login())
-  // A second Ctrl-C ends cfws at once, without close(): the login to a foundation gone goes anyway.
   const removeHome = (): void => rmSync(cfHome, {recursive: true, force: true})
+  // A second Ctrl-C ends cfws at once, without close(); a signal while nothing else listens for
+  // one (before a stream starts, during --recent) would end it by its default action, which runs
+  // no 'exit' listener: the login to a foundation that is gone goes in each case.
+  const onSignal = (signal: NodeJS.Signals): void => {
+    removeHome()
+    if (process.listenerCount(signal) === 1) process.exit(signal === 'SIGINT' ? ExitCode.sigint : ExitCode.sigterm)
+  }
+
   process.once('exit', removeHome)
+  process.on('SIGINT', onSignal)
+  process.on('SIGTERM', onSignal)
   return {
     cfHome,
     apiUrl: cc.url,
@@ -64,6 +74,8 @@ export async function startDemoFoundation(options: DemoOptions = {}): Promise<De
       player.stop()
       await Promise.all(servers.map(async (server) => server.close()))
       process.off('exit', removeHome)
+      process.off('SIGINT', onSignal)
+      process.off('SIGTERM', onSignal)
       removeHome()
     },
   }

@@ -67,6 +67,15 @@ describe('cfws demo (end to end)', () => {
     assert.deepEqual(readdirSync(tmp), [], 'the demo removed its CF_HOME')
   })
 
+  it('ends with exit 143 on a SIGTERM as soon as the demo has started, and leaves nothing behind', async () => {
+    const cli = demo(['logs', 'worker'])
+    await cli.waitForStderr(DEMO_NOTICE)
+    cli.child.kill('SIGTERM')
+    const result = await cli.result()
+    assert.equal(result.code, 143)
+    assert.deepEqual(readdirSync(tmp), [])
+  })
+
   it("prints the web app's recent logs from Log Cache, oldest first: its start, requests, a stack trace", async () => {
     const startMs = Date.now()
     const result = await runCli(['demo', 'logs', 'web', '--recent'], {TMPDIR: tmp, HOME: home})
