@@ -1,6 +1,6 @@
-import type {Envelope} from '../test/helpers/envelope-model.js'
-import {encodeEnvelope} from '../test/helpers/envelopes.js'
-import {seeded} from '../test/helpers/seeded-random.js'
+import type {Envelope} from '../src/envelope/model.js'
+import {encodeEnvelope} from '../src/envelope/encode.js'
+import {seeded} from '../src/demo/seeded-random.js'
 
 export const APP_GUID = '6d4f2e4a-1c2b-4e5f-9a8b-7c6d5e4f3a2b'
 

@@ -18,6 +18,21 @@ const oclifFromMain = {
   },
 }
 
+// `cfws demo` loads its foundation (servers, stories) only when it runs: a bundle of its own, so a
+// normal start neither reads nor compiles it. The dynamic import becomes a require (a bundle run
+// through the code cache is a vm.Script, which has no dynamic import), through the code cache too.
+const demoFromItsBundle = {
+  name: 'demo-from-its-bundle',
+  setup(esbuild) {
+    esbuild.onResolve({filter: /\/demo\/foundation\.js$/}, () => ({path: 'demo', namespace: 'demo-bundle'}))
+    esbuild.onResolve({filter: /^\.\/(compile-cache|demo)\.cjs$/}, (args) => ({path: args.path, external: true}))
+    esbuild.onLoad({filter: /.*/, namespace: 'demo-bundle'}, () => ({
+      contents: "module.exports = require('./compile-cache.cjs').requireCached(require.resolve('./demo.cjs'))",
+      loader: 'js',
+    }))
+  },
+}
+
 // `ws` is the client and the server, and its ESM entry loads both; the CLI is only a client.
 const wsClientOnly = {
   name: 'ws-client-only',
@@ -61,11 +76,13 @@ const builds = []
 builds.push(await build({...common, entryPoints: ['src/main.ts'], outdir: 'dist', outExtension: {'.js': '.cjs'}}))
 // oclif requires a hook's file only when its event fires (an unknown command): its own small bundle.
 builds.push(await build({...common, entryPoints: {'command-not-found': 'src/hooks/command-not-found.ts'}, outdir: 'dist', outExtension: {'.js': '.cjs'}}))
-builds.push(await build({...common, entryPoints: {'commands-bundle': 'src/commands.ts'}, outdir: 'dist', outExtension: {'.js': '.cjs'}, define: noWsAddons, plugins: [oclifFromMain, wsClientOnly, wsLazyZlib, withoutLong]}))
+builds.push(await build({...common, entryPoints: {'commands-bundle': 'src/commands.ts'}, outdir: 'dist', outExtension: {'.js': '.cjs'}, define: noWsAddons, plugins: [oclifFromMain, demoFromItsBundle, wsClientOnly, wsLazyZlib, withoutLong]}))
+// The demo's Traffic Controller is a ws server; its encoder hands 64-bit values over as words, without long.js.
+builds.push(await build({...common, entryPoints: {demo: 'src/demo/foundation.ts'}, outdir: 'dist', outExtension: {'.js': '.cjs'}, define: noWsAddons, plugins: [wsLazyZlib, withoutLong]}))
 await writeFile('dist/THIRD-PARTY-LICENSES.txt', await bundledLicenses(builds))
 // The code cache is keyed by each bundle's contents: hashed once here, not on every start.
 const hashes = {}
-for (const bundle of ['main.cjs', 'commands-bundle.cjs']) hashes[bundle] = createHash('sha256').update(await readFile(`dist/${bundle}`)).digest('hex').slice(0, 16)
+for (const bundle of ['main.cjs', 'commands-bundle.cjs', 'demo.cjs']) hashes[bundle] = createHash('sha256').update(await readFile(`dist/${bundle}`)).digest('hex').slice(0, 16)
 await build({...common, entryPoints: ['src/compile-cache.ts'], outdir: 'dist', outExtension: {'.js': '.cjs'}, define: {BUNDLE_HASHES: JSON.stringify(hashes)}})
 // oclif requires its command target itself: this one goes through the code cache too.
 await writeFile('dist/commands.cjs', "module.exports = require('./compile-cache.cjs').requireCached(require.resolve('./commands-bundle.cjs'))\n")

@@ -49,6 +49,8 @@ export const ERROR_CATALOGUE = {
   INVALID_SUBSCRIPTION_ID: {exit: 'usage'},
   /** HTTPS_PROXY / HTTP_PROXY that is not a URL. */
   INVALID_PROXY: {exit: 'usage'},
+  /** `cfws demo` without `logs APP` or `firehose` after it. */
+  INVALID_DEMO_COMMAND: {exit: 'usage'},
 
   // Exit 3: no usable login.
   NOT_LOGGED_IN: {exit: 'auth'},

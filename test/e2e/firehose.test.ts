@@ -1,6 +1,7 @@
 import {strict as assert} from 'node:assert'
 
-import {encodeEnvelope} from '../helpers/envelopes.js'
+import {encodeEnvelope} from '../../src/envelope/encode.js'
+import {withUnknownField} from '../helpers/envelopes.js'
 import {SAMPLE_ENVELOPES} from '../helpers/firehose-envelopes.js'
 import {freshJwt} from '../helpers/jwt.js'
 import {useFakeFoundation} from '../helpers/fake-foundation.js'
@@ -17,7 +18,7 @@ describe('cfws firehose (end to end)', () => {
 
   async function sendSamples(): Promise<void> {
     const client = await f.tc.nextClient()
-    for (const envelope of Object.values(SAMPLE_ENVELOPES)) client.send(encodeEnvelope(envelope, {unknownField: true}))
+    for (const envelope of Object.values(SAMPLE_ENVELOPES)) client.send(withUnknownField(encodeEnvelope(envelope)))
   }
 
   it('prints every event type in the cf nozzle format and names the subscription on stderr', async () => {

@@ -1,6 +1,7 @@
 import {strict as assert} from 'node:assert'
 
-import {encodeEnvelope, logEnvelope, T0} from '../helpers/envelopes.js'
+import {encodeEnvelope} from '../../src/envelope/encode.js'
+import {logEnvelope, T0} from '../helpers/envelopes.js'
 import {FakeLogCache, v2Log} from '../helpers/fake-cloud-controller.js'
 import {useFakeFoundation} from '../helpers/fake-foundation.js'
 import {runCli, USER_AGENT} from '../helpers/run-cli.js'

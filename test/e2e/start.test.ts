@@ -58,6 +58,9 @@ describe('cfws start-up from the bundle', () => {
     // Bundled but never run: ws's server, protobufjs's writer, long.js (which compiles WebAssembly as it loads).
     const bundled = readFileSync(dist('commands-bundle.cjs'), 'utf8')
     for (const unused of ['ws/lib/websocket-server.js', 'protobufjs/src/writer.js', 'node_modules/long/']) assert.ok(!bundled.includes(unused), unused)
+    // The demo's foundation is a bundle of its own, read only when `cfws demo` runs.
+    for (const demo of ['src/demo/foundation.ts', 'src/demo/traffic-controller.ts', 'src/envelope/encode.ts']) assert.ok(!bundled.includes(demo), demo)
+    assert.match(bundled, /requireCached\(require\.resolve\("\.\/demo\.cjs"\)\)/)
   })
 
   describe('code cache', () => {

@@ -1,6 +1,6 @@
 import protobuf from 'protobufjs/minimal.js'
 
-import {encodeEnvelope} from './envelopes.js'
+import {encodeEnvelope} from '../../src/envelope/encode.js'
 
 type Writer = protobuf.Writer
 

@@ -1,4 +1,4 @@
-import type {Envelope} from './envelope-model.js'
+import type {Envelope} from '../../src/envelope/model.js'
 
 export const U64_MAX = 18_446_744_073_709_551_615n
 export const ABOVE_2_53 = 9_007_199_254_740_993n // 2^53 + 1: a double would round it

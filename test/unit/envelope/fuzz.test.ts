@@ -6,7 +6,8 @@ import {ENVELOPE_FIELDS} from '../../../src/envelope/schema.js'
 import {ByteSink} from '../../../src/render/byte-sink.js'
 import {writeEnvelopeJson} from '../../../src/render/envelope-json.js'
 import {writeEnvelopeText} from '../../../src/render/envelope-text.js'
-import {encodeEnvelope, logEnvelope} from '../../helpers/envelopes.js'
+import {encodeEnvelope} from '../../../src/envelope/encode.js'
+import {logEnvelope} from '../../helpers/envelopes.js'
 import {SAMPLE_ENVELOPES} from '../../helpers/firehose-envelopes.js'
 
 /** A small deterministic PRNG (mulberry32), so a failure can be replayed from its seed. */

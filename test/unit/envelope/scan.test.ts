@@ -3,7 +3,9 @@ import {strict as assert} from 'node:assert'
 import {decodeLogMessage} from '../../../src/envelope/decode.js'
 import {FrameScanner} from '../../../src/envelope/scan.js'
 import {ENVELOPE_FIELDS} from '../../../src/envelope/schema.js'
-import {encodeEnvelope, type Envelope, logEnvelope, T0} from '../../helpers/envelopes.js'
+import {encodeEnvelope} from '../../../src/envelope/encode.js'
+import type {Envelope} from '../../../src/envelope/model.js'
+import {logEnvelope, T0, withUnknownField} from '../../helpers/envelopes.js'
 import {renderFrameText} from '../../helpers/render-frame.js'
 
 const BIG = 18_446_744_073_709_551_615n // 2^64 - 1: far above 2^53
@@ -68,7 +70,7 @@ describe('FrameScanner', () => {
 
   it('skips fields it does not know', () => {
     const envelope: Envelope = {origin: 'x', eventType: 6, valueMetric: {name: 'n', value: 1, unit: 'u'}}
-    assert.equal(renderFrameText(encodeEnvelope(envelope, {unknownField: true}), 'text'), 'origin:"x" eventType:ValueMetric valueMetric:<name:"n" value:1 unit:"u" >\n')
+    assert.equal(renderFrameText(withUnknownField(encodeEnvelope(envelope)), 'text'), 'origin:"x" eventType:ValueMetric valueMetric:<name:"n" value:1 unit:"u" >\n')
   })
 
   it('accepts an envelope without its "required" fields and an event type it does not know', () => {

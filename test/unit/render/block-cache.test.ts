@@ -2,7 +2,7 @@ import {strict as assert} from 'node:assert'
 
 import {type Block, BlockCache} from '../../../src/render/block-cache.js'
 import {ByteSink} from '../../../src/render/byte-sink.js'
-import {encodeEnvelope} from '../../helpers/envelopes.js'
+import {encodeEnvelope} from '../../../src/envelope/encode.js'
 import {renderFrameText} from '../../helpers/render-frame.js'
 
 describe('BlockCache', () => {

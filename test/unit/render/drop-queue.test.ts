@@ -1,7 +1,7 @@
 import {strict as assert} from 'node:assert'
 
 import {DropQueue} from '../../../src/render/drop-queue.js'
-import {seeded} from '../../helpers/seeded-random.js'
+import {seeded} from '../../../src/demo/seeded-random.js'
 
 describe('DropQueue', () => {
   it('keeps the newest whole lines within the bound, across the ring’s end, and counts every dropped line', () => {

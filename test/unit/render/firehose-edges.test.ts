@@ -1,7 +1,7 @@
 import {strict as assert} from 'node:assert'
 
 import {EDGE_FRAMES} from '../../helpers/edge-frames.js'
-import {encodeEnvelope} from '../../helpers/envelopes.js'
+import {encodeEnvelope} from '../../../src/envelope/encode.js'
 import {renderFrame} from '../../helpers/render-frame.js'
 
 // [text, JSON] for each frame, as cfws 0.2.0 printed them: the firehose's output must not change

@@ -2,7 +2,8 @@ import {strict as assert} from 'node:assert'
 
 import {parseEventTypeFilter, serverFilterFor} from '../../../src/envelope/filter.js'
 import {formatDouble} from '../../../src/render/envelope-text.js'
-import {encodeEnvelope, type Envelope} from '../../helpers/envelopes.js'
+import {encodeEnvelope} from '../../../src/envelope/encode.js'
+import type {Envelope} from '../../../src/envelope/model.js'
 import {SAMPLE_ENVELOPES} from '../../helpers/firehose-envelopes.js'
 import {renderFrameText} from '../../helpers/render-frame.js'
 

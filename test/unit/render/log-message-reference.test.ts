@@ -6,7 +6,7 @@ import {type LogMessage, MESSAGE_TYPES} from '../../../src/envelope/types.js'
 import {ByteSink} from '../../../src/render/byte-sink.js'
 import {instanceColor} from '../../../src/render/color.js'
 import {createJsonLogRenderer, createTextLogRenderer, type LogRenderer} from '../../../src/render/log-message.js'
-import {seeded} from '../../helpers/seeded-random.js'
+import {seeded} from '../../../src/demo/seeded-random.js'
 
 // ---- The reference: cfws 0.4.1's string renderers (src/render/log-message.ts and timestamp.ts), kept
 // as they were but for the timestamp cache, which lives in a closure so that each TZ starts afresh.

@@ -1,8 +1,8 @@
-import type {LogMessage as StreamedLogMessage} from '../../src/envelope/types.js'
+import type {LogMessage as StreamedLogMessage} from './types.js'
 
 /**
- * Every dropsonde message as an object, for building test frames (encodeEnvelope): the firehose
- * reads frames without such objects, so they live with the tests.
+ * Every dropsonde message as an object, what encodeEnvelope writes: the demo foundation's envelopes
+ * and the tests' frames. cfws itself reads frames without such objects (scan.ts).
  */
 /** The whole LogMessage; `cfws logs` reads all but app_id (a stream is one app's). */
 export interface LogMessage extends StreamedLogMessage {
