@@ -54,6 +54,7 @@ describe('the npm package', function () {
       'dist/commands-bundle.cjs',
       'dist/commands.cjs',
       'dist/compile-cache.cjs',
+      'dist/demo.cjs',
       'dist/main.cjs',
       'oclif.manifest.json',
       'package.json',

@@ -7,8 +7,9 @@ import {join} from 'node:path'
 
 import WebSocket, {WebSocketServer} from 'ws'
 
-import type {Envelope} from '../helpers/envelope-model.js'
-import {encodeEnvelope, logEnvelope} from '../helpers/envelopes.js'
+import {encodeEnvelope} from '../../src/envelope/encode.js'
+import type {Envelope} from '../../src/envelope/model.js'
+import {logEnvelope} from '../helpers/envelopes.js'
 import {SAMPLE_ENVELOPES} from '../helpers/firehose-envelopes.js'
 import {KIT_PRESENT, LoggregatorKit, sendUntilPrinted} from '../helpers/loggregator-kit.js'
 import {CliProcess, runCli} from '../helpers/run-cli.js'
