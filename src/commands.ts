@@ -1,3 +1,4 @@
+import Doctor from './commands/doctor.js'
 import Firehose from './commands/firehose.js'
 import Help from './commands/help.js'
 import Logs from './commands/logs.js'
@@ -7,4 +8,4 @@ import Logs from './commands/logs.js'
  * ships bundled (npm run build): starting it reads a few files instead of resolving a few hundred
  * modules.
  */
-export const COMMANDS = {firehose: Firehose, help: Help, logs: Logs}
+export const COMMANDS = {doctor: Doctor, firehose: Firehose, help: Help, logs: Logs}

@@ -1,0 +1,181 @@
+import type {TokenHolder} from '../cf/tokens.js'
+import {displayEndpoint} from '../endpoint/resolve.js'
+import {decodeLogMessage} from '../envelope/decode.js'
+import type {StreamKind} from '../stream/handshake-failure.js'
+import {type DoctorReport, failedCheck} from './report.js'
+import {certificateProblem, connectOnce, DNS_STEP_MS, inspectTls, resolveHost, TCP_STEP_MS, TLS_STEP_MS, trafficControllerTimeout, type TlsFindings} from './socket-probes.js'
+import {runTimed} from './timed-step.js'
+import {describeAnswer, type OpenProbe, probeUpgrade, probeWithToken} from './upgrade-probe.js'
+
+export const KEEPALIVE_WAIT_MS = 5000
+export const FIRST_ENVELOPE_WAIT_MS = 5000
+
+export interface ChainTarget {
+  /** The endpoint as resolved (scheme, host, port, prefix). */
+  endpoint: URL
+  /** What is streamed from it: the app, the firehose, or a placeholder app when neither was asked for. */
+  streamUrl: URL
+  kind: StreamKind
+  /** The token to try the stream with; undefined when there is no usable token or nothing to stream. */
+  tokens?: TokenHolder
+  /** Why the token is not tried, when it is not. */
+  noTokenReason?: string
+  verifyTls: boolean
+  signal: AbortSignal
+}
+
+export interface ChainOutcome {
+  /** DNS, TCP, TLS and the upgrade passed: the endpoint takes WebSocket upgrades. */
+  upgradePasses: boolean
+  /** The token was accepted and a stream opened. */
+  streamOpened: boolean
+}
+
+const LATER = ['tcp', 'tls', 'upgrade', 'auth', 'keepalive', 'first envelope']
+
+/**
+ * Walks the endpoint as a stream does: DNS, TCP, TLS, the upgrade without the token (a Traffic
+ * Controller answers 401, which proves upgrades pass), with it, keepalive, the first envelope. A
+ * failure skips only what needs it.
+ */
+export async function checkEndpointChain(report: DoctorReport, target: ChainTarget): Promise<ChainOutcome> {
+  const {endpoint, signal} = target
+  const timedOut = (): ReturnType<typeof trafficControllerTimeout> => trafficControllerTimeout(endpoint)
+  const failed = (from: string, why: string): ChainOutcome => {
+    for (const name of LATER.slice(LATER.indexOf(from))) report.skip(name, why)
+    return {upgradePasses: false, streamOpened: false}
+  }
+
+  const dns = await runTimed(async () => resolveHost(endpoint), {timeoutMs: DNS_STEP_MS, signal, timedOut})
+  if (!dns.ok) {
+    report.add(failedCheck('dns', dns.error, dns.durationMs))
+    return failed('tcp', 'needs dns')
+  }
+
+  report.add({name: 'dns', status: 'ok', detail: `${endpoint.hostname} → ${dns.value.join(', ')}`, durationMs: dns.durationMs})
+  const [address] = dns.value
+  const tcp = await runTimed(async (stepSignal) => connectOnce(endpoint, address, stepSignal), {timeoutMs: TCP_STEP_MS, signal, timedOut})
+  if (!tcp.ok) {
+    report.add(failedCheck('tcp', tcp.error, tcp.durationMs))
+    return failed('tls', 'needs tcp')
+  }
+
+  report.add({name: 'tcp', status: 'ok', detail: `connected to ${address}:${endpoint.port}`, durationMs: tcp.durationMs})
+  if (!(await checkTls(report, target, address))) return failed('upgrade', 'needs tls')
+  const upgrade = await probeUpgrade({url: target.streamUrl, kind: target.kind, verifyTls: target.verifyTls, signal}, timedOut)
+  const answer = upgrade.value?.answer
+  if (!upgrade.ok) {
+    report.add(failedCheck('upgrade', upgrade.error, upgrade.durationMs, answer ? describeAnswer(answer) : undefined))
+    return failed('auth', 'needs the upgrade')
+  }
+
+  upgrade.value.opened?.close()
+  const how = answer?.status === 401 ? 'upgrades pass (a Traffic Controller answers 401 without a token)' : 'upgraded without a token'
+  report.add({name: 'upgrade', status: 'ok', detail: `${how}: ${answer ? describeAnswer(answer) : 'no answer recorded'}`, durationMs: upgrade.durationMs})
+  if (!target.tokens) {
+    for (const name of LATER.slice(LATER.indexOf('auth'))) report.skip(name, target.noTokenReason ?? 'no token to try')
+    return {upgradePasses: true, streamOpened: false}
+  }
+
+  const auth = await probeWithToken({url: target.streamUrl, kind: target.kind, verifyTls: target.verifyTls, signal}, target.tokens, timedOut)
+  if (!auth.ok) {
+    const authAnswer = auth.value?.answer
+    report.add(failedCheck('auth', auth.error, auth.durationMs, authAnswer ? describeAnswer(authAnswer) : undefined))
+    for (const name of ['keepalive', 'first envelope']) report.skip(name, 'needs auth')
+    return {upgradePasses: true, streamOpened: false}
+  }
+
+  const opened = auth.value.opened!
+  report.add({name: 'auth', status: 'ok', detail: `token accepted: ${auth.value.answer ? describeAnswer(auth.value.answer) : '101'}`, durationMs: auth.durationMs})
+  try {
+    await checkKeepalive(report, opened, signal)
+    await checkFirstEnvelope(report, opened, target.kind, signal)
+  } finally {
+    opened.close()
+  }
+
+  return {upgradePasses: true, streamOpened: true}
+}
+
+async function checkTls(report: DoctorReport, target: ChainTarget, address: string): Promise<boolean> {
+  const {endpoint, signal} = target
+  if (endpoint.protocol !== 'wss:') {
+    report.skip('tls', `plain ${endpoint.protocol}// (allowed only to this machine)`)
+    return true
+  }
+
+  const tls = await runTimed(async (stepSignal) => inspectTls(endpoint, address, stepSignal), {timeoutMs: TLS_STEP_MS, signal, timedOut: () => trafficControllerTimeout(endpoint)})
+  if (!tls.ok) {
+    report.add(failedCheck('tls', tls.error, tls.durationMs))
+    return false
+  }
+
+  const detail = describeTls(tls.value)
+  const problem = certificateProblem(endpoint, tls.value)
+  if (!problem) {
+    report.add({name: 'tls', status: 'ok', detail: `${detail}; trusted`, durationMs: tls.durationMs})
+    return true
+  }
+
+  if (!target.verifyTls) {
+    report.add({name: 'tls', status: 'warn', detail: `${detail}; not verified (--skip-ssl-validation or SSLDisabled)`, durationMs: tls.durationMs, cause: problem.message, fix: problem.hint})
+    return true
+  }
+
+  report.add(failedCheck('tls', problem, tls.durationMs, detail))
+  return false
+}
+
+function describeTls(findings: TlsFindings): string {
+  return `${findings.protocol}, ${findings.chain.join(' ← ')}, expires ${findings.validTo.toISOString().slice(0, 10)}, names ${findings.names.join(' ')}`
+}
+
+/** The server's first ping, or an answer to cfws's own: the connection is alive both ways. */
+async function checkKeepalive(report: DoctorReport, opened: OpenProbe, signal: AbortSignal): Promise<void> {
+  const sentAt = performance.now()
+  const pong = new Promise<number>((resolve) => opened.socket.once('pong', () => resolve(performance.now())))
+  opened.socket.ping()
+  const step = await runTimed(async () => Promise.race([opened.serverPing.then((at) => ({by: 'server', at})), pong.then((at) => ({by: 'cfws', at}))]), {
+    timeoutMs: KEEPALIVE_WAIT_MS,
+    signal,
+    timedOut: () => trafficControllerTimeout(new URL(opened.socket.url)),
+  })
+  if (step.ok) {
+    const detail = step.value.by === 'server' ? `the server pinged ${Math.round(step.value.at - opened.openedAt)} ms after the upgrade` : `the server answered cfws's ping in ${Math.round(step.value.at - sentAt)} ms`
+    report.add({name: 'keepalive', status: 'ok', detail, durationMs: step.durationMs})
+    return
+  }
+
+  if (signal.aborted) return
+  report.add({
+    name: 'keepalive',
+    status: 'warn',
+    detail: `no ping from the server and no answer to cfws's ping within ${KEEPALIVE_WAIT_MS / 1000}s`,
+    durationMs: step.durationMs,
+    fix: 'Something between cfws and the Traffic Controller holds back WebSocket control frames; cfws reconnects after --idle-timeout of silence.',
+  })
+}
+
+async function checkFirstEnvelope(report: DoctorReport, opened: OpenProbe, kind: StreamKind, signal: AbortSignal): Promise<void> {
+  const step = await runTimed(async () => opened.firstFrame, {timeoutMs: FIRST_ENVELOPE_WAIT_MS, signal, timedOut: () => trafficControllerTimeout(new URL(opened.socket.url))})
+  if (step.ok) {
+    report.add({name: 'first envelope', status: 'ok', detail: `${describeFrame(step.value.frame)} ${Math.round(step.value.at - opened.openedAt)} ms after the upgrade`, durationMs: step.durationMs})
+    return
+  }
+
+  if (signal.aborted) return
+  const quiet = kind === 'app' ? 'the app logged nothing meanwhile (a quiet app is not a fault: cfws logs shows lines as they come)' : 'the firehose sent nothing meanwhile'
+  report.add({name: 'first envelope', status: 'warn', detail: `none within ${FIRST_ENVELOPE_WAIT_MS / 1000}s: ${quiet}`, durationMs: step.durationMs})
+}
+
+function describeFrame(frame: Buffer): string {
+  const decoded = decodeLogMessage(frame)
+  if (!decoded.ok) return `a ${frame.length}-byte frame that is not a dropsonde envelope (${decoded.reason})`
+  const log = decoded.envelope.logMessage
+  return log ? `a LogMessage from [${log.sourceType ?? '?'}/${log.sourceInstance ?? '?'}]` : `an envelope (${frame.length} bytes) without a log message`
+}
+
+/** The endpoint as shown in the report and in commands. */
+export function shownEndpoint(endpoint: URL): string {
+  return displayEndpoint(endpoint) + endpoint.pathname.replace(/\/$/, '')
+}

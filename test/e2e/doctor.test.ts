@@ -1,0 +1,271 @@
+import {strict as assert} from 'node:assert'
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {fileURLToPath} from 'node:url'
+
+import {makeNamedCertificate, type TestCertificate} from '../helpers/certificate.js'
+import {logEnvelope, APP_GUID} from '../helpers/envelopes.js'
+import {useFakeFoundation} from '../helpers/fake-foundation.js'
+import {FakeTrafficController} from '../helpers/fake-traffic-controller.js'
+import {expiredJwt, freshJwt} from '../helpers/jwt.js'
+import {type CliResult, CliProcess} from '../helpers/run-cli.js'
+
+const FAKE_DNS = fileURLToPath(new URL('../helpers/fake-dns.mjs', import.meta.url))
+const USER_SCOPES = ['cloud_controller.read', 'cloud_controller.write']
+
+/** A loopback address of its own for each test (Linux routes all of 127/8 to lo), so fixed ports such as 4443 never collide. */
+function loopbackAddress(): string {
+  const byte = (): number => 1 + Math.floor(Math.random() * 250)
+  return `127.${byte()}.${byte()}.${byte()}`
+}
+
+/** The stdout lines with what changes from run to run (durations, ports, paths, times) made fixed. */
+function normalized(stdout: string): string[] {
+  return stdout
+    .trimEnd()
+    .split('\n')
+    .map((line) =>
+      line
+        .replaceAll(/\(\d+ ms\)/g, '(N ms)')
+        .replaceAll(/\d+ ms (after|in)/g, 'N ms $1')
+        .replaceAll(/in \d+ ms/g, 'in N ms')
+        .replaceAll(/:\d{5}\b/g, ':PORT')
+        .replaceAll(/\b127\.(?!0\.0\.1\b)\d+\.\d+\.\d+\b/g, 'ADDRESS')
+        .replaceAll(/\/tmp\/cfws-home-\w+/g, 'CF_HOME')
+        .replaceAll(/valid for [\dhms]+ \(until [^)]+\)/g, 'valid for T (until T)')
+        .replaceAll(/valid for [\dhms]+$/g, 'valid for T'),
+    )
+}
+
+/** The line of one check: `FAIL upgrade …` and the cause/fix lines under it. */
+function checkOf(result: CliResult, name: string): string[] {
+  const lines = normalized(result.stdout)
+  const at = lines.findIndex((line) => line.slice(5).startsWith(`${name.padEnd(18)} `))
+  assert.ok(at >= 0, `no ${name} line in:\n${result.stdout}`)
+  const [first, ...rest] = lines.slice(at)
+  const end = rest.findIndex((line) => !/^ {5}(cause|fix):/.test(line))
+  return [first, ...rest.slice(0, end === -1 ? rest.length : end)]
+}
+
+describe('cfws doctor (end to end)', function () {
+  this.timeout(30_000)
+  const f = useFakeFoundation(() => ({AccessToken: `bearer ${freshJwt(USER_SCOPES)}`}))
+  let scratch: string
+  const servers: FakeTrafficController[] = []
+
+  beforeEach(() => {
+    scratch = mkdtempSync(join(tmpdir(), 'cfws-doctor-'))
+    f.tc.refuseAnonymous()
+    f.tc.answerPings = true
+  })
+
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map(async (server) => server.close()))
+    rmSync(scratch, {recursive: true, force: true})
+  })
+
+  async function doctor(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+    return new CliProcess(['doctor', ...args], {CF_HOME: f.home.dir, ...env}).result()
+  }
+
+  /** A TLS Traffic Controller on its own loopback address, answering for the names its certificate covers. */
+  async function namedTrafficController(address: string, certificate: TestCertificate, port?: number): Promise<FakeTrafficController> {
+    const tc = await FakeTrafficController.start({host: address, port, certificate})
+    tc.refuseAnonymous()
+    tc.answerPings = true
+    servers.push(tc)
+    return tc
+  }
+
+  /** The environment of a run that resolves `names` through the fake DNS and trusts `certificate`. */
+  function dnsEnv(names: Record<string, string>, certificate?: TestCertificate): Record<string, string> {
+    const env: Record<string, string> = {NODE_OPTIONS: `--import=${FAKE_DNS}`, CFWS_TEST_DNS: JSON.stringify(names)}
+    if (certificate) {
+      const path = join(scratch, 'ca.pem')
+      writeFileSync(path, certificate.cert)
+      env.NODE_EXTRA_CA_CERTS = path
+    }
+
+    return env
+  }
+
+  it('walks a working foundation check by check and exits 0', async () => {
+    const cli = new CliProcess(['doctor', 'myapp'], {CF_HOME: f.home.dir})
+    f.tc.nextClient().then((client) => client.send(logEnvelope('hello')))
+    const result = await cli.result()
+    assert.deepEqual(normalized(result.stdout), [
+      'ok   cf config          CF_HOME/.cf/config.json: target http://127.0.0.1:PORT, org acme, space dev, logged in (N ms)',
+      'ok   token              valid for T (until T) (N ms)',
+      'ok   scopes             cloud_controller.read cloud_controller.write; no doppler.firehose: cfws firehose would be refused (N ms)',
+      'ok   uaa                http://127.0.0.1:PORT reachable (GET /info: 200) (N ms)',
+      'ok   cloud controller   http://127.0.0.1:PORT answered: API 2.250.0 (N ms)',
+      "ok   logger endpoint    ws://127.0.0.1:PORT from the Cloud Controller's /v2/info (N ms)",
+      'warn log cache endpoint none advertised (root links.log_cache) nor in the cf config (N ms)',
+      '     fix:   --recent then asks the Traffic Controller, which stopped serving recent logs in 2022, and a reconnect cannot backfill the gap.',
+      `ok   app                myapp is ${APP_GUID} in space dev of org acme (N ms)`,
+      'ok   dns                127.0.0.1 → 127.0.0.1 (N ms)',
+      'ok   tcp                connected to 127.0.0.1:PORT (N ms)',
+      'skip tls                plain ws:// (allowed only to this machine)',
+      'ok   upgrade            upgrades pass (a Traffic Controller answers 401 without a token): 401 Unauthorized; no Upgrade header; Connection: close (N ms)',
+      'ok   auth               token accepted: 101 Switching Protocols; Upgrade: websocket; Connection: Upgrade (N ms)',
+      "ok   keepalive          the server answered cfws's ping in N ms (N ms)",
+      'ok   first envelope     a LogMessage from [APP/PROC/WEB/0] N ms after the upgrade (N ms)',
+      'skip log cache          no Log Cache endpoint',
+      'Result: a stream works',
+    ])
+    assert.equal(result.code, 0)
+    assert.equal(result.stderr, '')
+  })
+
+  const UPGRADE_FIX = '     fix:   A load balancer or proxy in front of the Traffic Controller dropped the WebSocket Upgrade header. It must pass WebSocket upgrades over HTTP/1.1; or point --endpoint at the TCP port (4443 or 8443) or the ws. hostname your platform team provides.'
+
+  it('tells a 400 from a load balancer that stripped Upgrade, with the cause and the fix, and exits 6', async () => {
+    f.tc.refuseWith('400 Bad Request', {'Sec-Websocket-Version': '13'})
+    const result = await doctor(['myapp'])
+    assert.deepEqual(checkOf(result, 'upgrade'), [
+      'FAIL upgrade            400 Bad Request; no Upgrade header; Connection: close (N ms)',
+      '     cause: ws://127.0.0.1:PORT answered 400 instead of upgrading to a WebSocket',
+      UPGRADE_FIX,
+    ])
+    assert.deepEqual(checkOf(result, 'auth'), ['skip auth               needs the upgrade'])
+    assert.equal(normalized(result.stdout).at(-1), 'Result: upgrade failed (exit 6)')
+    assert.equal(result.code, 6)
+    assert.equal(result.stderr, '')
+  })
+
+  it('shows the server and an escaped excerpt of the page a load balancer answered with 200', async () => {
+    f.tc.refuseWith('200 OK', {'Content-Type': 'text/html', Server: 'nginx/1.25'}, '<html>\n<body>Welcome\x1b[2J</body></html>')
+    const result = await doctor(['myapp'])
+    assert.deepEqual(checkOf(result, 'upgrade'), [
+      'FAIL upgrade            200 OK; no Upgrade header; Connection: close; Server: nginx/1.25; Content-Type: text/html; body "<html>\\n<body>Welcome\\x1b[2J</body></html>" (N ms)',
+      '     cause: ws://127.0.0.1:PORT answered 200 instead of upgrading to a WebSocket',
+      UPGRADE_FIX,
+    ])
+    assert.equal(result.code, 6)
+  })
+
+  it('names a route service bound to the logging route (503 route_service_unsupported)', async () => {
+    f.tc.refuseWith('503 Service Unavailable', {'X-Cf-Routererror': 'route_service_unsupported'}, '503 Service Unavailable: Websocket requests are not supported for routes bound to Route Services.')
+    const result = await doctor(['myapp'])
+    const [line, cause, fix] = checkOf(result, 'upgrade')
+    assert.match(line, /^FAIL upgrade {12}503 Service Unavailable; no Upgrade header; Connection: close; X-Cf-Routererror: route_service_unsupported; body "503 Service Unavailable: Websocket requests are not supported for routes bound to Route Services\." \(N ms\)$/)
+    assert.equal(cause, '     cause: ws://127.0.0.1:PORT answered 503: its route is bound to a route service')
+    assert.match(fix, /^ {5}fix: {3}WebSockets are not routed through route services/)
+    assert.equal(result.code, 6)
+  })
+
+  it('names an unknown route (404 unknown_route)', async () => {
+    f.tc.refuseWith('404 Not Found', {'X-Cf-Routererror': 'unknown_route'}, "404 Not Found: Requested route ('doppler.sys.example.com') does not exist.")
+    const result = await doctor(['myapp'])
+    assert.equal(checkOf(result, 'upgrade')[1], '     cause: ws://127.0.0.1:PORT answered 404: the router knows no such route')
+    assert.equal(result.code, 6)
+  })
+
+  it('stops at a refused port and skips what needs it', async () => {
+    const closed = await FakeTrafficController.start()
+    const {url} = closed
+    await closed.close()
+    f.cc.loggingEndpoint = url
+    const result = await doctor(['myapp'])
+    assert.deepEqual(checkOf(result, 'tcp'), [
+      'FAIL tcp                Connection refused by the Traffic Controller at 127.0.0.1:PORT (N ms)',
+      '     fix:   Check the port, and that nothing between you and the foundation blocks it.',
+    ])
+    assert.deepEqual(['tls', 'upgrade', 'auth'].map((name) => checkOf(result, name)[0]), ['skip tls                needs tcp', 'skip upgrade            needs tcp', 'skip auth               needs tcp'])
+    assert.equal(result.code, 6)
+  })
+
+  it('stops at a name DNS does not know', async () => {
+    f.cc.loggingEndpoint = 'wss://doppler.nowhere.test:443'
+    const result = await doctor(['myapp'], dnsEnv({}))
+    assert.deepEqual(checkOf(result, 'dns'), [
+      'FAIL dns                Cannot resolve the host of the Traffic Controller: doppler.nowhere.test (N ms)',
+      '     fix:   Check the host name (cf api, --endpoint or CFWS_LOGGER_ENDPOINT) and your DNS.',
+    ])
+    assert.equal(result.code, 6)
+  })
+
+  it('tells an untrusted certificate and points at NODE_EXTRA_CA_CERTS', async () => {
+    const address = loopbackAddress()
+    const certificate = await makeNamedCertificate(['doppler.sys.test'])
+    const tc = await namedTrafficController(address, certificate)
+    f.cc.loggingEndpoint = `wss://doppler.sys.test:${new URL(tc.url).port}`
+    const result = await doctor(['myapp'], dnsEnv({'doppler.sys.test': address}))
+    const [line, cause, fix] = checkOf(result, 'tls')
+    assert.match(line, /^FAIL tls {16}TLSv1\.3, CN=doppler\.sys\.test \(issuer CN=doppler\.sys\.test\), expires \d{4}-\d\d-\d\d, names doppler\.sys\.test \(N ms\)$/)
+    assert.equal(cause, '     cause: The certificate of doppler.sys.test:PORT is not trusted (DEPTH_ZERO_SELF_SIGNED_CERT)')
+    assert.equal(fix, '     fix:   Add the CA that issued it (CN=doppler.sys.test) with NODE_EXTRA_CA_CERTS=/path/to/ca.pem; --skip-ssl-validation also gets past it, but trusts any server.')
+    assert.equal(result.code, 6)
+  })
+
+  it('tells a certificate for another name, which NODE_EXTRA_CA_CERTS cannot fix', async () => {
+    const address = loopbackAddress()
+    const certificate = await makeNamedCertificate(['logs.other.test'])
+    const tc = await namedTrafficController(address, certificate)
+    const port = new URL(tc.url).port
+    f.cc.loggingEndpoint = `wss://doppler.sys.test:${port}`
+    const result = await doctor(['myapp'], dnsEnv({'doppler.sys.test': address}, certificate))
+    const [, cause, fix] = checkOf(result, 'tls')
+    assert.equal(cause, '     cause: The certificate of doppler.sys.test:PORT covers logs.other.test, not doppler.sys.test')
+    assert.equal(fix, '     fix:   NODE_EXTRA_CA_CERTS cannot fix a name mismatch: use a name the certificate covers (--endpoint wss://logs.other.test:PORT), or --skip-ssl-validation on a network you trust.')
+    assert.equal(result.code, 6)
+  })
+
+  it('streams over a trusted certificate of the right name', async () => {
+    const address = loopbackAddress()
+    const certificate = await makeNamedCertificate(['doppler.sys.test'])
+    const tc = await namedTrafficController(address, certificate)
+    f.cc.loggingEndpoint = `wss://doppler.sys.test:${new URL(tc.url).port}`
+    tc.nextClient().then((client) => client.send(logEnvelope('over TLS')))
+    const result = await doctor(['myapp'], dnsEnv({'doppler.sys.test': address}, certificate))
+    assert.match(checkOf(result, 'tls')[0], /^ok {3}tls .*names doppler\.sys\.test; trusted \(N ms\)$/)
+    assert.equal(checkOf(result, 'dns')[0], 'ok   dns                doppler.sys.test → ADDRESS (N ms)')
+    assert.equal(checkOf(result, 'auth')[0], 'ok   auth               token accepted: 101 Switching Protocols; Upgrade: websocket; Connection: Upgrade (N ms)')
+    assert.equal(result.code, 0)
+  })
+
+  it('refreshes an expired token, says so, and saves it', async () => {
+    f.login({AccessToken: `bearer ${expiredJwt(USER_SCOPES)}`})
+    const result = await doctor(['myapp'])
+    assert.match(checkOf(result, 'token')[0], /^ok {3}token {14}expired 1m(1s)? ago: refreshed through UAA and saved to the cf config, valid for (1h0m|59m\d+s) \(N ms\)$/)
+    assert.deepEqual(checkOf(result, 'uaa'), ['ok   uaa                http://127.0.0.1:PORT answered the token refresh (N ms)'])
+    assert.equal(f.home.read().RefreshToken, 'refresh-token-2')
+    assert.equal(result.code, 0)
+  })
+
+  it('fails the firehose check with exit 4 when the token lacks doppler.firehose', async () => {
+    const result = await doctor(['--firehose'])
+    assert.deepEqual(checkOf(result, 'scopes'), [
+      'FAIL scopes             cloud_controller.read cloud_controller.write: no doppler.firehose (N ms)',
+      '     cause: The token has no doppler.firehose scope, which the firehose needs',
+      '     fix:   Log in as a user with doppler.firehose, or use a UAA client that has it: --client-id/--client-secret (or CFWS_CLIENT_ID/CFWS_CLIENT_SECRET).',
+    ])
+    assert.equal(checkOf(result, 'upgrade')[0].slice(0, 25), 'ok   upgrade            u')
+    assert.deepEqual(checkOf(result, 'auth'), ['skip auth               needs the doppler.firehose scope'])
+    assert.equal(result.code, 4)
+  })
+
+  it('tells a token the Traffic Controller refuses even after a refresh (exit 3)', async () => {
+    f.tc.refuseWith('401 Unauthorized', {'WWW-Authenticate': 'Basic'})
+    const result = await doctor(['myapp'])
+    assert.deepEqual(checkOf(result, 'auth'), [
+      'FAIL auth               401 Unauthorized; no Upgrade header; Connection: close (N ms)',
+      '     cause: The Traffic Controller rejected the token (401)',
+      "     fix:   Log in again with 'cf login'.",
+    ])
+    assert.ok(f.cc.requests.some((request) => request.path === '/oauth/token'), 'refreshed once before giving up')
+    assert.equal(result.code, 3)
+  })
+
+  it('ends at once on Ctrl-C, with what it found so far, exit 130', async () => {
+    f.tc.hangUpgrades = true
+    const cli = new CliProcess(['doctor', 'myapp'], {CF_HOME: f.home.dir})
+    await f.tc.waitForUpgrades(1)
+    cli.child.kill('SIGINT')
+    const result = await cli.result()
+    assert.equal(result.code, 130)
+    assert.equal(normalized(result.stdout).at(-1), 'skip tls                plain ws:// (allowed only to this machine)')
+    assert.equal(result.stderr, '')
+  })
+})
