@@ -1,14 +1,17 @@
 import {randomBytes} from 'node:crypto'
 
+import {candidateEndpoints, commandsFor, probeCandidates, systemDomainOf} from '../doctor/candidates.js'
 import {checkFoundation, type EndpointChoice, type FoundationFacts} from '../doctor/cloud-controller-checks.js'
-import {checkEndpointChain, type ChainTarget} from '../doctor/endpoint-chain.js'
+import {checkEndpointChain, shownEndpoint} from '../doctor/endpoint-chain.js'
 import {checkLogCache} from '../doctor/log-cache-check.js'
 import {checkLogin, type Login} from '../doctor/login-checks.js'
 import {DoctorReport, failedCheck} from '../doctor/report.js'
 import {reportJson} from '../doctor/report-json.js'
-import {checkLines, type MarkStyle, summaryLines} from '../doctor/report-text.js'
+import {candidateLine, checkLines, type MarkStyle, summaryLines} from '../doctor/report-text.js'
 import {appStreamUrl, firehoseUrl, resolveEndpoint} from '../endpoint/resolve.js'
 import {CfwsError} from '../errors.js'
+import type {StreamKind} from '../stream/handshake-failure.js'
+import type {TokenHolder} from '../cf/tokens.js'
 import {notice} from './notice.js'
 import {endpointOrigin, requireFirehoseScope} from './session.js'
 
@@ -41,7 +44,7 @@ export async function runDoctor(run: DoctorRun): Promise<number> {
     process.stdout.write(lines.map((line) => `${line}\n`).join(''))
   }
 
-  const report = new DoctorReport(run.json ? {} : {check: (check) => write(checkLines(check, run.style))})
+  const report = new DoctorReport(run.json ? {} : {check: (check) => write(checkLines(check, run.style)), candidate: (candidate) => write([candidateLine(candidate, run.style)])})
   const env = run.env ?? process.env
   const login = await checkLogin(report, {
     skipSslValidation: run.skipSslValidation,
@@ -53,15 +56,31 @@ export async function runDoctor(run: DoctorRun): Promise<number> {
   })
   const choice: EndpointChoice = run.endpointFlag === undefined ? {} : {given: {value: run.endpointFlag, origin: endpointOrigin(run.endpointFlag, env)}}
   const facts = login ? await checkFoundation(report, login, choice, run.app, run.signal) : givenEndpointOnly(report, choice)
-  if (facts.endpoint) await checkEndpointChain(report, chainTarget(run, report, login, facts))
+  const plan = streamPlan(run, report, login, facts)
+  const verifyTls = login?.verifyTls ?? !run.skipSslValidation
+  const {endpoint} = facts
+  const chain = endpoint ? await checkEndpointChain(report, {...plan, endpoint, streamUrl: plan.streamPath(endpoint), verifyTls, signal: run.signal}) : undefined
   if (run.app !== undefined) {
     const why = logCacheBlocked(login, facts)
     if (why) report.skip('log cache', why)
     else await checkLogCache(report, {baseUrl: facts.logCache!, appGuid: facts.appGuid!, tokens: login!.tokens, verifyTls: login!.verifyTls, signal: run.signal})
   }
 
-  write(run.json ? [reportJson(report, {app: run.app, kind: run.firehose ? 'firehose' : run.app === undefined ? 'none' : 'app'}).trimEnd()] : summaryLines(report, false))
+  const systemDomain = systemDomainOf(login?.config.target ?? '', endpoint)
+  const endpointFailed = chain ? !chain.upgradePasses : true
+  const candidates = run.probe || endpointFailed ? candidateEndpoints(systemDomain, endpoint) : []
+  if (candidates.length > 0) {
+    if (!run.json) write([`Trying ${candidates.length} other endpoints${systemDomain ? ` of ${systemDomain}` : ''}, each without the token first:`])
+    const best = await probeCandidates(report, {...plan, candidates, systemDomain, verifyTls, signal: run.signal})
+    if (best && endpointFailed) report.recommendation = {endpoint: shownEndpoint(best), commands: commandsFor(best, {kind: streamKind(run), app: run.app})}
+  }
+
+  write(run.json ? [reportJson(report, {app: run.app, kind: streamKind(run)}).trimEnd()] : summaryLines(report, candidates.length > 0))
   return report.exitCode()
+}
+
+function streamKind(run: DoctorRun): 'app' | 'firehose' | 'none' {
+  return run.firehose ? 'firehose' : run.app === undefined ? 'none' : 'app'
 }
 
 /** Without a cf login there is no Cloud Controller to ask; an endpoint given by hand can still be probed. */
@@ -83,19 +102,28 @@ function givenEndpointOnly(report: DoctorReport, choice: EndpointChoice): Founda
   }
 }
 
-function chainTarget(run: DoctorRun, report: DoctorReport, login: Login | undefined, facts: FoundationFacts): ChainTarget {
-  const endpoint = facts.endpoint!
-  const base = {endpoint, verifyTls: login?.verifyTls ?? !run.skipSslValidation, signal: run.signal}
+interface StreamPlan {
+  kind: StreamKind
+  /** The stream to try under an endpoint, the same on every candidate. */
+  streamPath: (endpoint: URL) => URL
+  tokens?: TokenHolder
+  noTokenReason?: string
+}
+
+/** What to stream, and whether with the token: the app, the firehose, or only a tokenless upgrade. */
+function streamPlan(run: DoctorRun, report: DoctorReport, login: Login | undefined, facts: FoundationFacts): StreamPlan {
   const noToken = !login?.tokenUsable ? 'needs a valid token' : run.firehose && !report.passed('scopes') ? 'needs the doppler.firehose scope' : undefined
+  const tokens = noToken ? undefined : login!.tokens
   if (run.firehose) {
-    const url = firehoseUrl(endpoint, `cfws-doctor-${randomBytes(5).toString('hex')}`)
-    return {...base, streamUrl: url, kind: 'firehose', tokens: noToken ? undefined : login!.tokens, noTokenReason: noToken}
+    const subscription = `cfws-doctor-${randomBytes(5).toString('hex')}`
+    return {kind: 'firehose', streamPath: (endpoint) => firehoseUrl(endpoint, subscription), tokens, noTokenReason: noToken}
   }
 
-  const placeholder = {...base, streamUrl: appStreamUrl(endpoint, PLACEHOLDER_APP_GUID), kind: 'app' as const}
+  const placeholder = {kind: 'app' as const, streamPath: (endpoint: URL) => appStreamUrl(endpoint, PLACEHOLDER_APP_GUID)}
   if (run.app === undefined) return {...placeholder, noTokenReason: 'give APP (or --firehose) to try the token on a stream'}
-  if (noToken || !facts.appGuid) return {...placeholder, noTokenReason: noToken ?? 'needs the app'}
-  return {...base, streamUrl: appStreamUrl(endpoint, facts.appGuid), kind: 'app', tokens: login!.tokens}
+  const {appGuid} = facts
+  if (noToken || !appGuid) return {...placeholder, noTokenReason: noToken ?? 'needs the app'}
+  return {kind: 'app', streamPath: (endpoint) => appStreamUrl(endpoint, appGuid), tokens}
 }
 
 function logCacheBlocked(login: Login | undefined, facts: FoundationFacts): string | undefined {

@@ -268,4 +268,63 @@ describe('cfws doctor (end to end)', function () {
     assert.equal(normalized(result.stdout).at(-1), 'skip tls                plain ws:// (allowed only to this machine)')
     assert.equal(result.stderr, '')
   })
+
+  describe('finding an endpoint that works', () => {
+    it('finds port 4443 when the configured port refuses the upgrade, tokenless first, and prints the command', async () => {
+      const address = loopbackAddress()
+      const certificate = await makeNamedCertificate(['doppler.sys.test', 'ws.sys.test'])
+      const balancer = await namedTrafficController(address, certificate)
+      balancer.refuseWith('400 Bad Request')
+      const tcp = await namedTrafficController(address, certificate, 4443)
+      f.cc.loggingEndpoint = `wss://doppler.sys.test:${new URL(balancer.url).port}`
+      const result = await doctor(['myapp'], dnsEnv({'doppler.sys.test': address, 'ws.sys.test': loopbackAddress()}, certificate))
+      const lines = normalized(result.stdout)
+      assert.deepEqual(lines.slice(lines.findIndex((line) => line.startsWith('Trying'))), [
+        'Trying 6 other endpoints of sys.test, each without the token first:',
+        'FAIL try                wss://doppler.sys.test:443: Connection refused by the Traffic Controller at doppler.sys.test:443 (N ms)',
+        'ok   try                wss://doppler.sys.test:4443: upgrades pass (401 without the token); token accepted: a stream opened (N ms)',
+        'FAIL try                wss://doppler.sys.test:8443: Connection refused by the Traffic Controller at doppler.sys.test:8443 (N ms)',
+        'FAIL try                wss://ws.sys.test:443: Connection refused by the Traffic Controller at ws.sys.test:443 (N ms)',
+        'FAIL try                wss://ws.sys.test:4443: Connection refused by the Traffic Controller at ws.sys.test:4443 (N ms)',
+        'FAIL try                wss://ws.sys.test:8443: Connection refused by the Traffic Controller at ws.sys.test:8443 (N ms)',
+        'Use wss://doppler.sys.test:4443:',
+        '  cfws logs myapp --endpoint wss://doppler.sys.test:4443',
+        '  export CFWS_LOGGER_ENDPOINT=wss://doppler.sys.test:4443',
+        'Result: upgrade failed (exit 6)',
+      ])
+      assert.deepEqual(tcp.upgrades.map((upgrade) => [upgrade.path, upgrade.authorization?.replace(/ .*/, ' …')]), [
+        [`/apps/${APP_GUID}/stream`, undefined],
+        [`/apps/${APP_GUID}/stream`, 'bearer …'],
+      ])
+      assert.equal(result.code, 6)
+      assert.equal(result.stderr, '')
+    })
+
+    it('finds a ws. host of the system domain', async () => {
+      const [doppler, ws] = [loopbackAddress(), loopbackAddress()]
+      const certificate = await makeNamedCertificate(['doppler.sys.test', 'ws.sys.test'])
+      const balancer = await namedTrafficController(doppler, certificate)
+      balancer.refuseWith('200 OK', {'Content-Type': 'text/html'}, '<html>hello</html>')
+      await namedTrafficController(ws, certificate, 4443)
+      f.cc.loggingEndpoint = `wss://doppler.sys.test:${new URL(balancer.url).port}`
+      const result = await doctor(['myapp'], dnsEnv({'doppler.sys.test': doppler, 'ws.sys.test': ws}, certificate))
+      const lines = normalized(result.stdout)
+      assert.ok(lines.includes('ok   try                wss://ws.sys.test:4443: upgrades pass (401 without the token); token accepted: a stream opened (N ms)'), result.stdout)
+      assert.deepEqual(lines.slice(-4), [
+        'Use wss://ws.sys.test:4443:',
+        '  cfws logs myapp --endpoint wss://ws.sys.test:4443',
+        '  export CFWS_LOGGER_ENDPOINT=wss://ws.sys.test:4443',
+        'Result: upgrade failed (exit 6)',
+      ])
+    })
+
+    it('says when no other endpoint works', async () => {
+      f.tc.refuseWith('400 Bad Request')
+      const result = await doctor(['myapp'])
+      assert.deepEqual(normalized(result.stdout).slice(-2), [
+        'No other endpoint of the foundation worked: give your platform team this report (cfws doctor --json).',
+        'Result: upgrade failed (exit 6)',
+      ])
+    })
+  })
 })
