@@ -6,6 +6,7 @@ import {fileURLToPath} from 'node:url'
 
 import {makeNamedCertificate, type TestCertificate} from '../helpers/certificate.js'
 import {logEnvelope, APP_GUID} from '../helpers/envelopes.js'
+import {FakeLogCache, v2Log} from '../helpers/fake-cloud-controller.js'
 import {useFakeFoundation} from '../helpers/fake-foundation.js'
 import {FakeTrafficController} from '../helpers/fake-traffic-controller.js'
 import {expiredJwt, freshJwt} from '../helpers/jwt.js'
@@ -58,6 +59,11 @@ describe('cfws doctor (end to end)', function () {
     scratch = mkdtempSync(join(tmpdir(), 'cfws-doctor-'))
     f.tc.refuseAnonymous()
     f.tc.answerPings = true
+    // Every stream gets one log line at once, so no run waits out the first-envelope check.
+    const {tc} = f
+    void (async () => {
+      for (;;) (await tc.nextClient()).send(logEnvelope('hello'))
+    })()
   })
 
   afterEach(async () => {
@@ -91,9 +97,7 @@ describe('cfws doctor (end to end)', function () {
   }
 
   it('walks a working foundation check by check and exits 0', async () => {
-    const cli = new CliProcess(['doctor', 'myapp'], {CF_HOME: f.home.dir})
-    f.tc.nextClient().then((client) => client.send(logEnvelope('hello')))
-    const result = await cli.result()
+    const result = await doctor(['myapp'])
     assert.deepEqual(normalized(result.stdout), [
       'ok   cf config          CF_HOME/.cf/config.json: target http://127.0.0.1:PORT, org acme, space dev, logged in (N ms)',
       'ok   token              valid for T (until T) (N ms)',
@@ -326,5 +330,65 @@ describe('cfws doctor (end to end)', function () {
         'Result: upgrade failed (exit 6)',
       ])
     })
+  })
+
+  it('reads one envelope from Log Cache when the foundation has one', async () => {
+    f.cc.logCache = new FakeLogCache([v2Log(1_764_000_000_000_000_000n, 'cached line')])
+    const result = await doctor(['myapp'])
+    assert.deepEqual(checkOf(result, 'log cache endpoint'), ['ok   log cache endpoint http://127.0.0.1:PORT (from root links.log_cache) (N ms)'])
+    assert.deepEqual(checkOf(result, 'log cache'), ['ok   log cache          read the newest line, logged 2025-11-24T16:00:00.000Z (N ms)'])
+    assert.equal(f.cc.logCache.reads[0].get('limit'), '1')
+  })
+
+  it('warns, without failing the run, when Log Cache refuses the app', async () => {
+    f.cc.logCache = new FakeLogCache([])
+    f.cc.logCache.acceptToken = () => false
+    const result = await doctor(['myapp'])
+    assert.deepEqual(checkOf(result, 'log cache')[0], "warn log cache          Log Cache answered 404: no access to this app's logs (N ms)")
+    assert.equal(result.code, 0)
+  })
+
+  it('writes the whole report as one JSON document with --json, and no token anywhere', async () => {
+    f.tc.refuseWith('400 Bad Request')
+    const result = await doctor(['myapp', '--json'])
+    const report = JSON.parse(result.stdout) as {
+      app: string
+      stream: string
+      checks: Array<{name: string; status: string; detail: string; duration_ms: number; cause?: string; fix?: string; code?: string; exit_code?: number}>
+      candidates: Array<{endpoint: string; status: string; stream_opened: boolean}>
+      recommended_endpoint: string | null
+      commands: string[]
+      exit_code: number
+    }
+    assert.equal(report.app, 'myapp')
+    assert.equal(report.stream, 'app')
+    assert.deepEqual(report.checks.map((check) => `${check.status} ${check.name}`), [
+      'ok cf config', 'ok token', 'ok scopes', 'ok uaa', 'ok cloud controller', 'ok logger endpoint', 'warn log cache endpoint', 'ok app',
+      'ok dns', 'ok tcp', 'skip tls', 'fail upgrade', 'skip auth', 'skip keepalive', 'skip first envelope', 'skip log cache',
+    ])
+    const upgrade = report.checks.find((check) => check.name === 'upgrade')!
+    assert.deepEqual({...upgrade, duration_ms: 0}, {
+      name: 'upgrade',
+      status: 'fail',
+      detail: '400 Bad Request; no Upgrade header; Connection: close',
+      duration_ms: 0,
+      cause: `${f.tc.url} answered 400 instead of upgrading to a WebSocket`,
+      fix: UPGRADE_FIX.replace(/^ +fix: +/, ''),
+      code: 'UPGRADE_STRIPPED',
+      exit_code: 6,
+    })
+    assert.ok(report.checks.every((check) => Number.isInteger(check.duration_ms) && check.duration_ms >= 0))
+    assert.deepEqual(report.candidates.map((candidate) => [candidate.endpoint, candidate.status, candidate.stream_opened]), [
+      ['wss://127.0.0.1:443', 'fail', false],
+      ['wss://127.0.0.1:4443', 'fail', false],
+      ['wss://127.0.0.1:8443', 'fail', false],
+    ])
+    assert.equal(report.recommended_endpoint, null)
+    assert.deepEqual(report.commands, [])
+    assert.equal(report.exit_code, 6)
+    assert.equal(result.code, 6)
+    const token = (f.home.read().AccessToken as string).slice('bearer '.length)
+    assert.ok(!result.stdout.includes(token.split('.')[1]), 'no part of the token in the report')
+    assert.equal(result.stderr, '')
   })
 })
