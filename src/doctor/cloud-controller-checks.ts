@@ -5,6 +5,7 @@ import {CfwsError} from '../errors.js'
 import {describeNetworkFailure} from '../net/network-error.js'
 import {shownEndpoint} from './endpoint-chain.js'
 import {HTTP_STEP_MS, type Login} from './login-checks.js'
+import {routeNote} from './proxy-check.js'
 import {type DoctorReport, failedCheck} from './report.js'
 import {runTimed} from './timed-step.js'
 
@@ -33,7 +34,7 @@ export async function checkFoundation(report: DoctorReport, login: Login, choice
   const discovery = await runTimed(async (stepSignal) => discoverLoggingEndpointWithSource({...cc, signal: stepSignal}), {timeoutMs: HTTP_STEP_MS, signal, timedOut})
   if (discovery.ok) {
     const version = discovery.value.apiVersion ? `API ${discovery.value.apiVersion}` : 'API version not given'
-    report.add({name: 'cloud controller', status: 'ok', detail: `${config.target} answered: ${version}`, durationMs: discovery.durationMs})
+    report.add({name: 'cloud controller', status: 'ok', detail: `${config.target} answered: ${version}${routeNote(target)}`, durationMs: discovery.durationMs})
   } else {
     report.add(failedCheck('cloud controller', discovery.error, discovery.durationMs))
   }
@@ -42,7 +43,7 @@ export async function checkFoundation(report: DoctorReport, login: Login, choice
   const logCache = await runTimed(async (stepSignal) => discoverLogCache({...cc, signal: stepSignal}), {timeoutMs: HTTP_STEP_MS, signal, timedOut})
   facts.logCache = (logCache.ok ? logCache.value : undefined) ?? config.logCacheEndpoint
   const from = logCache.ok && logCache.value ? 'root links.log_cache' : "the cf config's LogCacheEndPoint"
-  if (facts.logCache) report.add({name: 'log cache endpoint', status: 'ok', detail: `${facts.logCache} (from ${from})`, durationMs: logCache.durationMs})
+  if (facts.logCache) report.add({name: 'log cache endpoint', status: 'ok', detail: `${facts.logCache} (from ${from})${URL.canParse(facts.logCache) ? routeNote(new URL(facts.logCache)) : ''}`, durationMs: logCache.durationMs})
   else {
     report.add({
       name: 'log cache endpoint',

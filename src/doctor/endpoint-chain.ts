@@ -3,7 +3,9 @@ import {displayEndpoint} from '../endpoint/resolve.js'
 import {decodeLogMessage} from '../envelope/decode.js'
 import type {StreamKind} from '../stream/handshake-failure.js'
 import {type DoctorReport, failedCheck} from './report.js'
-import {certificateProblem, connectOnce, DNS_STEP_MS, inspectTls, resolveHost, TCP_STEP_MS, TLS_STEP_MS, trafficControllerTimeout, type TlsFindings} from './socket-probes.js'
+import {proxyRouteFor} from '../net/proxy.js'
+import {checkProxy} from './proxy-check.js'
+import {certificateProblem, connectOnce, DNS_STEP_MS, inspectTls, inspectTlsThroughProxy, resolveHost, TCP_STEP_MS, TLS_STEP_MS, trafficControllerTimeout, type TlsFindings} from './socket-probes.js'
 import {runTimed} from './timed-step.js'
 import {describeAnswer, type OpenProbe, probeUpgrade, probeWithToken} from './upgrade-probe.js'
 
@@ -31,7 +33,7 @@ export interface ChainOutcome {
   streamOpened: boolean
 }
 
-const LATER = ['tcp', 'tls', 'upgrade', 'auth', 'keepalive', 'first envelope']
+const LATER = ['dns', 'tcp', 'tls', 'upgrade', 'auth', 'keepalive', 'first envelope']
 
 /**
  * Walks the endpoint as a stream does: DNS, TCP, TLS, the upgrade without the token (a Traffic
@@ -46,22 +48,10 @@ export async function checkEndpointChain(report: DoctorReport, target: ChainTarg
     return {upgradePasses: false, streamOpened: false}
   }
 
-  const dns = await runTimed(async () => resolveHost(endpoint), {timeoutMs: DNS_STEP_MS, signal, timedOut})
-  if (!dns.ok) {
-    report.add(failedCheck('dns', dns.error, dns.durationMs))
-    return failed('tcp', 'needs dns')
-  }
-
-  report.add({name: 'dns', status: 'ok', detail: `${endpoint.hostname} → ${dns.value.join(', ')}`, durationMs: dns.durationMs})
-  const [address] = dns.value
-  const tcp = await runTimed(async (stepSignal) => connectOnce(endpoint, address, stepSignal), {timeoutMs: TCP_STEP_MS, signal, timedOut})
-  if (!tcp.ok) {
-    report.add(failedCheck('tcp', tcp.error, tcp.durationMs))
-    return failed('tls', 'needs tcp')
-  }
-
-  report.add({name: 'tcp', status: 'ok', detail: `connected to ${address}:${endpoint.port}`, durationMs: tcp.durationMs})
-  if (!(await checkTls(report, target, address))) return failed('upgrade', 'needs tls')
+  const proxy = checkProxy(report, endpoint)
+  if (!proxy) return failed('dns', 'needs a valid proxy setting')
+  const reached = proxy.proxyHost ? await checkTunnel(report, target, proxy.proxyHost) : await checkDirect(report, target)
+  if (reached !== true) return failed(reached, `needs ${LATER[LATER.indexOf(reached) - 1]}`)
   const upgrade = await probeUpgrade({url: target.streamUrl, kind: target.kind, verifyTls: target.verifyTls, signal}, timedOut)
   const answer = upgrade.value?.answer
   if (!upgrade.ok) {
@@ -97,32 +87,75 @@ export async function checkEndpointChain(report: DoctorReport, target: ChainTarg
   return {upgradePasses: true, streamOpened: true}
 }
 
-async function checkTls(report: DoctorReport, target: ChainTarget, address: string): Promise<boolean> {
+/** DNS, TCP and TLS straight to the endpoint; true when all passed, else the first step that could not run. */
+async function checkDirect(report: DoctorReport, target: ChainTarget): Promise<true | string> {
   const {endpoint, signal} = target
+  const timedOut = (): ReturnType<typeof trafficControllerTimeout> => trafficControllerTimeout(endpoint)
+  const dns = await runTimed(async () => resolveHost(endpoint), {timeoutMs: DNS_STEP_MS, signal, timedOut})
+  if (!dns.ok) {
+    report.add(failedCheck('dns', dns.error, dns.durationMs))
+    return 'tcp'
+  }
+
+  report.add({name: 'dns', status: 'ok', detail: `${endpoint.hostname} → ${dns.value.join(', ')}`, durationMs: dns.durationMs})
+  const [address] = dns.value
+  const tcp = await runTimed(async (stepSignal) => connectOnce(endpoint, address, stepSignal), {timeoutMs: TCP_STEP_MS, signal, timedOut})
+  if (!tcp.ok) {
+    report.add(failedCheck('tcp', tcp.error, tcp.durationMs))
+    return 'tls'
+  }
+
+  report.add({name: 'tcp', status: 'ok', detail: `connected to ${address}:${endpoint.port}`, durationMs: tcp.durationMs})
   if (endpoint.protocol !== 'wss:') {
     report.skip('tls', `plain ${endpoint.protocol}// (allowed only to this machine)`)
     return true
   }
 
-  const tls = await runTimed(async (stepSignal) => inspectTls(endpoint, address, stepSignal), {timeoutMs: TLS_STEP_MS, signal, timedOut: () => trafficControllerTimeout(endpoint)})
+  const tls = await runTimed(async (stepSignal) => inspectTls(endpoint, address, stepSignal), {timeoutMs: TLS_STEP_MS, signal, timedOut})
   if (!tls.ok) {
     report.add(failedCheck('tls', tls.error, tls.durationMs))
-    return false
+    return 'upgrade'
   }
 
-  const detail = describeTls(tls.value)
-  const problem = certificateProblem(endpoint, tls.value)
+  return judgeTls(report, target, tls.value, tls.durationMs) ? true : 'upgrade'
+}
+
+/** The proxy resolves and connects: the tunnel stands for TCP, and the TLS inside it is the stream's. */
+async function checkTunnel(report: DoctorReport, target: ChainTarget, proxyHost: string): Promise<true | string> {
+  const {endpoint, signal} = target
+  report.skip('dns', `the proxy at ${proxyHost} resolves ${endpoint.hostname}`)
+  const route = (await proxyRouteFor(endpoint))!
+  const step = await runTimed(async (stepSignal) => inspectTlsThroughProxy(endpoint, route, stepSignal), {timeoutMs: TCP_STEP_MS + TLS_STEP_MS, signal, timedOut: () => trafficControllerTimeout(endpoint)})
+  route.close()
+  const tunnelStood = route.answered() && route.refusedStatus() === undefined
+  if (!step.ok && !tunnelStood) {
+    report.add(failedCheck('tcp', step.error, step.durationMs))
+    return 'tls'
+  }
+
+  report.add({name: 'tcp', status: 'ok', detail: `tunnel to ${endpoint.hostname}:${endpoint.port} through the proxy at ${proxyHost}`, durationMs: step.durationMs})
+  if (!step.ok) {
+    report.add(failedCheck('tls', step.error, step.durationMs))
+    return 'upgrade'
+  }
+
+  return judgeTls(report, target, step.value, step.durationMs) ? true : 'upgrade'
+}
+
+function judgeTls(report: DoctorReport, target: ChainTarget, findings: TlsFindings, durationMs: number): boolean {
+  const detail = describeTls(findings)
+  const problem = certificateProblem(target.endpoint, findings)
   if (!problem) {
-    report.add({name: 'tls', status: 'ok', detail: `${detail}; trusted`, durationMs: tls.durationMs})
+    report.add({name: 'tls', status: 'ok', detail: `${detail}; trusted`, durationMs})
     return true
   }
 
   if (!target.verifyTls) {
-    report.add({name: 'tls', status: 'warn', detail: `${detail}; not verified (--skip-ssl-validation or SSLDisabled)`, durationMs: tls.durationMs, cause: problem.message, fix: problem.hint})
+    report.add({name: 'tls', status: 'warn', detail: `${detail}; not verified (--skip-ssl-validation or SSLDisabled)`, durationMs, cause: problem.message, fix: problem.hint})
     return true
   }
 
-  report.add(failedCheck('tls', problem, tls.durationMs, detail))
+  report.add(failedCheck('tls', problem, durationMs, detail))
   return false
 }
 

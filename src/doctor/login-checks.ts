@@ -3,6 +3,7 @@ import {expiresWithin, readJwtClaims, REFRESH_MARGIN_MS, TokenSource} from '../c
 import {CfwsError} from '../errors.js'
 import {sendHttp} from '../net/http-client.js'
 import {describeNetworkFailure} from '../net/network-error.js'
+import {routeNote} from './proxy-check.js'
 import {type DoctorReport, failedCheck} from './report.js'
 import {runTimed} from './timed-step.js'
 
@@ -113,7 +114,7 @@ async function checkUaa(report: DoctorReport, config: CfConfig, verifyTls: boole
     timedOut: () => describeNetworkFailure({code: 'ETIMEDOUT'}, url, 'UAA'),
   })
   if (step.ok) {
-    report.add({name: 'uaa', status: 'ok', detail: `${config.authorizationEndpoint} reachable (GET /info: ${step.value.status})`, durationMs: step.durationMs})
+    report.add({name: 'uaa', status: 'ok', detail: `${config.authorizationEndpoint} reachable (GET /info: ${step.value.status})${routeNote(url)}`, durationMs: step.durationMs})
     return
   }
 

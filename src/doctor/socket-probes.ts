@@ -1,9 +1,11 @@
 import {lookup} from 'node:dns'
 import {connect as connectTcp, isIP} from 'node:net'
-import {checkServerIdentity, connect as connectTls, type DetailedPeerCertificate, type PeerCertificate} from 'node:tls'
+import {request as httpsRequest} from 'node:https'
+import {checkServerIdentity, connect as connectTls, type DetailedPeerCertificate, type PeerCertificate, type TLSSocket} from 'node:tls'
 
 import {EndpointError} from '../errors.js'
 import {describeNetworkFailure} from '../net/network-error.js'
+import {proxyFailure, type ProxyRoute} from '../net/proxy.js'
 
 export const DNS_STEP_MS = 3000
 export const TCP_STEP_MS = 3000
@@ -59,15 +61,7 @@ export async function inspectTls(url: URL, address: string, signal: AbortSignal)
     const socket = connectTls({host: address, port: portOf(url), servername: isIP(host) ? undefined : host, rejectUnauthorized: false})
     signal.addEventListener('abort', () => socket.destroy(), {once: true})
     socket.once('secureConnect', () => {
-      const leaf = socket.getPeerCertificate(true)
-      const findings: TlsFindings = {
-        protocol: socket.getProtocol() ?? 'TLS',
-        chain: chainOf(leaf),
-        validTo: new Date(leaf.valid_to),
-        names: namesOf(leaf),
-        untrusted: socket.authorized ? undefined : String((socket.authorizationError as unknown as {code?: string})?.code ?? socket.authorizationError),
-        nameMismatch: checkServerIdentity(host, leaf) !== undefined,
-      }
+      const findings = findingsOf(socket, host)
       socket.destroy()
       resolve(findings)
     })
@@ -76,6 +70,44 @@ export async function inspectTls(url: URL, address: string, signal: AbortSignal)
       reject(describeNetworkFailure(error, url, WHAT))
     })
   })
+}
+
+/**
+ * The TLS handshake through the proxy's tunnel, as a stream makes it: a plain GET / over the agent
+ * the stream would use (any answer will do: the handshake is done by then). A refused or silent
+ * CONNECT rejects with the proxy's error.
+ */
+export async function inspectTlsThroughProxy(url: URL, route: ProxyRoute, signal: AbortSignal): Promise<TlsFindings> {
+  const host = hostOf(url)
+  return new Promise((resolve, reject) => {
+    const request = httpsRequest({host, port: portOf(url), path: '/', servername: isIP(host) ? undefined : host, rejectUnauthorized: false, agent: route.agent, signal})
+    request.once('response', (response) => {
+      // A refused CONNECT reaches the request as the proxy's own answer, on a socket without TLS.
+      const refused = proxyFailure(route, url)
+      const findings = refused ? undefined : findingsOf(response.socket as TLSSocket, host)
+      request.destroy()
+      route.close()
+      if (findings) resolve(findings)
+      else reject(refused)
+    })
+    request.once('error', (error) => {
+      route.close()
+      reject(proxyFailure(route, url, error) ?? describeNetworkFailure(error, url, WHAT))
+    })
+    request.end()
+  })
+}
+
+function findingsOf(socket: TLSSocket, host: string): TlsFindings {
+  const leaf = socket.getPeerCertificate(true)
+  return {
+    protocol: socket.getProtocol() ?? 'TLS',
+    chain: chainOf(leaf),
+    validTo: new Date(leaf.valid_to),
+    names: namesOf(leaf),
+    untrusted: socket.authorized ? undefined : String((socket.authorizationError as unknown as {code?: string})?.code ?? socket.authorizationError),
+    nameMismatch: checkServerIdentity(host, leaf) !== undefined,
+  }
 }
 
 function chainOf(leaf: DetailedPeerCertificate): string[] {

@@ -5,6 +5,7 @@ import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 import {makeNamedCertificate, type TestCertificate} from '../helpers/certificate.js'
+import {ConnectProxy} from '../helpers/connect-proxy.js'
 import {logEnvelope, APP_GUID} from '../helpers/envelopes.js'
 import {FakeLogCache, v2Log} from '../helpers/fake-cloud-controller.js'
 import {useFakeFoundation} from '../helpers/fake-foundation.js'
@@ -108,6 +109,7 @@ describe('cfws doctor (end to end)', function () {
       'warn log cache endpoint none advertised (root links.log_cache) nor in the cf config (N ms)',
       '     fix:   --recent then asks the Traffic Controller, which stopped serving recent logs in 2022, and a reconnect cannot backfill the gap.',
       `ok   app                myapp is ${APP_GUID} in space dev of org acme (N ms)`,
+      'ok   proxy              no HTTP_PROXY set: direct (N ms)',
       'ok   dns                127.0.0.1 → 127.0.0.1 (N ms)',
       'ok   tcp                connected to 127.0.0.1:PORT (N ms)',
       'skip tls                plain ws:// (allowed only to this machine)',
@@ -364,7 +366,7 @@ describe('cfws doctor (end to end)', function () {
     assert.equal(report.stream, 'app')
     assert.deepEqual(report.checks.map((check) => `${check.status} ${check.name}`), [
       'ok cf config', 'ok token', 'ok scopes', 'ok uaa', 'ok cloud controller', 'ok logger endpoint', 'warn log cache endpoint', 'ok app',
-      'ok dns', 'ok tcp', 'skip tls', 'fail upgrade', 'skip auth', 'skip keepalive', 'skip first envelope', 'skip log cache',
+      'ok proxy', 'ok dns', 'ok tcp', 'skip tls', 'fail upgrade', 'skip auth', 'skip keepalive', 'skip first envelope', 'skip log cache',
     ])
     const upgrade = report.checks.find((check) => check.name === 'upgrade')!
     assert.deepEqual({...upgrade, duration_ms: 0}, {
@@ -390,5 +392,58 @@ describe('cfws doctor (end to end)', function () {
     const token = (f.home.read().AccessToken as string).slice('bearer '.length)
     assert.ok(!result.stdout.includes(token.split('.')[1]), 'no part of the token in the report')
     assert.equal(result.stderr, '')
+  })
+
+  describe('behind a proxy', () => {
+    let proxy: ConnectProxy
+    let certificate: TestCertificate
+    let port: string
+
+    beforeEach(async () => {
+      proxy = await ConnectProxy.start()
+      certificate = await makeNamedCertificate(['doppler.sys.test'])
+      // The proxy sends every tunnel to 127.0.0.1, whatever name was asked for.
+      const tc = await namedTrafficController('127.0.0.1', certificate)
+      port = new URL(tc.url).port
+      f.cc.loggingEndpoint = `wss://doppler.sys.test:${port}`
+      void (async () => {
+        for (;;) (await tc.nextClient()).send(logEnvelope('through the proxy'))
+      })()
+    })
+
+    afterEach(async () => proxy.close())
+
+    it('says HTTPS_PROXY applies and checks the tunnel, TLS and the stream through it', async () => {
+      const result = await doctor(['myapp'], {...dnsEnv({}, certificate), HTTPS_PROXY: proxy.url})
+      assert.deepEqual(['proxy', 'dns', 'tcp', 'auth', 'first envelope'].map((name) => checkOf(result, name)[0]), [
+        'ok   proxy              HTTPS_PROXY applies to doppler.sys.test: through the proxy at 127.0.0.1:PORT (N ms)',
+        'skip dns                the proxy at 127.0.0.1:PORT resolves doppler.sys.test',
+        'ok   tcp                tunnel to doppler.sys.test:PORT through the proxy at 127.0.0.1:PORT (N ms)',
+        'ok   auth               token accepted: 101 Switching Protocols; Upgrade: websocket; Connection: Upgrade (N ms)',
+        'ok   first envelope     a LogMessage from [APP/PROC/WEB/0] N ms after the upgrade (N ms)',
+      ])
+      assert.match(checkOf(result, 'tls')[0], /^ok {3}tls .*; trusted \(N ms\)$/)
+      assert.deepEqual([...new Set(proxy.tunnels.map((tunnel) => tunnel.target))], [`doppler.sys.test:${port}`])
+      assert.equal(proxy.tunnels.length, 3, 'the TLS check, the upgrade without the token, and the stream')
+      assert.equal(result.code, 0)
+    })
+
+    it('tells a proxy that refuses the tunnel (407)', async () => {
+      proxy.refuseWith = '407 Proxy Authentication Required'
+      const result = await doctor(['myapp'], {...dnsEnv({}, certificate), HTTPS_PROXY: proxy.url})
+      assert.deepEqual(checkOf(result, 'tcp'), [
+        'FAIL tcp                The proxy at 127.0.0.1:PORT refused a tunnel to doppler.sys.test:PORT (407) (N ms)',
+        '     fix:   The proxy wants credentials: write USER:PASSWORD@ before its host in HTTPS_PROXY, or add the host to NO_PROXY.',
+      ])
+      assert.equal(result.code, 6)
+    })
+
+    it('says when NO_PROXY sends a host direct', async () => {
+      const result = await doctor(['myapp'], {...dnsEnv({'doppler.sys.test': '127.0.0.1'}, certificate), HTTPS_PROXY: proxy.url, NO_PROXY: '.sys.test'})
+      assert.equal(checkOf(result, 'proxy')[0], 'ok   proxy              HTTPS_PROXY is set, but NO_PROXY lists doppler.sys.test: direct (N ms)')
+      assert.equal(checkOf(result, 'dns')[0], 'ok   dns                doppler.sys.test → 127.0.0.1 (N ms)')
+      assert.deepEqual(proxy.tunnels, [])
+      assert.equal(result.code, 0)
+    })
   })
 })
