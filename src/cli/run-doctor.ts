@@ -93,7 +93,7 @@ function givenEndpointOnly(report: DoctorReport, choice: EndpointChoice): Founda
 
   try {
     const endpoint = resolveEndpoint(choice.given.value, choice.given.origin)
-    report.add({name: 'logger endpoint', status: 'ok', detail: `${endpoint.href} from ${choice.given.origin}`, durationMs: 0})
+    report.add({name: 'logger endpoint', status: 'ok', detail: `${shownEndpoint(endpoint)} from ${choice.given.origin}`, durationMs: 0})
     return {endpoint}
   } catch (error) {
     if (!(error instanceof CfwsError)) throw error

@@ -275,6 +275,44 @@ describe('cfws doctor (end to end)', function () {
     assert.equal(result.stderr, '')
   })
 
+  it('fails at a missing cf config with exit 3, and still probes an endpoint given by hand without a token', async () => {
+    const result = await doctor(['myapp', '--endpoint', f.tc.url], {CF_HOME: scratch})
+    assert.deepEqual(checkOf(result, 'cf config'), [
+      "FAIL cf config          Not logged in. Use 'cf login' to log in. (N ms)",
+      `     fix:   No cf config at ${scratch}/.cf/config.json; set CF_HOME if it lives elsewhere.`,
+    ])
+    assert.equal(checkOf(result, 'logger endpoint')[0], 'ok   logger endpoint    ws://127.0.0.1:PORT from --endpoint (N ms)')
+    assert.match(checkOf(result, 'upgrade')[0], /^ok {3}upgrade {12}upgrades pass/)
+    assert.deepEqual(checkOf(result, 'auth'), ['skip auth               needs a valid token'])
+    assert.equal(f.tc.upgrades.length, 1)
+    assert.equal(f.tc.upgrades[0].authorization, undefined)
+    assert.equal(result.code, 3)
+  })
+
+  it('warns of a stale DopplerEndPoint in the cf config and uses the Cloud Controller’s', async () => {
+    f.login({AccessToken: `bearer ${freshJwt(USER_SCOPES)}`, DopplerEndPoint: 'wss://doppler.old.test:443'})
+    const result = await doctor(['myapp'])
+    assert.deepEqual(checkOf(result, 'logger endpoint'), [
+      "warn logger endpoint    ws://127.0.0.1:PORT from the Cloud Controller's /v2/info; the cf config's DopplerEndPoint wss://doppler.old.test:443 differs from the Cloud Controller's: it is stale, and cfws does not use it (N ms)",
+      "     fix:   Tools that read DopplerEndPoint from the config use the old endpoint: 'cf login' (or 'cf api') rewrites it.",
+    ])
+    assert.equal(result.code, 0)
+  })
+
+  it('goes on past an untrusted certificate with --skip-ssl-validation, with a warning', async () => {
+    const address = loopbackAddress()
+    const certificate = await makeNamedCertificate(['doppler.sys.test'])
+    const tc = await namedTrafficController(address, certificate)
+    f.cc.loggingEndpoint = `wss://doppler.sys.test:${new URL(tc.url).port}`
+    void tc.nextClient().then((client) => client.send(logEnvelope('unverified')))
+    const result = await doctor(['myapp', '--skip-ssl-validation'], dnsEnv({'doppler.sys.test': address}))
+    const [line, cause] = checkOf(result, 'tls')
+    assert.match(line, /^warn tls .*; not verified \(--skip-ssl-validation or SSLDisabled\) \(N ms\)$/)
+    assert.equal(cause, '     cause: The certificate of doppler.sys.test:PORT is not trusted (DEPTH_ZERO_SELF_SIGNED_CERT)')
+    assert.equal(checkOf(result, 'auth')[0].slice(0, 10), 'ok   auth ')
+    assert.equal(result.code, 0)
+  })
+
   describe('finding an endpoint that works', () => {
     it('finds port 4443 when the configured port refuses the upgrade, tokenless first, and prints the command', async () => {
       const address = loopbackAddress()
