@@ -16,7 +16,7 @@ export default class Doctor extends BaseCommand {
 
   static override args = {app: Args.string({description: 'app in the targeted space whose stream to try (without it: everything but the stream)', required: false})}
   static override flags = {
-    firehose: Flags.boolean({description: 'try the firehose instead of an app stream (needs the doppler.firehose scope)', exclusive: ['app']}),
+    firehose: Flags.boolean({description: 'try the firehose instead of an app stream (needs the doppler.firehose scope); an APP given too is still looked up and read from Log Cache'}),
     probe: Flags.boolean({description: 'try the other ports and hosts of the foundation even when the endpoint works'}),
     json: Flags.boolean({description: 'the whole report as one JSON document'}),
     endpoint: Flags.string({description: 'logger (Traffic Controller) endpoint to check instead of the discovered one', env: 'CFWS_LOGGER_ENDPOINT'}),

@@ -252,6 +252,19 @@ describe('cfws doctor (end to end)', function () {
     assert.equal(result.code, 4)
   })
 
+  it('opens the firehose under a subscription of its own with --firehose', async () => {
+    f.login({AccessToken: `bearer ${freshJwt([...USER_SCOPES, 'doppler.firehose'])}`})
+    const result = await doctor(['--firehose'])
+    assert.equal(checkOf(result, 'scopes')[0], 'ok   scopes             cloud_controller.read cloud_controller.write doppler.firehose (N ms)')
+    assert.equal(checkOf(result, 'first envelope')[0], 'ok   first envelope     a LogMessage from [APP/PROC/WEB/0] N ms after the upgrade (N ms)')
+    assert.deepEqual(f.tc.upgrades.map((upgrade) => [/^\/firehose\/cfws-doctor-[\da-f]{10}$/.test(upgrade.path), upgrade.authorization?.split(' ')[0]]), [
+      [true, undefined],
+      [true, 'bearer'],
+    ])
+    assert.equal(normalized(result.stdout).at(-1), 'Result: a stream works')
+    assert.equal(result.code, 0)
+  })
+
   it('tells a token the Traffic Controller refuses even after a refresh (exit 3)', async () => {
     f.tc.refuseWith('401 Unauthorized', {'WWW-Authenticate': 'Basic'})
     const result = await doctor(['myapp'])
