@@ -252,6 +252,17 @@ describe('cfws doctor (end to end)', function () {
     assert.equal(result.code, 4)
   })
 
+  it('fails at an app that is not in the space (exit 5), and still checks that upgrades pass', async () => {
+    const result = await doctor(['nosuchapp'])
+    assert.deepEqual(checkOf(result, 'app'), [
+      'FAIL app                App \'nosuchapp\' not found in space dev of org acme (N ms)',
+      "     fix:   Check the name with 'cf apps', or target another space with 'cf target -s SPACE'.",
+    ])
+    assert.match(checkOf(result, 'upgrade')[0], /^ok {3}upgrade {12}upgrades pass/)
+    assert.deepEqual(checkOf(result, 'auth'), ['skip auth               needs the app'])
+    assert.equal(result.code, 5)
+  })
+
   it('opens the firehose under a subscription of its own with --firehose', async () => {
     f.login({AccessToken: `bearer ${freshJwt([...USER_SCOPES, 'doppler.firehose'])}`})
     const result = await doctor(['--firehose'])
