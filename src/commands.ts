@@ -1,4 +1,5 @@
 import Demo from './commands/demo.js'
+import Doctor from './commands/doctor.js'
 import Firehose from './commands/firehose.js'
 import Help from './commands/help.js'
 import Logs from './commands/logs.js'
@@ -8,4 +9,4 @@ import Logs from './commands/logs.js'
  * ships bundled (npm run build): starting it reads a few files instead of resolving a few hundred
  * modules.
  */
-export const COMMANDS = {demo: Demo, firehose: Firehose, help: Help, logs: Logs}
+export const COMMANDS = {demo: Demo, doctor: Doctor, firehose: Firehose, help: Help, logs: Logs}

@@ -17,16 +17,33 @@ export interface CloudControllerOptions {
  * without the v2 API (404), the root document's `links.logging.href` (PROTOCOL.md §2).
  */
 export async function discoverLoggingEndpoint(options: CloudControllerOptions): Promise<string> {
+  return (await discoverLoggingEndpointWithSource(options)).endpoint
+}
+
+export interface LoggingEndpointDiscovery {
+  endpoint: string
+  /** Which document named it: what cfws doctor tells the operator. */
+  source: '/v2/info' | 'root links.logging'
+  /** `api_version` of /v2/info, or the v3 API's version from the root document. */
+  apiVersion?: string
+}
+
+/** discoverLoggingEndpoint, with where the endpoint came from and the API version on the way. */
+export async function discoverLoggingEndpointWithSource(options: CloudControllerOptions): Promise<LoggingEndpointDiscovery> {
   const info = await getJson(options, '/v2/info')
   if (info.status !== 404) {
-    const endpoint = (info.json as {doppler_logging_endpoint?: unknown} | undefined)?.doppler_logging_endpoint
-    if (info.status === 200 && typeof endpoint === 'string' && endpoint) return endpoint
+    const {doppler_logging_endpoint: endpoint, api_version: apiVersion} = (info.json ?? {}) as {doppler_logging_endpoint?: unknown; api_version?: unknown}
+    if (info.status === 200 && typeof endpoint === 'string' && endpoint) {
+      return {endpoint, source: '/v2/info', apiVersion: typeof apiVersion === 'string' ? apiVersion : undefined}
+    }
+
     throw noLoggingEndpoint(options.target, `/v2/info answered ${info.status} without doppler_logging_endpoint`)
   }
 
   const root = await getJson(options, '/')
   const href = linkOf(root.json, 'logging')
-  if (root.status === 200 && href) return href
+  const version = (root.json as {links?: {cloud_controller_v3?: {meta?: {version?: unknown}}}} | undefined)?.links?.cloud_controller_v3?.meta?.version
+  if (root.status === 200 && href) return {endpoint: href, source: 'root links.logging', apiVersion: typeof version === 'string' ? version : undefined}
   throw noLoggingEndpoint(options.target, `its root document answered ${root.status} without links.logging`)
 }
 

@@ -29,13 +29,15 @@ export async function openSession(skipSslValidation: boolean, clientCredentials?
  * origin is told apart here only to name it in messages.
  */
 export async function resolveLoggerEndpoint(session: Session, endpointFlag: string | undefined, env = process.env): Promise<URL> {
-  if (endpointFlag !== undefined) {
-    const origin: EndpointOrigin = env.CFWS_LOGGER_ENDPOINT === endpointFlag ? 'CFWS_LOGGER_ENDPOINT' : '--endpoint'
-    return resolveEndpoint(endpointFlag, origin)
-  }
+  if (endpointFlag !== undefined) return resolveEndpoint(endpointFlag, endpointOrigin(endpointFlag, env))
 
   const discovered = await discoverLoggingEndpoint({target: session.config.target, verifyTls: session.verifyTls, signal: session.signal})
   return resolveEndpoint(discovered, 'the Cloud Controller')
+}
+
+/** Which of the two filled the flag, to name it in messages. */
+export function endpointOrigin(endpointFlag: string, env = process.env): EndpointOrigin {
+  return env.CFWS_LOGGER_ENDPOINT === endpointFlag ? 'CFWS_LOGGER_ENDPOINT' : '--endpoint'
 }
 
 /** Log Cache: as the root document advertises it, else the config's LogCacheEndPoint (CLI.md). */

@@ -30,11 +30,8 @@ export interface ProxyRoute {
  * code is loaded only then: most runs have no proxy, and every run pays for what it imports.
  */
 export async function proxyRouteFor(target: URL, env: NodeJS.ProcessEnv = process.env): Promise<ProxyRoute | undefined> {
-  const variable = proxyVariable(target, env)
-  const proxy = variable && env[variable]
-  if (!variable || !proxy || isLoopbackHost(target.hostname) || bypassesProxy(target, env.NO_PROXY ?? env.no_proxy ?? '')) return undefined
-
-  const proxyUrl = parseProxyUrl(proxy, variable)
+  const {proxyUrl} = proxyChoiceFor(target, env)
+  if (!proxyUrl) return undefined
   // A proxy that echoes its credentials in an error must not show them on stderr: as written and decoded.
   hideSecret(proxyUrl.password)
   hideSecret(decodeURIComponent(proxyUrl.password.replaceAll(/%(?![\da-f]{2})/gi, '%25')))
@@ -49,11 +46,37 @@ export async function proxyRouteFor(target: URL, env: NodeJS.ProcessEnv = proces
   })
   return {
     agent,
-    proxyHost: `${proxyUrl.hostname}:${proxyUrl.port || (proxyUrl.protocol === 'https:' ? 443 : 80)}`,
+    proxyHost: proxyHostOf(proxyUrl),
     refusedStatus: () => (status === 200 ? undefined : status),
     answered: () => status !== undefined,
     close: () => tunnel.abort(),
   }
+}
+
+/** Which proxy a connection to a URL takes, and why none when a proxy is set: what cfws doctor tells. */
+export interface ProxyChoice {
+  /** The variable that names the proxy for the URL's scheme (HTTPS_PROXY…), when one is set. */
+  variable?: string
+  /** The proxy the connection goes through (it may hold credentials: show proxyHost); undefined: direct. */
+  proxyUrl?: URL
+  /** `host:port` of that proxy. */
+  proxyHost?: string
+  /** Why the connection goes direct although a proxy is set. */
+  bypass?: 'loopback' | 'NO_PROXY'
+}
+
+export function proxyChoiceFor(target: URL, env: NodeJS.ProcessEnv = process.env): ProxyChoice {
+  const variable = proxyVariable(target, env)
+  const proxy = variable && env[variable]
+  if (!variable || !proxy) return {}
+  if (isLoopbackHost(target.hostname)) return {variable, bypass: 'loopback'}
+  if (bypassesProxy(target, env.NO_PROXY ?? env.no_proxy ?? '')) return {variable, bypass: 'NO_PROXY'}
+  const proxyUrl = parseProxyUrl(proxy, variable)
+  return {variable, proxyUrl, proxyHost: proxyHostOf(proxyUrl)}
+}
+
+function proxyHostOf(proxyUrl: URL): string {
+  return `${proxyUrl.hostname}:${proxyUrl.port || (proxyUrl.protocol === 'https:' ? 443 : 80)}`
 }
 
 function proxyVariable(target: URL, env: NodeJS.ProcessEnv): string | undefined {

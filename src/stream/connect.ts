@@ -8,13 +8,13 @@ import {proxyFailure, proxyRouteFor} from '../net/proxy.js'
 import {USER_AGENT} from '../net/user-agent.js'
 import {trace, traceHeaders} from '../trace.js'
 import {whyClosed} from './close-reason.js'
-import {describeHandshakeFailure, type StreamKind} from './handshake-failure.js'
+import {describeHandshakeFailure, type HandshakeAnswer, type StreamKind} from './handshake-failure.js'
 import {followReadGate, type ReadGate} from './read-gate.js'
 
 export interface ConnectOptions {
   url: URL
-  /** The whole Authorization header value (`bearer eyJ…`). */
-  authorization: string
+  /** The whole Authorization header value (`bearer eyJ…`); absent for cfws doctor's probe without a token. */
+  authorization?: string
   kind: StreamKind
   verifyTls: boolean
   handshakeTimeoutMs: number
@@ -28,7 +28,9 @@ export interface ConnectOptions {
   /** Followed from the moment the socket opens (a paused gate reads not even the first frame). */
   readGate?: ReadGate
   /** Called within 'open', before the first frame: the caller's last chance to prepare for it. */
-  onOpen?: () => void
+  onOpen?: (socket: WebSocket) => void
+  /** Told the server's answer to the upgrade, the 101 (without a body) or a refusal: what cfws doctor shows. */
+  onAnswer?: (answer: HandshakeAnswer) => void
 }
 
 export interface OpenedStream {
@@ -63,7 +65,7 @@ const ERROR_BODY_WAIT_MS = 1000
 export async function openStream(options: ConnectOptions): Promise<OpenedStream> {
   const {url, signal} = options
   const where = displayEndpoint(url)
-  const headers = {'user-agent': USER_AGENT, authorization: options.authorization}
+  const headers: Record<string, string> = options.authorization === undefined ? {'user-agent': USER_AGENT} : {'user-agent': USER_AGENT, authorization: options.authorization}
   trace(`> GET ${url.href} (WebSocket upgrade)`)
   traceHeaders('>', headers)
 
@@ -92,7 +94,7 @@ export async function openStream(options: ConnectOptions): Promise<OpenedStream>
         reject(error)
       } else {
         // Still within 'open': a paused gate keeps even the frames that came with the upgrade unread.
-        options.onOpen?.()
+        options.onOpen?.(socket)
         if (options.readGate) followReadGate(socket, options.readGate)
         resolve({socket, closed})
       }
@@ -107,6 +109,7 @@ export async function openStream(options: ConnectOptions): Promise<OpenedStream>
     socket.on('upgrade', (response: IncomingMessage) => {
       trace(`< ${response.statusCode} ${response.statusMessage ?? ''}`)
       traceHeaders('<', response.headers)
+      options.onAnswer?.({status: response.statusCode ?? 0, statusMessage: response.statusMessage, headers: response.headers, body: ''})
     })
     socket.once('open', () => settle())
     socket.on('error', (error) => settle(failure(error)))
@@ -120,7 +123,9 @@ export async function openStream(options: ConnectOptions): Promise<OpenedStream>
       }
 
       readBody(response).then((body) => {
-        settle(describeHandshakeFailure({status: response.statusCode ?? 0, headers: response.headers, body}, options.kind, where))
+        const answer = {status: response.statusCode ?? 0, statusMessage: response.statusMessage, headers: response.headers, body}
+        options.onAnswer?.(answer)
+        settle(describeHandshakeFailure(answer, options.kind, where))
       })
     })
   })

@@ -4,6 +4,7 @@ import {AuthError, type CfwsError, EndpointError, ForbiddenError, HINTS} from '.
 
 export interface HandshakeAnswer {
   status: number
+  statusMessage?: string
   headers: IncomingHttpHeaders
   body: string
 }
@@ -106,7 +107,8 @@ export function describeHandshakeFailure(answer: HandshakeAnswer, kind: StreamKi
   return new EndpointError('HANDSHAKE_REJECTED', `${where} answered ${status} to the WebSocket upgrade`, {cause})
 }
 
-function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {
+/** A header of the answer, the first when it came more than once. */
+export function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {
   const value = headers[name]
   return Array.isArray(value) ? value[0] : value
 }

@@ -16,3 +16,22 @@ export async function makeCertificate(): Promise<TestCertificate> {
   }).then((pems) => ({key: pems.private, cert: pems.cert}))
   return cached
 }
+
+/**
+ * A self-signed certificate for these DNS names, made at test time: trusted only through
+ * NODE_EXTRA_CA_CERTS, and expired when asked.
+ */
+export async function makeNamedCertificate(names: string[], options: {expired?: boolean} = {}): Promise<TestCertificate> {
+  const day = 24 * 3600 * 1000
+  const validity = options.expired ? {notBeforeDate: new Date(Date.now() - 30 * day), notAfterDate: new Date(Date.now() - day)} : {}
+  const pems = await generate([{name: 'commonName', value: names[0]}], {
+    keySize: 2048,
+    algorithm: 'sha256',
+    ...validity,
+    extensions: [
+      {name: 'basicConstraints', cA: true},
+      {name: 'subjectAltName', altNames: names.map((value) => ({type: 2, value}))},
+    ],
+  })
+  return {key: pems.private, cert: pems.cert}
+}

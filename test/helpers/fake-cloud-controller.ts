@@ -84,6 +84,9 @@ export class FakeCloudController {
       return this.tokenAnswers.length > 1 ? this.tokenAnswers.shift()! : this.tokenAnswers[0]
     }
 
+    // UAA's own info document, which cfws doctor asks to see that UAA is reachable.
+    if (url.pathname === '/info') return {status: 200, body: {app: {version: '77.1.0'}}}
+
     if (url.pathname === '/v2/info') {
       return this.v2Info === 'serve' ? {status: 200, body: {api_version: '2.250.0', doppler_logging_endpoint: this.loggingEndpoint}} : {status: 404, body: {}}
     }

@@ -56,13 +56,20 @@ export class FakeTrafficController {
     })
   }
 
-  static async start(options: {tls?: boolean} = {}): Promise<FakeTrafficController> {
-    const certificate = options.tls ? await makeCertificate() : undefined
+  /** `host` and `port` place it on another loopback address or a fixed port; `certificate` replaces the 127.0.0.1 one. */
+  static async start(options: {tls?: boolean; host?: string; port?: number; certificate?: TestCertificate} = {}): Promise<FakeTrafficController> {
+    const certificate = options.certificate ?? (options.tls ? await makeCertificate() : undefined)
     const server = certificate ? createHttpsServer({key: certificate.key, cert: certificate.cert}) : createHttpServer()
-    server.listen(0, '127.0.0.1')
+    const host = options.host ?? '127.0.0.1'
+    server.listen(options.port ?? 0, host)
     await once(server, 'listening')
     const {port} = server.address() as AddressInfo
-    return new FakeTrafficController(server, `${certificate ? 'wss' : 'ws'}://127.0.0.1:${port}`, certificate)
+    return new FakeTrafficController(server, `${certificate ? 'wss' : 'ws'}://${host}:${port}`, certificate)
+  }
+
+  /** Answers an upgrade without a token with 401, as the real one does, and upgrades the others. */
+  refuseAnonymous(): void {
+    this.answer = (request) => (request.headers.authorization ? undefined : rawResponse('401 Unauthorized', {'WWW-Authenticate': 'Basic'}))
   }
 
   /** Resolves with the oldest client not handed to the test yet, waiting for its upgrade if need be. */

@@ -2,7 +2,7 @@ import {strict as assert} from 'node:assert'
 import nock from 'nock'
 
 import {sendHttp} from '../../../src/net/http-client.js'
-import {bypassesProxy, proxyRouteFor} from '../../../src/net/proxy.js'
+import {bypassesProxy, proxyChoiceFor, proxyRouteFor} from '../../../src/net/proxy.js'
 import {openStream} from '../../../src/stream/connect.js'
 import {ConnectProxy} from '../../helpers/connect-proxy.js'
 import {FakeCloudController} from '../../helpers/fake-cloud-controller.js'
@@ -141,5 +141,26 @@ describe('proxies', () => {
         return true
       })
     })
+  })
+})
+
+describe('proxyChoiceFor', () => {
+  const target = new URL('wss://doppler.sys.example.com:443')
+
+  it('names the variable and the proxy host, never its credentials, when a proxy applies', () => {
+    const choice = proxyChoiceFor(target, {https_proxy: 'http://user:secret@proxy.corp:3128'})
+    assert.equal(choice.variable, 'https_proxy')
+    assert.equal(choice.proxyHost, 'proxy.corp:3128')
+    assert.equal(choice.bypass, undefined)
+  })
+
+  it('says why a set proxy is not used: NO_PROXY or loopback', () => {
+    assert.deepEqual(proxyChoiceFor(target, {HTTPS_PROXY: 'proxy.corp:3128', NO_PROXY: '.example.com'}), {variable: 'HTTPS_PROXY', bypass: 'NO_PROXY'})
+    assert.deepEqual(proxyChoiceFor(new URL('wss://127.0.0.1:8443'), {HTTPS_PROXY: 'proxy.corp:3128'}), {variable: 'HTTPS_PROXY', bypass: 'loopback'})
+    assert.deepEqual(proxyChoiceFor(target, {HTTP_PROXY: 'proxy.corp:3128'}), {})
+  })
+
+  it('refuses a proxy that is not an http(s) URL', () => {
+    assert.throws(() => proxyChoiceFor(target, {HTTPS_PROXY: 'socks5://proxy.corp:1080'}), {code: 'INVALID_PROXY'})
   })
 })

@@ -1,0 +1,36 @@
+import type {TokenHolder} from '../cf/tokens.js'
+import {readRecentLogs} from '../logcache/read-logs.js'
+import {describeNetworkFailure} from '../net/network-error.js'
+import {HTTP_STEP_MS} from './login-checks.js'
+import {type DoctorReport, failedCheck} from './report.js'
+import {runTimed} from './timed-step.js'
+
+export interface LogCacheTarget {
+  baseUrl: string
+  appGuid: string
+  tokens: TokenHolder
+  verifyTls: boolean
+  signal: AbortSignal
+}
+
+/**
+ * One envelope read from Log Cache: what `--recent` and a reconnect's backfill need. A failure is
+ * a warning, not the run's failure: the stream itself works without Log Cache.
+ */
+export async function checkLogCache(report: DoctorReport, target: LogCacheTarget): Promise<void> {
+  const step = await runTimed(async (signal) => readRecentLogs({...target, maxMessages: 1, signal}), {
+    timeoutMs: HTTP_STEP_MS,
+    signal: target.signal,
+    timedOut: () => describeNetworkFailure({code: 'ETIMEDOUT'}, new URL(target.baseUrl), 'Log Cache'),
+  })
+  if (target.signal.aborted) return
+  if (!step.ok) {
+    const failure = failedCheck('log cache', step.error, step.durationMs)
+    report.add({...failure, status: 'warn', exitCode: undefined, fix: `--recent and the backfill after a reconnect need Log Cache. ${failure.fix ?? ''}`.trim()})
+    return
+  }
+
+  const [newest] = step.value
+  const detail = newest?.timestamp === undefined ? 'answered: no log lines held for the app (nothing logged lately)' : `read the newest line, logged ${new Date(Number(newest.timestamp / 1_000_000n)).toISOString()}`
+  report.add({name: 'log cache', status: 'ok', detail, durationMs: step.durationMs})
+}

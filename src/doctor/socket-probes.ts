@@ -1,0 +1,171 @@
+import {lookup} from 'node:dns'
+import {connect as connectTcp, isIP} from 'node:net'
+import {request as httpsRequest} from 'node:https'
+import {checkServerIdentity, connect as connectTls, type DetailedPeerCertificate, type PeerCertificate, type TLSSocket} from 'node:tls'
+
+import {EndpointError} from '../errors.js'
+import {describeNetworkFailure} from '../net/network-error.js'
+import {proxyFailure, type ProxyRoute} from '../net/proxy.js'
+
+export const DNS_STEP_MS = 3000
+export const TCP_STEP_MS = 3000
+export const TLS_STEP_MS = 5000
+
+const WHAT = 'the Traffic Controller'
+
+/** Every address of the endpoint's host (an address literal is its own). */
+export async function resolveHost(url: URL): Promise<string[]> {
+  const host = hostOf(url)
+  if (isIP(host)) return [host]
+  // The callback form: it is what net.connect and the stream use, so the answer is theirs.
+  return new Promise((resolve, reject) => {
+    lookup(host, {all: true}, (error, addresses) => {
+      if (error) reject(describeNetworkFailure(error, url, WHAT))
+      else resolve(addresses.map((entry) => entry.address))
+    })
+  })
+}
+
+/** A TCP connection to one address of the endpoint, closed at once. */
+export async function connectOnce(url: URL, address: string, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const socket = connectTcp({host: address, port: portOf(url), signal})
+    socket.once('connect', () => {
+      socket.destroy()
+      resolve()
+    })
+    socket.once('error', (error) => {
+      socket.destroy()
+      reject(describeNetworkFailure(error, url, WHAT))
+    })
+  })
+}
+
+export interface TlsFindings {
+  protocol: string
+  /** Leaf first: `CN=… (issuer CN=…)`. */
+  chain: string[]
+  validTo: Date
+  /** The DNS names and addresses the leaf certificate covers. */
+  names: string[]
+  /** Undefined when the chain is trusted; else OpenSSL's code (SELF_SIGNED_CERT_IN_CHAIN…). */
+  untrusted?: string
+  /** The host is not among the names. */
+  nameMismatch: boolean
+}
+
+/** The TLS handshake, accepting any certificate so that what is wrong with it can be told. */
+export async function inspectTls(url: URL, address: string, signal: AbortSignal): Promise<TlsFindings> {
+  const host = hostOf(url)
+  return new Promise((resolve, reject) => {
+    const socket = connectTls({host: address, port: portOf(url), servername: isIP(host) ? undefined : host, rejectUnauthorized: false})
+    signal.addEventListener('abort', () => socket.destroy(), {once: true})
+    socket.once('secureConnect', () => {
+      const findings = findingsOf(socket, host)
+      socket.destroy()
+      resolve(findings)
+    })
+    socket.once('error', (error) => {
+      socket.destroy()
+      reject(describeNetworkFailure(error, url, WHAT))
+    })
+  })
+}
+
+/**
+ * The TLS handshake through the proxy's tunnel, as a stream makes it: a plain GET / over the agent
+ * the stream would use (any answer will do: the handshake is done by then). A refused or silent
+ * CONNECT rejects with the proxy's error.
+ */
+export async function inspectTlsThroughProxy(url: URL, route: ProxyRoute, signal: AbortSignal): Promise<TlsFindings> {
+  const host = hostOf(url)
+  return new Promise((resolve, reject) => {
+    const request = httpsRequest({host, port: portOf(url), path: '/', servername: isIP(host) ? undefined : host, rejectUnauthorized: false, agent: route.agent, signal})
+    request.once('response', (response) => {
+      // A refused CONNECT reaches the request as the proxy's own answer, on a socket without TLS.
+      const refused = proxyFailure(route, url)
+      const findings = refused ? undefined : findingsOf(response.socket as TLSSocket, host)
+      request.destroy()
+      route.close()
+      if (findings) resolve(findings)
+      else reject(refused)
+    })
+    request.once('error', (error) => {
+      route.close()
+      reject(proxyFailure(route, url, error) ?? describeNetworkFailure(error, url, WHAT))
+    })
+    request.end()
+  })
+}
+
+function findingsOf(socket: TLSSocket, host: string): TlsFindings {
+  const leaf = socket.getPeerCertificate(true)
+  return {
+    protocol: socket.getProtocol() ?? 'TLS',
+    chain: chainOf(leaf),
+    validTo: new Date(leaf.valid_to),
+    names: namesOf(leaf),
+    untrusted: socket.authorized ? undefined : String((socket.authorizationError as unknown as {code?: string})?.code ?? socket.authorizationError),
+    nameMismatch: checkServerIdentity(host, leaf) !== undefined,
+  }
+}
+
+function chainOf(leaf: DetailedPeerCertificate): string[] {
+  const chain: string[] = []
+  const seen = new Set<string>()
+  for (let cert: DetailedPeerCertificate | undefined = leaf; cert && !seen.has(cert.fingerprint256) && chain.length < 5; cert = cert.issuerCertificate) {
+    seen.add(cert.fingerprint256)
+    chain.push(`${nameOf(cert.subject)} (issuer ${nameOf(cert.issuer)})`)
+  }
+
+  return chain
+}
+
+function nameOf(name: PeerCertificate['subject'] | undefined): string {
+  const cn = name?.CN
+  return cn ? `CN=${Array.isArray(cn) ? cn.join(',') : cn}` : name?.O ? `O=${String(name.O)}` : '(no name)'
+}
+
+function namesOf(cert: PeerCertificate): string[] {
+  const names = (cert.subjectaltname ?? '').split(/,\s*/).map((entry) => entry.replace(/^(DNS|IP Address):/, '')).filter(Boolean)
+  return names.length > 0 ? names : [nameOf(cert.subject).replace(/^CN=/, '')]
+}
+
+/** What a TLS finding means for a stream, or undefined when the certificate is fine. */
+export function certificateProblem(url: URL, findings: TlsFindings, now = Date.now()): EndpointError | undefined {
+  const where = `${hostOf(url)}:${portOf(url)}`
+  if (findings.validTo.getTime() < now) {
+    return new EndpointError('TLS_CERTIFICATE', `The certificate of ${where} expired on ${findings.validTo.toISOString()}`, {
+      hint: 'The platform team must renew it; --skip-ssl-validation gets past it meanwhile, on a network you trust.',
+    })
+  }
+
+  if (findings.nameMismatch) {
+    const other = findings.names.find((name) => !name.includes('*') && !isIP(name))
+    return new EndpointError('TLS_CERTIFICATE', `The certificate of ${where} covers ${findings.names.join(', ')}, not ${hostOf(url)}`, {
+      hint: `NODE_EXTRA_CA_CERTS cannot fix a name mismatch: use a name the certificate covers${other ? ` (--endpoint wss://${other}:${portOf(url)})` : ''}, or --skip-ssl-validation on a network you trust.`,
+    })
+  }
+
+  if (findings.untrusted) {
+    const issuer = findings.chain.at(-1)?.replace(/^.*\(issuer (.*)\)$/, '$1') ?? 'its issuer'
+    return new EndpointError('TLS_CERTIFICATE', `The certificate of ${where} is not trusted (${findings.untrusted})`, {
+      hint: `Add the CA that issued it (${issuer}) with NODE_EXTRA_CA_CERTS=/path/to/ca.pem; --skip-ssl-validation also gets past it, but trusts any server.`,
+    })
+  }
+
+  return undefined
+}
+
+export function hostOf(url: URL): string {
+  return url.hostname.replace(/^\[|\]$/g, '')
+}
+
+export function portOf(url: URL): number {
+  return Number(url.port || (url.protocol === 'wss:' || url.protocol === 'https:' ? 443 : 80))
+}
+
+/** A step that ran out of time, told as any timeout of the Traffic Controller. */
+export function trafficControllerTimeout(url: URL): EndpointError {
+  return describeNetworkFailure({code: 'ETIMEDOUT'}, url, WHAT)
+}
