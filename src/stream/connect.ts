@@ -2,13 +2,14 @@ import type {IncomingMessage} from 'node:http'
 import WebSocket from 'ws'
 
 import {displayEndpoint} from '../endpoint/resolve.js'
-import {EndpointError} from '../errors.js'
+import {EndpointError, networkErrorCode} from '../errors.js'
 import {describeNetworkFailure} from '../net/network-error.js'
 import {proxyFailure, proxyRouteFor} from '../net/proxy.js'
+import {speaksTls} from '../net/tls-probe.js'
 import {USER_AGENT} from '../net/user-agent.js'
 import {trace, traceHeaders} from '../trace.js'
 import {whyClosed} from './close-reason.js'
-import {describeHandshakeFailure, type HandshakeAnswer, type StreamKind} from './handshake-failure.js'
+import {describeHandshakeFailure, type HandshakeAnswer, plainRequestToTlsPort, type StreamKind} from './handshake-failure.js'
 import {followReadGate, type ReadGate} from './read-gate.js'
 
 export interface ConnectOptions {
@@ -56,6 +57,8 @@ export const MAX_MESSAGE_BYTES = 1024 * 1024
 const MAX_ERROR_BODY_BYTES = 4096
 // A refused upgrade's body only adds detail (a firehose 401's reason): never wait long for it.
 const ERROR_BODY_WAIT_MS = 1000
+// A connection cut before any answer: on a plain ws:// URL, possibly a TLS port (speaksTls).
+const RESET_CODES = new Set(['ECONNRESET', 'EPIPE'])
 
 /**
  * Opens the authenticated WebSocket. Resolves with the open socket and the promise of its close;
@@ -112,7 +115,13 @@ export async function openStream(options: ConnectOptions): Promise<OpenedStream>
       options.onAnswer?.({status: response.statusCode ?? 0, statusMessage: response.statusMessage, headers: response.headers, body: ''})
     })
     socket.once('open', () => settle())
-    socket.on('error', (error) => settle(failure(error)))
+    socket.on('error', (error) => {
+      if (url.protocol === 'ws:' && !proxy && RESET_CODES.has(networkErrorCode(error) ?? '')) {
+        speaksTls(url, signal).then((tls) => settle(tls ? plainRequestToTlsPort(where, 'reset', error) : failure(error)))
+      } else {
+        settle(failure(error))
+      }
+    })
     socket.on('unexpected-response', (_request, response: IncomingMessage) => {
       trace(`< ${response.statusCode} ${response.statusMessage ?? ''} (no upgrade)`)
       traceHeaders('<', response.headers)

@@ -56,10 +56,7 @@ export function describeHandshakeFailure(answer: HandshakeAnswer, kind: StreamKi
 
   // Go's net/http answers a plaintext request on a TLS listener so, before any handler runs.
   if (status === 400 && /client sent an http request to an https server/i.test(answer.body)) {
-    return new EndpointError('PLAIN_TO_TLS_PORT', `${where} is a TLS port: it answered 400 to a plain ws:// request`, {
-      cause,
-      hint: `Use ${where.replace(/^ws:/, 'wss:')} instead.`,
-    })
+    return plainRequestToTlsPort(where, 'answered 400 to', cause)
   }
 
   if (isUnroutedPath(status, answer.body)) {
@@ -105,6 +102,17 @@ export function describeHandshakeFailure(answer: HandshakeAnswer, kind: StreamKi
   }
 
   return new EndpointError('HANDSHAKE_REJECTED', `${where} answered ${status} to the WebSocket upgrade`, {cause})
+}
+
+/**
+ * A plain `ws://` request to a port that speaks TLS, seen as Go's 400 or, when the reset of its
+ * close came first, as a reset on a port that then completed a TLS handshake.
+ */
+export function plainRequestToTlsPort(where: string, how: 'answered 400 to' | 'reset', cause: unknown): EndpointError {
+  return new EndpointError('PLAIN_TO_TLS_PORT', `${where} is a TLS port: it ${how} a plain ws:// request`, {
+    cause,
+    hint: `Use ${where.replace(/^ws:/, 'wss:')} instead.`,
+  })
 }
 
 /** A header of the answer, the first when it came more than once. */

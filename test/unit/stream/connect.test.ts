@@ -3,8 +3,10 @@ import {createHash} from 'node:crypto'
 import {once} from 'node:events'
 import {createServer as createHttpServer, type IncomingMessage} from 'node:http'
 import {type AddressInfo, createServer, type Socket} from 'node:net'
+import {createServer as createTlsServer} from 'node:tls'
 
 import {MAX_MESSAGE_BYTES, openStream} from '../../../src/stream/connect.js'
+import {makeCertificate} from '../../helpers/certificate.js'
 import {FakeTrafficController} from '../../helpers/fake-traffic-controller.js'
 import {useNock} from '../../helpers/nock-setup.js'
 import {ManualReadGate} from '../../helpers/read-gate.js'
@@ -72,6 +74,34 @@ describe('openStream', () => {
     it('tells a plain ws:// request to a TLS port to use wss://', async () => {
       tc.refuseWith('400 Bad Request', {}, 'Client sent an HTTP request to an HTTPS server.\n')
       await assert.rejects(open(), {message: /^ws:\/\/127\.0\.0\.1:\d+ is a TLS port/, hint: /^Use wss:\/\/127\.0\.0\.1:\d+ instead\.$/})
+    })
+
+    it('tells a TLS port that cut a plain ws:// request before any answer to use wss://', async () => {
+      const {cert, key} = await makeCertificate()
+      const server = createTlsServer({cert, key}).listen(0, '127.0.0.1')
+      await once(server, 'listening')
+      const {port} = server.address() as AddressInfo
+      try {
+        await assert.rejects(open({url: new URL(`ws://127.0.0.1:${port}/apps/g-1/stream`)}), {
+          code: 'PLAIN_TO_TLS_PORT',
+          exitCode: 6,
+          message: `ws://127.0.0.1:${port} is a TLS port: it reset a plain ws:// request`,
+          hint: `Use wss://127.0.0.1:${port} instead.`,
+        })
+      } finally {
+        server.close()
+      }
+    })
+
+    it('reports a plain server that resets the request as a network failure, not as a TLS port', async () => {
+      const server = createServer((socket) => socket.once('data', () => socket.resetAndDestroy())).listen(0, '127.0.0.1')
+      await once(server, 'listening')
+      const {port} = server.address() as AddressInfo
+      try {
+        await assert.rejects(open({url: new URL(`ws://127.0.0.1:${port}/apps/g-1/stream`)}), {code: 'NETWORK_FAILURE', exitCode: 6, message: /ECONNRESET$/})
+      } finally {
+        server.close()
+      }
     })
 
     it('puts the status in the message of any other answer', async () => {
