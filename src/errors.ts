@@ -47,6 +47,8 @@ export const ERROR_CATALOGUE = {
   INVALID_ENDPOINT: {exit: 'usage'},
   INVALID_APP_NAME: {exit: 'usage'},
   INVALID_SUBSCRIPTION_ID: {exit: 'usage'},
+  /** --include, --exclude or --highlight that is not a JavaScript regular expression. */
+  INVALID_REGEX: {exit: 'usage'},
   /** HTTPS_PROXY / HTTP_PROXY that is not a URL. */
   INVALID_PROXY: {exit: 'usage'},
   /** `cfws demo` without `logs APP` or `firehose` after it. */

@@ -1,3 +1,4 @@
+import {compilePattern, createLogFilter, type LogFilter} from '../envelope/log-filter.js'
 import {UsageError} from '../errors.js'
 import {Flags} from '../oclif.js'
 import {MAX_TIMER_MS, parseDuration, parseSize} from './units.js'
@@ -45,4 +46,31 @@ export function readSubscriptionId(id: string | undefined): string | undefined {
   }
 
   return id
+}
+
+/** What `cfws logs` prints of a stream or its history (README "Filters"). */
+export const logFilterFlags = {
+  source: Flags.string({helpValue: 'SOURCE', description: 'only these source types, comma-separated or repeated; APP matches APP/PROC/WEB and APP/TASK/…', multiple: true, helpGroup: 'FILTER'}),
+  instance: Flags.string({helpValue: 'N', description: 'only these source instances (0,2), comma-separated or repeated', multiple: true, helpGroup: 'FILTER'}),
+  type: Flags.string({helpValue: 'out|err', description: 'only OUT or ERR lines', options: ['out', 'err'], helpGroup: 'FILTER'}),
+  include: Flags.string({helpValue: 'RE', description: 'only messages matching one of these JavaScript regular expressions (repeatable)', multiple: true, helpGroup: 'FILTER'}),
+  exclude: Flags.string({helpValue: 'RE', description: 'no message matching any of these JavaScript regular expressions (repeatable)', multiple: true, helpGroup: 'FILTER'}),
+  highlight: Flags.string({helpValue: 'RE', description: 'show what matches this regular expression in reverse video (text, when colour is on)', helpGroup: 'FILTER'}),
+}
+
+export interface LogFilterFlags {
+  source?: string[]
+  instance?: string[]
+  type?: string
+  include?: string[]
+  exclude?: string[]
+  highlight?: string
+}
+
+/** The filter flags read and checked (a bad pattern is a usage error) before anything connects. */
+export function readLogFilter(flags: LogFilterFlags): {filter?: LogFilter; highlight?: RegExp} {
+  return {
+    filter: createLogFilter({sources: flags.source, instances: flags.instance, type: flags.type as 'out' | 'err' | undefined, include: flags.include, exclude: flags.exclude}),
+    highlight: flags.highlight === undefined ? undefined : compilePattern(flags.highlight, '--highlight'),
+  }
 }

@@ -3,8 +3,8 @@ import {logKey} from '../envelope/log-key.js'
 import type {LogMessage} from '../envelope/types.js'
 import {readRecentLogs} from '../logcache/read-logs.js'
 import type {ByteSink} from '../render/byte-sink.js'
-import type {LogRenderer} from '../render/log-message.js'
-import {notice} from './notice.js'
+import type {LogPrinter} from './log-printer.js'
+import {info, notice} from './notice.js'
 import {findLogCache, type Session} from './session.js'
 
 // Enough for minutes of a busy app; a longer gap is reported by the count, not hidden.
@@ -12,6 +12,12 @@ const MAX_BACKFILL_MESSAGES = 10_000
 // Keys of lines printed with the newest timestamp: past this many, a backfill may print such a
 // line twice rather than memory grow.
 const MAX_KEYS_AT_NEWEST = 4096
+
+/** What history to print before the live lines: the newest `maxMessages`, from `startTimeNs` on. */
+export interface HistoryQuery {
+  maxMessages: number
+  startTimeNs?: bigint
+}
 
 /** Where the backfill writes: the stream's output, waited on so a long gap never outruns stdout. */
 export interface GapOutput {
@@ -24,7 +30,8 @@ export interface GapOutput {
  * Renders an app's log messages and fills the gap a reconnect leaves: it remembers the newest
  * timestamp printed, and after a reconnect asks Log Cache for everything since then (inclusive),
  * prints what was not printed yet (same timestamp, source, instance and text), and skips the new
- * connection's copies of what the backfill printed. The order of fills and held frames is
+ * connection's copies of what the backfill printed. History before the first connection's lines
+ * is the same job, from another start. The order of fills and held frames is
  * ReconnectBackfill's; this class only knows lines.
  */
 export class LogGapFiller {
@@ -37,7 +44,11 @@ export class LogGapFiller {
   private backfilledUntilNs = 0n
   private logCache?: Promise<string | undefined>
 
-  constructor(private readonly session: Session, private readonly appGuid: string, private readonly renderLog: LogRenderer) {}
+  /**
+   * `history`: what to print before the first connection's lines (`--tail`, `--since` without
+   * `--recent`), read by the first fill, which the stream's first open asks for as a reconnect does.
+   */
+  constructor(private readonly session: Session, private readonly appGuid: string, private readonly printer: LogPrinter, private history?: HistoryQuery) {}
 
   /** Writes a streamed frame's log line into `out`; returns why, when the frame is not an envelope. */
   renderFrame(frame: Buffer, out: ByteSink): string | undefined {
@@ -55,19 +66,34 @@ export class LogGapFiller {
     return undefined
   }
 
-  /** Prints what Log Cache has since the newest line printed and was not printed yet. */
+  /**
+   * Prints what Log Cache has since the newest line printed and was not printed yet; the first
+   * time, with `history` set, the history instead.
+   */
   async fillGap(output: GapOutput, signal: AbortSignal): Promise<void> {
     this.backfilled.clear()
-    if (this.newestNs === undefined) return
-    const {session} = this
+    const {history} = this
+    this.history = undefined
+    if (history === undefined && this.newestNs === undefined) return
+    const {session, printer} = this
     this.logCache ??= findLogCache(session)
     const baseUrl = await this.logCache
     if (!baseUrl) {
-      notice('this foundation has no Log Cache: lines logged while disconnected may be missing')
+      notice(history ? 'this foundation has no Log Cache: no history, live lines only' : 'this foundation has no Log Cache: lines logged while disconnected may be missing')
       return
     }
 
-    const logs = await readRecentLogs({baseUrl, appGuid: this.appGuid, tokens: session.tokens, verifyTls: session.verifyTls, maxMessages: MAX_BACKFILL_MESSAGES, startTimeNs: this.newestNs, signal})
+    const accept = (log: LogMessage): boolean => printer.accepts(log)
+    const query = {baseUrl, appGuid: this.appGuid, tokens: session.tokens, verifyTls: session.verifyTls, signal, accept}
+    let logs: LogMessage[]
+    try {
+      logs = await readRecentLogs(history ? {...query, ...history} : {...query, maxMessages: MAX_BACKFILL_MESSAGES, startTimeNs: this.newestNs})
+    } catch (error) {
+      if (!history || signal.aborted) throw error
+      notice(`could not read the history from Log Cache: ${error instanceof Error ? error.message : String(error)}; live lines only`)
+      return
+    }
+
     const printed = new Set(this.keysAtNewest)
     if (this.newestLine) printed.add(logKey(this.newestLine))
     let count = 0
@@ -75,7 +101,7 @@ export class LogGapFiller {
       const key = logKey(log)
       if (printed.has(key)) continue
       await output.room()
-      if (signal.aborted) break
+      if (signal.aborted || printer.done) break
       this.backfilled.add(key)
       if ((log.timestamp ?? 0n) > this.backfilledUntilNs) this.backfilledUntilNs = log.timestamp ?? 0n
       this.print(log, output.sink)
@@ -83,9 +109,11 @@ export class LogGapFiller {
       count++
     }
 
-    notice(`backfilled ${count} lines from Log Cache`)
+    if (!history) info(`backfilled ${count} lines from Log Cache`)
   }
 
+  // Every line seen counts for the next backfill's start, printed or filtered out: a filtered one
+  // would only be read and rejected again.
   private print(log: LogMessage, out: ByteSink): void {
     const timestamp = log.timestamp ?? 0n
     if (this.newestNs === undefined || timestamp > this.newestNs) {
@@ -97,6 +125,6 @@ export class LogGapFiller {
       this.newestLine = log
     }
 
-    this.renderLog(log, out)
+    this.printer.print(log, out)
   }
 }

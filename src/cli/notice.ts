@@ -20,3 +20,15 @@ export function operatorLine(text: string): string {
 export function notice(text: string): void {
   process.stderr.write(`cfws: ${operatorLine(text)}\n`)
 }
+
+let quiet = false
+
+/** `--quiet`: from now on `info` says nothing. Warnings of lost lines and errors still show. */
+export function silenceInfo(): void {
+  quiet = true
+}
+
+/** A notice of what is going on (the start, a reconnect, a backfill's count), which --quiet silences. */
+export function info(text: string): void {
+  if (!quiet) notice(text)
+}

@@ -1,10 +1,10 @@
 import type {LogMessage} from '../envelope/types.js'
 import type {CfwsError} from '../errors.js'
 import {oldestFirst, readRecentLogs} from '../logcache/read-logs.js'
-import type {LogRenderer} from '../render/log-message.js'
 import {OutputWriter} from '../render/output-writer.js'
 import {readTrafficControllerRecentLogs} from '../stream/recent.js'
 import {trace} from '../trace.js'
+import type {LogPrinter} from './log-printer.js'
 import {notice} from './notice.js'
 import {findLogCache, type Session} from './session.js'
 
@@ -18,7 +18,7 @@ export interface RecentRun {
   loggerEndpoint: () => Promise<URL>
   maxMessages: number
   startTimeNs?: bigint
-  render: LogRenderer
+  printer: LogPrinter
 }
 
 /**
@@ -32,14 +32,14 @@ export async function printRecentLogs(run: RecentRun): Promise<void> {
   let logs: LogMessage[]
   if (logCache) {
     trace(`recent logs from Log Cache at ${logCache}`)
-    logs = await readRecentLogs({baseUrl: logCache, appGuid: run.appGuid, tokens: session.tokens, verifyTls: session.verifyTls, maxMessages: run.maxMessages, startTimeNs: run.startTimeNs})
+    logs = await readRecentLogs({baseUrl: logCache, appGuid: run.appGuid, tokens: session.tokens, verifyTls: session.verifyTls, maxMessages: run.maxMessages, startTimeNs: run.startTimeNs, accept: (log) => run.printer.accepts(log)})
   } else {
     const endpoint = await run.loggerEndpoint()
     trace(`no Log Cache advertised: recent logs from the Traffic Controller at ${endpoint.host}`)
     const answer = await readTrafficControllerRecentLogs(endpoint, run.appGuid, session.tokens, session.verifyTls)
     if (answer.undecodable > 0) notice(`skipped ${answer.undecodable} parts of the recent logs that were not dropsonde envelopes`)
     const since = run.startTimeNs
-    logs = oldestFirst(answer.logs).filter((log) => since === undefined || log.timestamp! >= since).slice(-run.maxMessages)
+    logs = oldestFirst(answer.logs).filter((log) => (since === undefined || log.timestamp! >= since) && run.printer.accepts(log)).slice(-run.maxMessages)
   }
 
   // History waits for the reader as long as it takes: nothing upstream would cut it off.
@@ -53,8 +53,8 @@ export async function printRecentLogs(run: RecentRun): Promise<void> {
   })
   for (const log of logs) {
     await writer.room()
-    if (writer.closed) break
-    run.render(log, writer.sink)
+    if (writer.closed || run.printer.done) break
+    run.printer.print(log, writer.sink)
     writer.schedule()
   }
 

@@ -7,7 +7,7 @@ import {ReconnectBackfill} from '../stream/reconnect-backfill.js'
 import {DEFAULT_RETRY, tailStream} from '../stream/tail.js'
 import type {StreamSettings} from './flags.js'
 import type {GapOutput} from './log-gap.js'
-import {notice} from './notice.js'
+import {info, notice} from './notice.js'
 import type {Session} from './session.js'
 
 // noaa's handshake timeout (PROTOCOL.md §5).
@@ -30,12 +30,19 @@ export interface StreamRun {
    * connection wait until it is done, so the output stays in order.
    */
   fillGap?: (output: GapOutput, signal: AbortSignal) => Promise<void>
+  /** The first connection's frames wait for a fill too (history before the live lines). */
+  fillFirst?: boolean
+  /** Said on stderr once the first connection is open (silenced by --quiet). */
+  startNotice?: string
+  /** `--for`: the run ends by itself, with exit 0, after this long. */
+  forMs?: number
 }
 
 const SIGNAL_EXIT_CODES = {SIGINT: ExitCode.sigint, SIGTERM: ExitCode.sigterm} as const
 
 /**
- * Joins the stream to stdout: decode, render, write. Ends with 0 when the reader closed the pipe,
+ * Joins the stream to stdout: decode, render, write. Ends with 0 when the reader closed the pipe
+ * or the run ended by itself (`--for`, or `stop` aborted by `--max-lines`),
  * 130/143 on SIGINT/SIGTERM (after a clean close and a flush of at most SIGNAL_FLUSH_MS), or
  * rethrows the stream's final error after flushing every line already received.
  */
@@ -66,6 +73,7 @@ export async function runStream(run: StreamRun): Promise<number> {
 
   process.on('SIGINT', onSignal)
   process.on('SIGTERM', onSignal)
+  const timeUp = run.forMs === undefined ? undefined : setTimeout(() => controller.abort(), run.forMs)
   const handleFrame = (frame: Buffer): void => {
     if (writer.closed) return
     const undecodableReason = run.renderFrame(frame, writer.sink)
@@ -102,11 +110,15 @@ export async function runStream(run: StreamRun): Promise<number> {
       retry: {...DEFAULT_RETRY, maxRetries: run.settings.maxRetries},
       signal: controller.signal,
       readGate: writer,
-      onNotice: notice,
+      onNotice: info,
       onFrame: backfill ? (frame) => backfill.frame(frame) : handleFrame,
-      onConnectionChange: (state) => state === 'reconnected' && backfill?.gap(),
+      onConnectionChange(state) {
+        if (state === 'connected' && run.startNotice !== undefined) info(run.startNotice)
+        if (state === 'reconnected' || (state === 'connected' && run.fillFirst)) backfill?.gap()
+      },
     })
   } finally {
+    clearTimeout(timeUp)
     controller.abort()
     await keeper
     await backfill?.finish()

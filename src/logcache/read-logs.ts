@@ -17,6 +17,8 @@ export interface RecentLogsQuery {
   startTimeNs?: bigint
   /** Cuts the read short when it aborts (the run's end, or a backfill no longer wanted). */
   signal?: AbortSignal
+  /** Only messages this accepts are kept and counted (the filters): `maxMessages` of them, read back as far as it takes. */
+  accept?: (log: LogMessage) => boolean
 }
 
 const MAX_PAGE = 1000
@@ -26,7 +28,7 @@ const SERVER_NAME = 'Log Cache'
 /**
  * The app's newest log messages, oldest first: pages back with `end_time` from the newest until
  * `maxMessages` or the cache runs out, halving the page on 429 as the cf CLI does (PROTOCOL.md §7),
- * and on an answer too large to take. Whatever a server sends, the loop ends: a page is cut to what
+ * and on an answer too large to take; with `accept`, only what it accepts counts. Whatever a server sends, the loop ends: a page is cut to what
  * was asked, and a page that brings nothing older or unseen ends the read.
  */
 export async function readRecentLogs(query: RecentLogsQuery): Promise<LogMessage[]> {
@@ -39,7 +41,8 @@ export async function readRecentLogs(query: RecentLogsQuery): Promise<LogMessage
 
   while (newestFirst.length < query.maxMessages) {
     // Ask for the boundary messages again on top: `end_time` may return them (inclusive) or not.
-    const asked = Math.min(limit, query.maxMessages - newestFirst.length + atBoundary.size)
+    // Filtered, any page may bring few that count: ask for whole pages.
+    const asked = query.accept ? limit : Math.min(limit, query.maxMessages - newestFirst.length + atBoundary.size)
     let response: HttpResponse
     try {
       response = await readPage(query, asked, endTimeNs)
@@ -62,7 +65,7 @@ export async function readRecentLogs(query: RecentLogsQuery): Promise<LogMessage
     // One at a time: spreading a page into push() overflowed the stack at 300k entries.
     for (const log of fresh) {
       if (newestFirst.length === query.maxMessages) break
-      newestFirst.push(log)
+      if (query.accept === undefined || query.accept(log)) newestFirst.push(log)
     }
 
     const oldest = fresh.at(-1)!.timestamp!

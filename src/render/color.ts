@@ -31,12 +31,27 @@ export async function loadChalk(flag: boolean | undefined, env: NodeJS.ProcessEn
   return new Chalk({level: chooseColorLevel(flag, env, isTTY, supportsColor ? supportsColor.level : 1)})
 }
 
-// Red is kept for ERR lines, so an instance colour is never mistaken for an error.
-const INSTANCE_COLORS: readonly ColorName[] = ['cyan', 'green', 'yellow', 'blue', 'magenta', 'cyanBright', 'greenBright', 'yellowBright', 'blueBright', 'magentaBright']
+// Red is kept for ERR lines, so an instance colour is never mistaken for an error; plain blue and
+// black are hard to read on a dark terminal, white and gray on a light one.
+const BASIC_COLORS: readonly ColorName[] = ['cyan', 'green', 'yellow', 'magenta', 'cyanBright', 'greenBright', 'yellowBright', 'magentaBright', 'blueBright']
+// Where the terminal has 256 colours: mid-bright hues of the 6×6×6 cube, readable on dark and
+// light backgrounds alike, none of them red or pink.
+const COLORS_256: readonly number[] = [33, 37, 39, 43, 62, 69, 71, 78, 98, 105, 130, 135, 136, 141, 142, 172, 178, 208]
 
-/** A colour per source instance from a hash of its name, so it stays the same across runs (as stern does). */
-export function instanceColor(name: string): ColorName {
-  let hash = 0x811c9dc5
+/**
+ * A source instance's colour, from a hash of its name so it stays the same across runs (as stern
+ * does): one of 18 on a 256-colour terminal, of 9 on a 16-colour one.
+ */
+export function instanceColor(chalk: ChalkInstance, name: string): (text: string) => string {
+  // FNV-1a and murmur3's finaliser, from a seed picked so that an app's usual sources (WEB/0-2,
+  // RTR/0-1, API/0-1, STG/0, CELL/0) all differ among 18 colours, and the first six among 9.
+  let hash = 0x4d7ed8b8
   for (let i = 0; i < name.length; i++) hash = Math.imul(hash ^ name.charCodeAt(i), 0x01000193)
-  return INSTANCE_COLORS[(hash >>> 0) % INSTANCE_COLORS.length]
+  hash ^= hash >>> 16
+  hash = Math.imul(hash, 0x85ebca6b)
+  hash ^= hash >>> 13
+  hash = Math.imul(hash, 0xc2b2ae35)
+  hash ^= hash >>> 16
+  hash >>>= 0
+  return chalk.level >= 2 ? chalk.ansi256(COLORS_256[hash % COLORS_256.length]) : chalk[BASIC_COLORS[hash % BASIC_COLORS.length]]
 }

@@ -6,7 +6,7 @@ import {instanceColor} from './color.js'
 import {jsonString, writeString} from './envelope-json.js'
 import {MessageText} from './message-text.js'
 import {visibleControls, writeVisible} from './visible-controls.js'
-import {LocalTimestamp, UtcTimestamp} from './timestamp.js'
+import {LocalTimestamp, type TimestampStyle, UtcTimestamp} from './timestamp.js'
 
 /**
  * Writes one LogMessage into `out` as newline-terminated output, calling `out.checkpoint()` after
@@ -21,17 +21,20 @@ export type LogRenderer = (log: LogMessage, out: ByteSink) => void
  * them: a red ERR line, the source in its instance's colour. Control characters of the message and
  * source are escaped (visible-controls.ts) unless `rawEscapes` asks for the app's bytes as they are.
  */
-export function createTextLogRenderer(chalk: ChalkInstance | undefined, {rawEscapes = false}: {rawEscapes?: boolean} = {}): LogRenderer {
+export function createTextLogRenderer(chalk: ChalkInstance | undefined, {rawEscapes = false, highlight, timestamps = 'default'}: TextOptions = {}): LogRenderer {
   // chalk's red codes, read off a coloured letter: none at level 0, where chalk leaves text as it is.
   const [redOpen = '', redClose = ''] = chalk ? chalk.red('x').split('x') : []
   const open = new Literal(redOpen)
   const redEnd = new Literal(`${redClose}\n`)
   const closeCode = Buffer.from(redClose)
-  const clock = new LocalTimestamp()
+  const clock = timestamps === 'none' ? undefined : new LocalTimestamp(timestamps)
   const text = new MessageText()
+  const writeText = rawEscapes ? copyBytes : writeVisible
+  // Highlights are colour: a pipe gets none, so a script's output does not change with --highlight.
+  const marker = chalk && highlight ? new Highlighter(highlight, chalk) : undefined
   const headers = new PerSource<TextHeader>((type, sourceType, sourceInstance) => {
     const source = rawEscapes ? `${sourceType}/${sourceInstance}` : `${visibleControls(sourceType)}/${visibleControls(sourceInstance)}`
-    const head = ` [${chalk ? chalk[instanceColor(source)](source) : source}] ${type} `
+    const head = `${clock ? ' ' : ''}[${chalk ? instanceColor(chalk, source)(source) : source}] ${type} `
     if (redOpen === '' || type !== 'ERR') return {red: false, head: new Constant(head), end: NEWLINE}
     // What chalk.red makes of the whole line, the header's part of it: chalk's codes within it
     // reopen red (its line breaks, from a source name, get their own codes).
@@ -40,7 +43,7 @@ export function createTextLogRenderer(chalk: ChalkInstance | undefined, {rawEsca
 
   return (log, out) => {
     const header = headers.get(log)
-    clock.moveTo(log.timestamp ?? 0n)
+    clock?.moveTo(log.timestamp ?? 0n)
     text.read(log)
     const {source, end} = text
     // Escaped text holds no ESC, so only raw text can close chalk's red early.
@@ -52,16 +55,74 @@ export function createTextLogRenderer(chalk: ChalkInstance | undefined, {rawEsca
       const lineBreak = last ? end : found
       const lineEnd = !last && lineBreak > start && source[lineBreak - 1] === 0x0d ? lineBreak - 1 : lineBreak
       if (header.red) out.literal(open)
-      clock.write(out)
+      clock?.write(out)
       header.head.write(out)
       if (recolour) writeRecoloured(out, source, start, lineEnd, closeCode, open)
-      else if (rawEscapes) out.copy(source, start, lineEnd)
-      else writeVisible(out, source, start, lineEnd)
+      else if (marker) marker.write(out, source, start, lineEnd, writeText)
+      else writeText(out, source, start, lineEnd)
       out.literal(header.end)
       out.checkpoint()
       if (last) return
       start = lineBreak + 1
     }
+  }
+}
+
+export interface TextOptions {
+  /** The app's bytes as they are, control characters and all (`--raw-escapes`). */
+  rawEscapes?: boolean
+  /** `--highlight`: what matches is shown in reverse video, when there is colour. */
+  highlight?: RegExp
+  /** `--timestamps`: how each line's time is written, or not at all. */
+  timestamps?: TimestampStyle
+}
+
+type WriteText = (out: ByteSink, source: Uint8Array, start: number, end: number) => void
+
+function copyBytes(out: ByteSink, source: Uint8Array, start: number, end: number): void {
+  out.copy(source, start, end)
+}
+
+/**
+ * Reverse video around each match of a pattern in a line. Reverse video, not a colour: its end
+ * code leaves the red of an ERR line on. The line's bytes are valid UTF-8 (MessageText), so a
+ * match's characters map to bytes exactly.
+ */
+class Highlighter {
+  private readonly pattern: RegExp
+  private readonly open: Literal
+  private readonly close: Literal
+
+  constructor(pattern: RegExp, chalk: ChalkInstance) {
+    this.pattern = new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`)
+    const [open, close] = chalk.inverse('x').split('x')
+    this.open = new Literal(open)
+    this.close = new Literal(close)
+  }
+
+  write(out: ByteSink, source: Buffer, start: number, end: number, writeText: WriteText): void {
+    const line = source.toString('utf8', start, end)
+    const {pattern} = this
+    pattern.lastIndex = 0
+    let at = start
+    let charsAt = 0
+    for (let match = pattern.exec(line); match !== null; match = pattern.exec(line)) {
+      if (match[0].length === 0) {
+        pattern.lastIndex++
+        continue
+      }
+
+      const matchStart = at + Buffer.byteLength(line.slice(charsAt, match.index))
+      const matchEnd = matchStart + Buffer.byteLength(match[0])
+      writeText(out, source, at, matchStart)
+      out.literal(this.open)
+      writeText(out, source, matchStart, matchEnd)
+      out.literal(this.close)
+      at = matchEnd
+      charsAt = match.index + match[0].length
+    }
+
+    writeText(out, source, at, end)
   }
 }
 

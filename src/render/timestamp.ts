@@ -39,26 +39,30 @@ class SecondStamp {
 
 const NO_STAMP = new SecondStamp('', 0, 0)
 
+/** `--timestamps`: how a text line starts (README "Timestamps"). */
+export const TIMESTAMP_STYLES = ['default', 'utc', 'short', 'none'] as const
+export type TimestampStyle = (typeof TIMESTAMP_STYLES)[number]
+
 /**
- * The cf CLI's log time: local zone (TZ), hundredths truncated, `±HHMM`
- * (`2026-11-24T09:46:47.12+0000`, PROTOCOL.md §8). `moveTo` a message's time, then `write` it
- * before each of its lines.
+ * A text line's time, hundredths truncated: `default` is the cf CLI's, in the local zone (TZ) with
+ * `±HHMM` (`2026-11-24T09:46:47.12+0000`, PROTOCOL.md §8); `utc` the same in UTC with `Z`; `short`
+ * the local time of day (`09:46:47.12`), which leaves an 80-column terminal room for the message.
+ * `moveTo` a message's time, then `write` it before each of its lines.
  */
 export class LocalTimestamp {
   private startNs = 1n
   private endNs = 0n
   private stamp = NO_STAMP
 
+  constructor(private readonly style: Exclude<TimestampStyle, 'none'> = 'default') {}
+
   moveTo(nanoseconds: bigint): void {
     if (nanoseconds < this.startNs || nanoseconds >= this.endNs) {
       const seconds = secondOf(nanoseconds)
-      const date = new Date(seconds * 1000)
-      const offsetMinutes = -date.getTimezoneOffset()
-      const absolute = Math.abs(offsetMinutes)
       this.startNs = BigInt(seconds) * NS_PER_SECOND
       this.endNs = this.startNs + NS_PER_SECOND
-      const second = `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}.`
-      this.stamp = new SecondStamp(`${second}00${offsetMinutes < 0 ? '-' : '+'}${pad(Math.floor(absolute / 60))}${pad(absolute % 60)}`, second.length, 2)
+      const [second, zone] = this.format(new Date(seconds * 1000))
+      this.stamp = new SecondStamp(`${second}00${zone}`, second.length, 2)
     }
 
     this.stamp.setDigits(Math.floor(Number(nanoseconds - this.startNs) / 10_000_000))
@@ -66,6 +70,16 @@ export class LocalTimestamp {
 
   write(out: ByteSink): void {
     out.literal(this.stamp.literal)
+  }
+
+  /** The text up to the hundredths, and what follows them. */
+  private format(date: Date): [string, string] {
+    if (this.style === 'utc') return [`${date.toISOString().slice(0, 20)}`, 'Z']
+    const time = `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}.`
+    if (this.style === 'short') return [time, '']
+    const offsetMinutes = -date.getTimezoneOffset()
+    const absolute = Math.abs(offsetMinutes)
+    return [`${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${time}`, `${offsetMinutes < 0 ? '-' : '+'}${pad(Math.floor(absolute / 60))}${pad(absolute % 60)}`]
   }
 }
 

@@ -41,8 +41,11 @@ export interface TailOptions {
   onFrame: (frame: Buffer) => void
   /** One line for stderr: a lost connection, a retry, a reconnect. */
   onNotice: (text: string) => void
-  /** Told when a working connection is lost, and when a new one is open (before its first frame). */
-  onConnectionChange?: (state: 'lost' | 'reconnected') => void
+  /**
+   * Told when the first connection is open, when a working one is lost, and when a new one is open
+   * (each time before the connection's first frame).
+   */
+  onConnectionChange?: (state: 'connected' | 'lost' | 'reconnected') => void
   random?: () => number
 }
 
@@ -81,7 +84,11 @@ export async function tailStream(options: TailOptions): Promise<void> {
   // Frames that came with the upgrade answer are emitted within 'open': a reconnect is told before
   // them, so a backfill can hold them behind the gap.
   const onOpen = (): void => {
-    if (!everConnected) return
+    if (!everConnected) {
+      options.onConnectionChange?.('connected')
+      return
+    }
+
     options.onNotice(`reconnected to ${displayEndpoint(options.url)}`)
     options.onConnectionChange?.('reconnected')
   }

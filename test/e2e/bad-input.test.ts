@@ -3,7 +3,7 @@ import {readFileSync, writeFileSync} from 'node:fs'
 
 import {cfConfig, makeCfHome} from '../helpers/cf-home.js'
 import {APP_GUID, logEnvelope} from '../helpers/envelopes.js'
-import {useFakeFoundation} from '../helpers/fake-foundation.js'
+import {TAILING_MYAPP, useFakeFoundation} from '../helpers/fake-foundation.js'
 import {expiredJwt, freshJwt} from '../helpers/jwt.js'
 import {CliProcess, runCli} from '../helpers/run-cli.js'
 
@@ -146,10 +146,11 @@ describe('bad input (end to end)', () => {
       writeFileSync(f.home.configPath, JSON.stringify(byCf, null, 2))
       answerToken()
       await f.tc.nextClient()
+      await cli.waitForStderr(/tailing/)
       cli.child.kill('SIGINT')
       const result = await cli.result()
       assert.equal(result.code, 130)
-      assert.equal(result.stderr, '')
+      assert.equal(result.stderr, TAILING_MYAPP)
       const saved = f.home.read()
       assert.equal(saved.AccessToken, `bearer ${f.tc.upgrades[0].authorization?.slice('bearer '.length)}`)
       assert.deepEqual({...saved, AccessToken: undefined}, {...byCf, AccessToken: undefined}, 'every key but the access token is as cf left it')
@@ -166,7 +167,7 @@ describe('bad input (end to end)', () => {
         cli.child.kill('SIGINT')
         const result = await cli.result()
         assert.equal(result.code, 130)
-        assert.equal(result.stderr, `cfws: could not save the refreshed token: ${home.configPath} is nested too deeply to write back; cf will refresh it again\n`)
+        assert.equal(result.stderr, `cfws: could not save the refreshed token: ${home.configPath} is nested too deeply to write back; cf will refresh it again\n${TAILING_MYAPP}`)
         assert.equal(readFileSync(home.configPath, 'utf8'), text)
       } finally {
         home.remove()

@@ -63,7 +63,7 @@ describe('cfws demo (end to end)', () => {
     const times = assertTimesWithin(lines, startMs, Date.now())
     assert.deepEqual(times, [...times].sort((a, b) => a - b))
     assert.match(result.stderr, DEMO_NOTICE)
-    assert.equal(result.stderr.replace(DEMO_NOTICE, ''), '')
+    assert.equal(result.stderr.replace(DEMO_NOTICE, ''), 'cfws: tailing web in demo-org/demo-space (Ctrl-C to stop)\n')
     assert.deepEqual(readdirSync(tmp), [], 'the demo removed its CF_HOME')
   })
 

@@ -3,7 +3,7 @@ import {strict as assert} from 'node:assert'
 import {APP_GUID, logEnvelope, T0} from '../helpers/envelopes.js'
 import {FakeTrafficController} from '../helpers/fake-traffic-controller.js'
 import {expiredJwt, freshJwt} from '../helpers/jwt.js'
-import {useFakeFoundation} from '../helpers/fake-foundation.js'
+import {TAILING_MYAPP, useFakeFoundation} from '../helpers/fake-foundation.js'
 import {CliProcess, runCli, USER_AGENT} from '../helpers/run-cli.js'
 
 describe('cfws logs (end to end)', () => {
@@ -28,7 +28,7 @@ describe('cfws logs (end to end)', () => {
     cli.child.kill('SIGINT')
     const result = await cli.result()
     assert.equal(result.code, 130)
-    assert.equal(result.stderr, '')
+    assert.equal(result.stderr, TAILING_MYAPP)
     assert.equal(f.tc.upgrades[0].path, `/apps/${APP_GUID}/stream`)
     assert.match(f.tc.upgrades[0].authorization ?? '', /^bearer eyJ/)
     // Every request and the upgrade say which client called, for the platform's access logs.
@@ -46,12 +46,44 @@ describe('cfws logs (end to end)', () => {
     assert.equal((await cli.result()).code, 143)
   })
 
+  it('says nothing but warnings of lost lines with --quiet, even across a reconnect', async () => {
+    const cli = start(['myapp', '--quiet'])
+    const first = await f.tc.nextClient()
+    first.send(logEnvelope('before'))
+    await cli.waitForStdoutLines(1)
+    first.terminate()
+    ;(await f.tc.nextClient()).send(logEnvelope('after'))
+    await cli.waitForStdoutLines(2)
+    cli.child.kill('SIGINT')
+    const result = await cli.result()
+    assert.equal(result.code, 130)
+    // No start notice, no "connection lost" or "reconnected": only that a gap may have lost lines.
+    assert.equal(result.stderr, 'cfws: this foundation has no Log Cache: lines logged while disconnected may be missing\n')
+  })
+
   it('shows the time in the zone of TZ', async () => {
     const cli = start(['myapp'], {TZ: 'Asia/Kolkata'})
     ;(await f.tc.nextClient()).send(logEnvelope('hello'))
     assert.deepEqual(await cli.waitForStdoutLines(1), ['2025-11-24T15:16:47.12+0530 [APP/PROC/WEB/0] OUT hello'])
     cli.child.kill('SIGINT')
     await cli.result()
+  })
+
+  it('writes the time as --timestamps says, TZ ruling short, and refuses it with --json', async () => {
+    const cli = start(['myapp', '--timestamps', 'short'], {TZ: 'Asia/Kolkata'})
+    const client = await f.tc.nextClient()
+    client.send(logEnvelope('hello'))
+    assert.deepEqual(await cli.waitForStdoutLines(1), ['15:16:47.12 [APP/PROC/WEB/0] OUT hello'])
+    cli.child.kill('SIGINT')
+    await cli.result()
+    const none = start(['myapp', '--timestamps', 'none'])
+    ;(await f.tc.nextClient()).send(logEnvelope('bare'))
+    assert.deepEqual(await none.waitForStdoutLines(1), ['[APP/PROC/WEB/0] OUT bare'])
+    none.child.kill('SIGINT')
+    await none.result()
+    const json = await runCli(['logs', 'myapp', '--timestamps', 'utc', '--json'], {CF_HOME: f.home.dir})
+    assert.equal(json.code, 2)
+    assert.match(json.stderr, /^cfws: --json=true cannot also be provided when using --timestamps/)
   })
 
   it('ends quietly with exit 0 when the reader closes the pipe', async () => {
@@ -64,7 +96,7 @@ describe('cfws logs (end to end)', () => {
     try {
       const result = await cli.result()
       assert.equal(result.code, 0)
-      assert.equal(result.stderr, '')
+      assert.equal(result.stderr, TAILING_MYAPP)
     } finally {
       clearInterval(stream)
     }
@@ -82,7 +114,7 @@ describe('cfws logs (end to end)', () => {
     ])
     cli.child.kill('SIGINT')
     const result = await cli.result()
-    assert.match(result.stderr, /^cfws: skipped a frame that is not a dropsonde envelope \(.+\); further ones are counted\n$/)
+    assert.match(result.stderr, /^cfws: tailing myapp in acme\/dev \(Ctrl-C to stop\)\ncfws: skipped a frame that is not a dropsonde envelope \(.+\); further ones are counted\n$/)
   })
 
   it('finds the endpoint through the root document when /v2/info answers 404', async () => {

@@ -8,7 +8,7 @@ import {fileURLToPath} from 'node:url'
 import {promisify} from 'node:util'
 
 import {logEnvelope} from '../helpers/envelopes.js'
-import {useFakeFoundation} from '../helpers/fake-foundation.js'
+import {TAILING_MYAPP, useFakeFoundation} from '../helpers/fake-foundation.js'
 import {CliProcess, runCli} from '../helpers/run-cli.js'
 
 const run = promisify(execFile)
@@ -81,7 +81,7 @@ describe('the npm package', function () {
     cli.child.kill('SIGINT')
     const result = await cli.result()
     assert.equal(result.code, 130)
-    assert.equal(result.stderr, '')
+    assert.equal(result.stderr, TAILING_MYAPP)
   })
 
   it('installs globally into an empty prefix without a warning, and the cfws it links runs', async () => {

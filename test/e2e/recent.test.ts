@@ -124,12 +124,6 @@ describe('cfws logs --recent (end to end)', () => {
   })
 
   describe('usage errors (exit 2)', () => {
-    it('for --lines without --recent', async () => {
-      const result = await runCli(['logs', 'myapp', '--lines', '5'], {CF_HOME: f.home.dir})
-      assert.equal(result.code, 2)
-      assert.match(result.stderr, /^cfws: All of the following must be provided when using --lines: --recent\n/)
-    })
-
     it('for a bad --since, naming the accepted forms', async () => {
       const result = await recent(['--since', 'yesterday'])
       assert.equal(result.code, 2)

@@ -7,7 +7,7 @@ import type {WebSocket} from 'ws'
 
 import {logEnvelope, T0} from '../helpers/envelopes.js'
 import {FakeLogCache, v2Log} from '../helpers/fake-cloud-controller.js'
-import {useFakeFoundation} from '../helpers/fake-foundation.js'
+import {TAILING_MYAPP, useFakeFoundation} from '../helpers/fake-foundation.js'
 import {makeJwt} from '../helpers/jwt.js'
 import {CliProcess} from '../helpers/run-cli.js'
 import {at, line, S} from '../helpers/timeline.js'
@@ -37,7 +37,8 @@ describe('nothing lost, nothing hangs (end to end)', function () {
 
   it('gives a reader that keeps up every line of a fast stream, in order, and drops nothing', async () => {
     const total = 200_000
-    const cli = start(['logs', 'myapp', '--buffer-size', '1MiB'])
+    // --quiet leaves out the start notice, not a count of dropped lines: none is expected here.
+    const cli = start(['logs', 'myapp', '--buffer-size', '1MiB', '--quiet'])
     const client = await f.tc.nextClient()
     await sendAll(client, total, (i) => logEnvelope(message(i)))
     await cli.waitForStdoutLines(total)
@@ -50,7 +51,8 @@ describe('nothing lost, nothing hangs (end to end)', function () {
 
   it('behind a reader that stopped, keeps the connection, stays within its memory bound and counts what it dropped', async () => {
     const total = 300_000
-    const cli = start(['logs', 'myapp', '--buffer-size', '1MiB'])
+    // --quiet silences the start notice; the count of dropped lines still shows.
+    const cli = start(['logs', 'myapp', '--buffer-size', '1MiB', '--quiet'])
     const client = await f.tc.nextClient()
     cli.child.stdout!.pause()
     await sendAll(client, total, (i) => logEnvelope(message(i)))
@@ -169,7 +171,7 @@ describe('nothing lost, nothing hangs (end to end)', function () {
     await cli.waitForStdoutLines(2)
     cli.child.kill('SIGINT')
     const result = await cli.result()
-    assert.equal(result.stderr, '')
+    assert.equal(result.stderr, TAILING_MYAPP)
     assert.deepEqual(f.cc.requests.filter((request) => request.path === '/oauth/token'), [])
   })
 
@@ -183,7 +185,7 @@ describe('nothing lost, nothing hangs (end to end)', function () {
     const client = await f.tc.nextClient()
     client.send(at(0, 'a'))
     const [code] = await once(child, 'close')
-    assert.equal(stderr, 'cfws: Cannot write to stdout (ENOSPC): stopped\nhint: The device stdout goes to is full: free some space, or send the output elsewhere.\n')
+    assert.equal(stderr, TAILING_MYAPP + 'cfws: Cannot write to stdout (ENOSPC): stopped\nhint: The device stdout goes to is full: free some space, or send the output elsewhere.\n')
     assert.equal(code, 1)
     assert.equal(f.tc.clients.size, 0)
   })

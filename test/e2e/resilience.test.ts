@@ -32,7 +32,7 @@ describe('streams that survive (end to end)', () => {
     const result = await cli.result()
     assert.deepEqual(lines, [line(0, 'a'), line(1, 'b'), line(2, 'c'), line(3, 'd'), line(4, 'e'), line(5, 'f')])
     assert.equal(result.stdout.split('\n').length - 1, 6)
-    assert.match(result.stderr, /^cfws: connection lost \(dropped without a close frame \(1006\)\); reconnecting in \d+\.\ds \(attempt 1\)\ncfws: reconnected to ws:\/\/127\.0\.0\.1:\d+\ncfws: backfilled 3 lines from Log Cache\n$/)
+    assert.match(result.stderr, /^cfws: tailing myapp in acme\/dev \(Ctrl-C to stop\)\ncfws: connection lost \(dropped without a close frame \(1006\)\); reconnecting in \d+\.\ds \(attempt 1\)\ncfws: reconnected to ws:\/\/127\.0\.0\.1:\d+\ncfws: backfilled 3 lines from Log Cache\n$/)
     assert.equal(f.cc.logCache.reads[0].get('start_time'), (T0 + S).toString())
   })
 
@@ -57,7 +57,7 @@ describe('streams that survive (end to end)', () => {
     await cli.waitForStderr(/reconnected/)
     cli.child.kill('SIGINT')
     const result = await cli.result()
-    assert.match(result.stderr, /^cfws: connection lost \(no data or ping for 0\.3s\); reconnecting in/)
+    assert.match(result.stderr, /^cfws: tailing myapp in acme\/dev \(Ctrl-C to stop\)\ncfws: connection lost \(no data or ping for 0\.3s\); reconnecting in/)
   })
 
   it('gives up after --max-retries failed reconnects with exit 6', async () => {

@@ -36,3 +36,6 @@ export function useFakeFoundation(defaultOverrides: () => Record<string, unknown
 
   return foundation
 }
+
+/** What `cfws logs myapp` says on stderr once its stream is open, in the foundation's acme/dev. */
+export const TAILING_MYAPP = 'cfws: tailing myapp in acme/dev (Ctrl-C to stop)\n'

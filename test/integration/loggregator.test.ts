@@ -9,6 +9,7 @@ import WebSocket, {WebSocketServer} from 'ws'
 
 import {encodeEnvelope} from '../../src/envelope/encode.js'
 import type {Envelope} from '../../src/envelope/model.js'
+import {ORG, SPACE} from '../helpers/cf-home.js'
 import {logEnvelope} from '../helpers/envelopes.js'
 import {SAMPLE_ENVELOPES} from '../helpers/firehose-envelopes.js'
 import {KIT_PRESENT, LoggregatorKit, sendUntilPrinted} from '../helpers/loggregator-kit.js'
@@ -38,6 +39,7 @@ describe(TITLE, function () {
     await kit?.stop()
   })
 
+  const tailing = (): string => `cfws: tailing ${kit.info.appName} in ${ORG.Name}/${SPACE.Name} (Ctrl-C to stop)\n`
   const appLine = (message: string, options: Parameters<typeof logEnvelope>[1] = {}): Uint8Array =>
     logEnvelope(message, {appId: kit.info.appGuid, timestamp: T1, ...options})
   // A line printed once the stream is live: doppler forgets what comes before its subscription.
@@ -87,7 +89,7 @@ describe(TITLE, function () {
         `2026-01-02T03:04:05.67+0000 [APP/PROC/WEB/0] OUT ${long}`,
       ])
       await interrupt(cli)
-      assert.equal(cli.stderr, '')
+      assert.equal(cli.stderr, tailing())
     })
 
     it('writes one JSON object per message with --json', async () => {
@@ -123,7 +125,7 @@ describe(TITLE, function () {
         assert.ok(relay.relayed + dropped >= 40_000, `${relay.relayed} lines received, ${dropped} dropped by doppler`)
         if (relay.relayed === 40_000) assert.equal(printed.at(-1), '2026-01-02T03:04:05.67+0000 [APP/PROC/WEB/0] OUT fast line 39999')
         await interrupt(cli)
-        assert.equal(cli.stderr, '')
+        assert.equal(cli.stderr, tailing())
       } finally {
         await relay.close()
       }
@@ -136,7 +138,7 @@ describe(TITLE, function () {
       sender.send(appLine('still here'))
       await cli.waitForStdout(/ OUT still here\n/)
       await interrupt(cli)
-      assert.equal(cli.stderr, '')
+      assert.equal(cli.stderr, tailing())
     })
 
     it('on SIGINT, closes with 1000 and the real Traffic Controller answers the close', async () => {
@@ -283,7 +285,7 @@ describe(TITLE, function () {
       const printed = lines.slice(lastIndexMatching(lines, / OUT back \d+$/) + 1, -2)
       assert.deepEqual(printed, Array.from({length: 100}, (_, index) => `2026-01-02T03:04:05.67+0000 [APP/PROC/WEB/0] OUT after ${index}`))
       await interrupt(cli)
-      assert.equal(cli.stderr, '', 'the Traffic Controller keeps the WebSocket open while doppler is away')
+      assert.equal(cli.stderr, tailing(), 'the Traffic Controller keeps the WebSocket open while doppler is away')
     })
   })
 })

@@ -5,10 +5,11 @@ import Firehose from '../../../src/commands/firehose.js'
 import Logs from '../../../src/commands/logs.js'
 
 describe('usageLine', () => {
-  it('writes the logs usage with --[no-]color, the --recent flags inside its brackets and no stray space', () => {
+  it('writes the logs usage with --[no-]color, exclusive flags as alternatives, value names and no stray space', () => {
     assert.equal(
       Logs.usage,
-      'APP [--json | --raw-escapes] [--endpoint URL] [--skip-ssl-validation] [--[no-]color] [--max-retries N] [--idle-timeout DURATION] [--buffer-size SIZE] [--recent [--lines N] [--since DURATION|TIME]]',
+      'APP [--json | --raw-escapes | --timestamps STYLE] [--endpoint URL] [--skip-ssl-validation] [--[no-]color] [--max-retries N] [--idle-timeout DURATION] [--buffer-size SIZE] ' +
+        '[--source SOURCE...] [--instance N...] [--type out|err] [--include RE...] [--exclude RE...] [--highlight RE] [--recent | --for DURATION] [--tail N] [--quiet] [--max-lines N] [--since DURATION|TIME]',
     )
   })
 

@@ -101,7 +101,7 @@ function referenceTextRenderer(chalk: ChalkInstance | undefined, rawEscapes = fa
       }
 
       const source = `${shown(sourceType)}/${shown(sourceInstance)}`
-      header = ` [${chalk ? chalk[instanceColor(source)](source) : source}] ${type} `
+      header = ` [${chalk ? instanceColor(chalk, source)(source) : source}] ${type} `
       byInstance.set(sourceInstance, header)
     }
 

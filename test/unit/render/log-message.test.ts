@@ -43,6 +43,18 @@ describe('log rendering', () => {
     assert.equal(localTime(-1n), '1969-12-31T23:59:59.99+0000')
   })
 
+  it('writes each --timestamps style, TZ ruling default and short, and none leaving the line to start with the source', () => {
+    process.env.TZ = 'America/St_Johns'
+    const styles = {default: '2025-11-24T06:16:47.12-0330 [', utc: '2025-11-24T09:46:47.12Z [', short: '06:16:47.12 [', none: '['} as const
+    for (const [style, start] of Object.entries(styles)) {
+      const render = createTextLogRenderer(undefined, {timestamps: style as keyof typeof styles})
+      assert.equal(rendered(render, {...log, message: Buffer.from('a\nb')}), `${start}APP/PROC/WEB/0] OUT a\n${start}APP/PROC/WEB/0] OUT b\n`)
+    }
+
+    const short = createTextLogRenderer(undefined, {timestamps: 'short'})
+    assert.equal(rendered(short, {...log, timestamp: log.timestamp + 1_000_000_000n, message: Buffer.from('x')}), '06:16:48.12 [APP/PROC/WEB/0] OUT x\n')
+  })
+
   it('formats RFC 3339 UTC with nine fraction digits', () => {
     assert.equal(utcTime(log.timestamp), '2025-11-24T09:46:47.129999999Z')
     assert.equal(utcTime(0n), '1970-01-01T00:00:00.000000000Z')
@@ -79,13 +91,32 @@ describe('log rendering', () => {
     process.env.TZ = 'UTC'
     const chalk = new Chalk({level: 1})
     const render = createTextLogRenderer(chalk)
-    const source = chalk[instanceColor('APP/PROC/WEB/0')]('APP/PROC/WEB/0')
+    const source = instanceColor(chalk, 'APP/PROC/WEB/0')('APP/PROC/WEB/0')
     assert.equal(rendered(render, {...log, message: Buffer.from('ok')}), `2025-11-24T09:46:47.12+0000 [${source}] OUT ok\n`)
     // The app's closing code is escaped, so the line stays red to its end.
     assert.equal(rendered(render, {...log, messageType: 2, message: Buffer.from('bad\u001B[39m!')}), `\u001B[31m2025-11-24T09:46:47.12+0000 [${source}\u001B[31m] ERR bad\\x1b[39m!\u001B[39m\n`)
     // With raw escapes, chalk reopens red after each closing code within the line, the source's own included.
     const raw = createTextLogRenderer(chalk, {rawEscapes: true})
     assert.equal(rendered(raw, {...log, messageType: 2, message: Buffer.from('bad\u001B[39m!')}), `\u001B[31m2025-11-24T09:46:47.12+0000 [${source}\u001B[31m] ERR bad\u001B[39m\u001B[31m!\u001B[39m\n`)
+  })
+
+  it('shows every match of --highlight in reverse video, on every line, ERR lines staying red, and only with colour', () => {
+    process.env.TZ = 'UTC'
+    const chalk = new Chalk({level: 1})
+    const source = instanceColor(chalk, 'APP/PROC/WEB/0')('APP/PROC/WEB/0')
+    const render = createTextLogRenderer(chalk, {highlight: /t[io]me?/})
+    assert.equal(
+      rendered(render, {...log, message: Buffer.from('a tim\u00e9out \u001B time\ntom go')}),
+      `2025-11-24T09:46:47.12+0000 [${source}] OUT a \u001B[7mtim\u001B[27m\u00e9out \\x1b \u001B[7mtime\u001B[27m\n` +
+        `2025-11-24T09:46:47.12+0000 [${source}] OUT \u001B[7mtom\u001B[27m go\n`,
+    )
+    assert.equal(
+      rendered(render, {...log, messageType: 2, message: Buffer.from('it timed out')}),
+      `\u001B[31m2025-11-24T09:46:47.12+0000 [${source}\u001B[31m] ERR it \u001B[7mtime\u001B[27md out\u001B[39m\n`,
+    )
+    // An empty match highlights nothing and still ends.
+    assert.equal(rendered(createTextLogRenderer(chalk, {highlight: /x*/}), {...log, message: Buffer.from('ab')}), `2025-11-24T09:46:47.12+0000 [${source}] OUT ab\n`)
+    assert.equal(rendered(createTextLogRenderer(undefined, {highlight: /time/}), {...log, message: Buffer.from('time')}), '2025-11-24T09:46:47.12+0000 [APP/PROC/WEB/0] OUT time\n')
   })
 
   it('writes the contract’s JSON keys in order, inner line breaks kept', () => {
@@ -199,10 +230,19 @@ describe('chooseColorLevel', () => {
     assert.ok(((await loadChalk(true, {}, false))?.level ?? 0) >= 1)
   })
 
-  it('gives an instance the same colour every time and never red', () => {
-    assert.equal(instanceColor('RTR/1'), instanceColor('RTR/1'))
-    const colors = new Set(Array.from({length: 50}, (_, i) => instanceColor(`APP/PROC/WEB/${i}`)))
-    assert.ok(colors.size > 3)
-    assert.ok(![...colors].some((c) => c.startsWith('red')))
+  it('gives an instance the same colour every time, never red nor plain blue, and the common sources different ones', () => {
+    for (const level of [1, 2, 3] as const) {
+      const chalk = new Chalk({level})
+      const open = (name: string): string => instanceColor(chalk, name)('x').split('x')[0]
+      assert.equal(open('RTR/1'), open('RTR/1'))
+      const colors = new Set(Array.from({length: 200}, (_, i) => open(`APP/PROC/WEB/${i}`)))
+      assert.equal(colors.size, level === 1 ? 9 : 18)
+      // Red (31, 91; 1, 9, 52, 88, 124, 160, 196 and the pinks 161-168, 197-204) is ERR's; 34 is plain blue.
+      assert.ok(![...colors].some((code) => /^\u001B\[(31|91|34)m$|^\u001B\[38;5;(1|9|52|88|124|160|196|16[1-8]|19[7-9]|20[0-4])m$/.test(code)), [...colors].join(' '))
+      // WEB/0, RTR/1 and API/1 shared bright magenta with the old palette.
+      const usual = ['APP/PROC/WEB/0', 'RTR/1', 'API/1', 'APP/PROC/WEB/1', 'RTR/0', 'APP/PROC/WEB/2', 'API/0', 'STG/0', 'CELL/0']
+      const distinct = level === 1 ? usual.slice(0, 6) : usual
+      assert.equal(new Set(distinct.map(open)).size, distinct.length, `level ${level}`)
+    }
   })
 })

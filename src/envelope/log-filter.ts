@@ -1,0 +1,71 @@
+import {UsageError} from '../errors.js'
+import {type LogMessage, MESSAGE_TYPES} from './types.js'
+
+/** The filters of `cfws logs` as given on the command line (README "Filters"). */
+export interface LogFilterOptions {
+  /** Source types, each matching itself and what lies below it: `APP` matches `APP/PROC/WEB`. */
+  sources?: readonly string[]
+  instances?: readonly string[]
+  type?: 'out' | 'err'
+  include?: readonly string[]
+  exclude?: readonly string[]
+}
+
+/** Whether a log message is printed; undefined when nothing is filtered. */
+export type LogFilter = (log: LogMessage) => boolean
+
+/** `--source APP,RTR --source CELL` → `['APP', 'RTR', 'CELL']`: commas and repeats alike. */
+export function listValues(values: readonly string[] | undefined): string[] {
+  return (values ?? []).flatMap((value) => value.split(',')).map((value) => value.trim()).filter(Boolean)
+}
+
+/**
+ * A JavaScript regular expression from a flag, or a usage error naming the flag and the pattern:
+ * a typo in a pattern must not look like an app that logs nothing.
+ */
+export function compilePattern(pattern: string, flag: string, flags = ''): RegExp {
+  try {
+    return new RegExp(pattern, flags)
+  } catch (error) {
+    throw new UsageError('INVALID_REGEX', `Invalid regular expression in ${flag} '${pattern}': ${(error as Error).message.replace(/^Invalid regular expression: /, '')}`, {
+      hint: 'Use a JavaScript regular expression, e.g. --include "timeout|refused"; quote it for the shell.',
+    })
+  }
+}
+
+/**
+ * The filters as one test, cheapest first: the header fields are compared as they are, and the
+ * message is decoded to text only when a pattern needs it. Patterns apply to the whole message
+ * (every line of a stack trace together), `--include` any one of them, `--exclude` none of them.
+ */
+export function createLogFilter(options: LogFilterOptions): LogFilter | undefined {
+  const sources = listValues(options.sources).map((source) => source.toUpperCase())
+  const instances = new Set(listValues(options.instances))
+  const type = options.type === undefined ? undefined : options.type === 'err' ? MESSAGE_TYPES.ERR : MESSAGE_TYPES.OUT
+  const include = (options.include ?? []).map((pattern) => compilePattern(pattern, '--include'))
+  const exclude = (options.exclude ?? []).map((pattern) => compilePattern(pattern, '--exclude'))
+  if (sources.length === 0 && instances.size === 0 && type === undefined && include.length === 0 && exclude.length === 0) return undefined
+  return (log) => {
+    if (type !== undefined && (log.messageType ?? MESSAGE_TYPES.OUT) !== type) return false
+    if (instances.size > 0 && !instances.has(log.sourceInstance ?? '')) return false
+    if (sources.length > 0 && !matchesSource(sources, log.sourceType ?? '')) return false
+    if (include.length === 0 && exclude.length === 0) return true
+    const text = messageText(log)
+    if (include.length > 0 && !include.some((pattern) => pattern.test(text))) return false
+    return !exclude.some((pattern) => pattern.test(text))
+  }
+}
+
+function matchesSource(sources: readonly string[], sourceType: string): boolean {
+  const upper = sourceType.toUpperCase()
+  return sources.some((source) => upper === source || (upper.startsWith(source) && upper[source.length] === '/'))
+}
+
+/** The message as the renderers show it: trailing line breaks left out. */
+function messageText(log: LogMessage): string {
+  const bytes = log.message
+  if (!bytes) return ''
+  let end = bytes.length
+  while (end > 0 && (bytes[end - 1] === 0x0a || bytes[end - 1] === 0x0d)) end--
+  return Buffer.from(bytes.buffer, bytes.byteOffset, end).toString('utf8')
+}

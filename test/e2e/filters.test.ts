@@ -1,0 +1,106 @@
+import {strict as assert} from 'node:assert'
+
+import {logEnvelope, T0} from '../helpers/envelopes.js'
+import {FakeLogCache, v2Log} from '../helpers/fake-cloud-controller.js'
+import {useFakeFoundation} from '../helpers/fake-foundation.js'
+import {CliProcess, runCli} from '../helpers/run-cli.js'
+
+const S = 1_000_000_000n
+
+describe('cfws logs filters (end to end)', () => {
+  const f = useFakeFoundation()
+
+  const start = (args: string[]) => new CliProcess(['logs', 'myapp', ...args], {CF_HOME: f.home.dir})
+
+  /** Sends a mix of sources, instances and types, then a last line every filter below lets through. */
+  async function streamMix(cli: CliProcess, lines: number): Promise<string[]> {
+    const client = await f.tc.nextClient()
+    client.send(logEnvelope('GET / 200', {sourceType: 'RTR', sourceInstance: '1'}))
+    client.send(logEnvelope('staging done', {sourceType: 'STG'}))
+    client.send(logEnvelope('web 0 ok'))
+    client.send(logEnvelope('web 2 ok', {sourceInstance: '2'}))
+    client.send(logEnvelope('Error: timeout\n    at main', {messageType: 2, timestamp: T0 + S}))
+    client.send(logEnvelope('migrating', {sourceType: 'APP/TASK/migrate'}))
+    client.send(logEnvelope('ERR end', {messageType: 2, sourceType: 'APP/PROC/WEB', sourceInstance: '0', timestamp: T0 + 2n * S}))
+    const output = await cli.waitForStdoutLines(lines)
+    cli.child.kill('SIGINT')
+    const result = await cli.result()
+    assert.equal(result.code, 130)
+    assert.equal(result.stdout, `${output.join('\n')}\n`, 'nothing more than the lines expected')
+    return output
+  }
+
+  it('--source keeps the source types given and those below them, in text', async () => {
+    assert.deepEqual(await streamMix(start(['--source', 'APP', '--exclude', 'ok$']), 4), [
+      '2025-11-24T09:46:48.12+0000 [APP/PROC/WEB/0] ERR Error: timeout',
+      '2025-11-24T09:46:48.12+0000 [APP/PROC/WEB/0] ERR     at main',
+      '2025-11-24T09:46:47.12+0000 [APP/TASK/migrate/0] OUT migrating',
+      '2025-11-24T09:46:49.12+0000 [APP/PROC/WEB/0] ERR ERR end',
+    ])
+  })
+
+  it('--source RTR,STG drops the app’s own lines', async () => {
+    const cli = start(['--source', 'RTR,STG', '--json'])
+    const output = await (async () => {
+      const client = await f.tc.nextClient()
+      client.send(logEnvelope('web 0 ok'))
+      client.send(logEnvelope('GET / 200', {sourceType: 'RTR', sourceInstance: '1'}))
+      client.send(logEnvelope('staging done', {sourceType: 'STG'}))
+      return cli.waitForStdoutLines(2)
+    })()
+    cli.child.kill('SIGINT')
+    await cli.result()
+    assert.deepEqual(output.map((line) => (JSON.parse(line) as {source_type: string}).source_type), ['RTR', 'STG'])
+  })
+
+  it('--instance and --type err keep instance 0’s errors, in JSON', async () => {
+    const output = await streamMix(start(['--instance', '0', '--type', 'err', '--json']), 2)
+    assert.deepEqual(output.map((line) => (JSON.parse(line) as {message: string}).message), ['Error: timeout\n    at main', 'ERR end'])
+  })
+
+  it('--include keeps messages matching any pattern, --exclude drops those matching one', async () => {
+    assert.deepEqual(await streamMix(start(['--include', '^web', '--include', 'end$', '--exclude', '2 ok']), 2), [
+      '2025-11-24T09:46:47.12+0000 [APP/PROC/WEB/0] OUT web 0 ok',
+      '2025-11-24T09:46:49.12+0000 [APP/PROC/WEB/0] ERR ERR end',
+    ])
+  })
+
+  it('--highlight changes nothing in a pipe', async () => {
+    assert.deepEqual((await streamMix(start(['--highlight', 'ok', '--type', 'out', '--source', 'APP/PROC']), 2)), [
+      '2025-11-24T09:46:47.12+0000 [APP/PROC/WEB/0] OUT web 0 ok',
+      '2025-11-24T09:46:47.12+0000 [APP/PROC/WEB/2] OUT web 2 ok',
+    ])
+  })
+
+  it('applies to --recent history, counting --lines after the filters', async () => {
+    f.cc.logCache = new FakeLogCache([
+      v2Log(T0, 'old app line'),
+      v2Log(T0 + S, 'Error: boom', {type: 'ERR'}),
+      v2Log(T0 + 2n * S, 'GET / 200', {sourceType: 'RTR', instance: '1'}),
+      v2Log(T0 + 3n * S, 'new app line'),
+      v2Log(T0 + 4n * S, 'GET /x 404', {sourceType: 'RTR', instance: '1'}),
+    ])
+    const result = await runCli(['logs', 'myapp', '--recent', '--source', 'APP', '--lines', '2'], {CF_HOME: f.home.dir})
+    assert.equal(result.code, 0)
+    assert.equal(result.stderr, '')
+    assert.equal(result.stdout, '2025-11-24T09:46:48.12+0000 [APP/PROC/WEB/0] ERR Error: boom\n2025-11-24T09:46:50.12+0000 [APP/PROC/WEB/0] OUT new app line\n')
+    const json = await runCli(['logs', 'myapp', '--recent', '--exclude', '^GET', '--type', 'out', '--json'], {CF_HOME: f.home.dir})
+    assert.deepEqual(json.stdout.trim().split('\n').map((line) => (JSON.parse(line) as {message: string}).message), ['old app line', 'new app line'])
+  })
+
+  for (const flag of ['--include', '--exclude', '--highlight']) {
+    it(`refuses a bad ${flag} pattern with exit 2 before anything connects`, async () => {
+      const result = await runCli(['logs', 'myapp', flag, 'a(b'], {CF_HOME: f.home.dir})
+      assert.equal(result.code, 2)
+      assert.equal(result.stdout, '')
+      assert.equal(result.stderr, `cfws: Invalid regular expression in ${flag} 'a(b': /a(b/: Unterminated group\nhint: Use a JavaScript regular expression, e.g. --include "timeout|refused"; quote it for the shell.\n`)
+      assert.equal(f.cc.requests.length, 0)
+    })
+  }
+
+  it('refuses an unknown --type with exit 2', async () => {
+    const result = await runCli(['logs', 'myapp', '--type', 'warn'], {CF_HOME: f.home.dir})
+    assert.equal(result.code, 2)
+    assert.match(result.stderr, /^cfws: Expected --type=warn to be one of: out, err/)
+  })
+})

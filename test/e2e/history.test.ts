@@ -1,0 +1,102 @@
+import {strict as assert} from 'node:assert'
+
+import {logEnvelope, T0} from '../helpers/envelopes.js'
+import {FakeLogCache, v2Log} from '../helpers/fake-cloud-controller.js'
+import {TAILING_MYAPP, useFakeFoundation} from '../helpers/fake-foundation.js'
+import {CliProcess} from '../helpers/run-cli.js'
+
+const S = 1_000_000_000n
+const at = (second: number, text: string, options = {}) => logEnvelope(text, {timestamp: T0 + BigInt(second) * S, ...options})
+const line = (second: number, text: string, type = 'OUT') => `2025-11-24T09:46:${47 + second}.12+0000 [APP/PROC/WEB/0] ${type} ${text}`
+
+describe('cfws logs --tail / --since without --recent: history, then follow (end to end)', () => {
+  const f = useFakeFoundation()
+
+  const start = (args: string[]) => new CliProcess(['logs', 'myapp', ...args], {CF_HOME: f.home.dir})
+
+  /** Log Cache that answers only when told: the live lines of the seam arrive while history is read. */
+  function slowLogCache(envelopes: Array<Record<string, unknown>>): () => void {
+    let answer!: () => void
+    f.cc.logCache = new FakeLogCache(envelopes)
+    f.cc.logCache.answering = new Promise((resolve) => (answer = resolve))
+    return answer
+  }
+
+  it('prints the last N lines, then the live ones, with no gap and no duplicate at the seam', async () => {
+    const answer = slowLogCache([v2Log(T0, 'a'), v2Log(T0 + S, 'b'), v2Log(T0 + 2n * S, 'c'), v2Log(T0 + 3n * S, 'd')])
+    const cli = start(['--tail', '3'])
+    const client = await f.tc.nextClient()
+    await f.cc.waitForRequest((request) => request.path.startsWith('/api/v1/read/'))
+    // Logged around the moment the stream opened: in the history and on the stream both.
+    client.send(at(2, 'c'))
+    client.send(at(3, 'd'))
+    client.send(at(4, 'e'))
+    answer()
+    client.send(at(5, 'f'))
+    const lines = await cli.waitForStdoutLines(5)
+    cli.child.kill('SIGINT')
+    const result = await cli.result()
+    assert.deepEqual(lines, [line(1, 'b'), line(2, 'c'), line(3, 'd'), line(4, 'e'), line(5, 'f')])
+    assert.equal(result.stdout.split('\n').length - 1, 5, 'no line twice')
+    assert.equal(result.stderr, TAILING_MYAPP)
+    assert.equal(f.cc.logCache!.reads[0].get('limit'), '3')
+    assert.equal(f.tc.upgrades.length, 1)
+  })
+
+  it('prints the history since a time in JSON, through the filters, and counts it for --max-lines', async () => {
+    const answer = slowLogCache([
+      v2Log(T0, 'too old'),
+      v2Log(T0 + S, 'b'),
+      v2Log(T0 + 2n * S, 'GET / 200', {sourceType: 'RTR', instance: '1'}),
+      v2Log(T0 + 3n * S, 'd'),
+    ])
+    const cli = start(['--since', '2025-11-24T09:46:48Z', '--source', 'APP', '--json', '--max-lines', '3'])
+    const client = await f.tc.nextClient()
+    await f.cc.waitForRequest((request) => request.path.startsWith('/api/v1/read/'))
+    client.send(at(3, 'd'))
+    client.send(at(4, 'GET /x 200', {sourceType: 'RTR', sourceInstance: '1'}))
+    client.send(at(5, 'e'))
+    client.send(at(6, 'past --max-lines'))
+    answer()
+    const result = await cli.result()
+    assert.equal(result.code, 0)
+    assert.deepEqual(result.stdout.trim().split('\n').map((text) => (JSON.parse(text) as {message: string}).message), ['b', 'd', 'e'])
+    assert.equal(f.cc.logCache!.reads[0].get('start_time'), '1763977608000000000')
+  })
+
+  it('says so and follows the live stream on a foundation without Log Cache', async () => {
+    const cli = start(['--tail', '50'])
+    ;(await f.tc.nextClient()).send(at(0, 'live'))
+    assert.deepEqual(await cli.waitForStdoutLines(1), [line(0, 'live')])
+    cli.child.kill('SIGINT')
+    const result = await cli.result()
+    assert.equal(result.stderr, `${TAILING_MYAPP}cfws: this foundation has no Log Cache: no history, live lines only\n`)
+  })
+
+  it('says a failing Log Cache and follows the live stream', async () => {
+    f.cc.logCache = new FakeLogCache([v2Log(T0, 'a')])
+    f.cc.logCache.acceptToken = () => false
+    const cli = start(['--tail', '5'])
+    ;(await f.tc.nextClient()).send(at(0, 'live'))
+    assert.deepEqual(await cli.waitForStdoutLines(1), [line(0, 'live')])
+    await cli.waitForStderr(/history/)
+    cli.child.kill('SIGINT')
+    const result = await cli.result()
+    assert.equal(result.code, 130)
+    assert.equal(result.stderr, `${TAILING_MYAPP}cfws: could not read the history from Log Cache: Log Cache answered 404: no access to this app's logs; live lines only\n`)
+  })
+
+  it('keeps backfilling after a reconnect, from the newest line printed', async () => {
+    f.cc.logCache = new FakeLogCache([v2Log(T0, 'a'), v2Log(T0 + S, 'b')])
+    const cli = start(['--tail', '1'])
+    const first = await f.tc.nextClient()
+    assert.deepEqual(await cli.waitForStdoutLines(1), [line(1, 'b')])
+    f.cc.logCache.envelopes.push(v2Log(T0 + 2n * S, 'c'))
+    first.terminate()
+    ;(await f.tc.nextClient()).send(at(3, 'd'))
+    assert.deepEqual(await cli.waitForStdoutLines(3), [line(1, 'b'), line(2, 'c'), line(3, 'd')])
+    cli.child.kill('SIGINT')
+    await cli.result()
+    assert.equal(f.cc.logCache.reads[1].get('start_time'), (T0 + S).toString())
+  })
+})
