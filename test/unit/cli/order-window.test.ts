@@ -1,0 +1,172 @@
+import {strict as assert} from 'node:assert'
+
+import {OrderWindow, type OrderWindowOptions, type WindowClock} from '../../../src/cli/order-window.js'
+
+/** A clock the test moves: timers fire only when it passes their time. */
+class ManualClock implements WindowClock {
+  private nowMs = 0
+  private timers: Array<{atMs: number; callback: () => void; cancelled: boolean}> = []
+
+  now(): number {
+    return this.nowMs
+  }
+
+  after(delayMs: number, callback: () => void): {cancel(): void} {
+    const timer = {atMs: this.nowMs + delayMs, callback, cancelled: false}
+    this.timers.push(timer)
+    return {cancel: () => (timer.cancelled = true)}
+  }
+
+  get pending(): number {
+    return this.timers.filter((timer) => !timer.cancelled).length
+  }
+
+  advance(ms: number): void {
+    this.nowMs += ms
+    for (;;) {
+      const due = this.timers.find((timer) => !timer.cancelled && timer.atMs <= this.nowMs)
+      if (!due) return
+      due.cancelled = true
+      due.callback()
+    }
+  }
+}
+
+/** A window of 300 ms over items named by text, and what it released, batch by batch. */
+function harness(options: Partial<OrderWindowOptions<string>> = {}) {
+  const clock = new ManualClock()
+  const batches: string[][] = []
+  let batch: string[] = []
+  const window = new OrderWindow<string>({
+    windowMs: 300,
+    maxHeldBytes: 1000,
+    clock,
+    release: (item) => batch.push(item),
+    onReleased() {
+      batches.push(batch)
+      batch = []
+    },
+    ...options,
+  })
+  const push = (second: number, item: string, bytes = 10): void => window.push(BigInt(second) * 1_000_000_000n, bytes, item)
+  return {window, clock, batches, push, released: () => batches.flat()}
+}
+
+describe('OrderWindow', () => {
+  it('holds items for the window, then releases them in timestamp order', () => {
+    const {clock, batches, push} = harness()
+    push(3, 'a3')
+    push(1, 'b1')
+    clock.advance(100)
+    push(2, 'a2')
+    clock.advance(199)
+    assert.deepEqual(batches, [])
+    clock.advance(1)
+    // a3 is due, and everything older goes before it, b1 and a2 too though a2 came later.
+    assert.deepEqual(batches, [['b1', 'a2', 'a3']])
+  })
+
+  it('keeps an item that is newer than the one due until its own time', () => {
+    const {clock, batches, push} = harness()
+    push(1, 'a1')
+    clock.advance(200)
+    push(5, 'b5')
+    push(0, 'b0')
+    clock.advance(100)
+    assert.deepEqual(batches, [['b0', 'a1']])
+    clock.advance(199)
+    assert.equal(batches.length, 1)
+    clock.advance(1)
+    assert.deepEqual(batches, [['b0', 'a1'], ['b5']])
+  })
+
+  it('keeps arrival order among equal timestamps', () => {
+    const {clock, released, push} = harness()
+    for (const item of ['x', 'y', 'z']) push(7, item)
+    push(7, 'w')
+    clock.advance(300)
+    assert.deepEqual(released(), ['x', 'y', 'z', 'w'])
+  })
+
+  it('sorts many items of interleaved streams, each released exactly once', () => {
+    const {clock, window, released} = harness({maxHeldBytes: Number.POSITIVE_INFINITY})
+    const expected: number[] = []
+    for (let i = 0; i < 5000; i++) {
+      // Three streams, each in order, their timestamps interleaved, arriving in bursts.
+      const ns = BigInt(i) * 1000n + BigInt((i % 3) * 7)
+      expected.push(Number(ns))
+      window.push(ns, 1, String(ns))
+      if (i % 100 === 99) clock.advance(1)
+    }
+
+    clock.advance(300)
+    assert.deepEqual(released().map(Number), expected.sort((a, b) => a - b))
+    assert.equal(window.size, 0)
+    assert.equal(clock.pending, 0, 'no timer left once empty')
+  })
+
+  it('releases the oldest items early when it holds more bytes than its bound', () => {
+    const {clock, batches, push, window} = harness({maxHeldBytes: 25})
+    push(2, 'a2')
+    push(3, 'a3')
+    assert.deepEqual(batches, [])
+    push(1, 'b1')
+    assert.deepEqual(batches, [['b1']], 'the oldest by timestamp went, at once')
+    assert.equal(window.size, 2)
+    clock.advance(300)
+    assert.deepEqual(batches, [['b1'], ['a2', 'a3']])
+  })
+
+  it('a flood of large items never holds more than the bound', () => {
+    const {window, push, released} = harness({maxHeldBytes: 1000})
+    for (let i = 0; i < 10_000; i++) {
+      push(i, `item ${i}`, 300)
+      assert.ok(window.size <= 3)
+    }
+
+    assert.equal(released().length, 10_000 - window.size)
+  })
+
+  it('flush releases everything at once, in order, and the window goes on', () => {
+    const {clock, batches, push, window} = harness()
+    push(2, 'a2')
+    push(1, 'b1')
+    window.flush()
+    assert.deepEqual(batches, [['b1', 'a2']])
+    assert.equal(clock.pending, 0)
+    push(4, 'a4')
+    clock.advance(300)
+    assert.deepEqual(batches, [['b1', 'a2'], ['a4']])
+  })
+
+  it('flush with nothing held tells nobody', () => {
+    const {batches, window} = harness()
+    window.flush()
+    assert.deepEqual(batches, [])
+  })
+
+  it('holds everything while a hold is on, then releases what is due in timestamp order', () => {
+    const {clock, batches, push, window} = harness()
+    const first = window.hold()
+    const second = window.hold()
+    push(5, 'a5')
+    push(3, 'a3')
+    clock.advance(1000)
+    push(4, 'b4')
+    assert.deepEqual(batches, [])
+    first()
+    first()
+    clock.advance(1000)
+    assert.deepEqual(batches, [], 'one hold is still on')
+    second()
+    assert.deepEqual(batches, [['a3', 'b4', 'a5']])
+  })
+
+  it('keeps its bound while held', () => {
+    const {batches, push, window} = harness({maxHeldBytes: 15})
+    window.hold()
+    push(2, 'a2')
+    push(1, 'b1')
+    assert.deepEqual(batches, [['b1']])
+  })
+})
