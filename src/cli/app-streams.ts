@@ -1,10 +1,7 @@
+import type {SpaceApp} from '../cf/space-apps.js'
 import {sleepUnlessAborted} from '../timers/long-sleep.js'
 
-/** An app of the targeted space, as the Cloud Controller names it. */
-export interface SpaceApp {
-  name: string
-  guid: string
-}
+export type {SpaceApp} from '../cf/space-apps.js'
 
 export interface AppStreamsOptions {
   /** Streams one app until `signal` aborts (the app is gone, or the run ends); rejects with a final error. */
