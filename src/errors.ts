@@ -46,6 +46,8 @@ export const ERROR_CATALOGUE = {
   /** --endpoint or CFWS_LOGGER_ENDPOINT; a bad one from the Cloud Controller is CC_INVALID_ENDPOINT. */
   INVALID_ENDPOINT: {exit: 'usage'},
   INVALID_APP_NAME: {exit: 'usage'},
+  /** No APP, and neither --all nor --app-regex. */
+  MISSING_APP: {exit: 'usage'},
   INVALID_SUBSCRIPTION_ID: {exit: 'usage'},
   /** --include, --exclude or --highlight that is not a JavaScript regular expression. */
   INVALID_REGEX: {exit: 'usage'},

@@ -3,7 +3,7 @@ import {logKey} from '../envelope/log-key.js'
 import type {LogMessage} from '../envelope/types.js'
 import {readRecentLogs} from '../logcache/read-logs.js'
 import type {ByteSink} from '../render/byte-sink.js'
-import type {LogPrinter} from './log-printer.js'
+import type {LinePrinter} from './log-printer.js'
 import {info, notice} from './notice.js'
 import {findLogCache, type Session} from './session.js'
 
@@ -48,7 +48,7 @@ export class LogGapFiller {
    * `history`: what to print before the first connection's lines (`--tail`, `--since` without
    * `--recent`), read by the first fill, which the stream's first open asks for as a reconnect does.
    */
-  constructor(private readonly session: Session, private readonly appGuid: string, private readonly printer: LogPrinter, private history?: HistoryQuery) {}
+  constructor(private readonly session: Session, private readonly appGuid: string, private readonly printer: LinePrinter, private history?: HistoryQuery) {}
 
   /** Writes a streamed frame's log line into `out`; returns why, when the frame is not an envelope. */
   renderFrame(frame: Buffer, out: ByteSink): string | undefined {

@@ -2,6 +2,7 @@ import type {LogFilter} from '../envelope/log-filter.js'
 import type {LogMessage} from '../envelope/types.js'
 import type {ByteSink} from '../render/byte-sink.js'
 import type {LogRenderer} from '../render/log-message.js'
+import type {OrderWindow} from './order-window.js'
 
 /**
  * `--max-lines`: how many more messages may be printed, shared by every stream and history read of
@@ -21,11 +22,21 @@ export class LineBudget {
   }
 }
 
+/** Where a stream's and its history's messages go: printed now, or held to be merged with other apps'. */
+export interface LinePrinter {
+  /** Whether the filters let `log` through (history reads ask this to count what they keep). */
+  accepts(log: LogMessage): boolean
+  /** Whether nothing more may be printed (--max-lines reached). */
+  readonly done: boolean
+  /** Takes `log` for the output if the filters accept it and the budget has room; says whether it did. */
+  print(log: LogMessage, out: ByteSink): boolean
+}
+
 /**
  * What every log message passes on its way to the output: the filters, so a rejected one is never
  * rendered, then the renderer, then the line budget, which counts only what was printed.
  */
-export class LogPrinter {
+export class LogPrinter implements LinePrinter {
   constructor(private readonly render: LogRenderer, private readonly filter?: LogFilter, private readonly budget?: LineBudget) {}
 
   /** Whether the filters let `log` through (history reads ask this to count what they keep). */
@@ -41,8 +52,45 @@ export class LogPrinter {
   /** Renders `log` into `out` if the filters accept it and the budget has room; says whether it did. */
   print(log: LogMessage, out: ByteSink): boolean {
     if (this.done || !this.accepts(log)) return false
+    return this.printAccepted(log, out)
+  }
+
+  /** Renders a message the filters already let through (it waited in the order window), if the budget has room. */
+  printAccepted(log: LogMessage, out: ByteSink): boolean {
+    if (this.done) return false
     this.render(log, out)
     this.budget?.take()
+    return true
+  }
+}
+
+/** A message in the order window, and the printer of its app. */
+export interface HeldLine {
+  log: LogMessage
+  printer: LogPrinter
+}
+
+// What a held message costs besides its text: the decoded object and the frame it points into.
+const HELD_LINE_BYTES = 512
+
+/**
+ * An app's printer when several apps are tailed: what the filters let through waits in the window
+ * shared by every app, which renders it with this app's printer once it is its turn.
+ */
+export class OrderedPrinter implements LinePrinter {
+  constructor(private readonly printer: LogPrinter, private readonly window: OrderWindow<HeldLine>) {}
+
+  accepts(log: LogMessage): boolean {
+    return this.printer.accepts(log)
+  }
+
+  get done(): boolean {
+    return this.printer.done
+  }
+
+  print(log: LogMessage): boolean {
+    if (this.done || !this.accepts(log)) return false
+    this.window.push(log.timestamp ?? 0n, (log.message?.length ?? 0) + HELD_LINE_BYTES, {log, printer: this.printer})
     return true
   }
 }

@@ -100,7 +100,14 @@ function unseenLogs(newestFirst: LogMessage[], endTimeNs: bigint | undefined, at
  * messages with equal timestamps keep the order in which they were logged (Array#sort is stable).
  */
 export function oldestFirst(newestFirst: readonly LogMessage[]): LogMessage[] {
-  return [...newestFirst].reverse().sort((a, b) => (a.timestamp! < b.timestamp! ? -1 : a.timestamp! > b.timestamp! ? 1 : 0))
+  return [...newestFirst].reverse().sort(byTimestamp)
+}
+
+/** For a stable sort, oldest first. */
+export function byTimestamp(a: LogMessage, b: LogMessage): number {
+  const at = a.timestamp ?? 0n
+  const bt = b.timestamp ?? 0n
+  return at < bt ? -1 : at > bt ? 1 : 0
 }
 
 /** One page; a 401, or the 404 Log Cache gives for a missing token *or* no access, refreshes the token once. */
