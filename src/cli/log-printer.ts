@@ -2,7 +2,7 @@ import type {LogFilter} from '../envelope/log-filter.js'
 import type {LogMessage} from '../envelope/types.js'
 import type {ByteSink} from '../render/byte-sink.js'
 import type {LogRenderer} from '../render/log-message.js'
-import type {OrderWindow} from './order-window.js'
+import type {WindowLane} from './order-window.js'
 
 /**
  * `--max-lines`: how many more messages may be printed, shared by every stream and history read of
@@ -64,21 +64,15 @@ export class LogPrinter implements LinePrinter {
   }
 }
 
-/** A message in the order window, and the printer of its app. */
-export interface HeldLine {
-  log: LogMessage
-  printer: LogPrinter
-}
-
 // What a held message costs besides its text: the decoded object and the frame it points into.
 const HELD_LINE_BYTES = 512
 
 /**
- * An app's printer when several apps are tailed: what the filters let through waits in the window
- * shared by every app, which renders it with this app's printer once it is its turn.
+ * An app's printer when several apps are tailed: what the filters let through waits in the app's
+ * lane of the window shared by every app, which hands it back to `printAccepted` in its turn.
  */
 export class OrderedPrinter implements LinePrinter {
-  constructor(private readonly printer: LogPrinter, private readonly window: OrderWindow<HeldLine>) {}
+  constructor(private readonly printer: LogPrinter, private readonly lane: WindowLane<LogMessage>) {}
 
   accepts(log: LogMessage): boolean {
     return this.printer.accepts(log)
@@ -90,7 +84,7 @@ export class OrderedPrinter implements LinePrinter {
 
   print(log: LogMessage): boolean {
     if (this.done || !this.accepts(log)) return false
-    this.window.push(log.timestamp ?? 0n, (log.message?.length ?? 0) + HELD_LINE_BYTES, {log, printer: this.printer})
+    this.lane.push(log.timestamp ?? 0n, (log.message?.length ?? 0) + HELD_LINE_BYTES, log)
     return true
   }
 }

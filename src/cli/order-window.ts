@@ -13,13 +13,11 @@ const REAL_CLOCK: WindowClock = {
   },
 }
 
-export interface OrderWindowOptions<T> {
-  /** How long an item may wait for older ones from other streams (`--order-window`), above 0. */
+export interface OrderWindowOptions {
+  /** How long an item may wait for older ones from other lanes (`--order-window`), above 0. */
   windowMs: number
-  /** Bound of what is held, in the bytes the caller counts for each item: past it the oldest go out early. */
+  /** Bound of what is held, in the bytes the callers count for each item: past it the oldest go out early. */
   maxHeldBytes: number
-  /** Takes each released item, in timestamp order (arrival order among equal timestamps). */
-  release: (item: T) => void
   /** Told after each batch of releases: the caller writes them out. */
   onReleased: () => void
   clock?: WindowClock
@@ -28,47 +26,101 @@ export interface OrderWindowOptions<T> {
 interface Entry<T> {
   /** The timestamp in ns as a double: 256 ns apart at worst, and ties go in arrival order. */
   key: number
+  /** Arrival order, over every lane. */
   seq: number
   dueMs: number
   bytes: number
-  item: T
-  released: boolean
+  item: T | undefined
 }
 
-// Released entries at the front of the arrival queue are cut off in one splice once this many.
+// Released entries at the front of a lane are cut off in one splice once this many.
 const COMPACT_AFTER = 1024
+// Enough for what a flood keeps in the window at its byte bound.
+const MAX_SPARE_ENTRIES = 16_384
 
 /**
- * Merges the items of several streams in timestamp order (cf CLI v6's sort buffer for several
- * sources): each item waits at most `windowMs` from its arrival, and when it goes, every held item
- * with an older timestamp goes before it. Memory is bounded: past `maxHeldBytes` the oldest items
- * go out at once, so a flood only shortens the wait. `flush()` releases everything: no item is
- * ever kept back at the end.
+ * One stream's items (an app's lines), in the order they came: a lane is never reordered within
+ * itself, as one app's lines are not when it is tailed alone. Its items leave through `release`.
  */
-export class OrderWindow<T> {
-  // A binary min-heap by (key, seq), and the same entries in arrival order from `arrivalsHead`.
-  private readonly heap: Array<Entry<T>> = []
-  private arrivals: Array<Entry<T>> = []
-  private arrivalsHead = 0
+export class WindowLane<T> {
+  /** @internal The lane's items from `head` on, oldest first. */
+  readonly entries: Array<Entry<T> | undefined> = []
+  /** @internal */
+  head = 0
+
+  constructor(private readonly window: OrderWindow, readonly release: (item: T) => void) {}
+
+  push(timestampNs: bigint, bytes: number, item: T): void {
+    this.window.add(this, timestampNs, bytes, item)
+  }
+
+  /** @internal The lane's oldest item, undefined when it holds none. */
+  get first(): Entry<T> | undefined {
+    return this.entries[this.head]
+  }
+
+  /** @internal Takes the oldest item out. */
+  shift(): Entry<T> {
+    const entry = this.entries[this.head]!
+    this.entries[this.head++] = undefined
+    if (this.head === this.entries.length) {
+      this.entries.length = 0
+      this.head = 0
+    } else if (this.head >= COMPACT_AFTER && this.head * 2 >= this.entries.length) {
+      this.entries.splice(0, this.head)
+      this.head = 0
+    }
+
+    return entry
+  }
+}
+
+/**
+ * Merges the items of several lanes (one per app) in timestamp order, as cf CLI v6's sort buffer
+ * did for its sources: an item waits at most `windowMs` from its arrival, and when it goes, the
+ * older heads of the other lanes go before it. Each lane keeps its own order, so a merge costs a
+ * look at the lanes' heads (a heap of them) rather than a sort of every item. Memory is bounded:
+ * past `maxHeldBytes` the oldest go out at once, so a flood only shortens the wait. `flush()`
+ * releases everything: no item is ever kept back at the end.
+ */
+export class OrderWindow {
+  // The lanes that hold items, a binary min-heap by their first item's (key, seq).
+  private readonly heads: Array<WindowLane<unknown>> = []
+  // Entries released, for the next items: a flood then allocates none, and the garbage collector
+  // copies none of them from one young generation to the next.
+  private readonly spare: Array<Entry<unknown>> = []
   private seq = 0
   private heldBytes = 0
+  private held = 0
   private holds = 0
   private timer?: {cancel(): void}
   private readonly clock: WindowClock
 
-  constructor(private readonly options: OrderWindowOptions<T>) {
+  constructor(private readonly options: OrderWindowOptions) {
     this.clock = options.clock ?? REAL_CLOCK
   }
 
   /** Items held now. */
   get size(): number {
-    return this.heap.length
+    return this.held
   }
 
-  push(timestampNs: bigint, bytes: number, item: T): void {
-    const entry: Entry<T> = {key: Number(timestampNs), seq: this.seq++, dueMs: this.clock.now() + this.options.windowMs, bytes, item, released: false}
-    this.heapPush(entry)
-    this.arrivals.push(entry)
+  lane<T>(release: (item: T) => void): WindowLane<T> {
+    return new WindowLane(this, release)
+  }
+
+  /** @internal Through WindowLane.push. */
+  add<T>(lane: WindowLane<T>, timestampNs: bigint, bytes: number, item: T): void {
+    const wasEmpty = lane.first === undefined
+    const entry = (this.spare.pop() as Entry<T> | undefined) ?? {key: 0, seq: 0, dueMs: 0, bytes: 0, item: undefined}
+    entry.key = Number(timestampNs)
+    entry.seq = this.seq++
+    entry.dueMs = this.clock.now() + this.options.windowMs
+    entry.bytes = bytes
+    entry.item = item
+    lane.entries.push(entry)
+    if (wasEmpty) this.heapPush(lane as WindowLane<unknown>)
+    this.held++
     this.heldBytes += bytes
     if (this.heldBytes > this.options.maxHeldBytes) {
       while (this.heldBytes > this.options.maxHeldBytes) this.releaseOldest()
@@ -80,7 +132,7 @@ export class OrderWindow<T> {
 
   /**
    * Keeps every item until the returned function is called (each one once): the history of every
-   * stream is read before any of it is printed, so it comes out merged. The byte bound still holds.
+   * lane is read before any of it is printed, so it comes out merged. The byte bound still holds.
    */
   hold(): () => void {
     this.holds++
@@ -98,10 +150,8 @@ export class OrderWindow<T> {
   flush(): void {
     this.timer?.cancel()
     this.timer = undefined
-    if (this.heap.length === 0) return
-    while (this.heap.length > 0) this.releaseOldest()
-    this.arrivals = []
-    this.arrivalsHead = 0
+    if (this.held === 0) return
+    while (this.held > 0) this.releaseOldest()
     this.options.onReleased()
   }
 
@@ -110,8 +160,10 @@ export class OrderWindow<T> {
     if (this.holds > 0) return
     const now = this.clock.now()
     let releasedAny = false
-    for (let head = this.firstHeld(); head !== undefined && head.dueMs <= now; head = this.firstHeld()) {
-      while (!head.released) this.releaseOldest()
+    for (let earliest = this.earliestArrival(); earliest !== undefined && earliest.dueMs <= now; earliest = this.earliestArrival()) {
+      // Everything older than the item that is due goes first, then the item itself.
+      const {seq} = earliest
+      while (this.releaseOldest() !== seq);
       releasedAny = true
     }
 
@@ -121,64 +173,71 @@ export class OrderWindow<T> {
 
   private arm(): void {
     if (this.timer !== undefined || this.holds > 0) return
-    const head = this.firstHeld()
-    if (head === undefined) return
-    this.timer = this.clock.after(Math.max(0, head.dueMs - this.clock.now()), () => this.releaseDue())
+    const earliest = this.earliestArrival()
+    if (earliest === undefined) return
+    this.timer = this.clock.after(Math.max(0, earliest.dueMs - this.clock.now()), () => this.releaseDue())
   }
 
-  /** The earliest arrival still held. */
-  private firstHeld(): Entry<T> | undefined {
-    const {arrivals} = this
-    while (this.arrivalsHead < arrivals.length && arrivals[this.arrivalsHead].released) this.arrivalsHead++
-    if (this.arrivalsHead >= COMPACT_AFTER && this.arrivalsHead * 2 >= arrivals.length) {
-      arrivals.splice(0, this.arrivalsHead)
-      this.arrivalsHead = 0
+  /** The item held longest: the first of one of the lanes. */
+  private earliestArrival(): Entry<unknown> | undefined {
+    let earliest: Entry<unknown> | undefined
+    for (const lane of this.heads) if (earliest === undefined || lane.first!.seq < earliest.seq) earliest = lane.first
+    return earliest
+  }
+
+  /** Releases the oldest of the lanes' first items; says which (its `seq`). */
+  private releaseOldest(): number {
+    const lane = this.heads[0]
+    const entry = lane.shift()
+    if (lane.first === undefined) {
+      const last = this.heads.pop()!
+      if (last !== lane) this.siftDown(last)
+    } else {
+      this.siftDown(lane)
     }
 
-    return arrivals[this.arrivalsHead]
-  }
-
-  private releaseOldest(): void {
-    const entry = this.heapPop()
-    entry.released = true
+    this.held--
     this.heldBytes -= entry.bytes
-    this.options.release(entry.item)
+    const {item, seq} = entry
+    entry.item = undefined
+    if (this.spare.length < MAX_SPARE_ENTRIES) this.spare.push(entry)
+    lane.release(item)
+    return seq
   }
 
-  private heapPush(entry: Entry<T>): void {
-    const {heap} = this
-    let at = heap.length
-    heap.push(entry)
+  private heapPush(lane: WindowLane<unknown>): void {
+    const {heads} = this
+    let at = heads.length
+    heads.push(lane)
     while (at > 0) {
       const parent = (at - 1) >> 1
-      if (!before(entry, heap[parent])) break
-      heap[at] = heap[parent]
+      if (!before(lane, heads[parent])) break
+      heads[at] = heads[parent]
       at = parent
     }
 
-    heap[at] = entry
+    heads[at] = lane
   }
 
-  private heapPop(): Entry<T> {
-    const {heap} = this
-    const top = heap[0]
-    const last = heap.pop()!
-    if (heap.length === 0) return top
+  /** Puts `lane` at the top and moves it down to its place. */
+  private siftDown(lane: WindowLane<unknown>): void {
+    const {heads} = this
     let at = 0
     for (;;) {
       const left = at * 2 + 1
-      if (left >= heap.length) break
-      const child = left + 1 < heap.length && before(heap[left + 1], heap[left]) ? left + 1 : left
-      if (!before(heap[child], last)) break
-      heap[at] = heap[child]
+      if (left >= heads.length) break
+      const child = left + 1 < heads.length && before(heads[left + 1], heads[left]) ? left + 1 : left
+      if (!before(heads[child], lane)) break
+      heads[at] = heads[child]
       at = child
     }
 
-    heap[at] = last
-    return top
+    heads[at] = lane
   }
 }
 
-function before<T>(a: Entry<T>, b: Entry<T>): boolean {
-  return a.key < b.key || (a.key === b.key && a.seq < b.seq)
+function before(a: WindowLane<unknown>, b: WindowLane<unknown>): boolean {
+  const x = a.first!
+  const y = b.first!
+  return x.key < y.key || (x.key === y.key && x.seq < y.seq)
 }

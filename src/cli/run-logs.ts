@@ -1,12 +1,13 @@
 import type {SpaceApp} from '../cf/space-apps.js'
 import {appStreamUrl} from '../endpoint/resolve.js'
 import type {LogFilter} from '../envelope/log-filter.js'
+import type {LogMessage} from '../envelope/types.js'
 import type {LogRenderer} from '../render/log-message.js'
 import type {OutputWriter} from '../render/output-writer.js'
 import {tailApps} from './app-streams.js'
 import type {StreamSettings} from './flags.js'
 import {type HistoryQuery, LogGapFiller} from './log-gap.js'
-import {type HeldLine, type LineBudget, type LinePrinter, LogPrinter, OrderedPrinter} from './log-printer.js'
+import {type LineBudget, type LinePrinter, LogPrinter, OrderedPrinter} from './log-printer.js'
 import {info, notice} from './notice.js'
 import {OrderWindow} from './order-window.js'
 import {printRecentLogs} from './print-recent.js'
@@ -65,7 +66,8 @@ export async function tailAppLogs(run: LogsRun, endpoint: URL): Promise<number> 
         const printer = new LogPrinter(run.renderFor(app), run.filter, run.budget)
         tailed.add(app.name)
         try {
-          await tail(appStream(run, app, endpoint, window ? new OrderedPrinter(printer, window) : printer, history, signal, releaseHold))
+          const ordered = window ? new OrderedPrinter(printer, window.lane((log: LogMessage) => printer.printAccepted(log, output.sink))) : undefined
+          await tail(appStream(run, app, endpoint, ordered ?? printer, history, signal, releaseHold))
         } finally {
           tailed.delete(app.name)
           releaseHold?.()
@@ -109,11 +111,6 @@ function appStream(run: LogsRun, app: SpaceApp, endpoint: URL, printer: LinePrin
 // A quarter of --buffer-size: the window only sorts; the writer's queue behind it is the buffer.
 const WINDOW_SHARE_OF_BUFFER = 4
 
-function orderWindow(windowMs: number, settings: StreamSettings, output: OutputWriter): OrderWindow<HeldLine> {
-  return new OrderWindow<HeldLine>({
-    windowMs,
-    maxHeldBytes: settings.maxBufferedBytes / WINDOW_SHARE_OF_BUFFER,
-    release: ({log, printer}) => printer.printAccepted(log, output.sink),
-    onReleased: () => output.schedule(),
-  })
+function orderWindow(windowMs: number, settings: StreamSettings, output: OutputWriter): OrderWindow {
+  return new OrderWindow({windowMs, maxHeldBytes: settings.maxBufferedBytes / WINDOW_SHARE_OF_BUFFER, onReleased: () => output.schedule()})
 }

@@ -1,6 +1,6 @@
 import {strict as assert} from 'node:assert'
 
-import {OrderWindow, type OrderWindowOptions, type WindowClock} from '../../../src/cli/order-window.js'
+import {OrderWindow, type OrderWindowOptions, type WindowClock, type WindowLane} from '../../../src/cli/order-window.js'
 
 /** A clock the test moves: timers fire only when it passes their time. */
 class ManualClock implements WindowClock {
@@ -32,24 +32,32 @@ class ManualClock implements WindowClock {
   }
 }
 
-/** A window of 300 ms over items named by text, and what it released, batch by batch. */
-function harness(options: Partial<OrderWindowOptions<string>> = {}) {
+/**
+ * A window of 300 ms with a lane per stream, items named by their lane's letter and a number
+ * (`a3`: lane a, 3 s), and what it released, batch by batch.
+ */
+function harness(options: Partial<OrderWindowOptions> = {}) {
   const clock = new ManualClock()
   const batches: string[][] = []
   let batch: string[] = []
-  const window = new OrderWindow<string>({
+  const window = new OrderWindow({
     windowMs: 300,
     maxHeldBytes: 1000,
     clock,
-    release: (item) => batch.push(item),
     onReleased() {
       batches.push(batch)
       batch = []
     },
     ...options,
   })
-  const push = (second: number, item: string, bytes = 10): void => window.push(BigInt(second) * 1_000_000_000n, bytes, item)
-  return {window, clock, batches, push, released: () => batches.flat()}
+  const lanes = new Map<string, WindowLane<string>>()
+  const laneOf = (name: string): WindowLane<string> => {
+    if (!lanes.has(name)) lanes.set(name, window.lane((item: string) => batch.push(item)))
+    return lanes.get(name)!
+  }
+
+  const push = (second: number, item: string, bytes = 10): void => laneOf(item[0]).push(BigInt(second) * 1_000_000_000n, bytes, item)
+  return {window, clock, batches, push, laneOf, released: () => batches.flat()}
 }
 
 describe('OrderWindow', () => {
@@ -58,12 +66,12 @@ describe('OrderWindow', () => {
     push(3, 'a3')
     push(1, 'b1')
     clock.advance(100)
-    push(2, 'a2')
+    push(2, 'c2')
     clock.advance(199)
     assert.deepEqual(batches, [])
     clock.advance(1)
-    // a3 is due, and everything older goes before it, b1 and a2 too though a2 came later.
-    assert.deepEqual(batches, [['b1', 'a2', 'a3']])
+    // a3 is due, and everything older goes before it, b1 and c2 too though c2 came later.
+    assert.deepEqual(batches, [['b1', 'c2', 'a3']])
   })
 
   it('keeps an item that is newer than the one due until its own time', () => {
@@ -71,13 +79,13 @@ describe('OrderWindow', () => {
     push(1, 'a1')
     clock.advance(200)
     push(5, 'b5')
-    push(0, 'b0')
+    push(0, 'c0')
     clock.advance(100)
-    assert.deepEqual(batches, [['b0', 'a1']])
+    assert.deepEqual(batches, [['c0', 'a1']])
     clock.advance(199)
     assert.equal(batches.length, 1)
     clock.advance(1)
-    assert.deepEqual(batches, [['b0', 'a1'], ['b5']])
+    assert.deepEqual(batches, [['c0', 'a1'], ['b5']])
   })
 
   it('keeps arrival order among equal timestamps', () => {
@@ -88,21 +96,33 @@ describe('OrderWindow', () => {
     assert.deepEqual(released(), ['x', 'y', 'z', 'w'])
   })
 
-  it('sorts many items of interleaved streams, each released exactly once', () => {
-    const {clock, window, released} = harness({maxHeldBytes: Number.POSITIVE_INFINITY})
-    const expected: number[] = []
+  it('merges many items of interleaved lanes, each in its own order, each released exactly once', () => {
+    const {clock, window, released, laneOf} = harness({maxHeldBytes: Number.POSITIVE_INFINITY})
+    const expected: string[] = []
     for (let i = 0; i < 5000; i++) {
-      // Three streams, each in order, their timestamps interleaved, arriving in bursts.
-      const ns = BigInt(i) * 1000n + BigInt((i % 3) * 7)
-      expected.push(Number(ns))
-      window.push(ns, 1, String(ns))
+      // Three lanes, each in order, their timestamps interleaved, arriving in bursts of one lane.
+      const lane = 'abc'[Math.floor(i / 50) % 3]
+      const ns = BigInt(i % 50) * 3000n + BigInt(Math.floor(i / 150)) * 1_000_000n + BigInt('abc'.indexOf(lane)) * 1000n
+      const item = `${lane}${ns}`
+      expected.push(item)
+      laneOf(lane).push(ns, 1, item)
       if (i % 100 === 99) clock.advance(1)
     }
 
     clock.advance(300)
-    assert.deepEqual(released().map(Number), expected.sort((a, b) => a - b))
+    const key = (item: string): bigint => BigInt(item.slice(1))
+    assert.deepEqual(released(), expected.sort((x, y) => (key(x) < key(y) ? -1 : key(x) > key(y) ? 1 : 0)))
     assert.equal(window.size, 0)
     assert.equal(clock.pending, 0, 'no timer left once empty')
+  })
+
+  it('never reorders a lane within itself', () => {
+    const {clock, released, push} = harness()
+    push(5, 'a5')
+    push(1, 'a1')
+    push(3, 'b3')
+    clock.advance(300)
+    assert.deepEqual(released(), ['b3', 'a5', 'a1'])
   })
 
   it('releases the oldest items early when it holds more bytes than its bound', () => {
@@ -150,7 +170,7 @@ describe('OrderWindow', () => {
     const first = window.hold()
     const second = window.hold()
     push(5, 'a5')
-    push(3, 'a3')
+    push(3, 'c3')
     clock.advance(1000)
     push(4, 'b4')
     assert.deepEqual(batches, [])
@@ -159,7 +179,7 @@ describe('OrderWindow', () => {
     clock.advance(1000)
     assert.deepEqual(batches, [], 'one hold is still on')
     second()
-    assert.deepEqual(batches, [['a3', 'b4', 'a5']])
+    assert.deepEqual(batches, [['c3', 'b4', 'a5']])
   })
 
   it('keeps its bound while held', () => {
