@@ -2,7 +2,6 @@ import type {LogFilter} from '../envelope/log-filter.js'
 import type {LogMessage} from '../envelope/types.js'
 import type {ByteSink} from '../render/byte-sink.js'
 import type {LogRenderer} from '../render/log-message.js'
-import type {WindowLane} from './order-window.js'
 
 /**
  * `--max-lines`: how many more messages may be printed, shared by every stream and history read of
@@ -52,39 +51,18 @@ export class LogPrinter implements LinePrinter {
   /** Renders `log` into `out` if the filters accept it and the budget has room; says whether it did. */
   print(log: LogMessage, out: ByteSink): boolean {
     if (this.done || !this.accepts(log)) return false
-    return this.printAccepted(log, out)
-  }
-
-  /** Renders a message the filters already let through (it waited in the order window), if the budget has room. */
-  printAccepted(log: LogMessage, out: ByteSink): boolean {
-    if (this.done) return false
     this.render(log, out)
     this.budget?.take()
     return true
   }
-}
 
-// What a held message costs besides its text: the decoded object and the frame it points into.
-const HELD_LINE_BYTES = 512
-
-/**
- * An app's printer when several apps are tailed: what the filters let through waits in the app's
- * lane of the window shared by every app, which hands it back to `printAccepted` in its turn.
- */
-export class OrderedPrinter implements LinePrinter {
-  constructor(private readonly printer: LogPrinter, private readonly lane: WindowLane<LogMessage>) {}
-
-  accepts(log: LogMessage): boolean {
-    return this.printer.accepts(log)
+  /** Renders a message the filters let through without counting it: it counts once printed (`countPrinted`). */
+  renderUncounted(log: LogMessage, out: ByteSink): void {
+    this.render(log, out)
   }
 
-  get done(): boolean {
-    return this.printer.done
-  }
-
-  print(log: LogMessage): boolean {
-    if (this.done || !this.accepts(log)) return false
-    this.lane.push(log.timestamp ?? 0n, (log.message?.length ?? 0) + HELD_LINE_BYTES, log)
-    return true
+  /** Counts one message printed, that `renderUncounted` rendered. */
+  countPrinted(): void {
+    this.budget?.take()
   }
 }

@@ -47,6 +47,10 @@ export class WindowLane<T> {
   readonly entries: Array<Entry<T> | undefined> = []
   /** @internal */
   head = 0
+  /** @internal The first item's key and seq, kept here so that the heap compares lanes without reaching their items. */
+  firstKey = 0
+  /** @internal */
+  firstSeq = 0
 
   constructor(private readonly window: OrderWindow, readonly release: (item: T) => void) {}
 
@@ -66,11 +70,17 @@ export class WindowLane<T> {
     if (this.head === this.entries.length) {
       this.entries.length = 0
       this.head = 0
-    } else if (this.head >= COMPACT_AFTER && this.head * 2 >= this.entries.length) {
+      return entry
+    }
+
+    if (this.head >= COMPACT_AFTER && this.head * 2 >= this.entries.length) {
       this.entries.splice(0, this.head)
       this.head = 0
     }
 
+    const next = this.entries[this.head]!
+    this.firstKey = next.key
+    this.firstSeq = next.seq
     return entry
   }
 }
@@ -119,7 +129,11 @@ export class OrderWindow {
     entry.bytes = bytes
     entry.item = item
     lane.entries.push(entry)
-    if (wasEmpty) this.heapPush(lane as WindowLane<unknown>)
+    if (wasEmpty) {
+      lane.firstKey = entry.key
+      lane.firstSeq = entry.seq
+      this.heapPush(lane as WindowLane<unknown>)
+    }
     this.held++
     this.heldBytes += bytes
     if (this.heldBytes > this.options.maxHeldBytes) {
@@ -181,7 +195,7 @@ export class OrderWindow {
   /** The item held longest: the first of one of the lanes. */
   private earliestArrival(): Entry<unknown> | undefined {
     let earliest: Entry<unknown> | undefined
-    for (const lane of this.heads) if (earliest === undefined || lane.first!.seq < earliest.seq) earliest = lane.first
+    for (const lane of this.heads) if (earliest === undefined || lane.firstSeq < earliest.seq) earliest = lane.first
     return earliest
   }
 
@@ -237,7 +251,5 @@ export class OrderWindow {
 }
 
 function before(a: WindowLane<unknown>, b: WindowLane<unknown>): boolean {
-  const x = a.first!
-  const y = b.first!
-  return x.key < y.key || (x.key === y.key && x.seq < y.seq)
+  return a.firstKey < b.firstKey || (a.firstKey === b.firstKey && a.firstSeq < b.firstSeq)
 }
