@@ -3,7 +3,25 @@ import {findSpaceApps, listSpaceApps, type SpaceApp} from '../cf/space-apps.js'
 import type {TokenHolder} from '../cf/tokens.js'
 import {compilePattern} from '../envelope/log-filter.js'
 import {UsageError} from '../errors.js'
+import {Flags} from '../oclif.js'
 import {readAppName} from './flags.js'
+import {MAX_TIMER_MS, parseDuration, parseDurationOrZero} from './units.js'
+
+/** How `cfws logs` names several apps, and how it follows and merges them (README "Several apps"). */
+export const appFlags = {
+  all: Flags.boolean({description: 'every app of the targeted space, looked up again every --refresh-apps', exclusive: ['app-regex'], helpGroup: 'APPS'}),
+  'app-regex': Flags.string({helpValue: 'RE', description: 'the apps whose names match this JavaScript regular expression, looked up again every --refresh-apps', helpGroup: 'APPS'}),
+  'refresh-apps': Flags.string({helpValue: 'DURATION', description: 'with --all or --app-regex: how often the apps are looked up again (+ app, - app on stderr)', default: '30s', helpGroup: 'APPS'}),
+  'order-window': Flags.string({helpValue: 'DURATION', description: 'several apps: merge their lines in timestamp order within this long (0: as they arrive)', default: '300ms', helpGroup: 'APPS'}),
+}
+
+/** --refresh-apps and --order-window in milliseconds; a bad one is a usage error before anything connects. */
+export function readAppTimings(flags: {'refresh-apps': string; 'order-window': string}): {refreshMs: number; orderWindowMs: number} {
+  return {
+    refreshMs: parseDuration(flags['refresh-apps'], '--refresh-apps', MAX_TIMER_MS),
+    orderWindowMs: parseDurationOrZero(flags['order-window'], '--order-window', MAX_TIMER_MS),
+  }
+}
 
 /** Which apps `cfws logs` tails: names given, every app of the space, or the names a pattern matches. */
 export type AppSelection = {names: string[]} | {all: true} | {pattern: RegExp}

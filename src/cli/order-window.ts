@@ -1,3 +1,10 @@
+import {type Entry, LaneHeap, type LaneOwner, WindowLane} from './window-lane.js'
+
+export {WindowLane} from './window-lane.js'
+
+// Enough for what a flood keeps in the window at its byte bound.
+const MAX_SPARE_ENTRIES = 16_384
+
 /** The window's time: tests pass one they move by hand. */
 export interface WindowClock {
   now(): number
@@ -23,68 +30,6 @@ export interface OrderWindowOptions {
   clock?: WindowClock
 }
 
-interface Entry<T> {
-  /** The timestamp in ns as a double: 256 ns apart at worst, and ties go in arrival order. */
-  key: number
-  /** Arrival order, over every lane. */
-  seq: number
-  dueMs: number
-  bytes: number
-  item: T | undefined
-}
-
-// Released entries at the front of a lane are cut off in one splice once this many.
-const COMPACT_AFTER = 1024
-// Enough for what a flood keeps in the window at its byte bound.
-const MAX_SPARE_ENTRIES = 16_384
-
-/**
- * One stream's items (an app's lines), in the order they came: a lane is never reordered within
- * itself, as one app's lines are not when it is tailed alone. Its items leave through `release`.
- */
-export class WindowLane<T> {
-  /** @internal The lane's items from `head` on, oldest first. */
-  readonly entries: Array<Entry<T> | undefined> = []
-  /** @internal */
-  head = 0
-  /** @internal The first item's key and seq, kept here so that the heap compares lanes without reaching their items. */
-  firstKey = 0
-  /** @internal */
-  firstSeq = 0
-
-  constructor(private readonly window: OrderWindow, readonly release: (item: T) => void) {}
-
-  push(timestampNs: bigint, bytes: number, item: T): void {
-    this.window.add(this, timestampNs, bytes, item)
-  }
-
-  /** @internal The lane's oldest item, undefined when it holds none. */
-  get first(): Entry<T> | undefined {
-    return this.entries[this.head]
-  }
-
-  /** @internal Takes the oldest item out. */
-  shift(): Entry<T> {
-    const entry = this.entries[this.head]!
-    this.entries[this.head++] = undefined
-    if (this.head === this.entries.length) {
-      this.entries.length = 0
-      this.head = 0
-      return entry
-    }
-
-    if (this.head >= COMPACT_AFTER && this.head * 2 >= this.entries.length) {
-      this.entries.splice(0, this.head)
-      this.head = 0
-    }
-
-    const next = this.entries[this.head]!
-    this.firstKey = next.key
-    this.firstSeq = next.seq
-    return entry
-  }
-}
-
 /**
  * Merges the items of several lanes (one per app) in timestamp order, as cf CLI v6's sort buffer
  * did for its sources: an item waits at most `windowMs` from its arrival, and when it goes, the
@@ -93,9 +38,8 @@ export class WindowLane<T> {
  * past `maxHeldBytes` the oldest go out at once, so a flood only shortens the wait. `flush()`
  * releases everything: no item is ever kept back at the end.
  */
-export class OrderWindow {
-  // The lanes that hold items, a binary min-heap by their first item's (key, seq).
-  private readonly heads: Array<WindowLane<unknown>> = []
+export class OrderWindow implements LaneOwner {
+  private readonly heads = new LaneHeap()
   // Entries released, for the next items: a flood then allocates none, and the garbage collector
   // copies none of them from one young generation to the next.
   private readonly spare: Array<Entry<unknown>> = []
@@ -132,7 +76,7 @@ export class OrderWindow {
     if (wasEmpty) {
       lane.firstKey = entry.key
       lane.firstSeq = entry.seq
-      this.heapPush(lane as WindowLane<unknown>)
+      this.heads.push(lane as WindowLane<unknown>)
     }
     this.held++
     this.heldBytes += bytes
@@ -195,20 +139,16 @@ export class OrderWindow {
   /** The item held longest: the first of one of the lanes. */
   private earliestArrival(): Entry<unknown> | undefined {
     let earliest: Entry<unknown> | undefined
-    for (const lane of this.heads) if (earliest === undefined || lane.firstSeq < earliest.seq) earliest = lane.first
+    for (const lane of this.heads.lanes) if (earliest === undefined || lane.firstSeq < earliest.seq) earliest = lane.first
     return earliest
   }
 
   /** Releases the oldest of the lanes' first items; says which (its `seq`). */
   private releaseOldest(): number {
-    const lane = this.heads[0]
+    const lane = this.heads.top!
     const entry = lane.shift()
-    if (lane.first === undefined) {
-      const last = this.heads.pop()!
-      if (last !== lane) this.siftDown(last)
-    } else {
-      this.siftDown(lane)
-    }
+    if (lane.first === undefined) this.heads.removeTop()
+    else this.heads.topMoved()
 
     this.held--
     this.heldBytes -= entry.bytes
@@ -218,38 +158,4 @@ export class OrderWindow {
     lane.release(item)
     return seq
   }
-
-  private heapPush(lane: WindowLane<unknown>): void {
-    const {heads} = this
-    let at = heads.length
-    heads.push(lane)
-    while (at > 0) {
-      const parent = (at - 1) >> 1
-      if (!before(lane, heads[parent])) break
-      heads[at] = heads[parent]
-      at = parent
-    }
-
-    heads[at] = lane
-  }
-
-  /** Puts `lane` at the top and moves it down to its place. */
-  private siftDown(lane: WindowLane<unknown>): void {
-    const {heads} = this
-    let at = 0
-    for (;;) {
-      const left = at * 2 + 1
-      if (left >= heads.length) break
-      const child = left + 1 < heads.length && before(heads[left + 1], heads[left]) ? left + 1 : left
-      if (!before(heads[child], lane)) break
-      heads[at] = heads[child]
-      at = child
-    }
-
-    heads[at] = lane
-  }
-}
-
-function before(a: WindowLane<unknown>, b: WindowLane<unknown>): boolean {
-  return a.firstKey < b.firstKey || (a.firstKey === b.firstKey && a.firstSeq < b.firstSeq)
 }

@@ -1,5 +1,5 @@
 import {requireTargetedSpace} from '../cf/config.js'
-import {describePattern, readAppSelection, selectApps, severalApps} from '../cli/app-selection.js'
+import {appFlags, describePattern, readAppSelection, readAppTimings, selectApps, severalApps} from '../cli/app-selection.js'
 import {BaseCommand} from '../cli/base-command.js'
 import {logFilterFlags, readLogFilter, readStreamSettings, streamFlags} from '../cli/flags.js'
 import {LineBudget} from '../cli/log-printer.js'
@@ -7,7 +7,7 @@ import {DEFAULT_RECENT_LINES} from '../cli/print-recent.js'
 import {type LogsRun, printRecentLogsOfApps, tailAppLogs} from '../cli/run-logs.js'
 import {silenceInfo} from '../cli/notice.js'
 import {openSession, resolveLoggerEndpoint} from '../cli/session.js'
-import {MAX_TIMER_MS, parseDuration, parseDurationOrZero, parseSince} from '../cli/units.js'
+import {MAX_TIMER_MS, parseDuration, parseSince} from '../cli/units.js'
 import {usageLine} from '../cli/usage.js'
 import {Args, Flags} from '../oclif.js'
 import {loadChalk} from '../render/color.js'
@@ -29,10 +29,7 @@ export default class Logs extends BaseCommand {
   static override flags = {
     ...streamFlags,
     ...logFilterFlags,
-    all: Flags.boolean({description: 'every app of the targeted space, looked up again every --refresh-apps', exclusive: ['app-regex'], helpGroup: 'APPS'}),
-    'app-regex': Flags.string({helpValue: 'RE', description: 'the apps whose names match this JavaScript regular expression, looked up again every --refresh-apps', helpGroup: 'APPS'}),
-    'refresh-apps': Flags.string({helpValue: 'DURATION', description: 'with --all or --app-regex: how often the apps are looked up again (+ app, - app on stderr)', default: '30s', helpGroup: 'APPS'}),
-    'order-window': Flags.string({helpValue: 'DURATION', description: 'several apps: merge their lines in timestamp order within this long (0: as they arrive)', default: '300ms', helpGroup: 'APPS'}),
+    ...appFlags,
     recent: Flags.boolean({description: 'print the recent logs, oldest first, and exit'}),
     tail: Flags.integer({aliases: ['lines'], description: `print this many messages of history, the newest, then follow (with --recent: then exit; default there: ${DEFAULT_RECENT_LINES}); per app`, helpValue: 'N', min: 1, max: Number.MAX_SAFE_INTEGER}),
     'raw-escapes': Flags.boolean({
@@ -55,8 +52,7 @@ export default class Logs extends BaseCommand {
     const startTimeNs = flags.since === undefined ? undefined : parseSince(flags.since)
     const {filter, highlight} = readLogFilter(flags)
     const forMs = flags.for === undefined ? undefined : parseDuration(flags.for, '--for', MAX_TIMER_MS)
-    const refreshMs = parseDuration(flags['refresh-apps'], '--refresh-apps', MAX_TIMER_MS)
-    const orderWindowMs = parseDurationOrZero(flags['order-window'], '--order-window', MAX_TIMER_MS)
+    const {refreshMs, orderWindowMs} = readAppTimings(flags)
     if (flags.quiet) silenceInfo()
     const stop = new AbortController()
     const session = await openSession(flags['skip-ssl-validation'], undefined, stop.signal)
