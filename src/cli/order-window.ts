@@ -81,7 +81,8 @@ export class OrderWindow implements LaneOwner {
     this.held++
     this.heldBytes += bytes
     if (this.heldBytes > this.options.maxHeldBytes) {
-      while (this.heldBytes > this.options.maxHeldBytes) this.releaseOldest()
+      // Down to three quarters: a flood then releases in runs, not one item for each that comes.
+      while (this.heldBytes > this.options.maxHeldBytes * 0.75) this.releaseOldest()
       this.options.onReleased()
     }
 
