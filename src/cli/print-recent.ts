@@ -5,7 +5,7 @@ import {OutputWriter} from '../render/output-writer.js'
 import {readTrafficControllerRecentLogs} from '../stream/recent.js'
 import {trace} from '../trace.js'
 import type {LogPrinter} from './log-printer.js'
-import {notice} from './notice.js'
+import {historyProgress, notice} from './notice.js'
 import {findLogCache, type Session} from './session.js'
 
 /** As many as `cf logs --recent` shows; `--lines` goes past it by paging. */
@@ -32,7 +32,12 @@ export async function printRecentLogs(run: RecentRun): Promise<void> {
   let logs: LogMessage[]
   if (logCache) {
     trace(`recent logs from Log Cache at ${logCache}`)
-    logs = await readRecentLogs({baseUrl: logCache, appGuid: run.appGuid, tokens: session.tokens, verifyTls: session.verifyTls, maxMessages: run.maxMessages, startTimeNs: run.startTimeNs, accept: (log) => run.printer.accepts(log)})
+    const progress = historyProgress()
+    try {
+      logs = await readRecentLogs({baseUrl: logCache, appGuid: run.appGuid, tokens: session.tokens, verifyTls: session.verifyTls, maxMessages: run.maxMessages, startTimeNs: run.startTimeNs, accept: (log) => run.printer.accepts(log), onPage: progress.onPage})
+    } finally {
+      progress.end()
+    }
   } else {
     const endpoint = await run.loggerEndpoint()
     trace(`no Log Cache advertised: recent logs from the Traffic Controller at ${endpoint.host}`)
