@@ -1,5 +1,5 @@
 import {keepTokenFresh} from '../cf/token-keeper.js'
-import {type CfwsError, ExitCode} from '../errors.js'
+import {type CfwsError, ExitCode, SIGNAL_EXIT_CODES} from '../errors.js'
 import type {FrameRenderer} from '../render/firehose.js'
 import {OutputWriter} from '../render/output-writer.js'
 import type {StreamKind} from '../stream/handshake-failure.js'
@@ -38,7 +38,6 @@ export interface StreamRun {
   forMs?: number
 }
 
-const SIGNAL_EXIT_CODES = {SIGINT: ExitCode.sigint, SIGTERM: ExitCode.sigterm} as const
 
 /**
  * Joins the stream to stdout: decode, render, write. Ends with 0 when the reader closed the pipe
