@@ -17,6 +17,10 @@ export const ExitCode = {
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode]
 
+/** The signals cfws ends on with a code of its own (128 + the signal's number, as a shell shows). */
+export const SIGNAL_EXIT_CODES = {SIGINT: ExitCode.sigint, SIGTERM: ExitCode.sigterm} as const
+export type EndingSignal = keyof typeof SIGNAL_EXIT_CODES
+
 /** The exits a CfwsError can end with; each has its class below. */
 export type FailureExit = 'bug' | 'usage' | 'auth' | 'forbidden' | 'notFound' | 'unreachable'
 

@@ -4,7 +4,7 @@ import type {LogMessage} from '../envelope/types.js'
 import {readRecentLogs} from '../logcache/read-logs.js'
 import type {ByteSink} from '../render/byte-sink.js'
 import type {LinePrinter} from './log-printer.js'
-import {info, notice} from './notice.js'
+import {historyProgress, info, notice} from './notice.js'
 import {findLogCache, type Session} from './session.js'
 
 // Enough for minutes of a busy app; a longer gap is reported by the count, not hidden.
@@ -84,7 +84,8 @@ export class LogGapFiller {
     }
 
     const accept = (log: LogMessage): boolean => printer.accepts(log)
-    const query = {baseUrl, appGuid: this.appGuid, tokens: session.tokens, verifyTls: session.verifyTls, signal, accept}
+    const progress = historyProgress()
+    const query = {baseUrl, appGuid: this.appGuid, tokens: session.tokens, verifyTls: session.verifyTls, signal, accept, onPage: progress.onPage}
     let logs: LogMessage[]
     try {
       logs = await readRecentLogs(history ? {...query, ...history} : {...query, maxMessages: MAX_BACKFILL_MESSAGES, startTimeNs: this.newestNs})
@@ -92,6 +93,8 @@ export class LogGapFiller {
       if (!history || signal.aborted) throw error
       notice(`could not read the history from Log Cache: ${error instanceof Error ? error.message : String(error)}; live lines only`)
       return
+    } finally {
+      progress.end()
     }
 
     const printed = new Set(this.keysAtNewest)

@@ -5,7 +5,7 @@ import {OutputWriter} from '../render/output-writer.js'
 import {readTrafficControllerRecentLogs} from '../stream/recent.js'
 import {trace} from '../trace.js'
 import type {LogPrinter} from './log-printer.js'
-import {notice} from './notice.js'
+import {historyProgress, notice} from './notice.js'
 import {findLogCache, type Session} from './session.js'
 
 /** As many as `cf logs --recent` shows; `--lines` goes past it by paging. */
@@ -67,7 +67,12 @@ async function readAppLogs(run: RecentRun, app: RecentApp, logCache: string | un
   const accept = (log: LogMessage): boolean => app.printer.accepts(log)
   if (logCache) {
     trace(`recent logs from Log Cache at ${logCache}`)
-    return readRecentLogs({baseUrl: logCache, appGuid: app.guid, tokens: session.tokens, verifyTls: session.verifyTls, maxMessages: run.maxMessages, startTimeNs: run.startTimeNs, accept})
+    const progress = historyProgress()
+    try {
+      return await readRecentLogs({baseUrl: logCache, appGuid: app.guid, tokens: session.tokens, verifyTls: session.verifyTls, maxMessages: run.maxMessages, startTimeNs: run.startTimeNs, accept, onPage: progress.onPage})
+    } finally {
+      progress.end()
+    }
   }
 
   const endpoint = await run.loggerEndpoint()

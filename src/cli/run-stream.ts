@@ -1,5 +1,5 @@
 import {keepTokenFresh} from '../cf/token-keeper.js'
-import {type CfwsError, ExitCode} from '../errors.js'
+import {type CfwsError, ExitCode, SIGNAL_EXIT_CODES} from '../errors.js'
 import type {FrameRenderer} from '../render/firehose.js'
 import {OutputWriter} from '../render/output-writer.js'
 import type {StreamKind} from '../stream/handshake-failure.js'
@@ -49,7 +49,6 @@ export interface TailedStream {
   signal?: AbortSignal
 }
 
-const SIGNAL_EXIT_CODES = {SIGINT: ExitCode.sigint, SIGTERM: ExitCode.sigterm} as const
 
 /**
  * Joins the run's streams to one stdout, behind one set of signal handlers, one token keeper and

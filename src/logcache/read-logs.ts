@@ -19,6 +19,8 @@ export interface RecentLogsQuery {
   signal?: AbortSignal
   /** Only messages this accepts are kept and counted (the filters): `maxMessages` of them, read back as far as it takes. */
   accept?: (log: LogMessage) => boolean
+  /** Told after each page: how many pages were read and how many messages kept so far. */
+  onPage?: (pages: number, kept: number) => void
 }
 
 const MAX_PAGE = 1000
@@ -38,6 +40,7 @@ export async function readRecentLogs(query: RecentLogsQuery): Promise<LogMessage
   let throttled = 0
   // Messages at the boundary timestamp already kept, so a page that repeats them adds nothing twice.
   let atBoundary = new Set<string>()
+  let pages = 0
 
   while (newestFirst.length < query.maxMessages) {
     // Ask for the boundary messages again on top: `end_time` may return them (inclusive) or not.
@@ -68,6 +71,7 @@ export async function readRecentLogs(query: RecentLogsQuery): Promise<LogMessage
       if (query.accept === undefined || query.accept(log)) newestFirst.push(log)
     }
 
+    query.onPage?.(++pages, newestFirst.length)
     const oldest = fresh.at(-1)!.timestamp!
     if (oldest !== endTimeNs) atBoundary = new Set()
     for (const log of fresh) if (log.timestamp === oldest) atBoundary.add(logKey(log))
