@@ -25,6 +25,8 @@ export interface OrderWindowOptions {
   windowMs: number
   /** Bound of what is held, in the bytes the callers count for each item: past it the oldest go out early. */
   maxHeldBytes: number
+  /** The bound while a hold is on (the history of every lane, merged whole): maxHeldBytes unless larger. */
+  maxHeldBytesWhileHeld?: number
   /** Told after each batch of releases: the caller writes them out. */
   onReleased: () => void
   clock?: WindowClock
@@ -80,9 +82,10 @@ export class OrderWindow implements LaneOwner {
     }
     this.held++
     this.heldBytes += bytes
-    if (this.heldBytes > this.options.maxHeldBytes) {
+    const bound = this.holds > 0 ? Math.max(this.options.maxHeldBytes, this.options.maxHeldBytesWhileHeld ?? 0) : this.options.maxHeldBytes
+    if (this.heldBytes > bound) {
       // Down to three quarters: a flood then releases in runs, not one item for each that comes.
-      while (this.heldBytes > this.options.maxHeldBytes * 0.75) this.releaseOldest()
+      while (this.heldBytes > bound * 0.75) this.releaseOldest()
       this.options.onReleased()
     }
 

@@ -114,8 +114,12 @@ function appStream(run: LogsRun, app: SpaceApp, endpoint: URL, printer: LinePrin
 // lines/s in all: holding 4 MiB cost a fifth more CPU per line than 256 KiB (the lines went cold).
 const MAX_WINDOW_BYTES = 256 * 1024
 const WINDOW_SHARE_OF_BUFFER = 4
+// While the apps' history is read it is merged whole, up to half of --buffer-size (30,000 lines or
+// so by default): --tail 1000 of 20 apps.
+const HISTORY_SHARE_OF_BUFFER = 2
 
 function orderWindow(windowMs: number, settings: StreamSettings, output: OutputWriter): OrderWindow {
   const maxHeldBytes = Math.min(MAX_WINDOW_BYTES, settings.maxBufferedBytes / WINDOW_SHARE_OF_BUFFER)
-  return new OrderWindow({windowMs, maxHeldBytes, onReleased: () => output.schedule()})
+  const maxHeldBytesWhileHeld = settings.maxBufferedBytes / HISTORY_SHARE_OF_BUFFER
+  return new OrderWindow({windowMs, maxHeldBytes, maxHeldBytesWhileHeld, onReleased: () => output.schedule()})
 }

@@ -188,6 +188,23 @@ describe('cfws logs with several apps (end to end)', () => {
     assert.equal(result.stdout.split('\n').length - 1, 6, 'the seam’s line once')
   })
 
+  it('merges a long history whole, past what the window holds for live lines', async () => {
+    // 1,500 lines of each app, interleaved a millisecond apart: some 500 kB, where live lines get 256 KiB.
+    const ms = S / 1000n
+    f.cc.logCache = new FakeLogCache(
+      Array.from({length: 3000}, (_, i) => v2Log(T0 + BigInt(i) * ms, `${String(i).padStart(4, '0')} ${'x'.repeat(100)}`, {appGuid: i % 2 === 0 ? WEB : WORKER})),
+    )
+    const cli = start(['web', 'worker', '--tail', '1500', '--timestamps', 'none'])
+    await f.tc.nextClientOf(streamOf(WEB))
+    await f.tc.nextClientOf(streamOf(WORKER))
+    const lines = await cli.waitForStdoutLines(3000)
+    cli.child.kill('SIGINT')
+    await cli.result()
+    const numbers = lines.map((text) => Number(/OUT (\d{4}) /.exec(text)![1]))
+    assert.deepEqual(numbers, Array.from({length: 3000}, (_, i) => i))
+    assert.ok(lines[0].startsWith('web [APP/PROC/WEB/0] OUT 0000 ') && lines[1].startsWith('worker [APP/PROC/WEB/0] OUT 0001 '))
+  })
+
   it('prints --recent of several apps merged in timestamp order, --lines per app, and exits 0', async () => {
     f.cc.logCache = new FakeLogCache([
       v2Log(T0, 'web 0', {appGuid: WEB}),

@@ -154,6 +154,20 @@ describe('OrderWindow', () => {
     assert.deepEqual(batches, [['c3', 'b4', 'a5']])
   })
 
+  it('holds up to its larger bound while a hold is on, and goes back to its own after', () => {
+    const {clock, batches, push, window} = harness({maxHeldBytes: 25, maxHeldBytesWhileHeld: 45})
+    const release = window.hold()
+    for (const item of ['a1', 'b2', 'a3', 'b4']) push(Number(item[1]), item)
+    assert.deepEqual(batches, [], '40 bytes held')
+    push(5, 'c5')
+    assert.deepEqual(batches, [['a1', 'b2']], 'past 45: down to three quarters of it')
+    release()
+    push(6, 'c6')
+    assert.deepEqual(batches, [['a1', 'b2'], ['a3', 'b4', 'c5']], 'past 25 once the hold is off: down to three quarters of 25')
+    clock.advance(300)
+    assert.deepEqual(batches.at(-1), ['c6'])
+  })
+
   it('keeps its bound while held', () => {
     const {batches, push, window} = harness({maxHeldBytes: 15})
     window.hold()
