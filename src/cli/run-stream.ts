@@ -102,7 +102,8 @@ export async function runStream(run: StreamRun): Promise<number> {
     controller.abort()
   })
   try {
-    await run.streams(async (stream) => tailOne(stream, {run, writer, onUndecodable, onStarted}), writer)
+    const backfills = new Set<ReconnectBackfill>()
+    await run.streams(async (stream) => tailOne(stream, {run, writer, backfills, onUndecodable, onStarted}), writer)
   } finally {
     clearTimeout(timeUp)
     controller.abort()
@@ -124,12 +125,14 @@ export async function runStream(run: StreamRun): Promise<number> {
 interface TailContext {
   run: StreamRun
   writer: OutputWriter
+  /** Every stream's, so that what they hold together stays within --buffer-size. */
+  backfills: Set<ReconnectBackfill>
   onUndecodable: (reason: string) => void
   onStarted: () => void
 }
 
 /** One stream to the writer: decode, render, write; its gaps filled in order; every held frame delivered at its end. */
-async function tailOne(stream: TailedStream, {run, writer, onUndecodable, onStarted}: TailContext): Promise<void> {
+async function tailOne(stream: TailedStream, {run, writer, backfills, onUndecodable, onStarted}: TailContext): Promise<void> {
   const handleFrame = (frame: Buffer): void => {
     if (writer.closed) return
     const undecodableReason = stream.renderFrame(frame, writer.sink)
@@ -138,15 +141,16 @@ async function tailOne(stream: TailedStream, {run, writer, onUndecodable, onStar
   }
 
   const {fillGap} = stream
-  const backfill = fillGap
+  const backfill: ReconnectBackfill | undefined = fillGap
     ? new ReconnectBackfill({
         deliver: handleFrame,
         fill: async (signal) => fillGap(writer, signal),
-        heldBytesAllowed: () => run.settings.maxBufferedBytes - writer.waitingBytes,
+        heldBytesAllowed: (): number => run.settings.maxBufferedBytes - writer.waitingBytes - heldByOthers(backfills, backfill),
         onDropped: (frames) => notice(`dropped ${frames} lines received while the gap was backfilled (--buffer-size)`),
         onFillFailed: (error) => notice(`could not backfill the gap: ${error instanceof Error ? error.message : String(error)}`),
       })
     : undefined
+  if (backfill) backfills.add(backfill)
   try {
     await tailStream({
       url: stream.url,
@@ -167,5 +171,12 @@ async function tailOne(stream: TailedStream, {run, writer, onUndecodable, onStar
     })
   } finally {
     await backfill?.finish()
+    if (backfill) backfills.delete(backfill)
   }
+}
+
+function heldByOthers(backfills: ReadonlySet<ReconnectBackfill>, own: ReconnectBackfill | undefined): number {
+  let bytes = 0
+  for (const backfill of backfills) if (backfill !== own) bytes += backfill.heldBytes
+  return bytes
 }

@@ -205,6 +205,31 @@ describe('cfws logs with several apps (end to end)', () => {
     assert.ok(lines[0].startsWith('web [APP/PROC/WEB/0] OUT 0000 ') && lines[1].startsWith('worker [APP/PROC/WEB/0] OUT 0001 '))
   })
 
+  it('keeps what the apps’ streams hold during their history reads within one --buffer-size', async () => {
+    let answer!: () => void
+    f.cc.logCache = new FakeLogCache([v2Log(T0, 'old', {appGuid: WEB}), v2Log(T0, 'old', {appGuid: WORKER})])
+    f.cc.logCache.answering = new Promise((resolve) => (answer = resolve))
+    const cli = start(['web', 'worker', '--tail', '1', '--buffer-size', '64KiB', '--order-window', '0'])
+    const web = await f.tc.nextClientOf(streamOf(WEB))
+    const worker = await f.tc.nextClientOf(streamOf(WORKER))
+    // 40 KiB on each while both wait for Log Cache: either alone fits in 64 KiB, both do not.
+    const text = 'y'.repeat(1000)
+    for (let i = 0; i < 40; i++) {
+      web.send(at(1 + i / 100, `web ${text}`))
+      worker.send(at(1 + i / 100, `worker ${text}`))
+    }
+
+    await Promise.all([web, worker].map(async (client) => {
+      client.ping()
+      await once(client, 'pong')
+    }))
+    answer()
+    await cli.waitForStderr(/dropped \d+ lines received while the gap was backfilled/)
+    cli.child.kill('SIGINT')
+    const result = await cli.result()
+    assert.ok(result.stdout.split('\n').length - 1 < 82, 'some of the 80 live lines were dropped')
+  })
+
   it('prints --recent of several apps merged in timestamp order, --lines per app, and exits 0', async () => {
     f.cc.logCache = new FakeLogCache([
       v2Log(T0, 'web 0', {appGuid: WEB}),
