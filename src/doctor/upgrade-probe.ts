@@ -52,6 +52,8 @@ export async function probeUpgrade(request: UpgradeRequest, timedOut: () => Cfws
   let resolveFrame: (first: {frame: Buffer; at: number}) => void = () => {}
   const serverPing = new Promise<number>((resolve) => (resolvePing = resolve))
   const firstFrame = new Promise<{frame: Buffer; at: number}>((resolve) => (resolveFrame = resolve))
+  // Taken in 'open', before the frames and pings that came with the 101: none can seem to precede it.
+  let openedAt = 0
   const step = await runTimed(
     async (signal) => {
       const {socket} = await openStream({
@@ -62,10 +64,13 @@ export async function probeUpgrade(request: UpgradeRequest, timedOut: () => Cfws
         handshakeTimeoutMs: UPGRADE_STEP_MS,
         signal,
         onFrame: (frame) => resolveFrame({frame, at: performance.now()}),
-        onOpen: (opened) => opened.once('ping', () => resolvePing(performance.now())),
+        onOpen(opened) {
+          openedAt = performance.now()
+          opened.once('ping', () => resolvePing(performance.now()))
+        },
         onAnswer: (answer) => (outcome.answer = answer),
       })
-      outcome.opened = {socket, openedAt: performance.now(), serverPing, firstFrame, close: () => closeSoon(socket)}
+      outcome.opened = {socket, openedAt, serverPing, firstFrame, close: () => closeSoon(socket)}
       return outcome
     },
     {timeoutMs: UPGRADE_STEP_MS + 500, signal: request.signal, timedOut},
