@@ -10,13 +10,18 @@ import {operatorLine} from './notice.js'
  */
 export abstract class BaseCommand extends Command {
   protected override async catch(error: Error): Promise<void> {
-    const {message, hint, exitCode} = describe(error, this.id ?? '')
-    let output = `cfws: ${operatorLine(message)}\n${hint ? `hint: ${operatorLine(hint)}\n` : ''}`
-    // The stack keeps its lines; each is made safe as the trace's are.
-    if (isDebugEnabled()) output += stackWithCauses(error).split('\n').map((line) => visibleControls(redactSecrets(line))).join('\n')
-    process.stderr.write(output)
-    process.exitCode = exitCode
+    process.exitCode = reportFailure(error, this.id ?? '')
   }
+}
+
+/** Writes the failure's `cfws:` and `hint:` lines (and the stack with CFWS_DEBUG=1) to stderr; returns its exit code. */
+export function reportFailure(error: Error, commandId: string): number {
+  const {message, hint, exitCode} = describe(error, commandId)
+  let output = `cfws: ${operatorLine(message)}\n${hint ? `hint: ${operatorLine(hint)}\n` : ''}`
+  // The stack keeps its lines; each is made safe as the trace's are.
+  if (isDebugEnabled()) output += stackWithCauses(error).split('\n').map((line) => visibleControls(redactSecrets(line))).join('\n')
+  process.stderr.write(output)
+  return exitCode
 }
 
 function describe(error: Error, commandId: string): {message: string; hint?: string; exitCode: number} {

@@ -1,10 +1,11 @@
 import {keepTokenFresh} from '../cf/token-keeper.js'
-import {type CfwsError, ExitCode, SIGNAL_EXIT_CODES} from '../errors.js'
+import {CfwsError, ExitCode, SIGNAL_EXIT_CODES} from '../errors.js'
 import type {FrameRenderer} from '../render/firehose.js'
 import {OutputWriter} from '../render/output-writer.js'
 import type {StreamKind} from '../stream/handshake-failure.js'
 import {ReconnectBackfill} from '../stream/reconnect-backfill.js'
 import {DEFAULT_RETRY, tailStream} from '../stream/tail.js'
+import {reportFailure} from './base-command.js'
 import type {StreamSettings} from './flags.js'
 import type {GapOutput} from './log-gap.js'
 import {info, notice} from './notice.js'
@@ -101,9 +102,12 @@ export async function runStream(run: StreamRun): Promise<number> {
     tokenFailure = error
     controller.abort()
   })
+  let streamFailure: unknown
   try {
     const backfills = new Set<ReconnectBackfill>()
     await run.streams(async (stream) => tailOne(stream, {run, writer, backfills, onUndecodable, onStarted}), writer)
+  } catch (error) {
+    streamFailure = error
   } finally {
     clearTimeout(timeUp)
     controller.abort()
@@ -115,8 +119,16 @@ export async function runStream(run: StreamRun): Promise<number> {
     if (undecodable > 1) notice(`skipped ${undecodable} frames that were not dropsonde envelopes`)
   }
 
+  if (exitCode !== ExitCode.ok && streamFailure !== undefined) {
+    // The stream had failed and its lines waited for stdout when the signal came: say why it had
+    // ended, and end as a signal does (the command is not left to print it and wait again).
+    if (!(streamFailure instanceof CfwsError && streamFailure.code === 'ABORTED')) reportFailure(streamFailure as Error, run.kind === 'app' ? 'logs' : 'firehose')
+    streamFailure = undefined
+  }
+
   // A blocked stdout keeps what it still holds, and the process with it: a signal ends both.
   if (exitCode !== ExitCode.ok && writer.waitingBytes > 0) process.exit(exitCode)
+  if (streamFailure !== undefined) throw streamFailure
   if (outputFailure) throw outputFailure
   if (tokenFailure) throw tokenFailure
   return exitCode

@@ -157,6 +157,17 @@ describe('nothing lost, nothing hangs (end to end)', function () {
       await sendAll(client, 20_000, (i) => logEnvelope(message(i)))
       await exitsOn(cli, 'SIGTERM', 143)
     })
+
+    it('a stdout nobody reads after the stream ended for good, on a single SIGTERM, saying why it ended', async () => {
+      const cli = start(['logs', 'myapp', '--max-retries', '0'])
+      const client = await f.tc.nextClient()
+      cli.child.stdout!.pause()
+      await sendAll(client, 20_000, (i) => logEnvelope(message(i)))
+      client.close(1000)
+      await once(client, 'close')
+      await exitsOn(cli, 'SIGTERM', 143)
+      assert.match(cli.stderr, /\ncfws: Gave up after 0 failed reconnects: connection lost \(the server ended the stream \(1000\)\)\nhint: /)
+    })
   })
 
   it('makes no token request for a token valid for ten years', async () => {
