@@ -94,9 +94,9 @@ export async function runStream(run: StreamRun): Promise<number> {
       })
     : undefined
 
-  let tokenFailure: unknown
+  let tokenFailure: {error: unknown} | undefined
   const keeper = keepTokenFresh(run.session.tokens, {...TOKEN_RETRY, signal: controller.signal, onNotice: notice}).catch((error: unknown) => {
-    tokenFailure = error
+    tokenFailure = {error}
     controller.abort()
   })
   try {
@@ -132,6 +132,6 @@ export async function runStream(run: StreamRun): Promise<number> {
   // A blocked stdout keeps what it still holds, and the process with it: a signal ends both.
   if (exitCode !== ExitCode.ok && writer.waitingBytes > 0) process.exit(exitCode)
   if (outputFailure) throw outputFailure
-  if (tokenFailure) throw tokenFailure
+  if (tokenFailure) throw tokenFailure.error
   return exitCode
 }

@@ -198,9 +198,9 @@ class PerSource<T> {
     const sourceType = log.sourceType ?? ''
     const sourceInstance = log.sourceInstance ?? ''
     let bySourceType = this.byType.get(type)
-    if (bySourceType === undefined) this.byType.set(type, (bySourceType = new Map()))
+    if (bySourceType === undefined) this.byType.set(type, (bySourceType = new Map<string, Map<string, T>>()))
     let byInstance = bySourceType.get(sourceType)
-    if (byInstance === undefined) bySourceType.set(sourceType, (byInstance = new Map()))
+    if (byInstance === undefined) bySourceType.set(sourceType, (byInstance = new Map<string, T>()))
     let value = byInstance.get(sourceInstance)
     if (value === undefined) {
       if (this.count === MAX_SOURCES) {

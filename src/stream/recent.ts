@@ -42,8 +42,9 @@ export async function readTrafficControllerRecentLogs(endpoint: URL, appGuid: st
     throw new EndpointError('RECENT_LOGS_FAILED', `${displayEndpoint(url)} answered ${response.status} to GET ${url.pathname}`)
   }
 
-  const contentType = response.headers['content-type']
-  const boundary = multipartBoundary(typeof contentType === 'string' ? contentType : undefined)
+  const header = response.headers['content-type']
+  const contentType = typeof header === 'string' ? header : undefined
+  const boundary = multipartBoundary(contentType)
   if (!boundary) {
     throw new EndpointError('NOT_MULTIPART', `The Traffic Controller answered recentlogs with ${contentType ?? 'no Content-Type'}, not multipart with a boundary`, {
       hint: 'This foundation may not serve recent logs from the Traffic Controller any more; it needs Log Cache.',
