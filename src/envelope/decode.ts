@@ -4,19 +4,37 @@ import type {Envelope, LogMessage} from './types.js'
 
 export type DecodeResult = {ok: true; envelope: Envelope} | {ok: false; reason: string}
 
-// Only the LogMessage is read: every other field of the envelope is skipped, not decoded.
-const logScanner = new FrameScanner([LOG_MESSAGE_FIELD])
-
 /**
- * The LogMessage of one frame (all `cfws logs` prints). Never throws: a frame it cannot decode
- * comes back as a reason, so the caller can count it and keep streaming (STYLE.md "Streams and
- * output"). Fields may come in any order, unknown fields are skipped, "required" ones may be missing.
+ * The LogMessage of each frame (all `cfws logs` prints). One per stream: it reuses its scanner and
+ * remembers the stream's source names. Never throws: a frame it cannot decode comes back as a
+ * reason, so the caller can count it and keep streaming (STYLE.md "Streams and output"). Fields
+ * may come in any order, unknown fields are skipped, "required" ones may be missing.
  */
-export function decodeLogMessage(frame: Uint8Array): DecodeResult {
-  const reason = logScanner.scan(frame)
-  if (reason !== undefined) return {ok: false, reason}
-  const {envelope} = logScanner
-  return {ok: true, envelope: envelope.has(0) ? {logMessage: toLogMessage(envelope.children[0]!)} : {}}
+export class LogMessageDecoder {
+  // Only the LogMessage is read: every other field of the envelope is skipped, not decoded.
+  private readonly scanner = new FrameScanner([LOG_MESSAGE_FIELD])
+  private readonly sourceTypes = new RepeatedStrings()
+  private readonly sourceInstances = new RepeatedStrings()
+
+  decode(frame: Uint8Array): DecodeResult {
+    const reason = this.scanner.scan(frame)
+    if (reason !== undefined) return {ok: false, reason}
+    const {envelope} = this.scanner
+    return {ok: true, envelope: envelope.has(0) ? {logMessage: this.toLogMessage(envelope.children[0]!)} : {}}
+  }
+
+  // Field numbers in LOG_MESSAGE_FIELDS order: message, message_type, timestamp, app_id (not
+  // needed: a stream is one app's), source_type, source_instance.
+  private toLogMessage(scan: MessageScan): LogMessage {
+    const {buf, starts, ends} = scan
+    const log: LogMessage = {}
+    if (scan.has(0)) log.message = buf.subarray(starts[0], ends[0])
+    if (scan.has(1)) log.messageType = starts[1]
+    if (scan.has(2)) log.timestamp = BigInt.asIntN(64, (BigInt(ends[2] >>> 0) << 32n) | BigInt(starts[2] >>> 0))
+    if (scan.has(4)) log.sourceType = this.sourceTypes.get(buf, starts[4], ends[4])
+    if (scan.has(5)) log.sourceInstance = this.sourceInstances.get(buf, starts[5], ends[5])
+    return log
+  }
 }
 
 /**
@@ -47,20 +65,4 @@ class RepeatedStrings {
 
     return text
   }
-}
-
-const sourceTypes = new RepeatedStrings()
-const sourceInstances = new RepeatedStrings()
-
-// Field numbers in LOG_MESSAGE_FIELDS order: message, message_type, timestamp, app_id (not needed:
-// a stream is one app's), source_type, source_instance.
-function toLogMessage(scan: MessageScan): LogMessage {
-  const {buf, starts, ends} = scan
-  const log: LogMessage = {}
-  if (scan.has(0)) log.message = buf.subarray(starts[0], ends[0])
-  if (scan.has(1)) log.messageType = starts[1]
-  if (scan.has(2)) log.timestamp = BigInt.asIntN(64, (BigInt(ends[2] >>> 0) << 32n) | BigInt(starts[2] >>> 0))
-  if (scan.has(4)) log.sourceType = sourceTypes.get(buf, starts[4], ends[4])
-  if (scan.has(5)) log.sourceInstance = sourceInstances.get(buf, starts[5], ends[5])
-  return log
 }

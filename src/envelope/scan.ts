@@ -206,9 +206,7 @@ export class MessageScan {
 
         case Kind.Int64:
         case Kind.Uint64: {
-          readVarint64(reader)
-          this.starts[field] = varintLow
-          this.ends[field] = varintHigh
+          readVarint64(reader, this.starts, this.ends, field)
           break
         }
 
@@ -277,12 +275,11 @@ function stringStart(reader: Reader): number {
   return start
 }
 
-// readVarint64's result: module state rather than an object per value.
-let varintLow = 0
-let varintHigh = 0
-
-/** protobufjs's 64-bit varint read (same bounds and "invalid varint" check), without a Long. */
-function readVarint64(reader: Reader): void {
+/**
+ * protobufjs's 64-bit varint read (same bounds and "invalid varint" check), without a Long: its
+ * words go straight into the scan's `lows[field]` and `highs[field]`, no object per value.
+ */
+function readVarint64(reader: Reader, lows: Int32Array, highs: Int32Array, field: number): void {
   const {buf, len} = reader
   let pos = reader.pos
   let low = 0
@@ -301,8 +298,8 @@ function readVarint64(reader: Reader): void {
     } else high |= (byte & 0x7f) << ((i - 5) * 7 + 3)
     if (byte < 0x80) {
       reader.pos = pos
-      varintLow = low
-      varintHigh = high
+      lows[field] = low
+      highs[field] = high
       return
     }
   }

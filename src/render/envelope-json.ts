@@ -2,25 +2,38 @@ import {ENVELOPE_FIELDS} from '../envelope/schema.js'
 import {Kind, type MessageScan, reencodedIfInvalid, type Tags} from '../envelope/scan.js'
 import {BlockCache} from './block-cache.js'
 import {ByteSink} from './byte-sink.js'
-import {fieldLayout, type Layout, tagOrder, writeInteger} from './field-layout.js'
+import {fieldLayout, type Layout, TagOrder, writeInteger} from './field-layout.js'
 import {codePointAt, controlLength, HEX} from './visible-controls.js'
 
 /**
- * The whole envelope as one JSON line (../shared/CLI.md "JSON output"): `.proto` field names,
+ * Each envelope whole as one JSON line (../shared/CLI.md "JSON output"): `.proto` field names,
  * enums by name, absent fields left out, 64-bit integers as exact JSON numbers (or, with
  * `int64AsString`, as strings of their digits, as protobuf's JSON mapping writes them), bytes as
  * UTF-8 text, UUIDs as `8-4-4-4-12`; written from the frame's bytes, with JSON.stringify's escapes.
+ * One per stream: it holds the stream's tag blocks.
  */
-export function writeEnvelopeJson(out: ByteSink, envelope: MessageScan, int64AsString = false): void {
-  writeObject(out, envelope, (envelopeLayout ??= jsonLayout()), int64AsString)
-  out.byte(0x0a)
+export class EnvelopeJsonWriter {
+  // Built with the writer, as the text one's: `cfws logs` never renders with it.
+  private readonly layout = jsonLayout()
+  private readonly tagBlocks: TagBlocks
+
+  constructor(private readonly int64AsString = false) {
+    const order = new TagOrder('object')
+    // The tags of one source instance are the same envelope after envelope: rendered once each.
+    this.tagBlocks = new BlockCache((out, buf, tags) => renderTags(out, buf, tags, order.of(tags)))
+  }
+
+  write(out: ByteSink, envelope: MessageScan): void {
+    writeObject(out, envelope, this.layout, this.int64AsString, this.tagBlocks)
+    out.byte(0x0a)
+  }
 }
 
-// Built on first use, as the text renderer's: `cfws logs` never renders with it.
-let envelopeLayout: Layout | undefined
+type TagBlocks = BlockCache<Tags>
+
 const jsonLayout = (): Layout => fieldLayout(ENVELOPE_FIELDS, (field) => `"${field.name}":`, (name) => `"${name}"`)
 
-function writeObject(out: ByteSink, scan: MessageScan, layout: Layout, int64AsString: boolean): void {
+function writeObject(out: ByteSink, scan: MessageScan, layout: Layout, int64AsString: boolean, tagBlocks: TagBlocks): void {
   const {kinds, present, starts, ends, buf} = scan
   out.byte(0x7b)
   let first = true
@@ -75,12 +88,12 @@ function writeObject(out: ByteSink, scan: MessageScan, layout: Layout, int64AsSt
       }
 
       case Kind.Tags: {
-        TAG_BLOCKS.write(out, buf, scan.tags[i]!)
+        tagBlocks.write(out, buf, scan.tags[i]!)
         break
       }
 
       default: {
-        writeObject(out, scan.children[i]!, layout.children[i]!, int64AsString)
+        writeObject(out, scan.children[i]!, layout.children[i]!, int64AsString, tagBlocks)
       }
     }
   }
@@ -88,12 +101,8 @@ function writeObject(out: ByteSink, scan: MessageScan, layout: Layout, int64AsSt
   out.byte(0x7d)
 }
 
-// The tags of one source instance are the same envelope after envelope: rendered once each.
-const TAG_BLOCKS = new BlockCache(renderTags)
-
-function renderTags(out: ByteSink, buf: Buffer, tags: Tags): void {
+function renderTags(out: ByteSink, buf: Buffer, tags: Tags, order: Int32Array): void {
   out.byte(0x7b)
-  const order = tagOrder(tags, 'object')
   for (let k = 0; k < tags.count; k++) {
     const entry = order[k]
     if (k > 0) out.byte(0x2c)

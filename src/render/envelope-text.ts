@@ -2,25 +2,37 @@ import {ENVELOPE_FIELDS} from '../envelope/schema.js'
 import {Kind, type MessageScan, reencodedIfInvalid, type Tags} from '../envelope/scan.js'
 import {BlockCache} from './block-cache.js'
 import {type ByteSink, Literal} from './byte-sink.js'
-import {fieldLayout, type Layout, tagOrder, writeInteger} from './field-layout.js'
+import {fieldLayout, type Layout, TagOrder, writeInteger} from './field-layout.js'
 
 /**
- * One envelope on one line in protobuf compact text format, as `cf nozzle` prints it
+ * Envelopes, one a line, in protobuf compact text format, as `cf nozzle` prints them
  * (`origin:"rep" eventType:ValueMetric … valueMetric:<name:"x" value:1 unit:"u" >`), written from
- * the frame's bytes into the output.
+ * the frame's bytes into the output. One per stream: it holds the stream's tag blocks.
  */
-export function writeEnvelopeText(out: ByteSink, envelope: MessageScan): void {
-  const start = out.pos
-  writeFields(out, envelope, (envelopeLayout ??= textLayout()))
-  // Top-level fields are separated by spaces: the last one's is not wanted.
-  if (out.pos > start) out.pos--
-  out.byte(0x0a)
+export class EnvelopeTextWriter {
+  // Built with the writer, not as the module loads: `cfws logs` loads this module and never renders with it.
+  private readonly layout = textLayout()
+  private readonly tagBlocks: TagBlocks
+
+  constructor() {
+    const order = new TagOrder('sorted')
+    // The tags of one source instance are the same envelope after envelope: rendered once each.
+    this.tagBlocks = new BlockCache((out, buf, tags) => renderTags(out, buf, tags, order.of(tags)))
+  }
+
+  write(out: ByteSink, envelope: MessageScan): void {
+    const start = out.pos
+    writeFields(out, envelope, this.layout, this.tagBlocks)
+    // Top-level fields are separated by spaces: the last one's is not wanted.
+    if (out.pos > start) out.pos--
+    out.byte(0x0a)
+  }
 }
+
+type TagBlocks = BlockCache<Tags>
 
 // A string's label carries its opening quote, and what follows a string its closing one: fewer, longer copies.
 const QUOTED_KINDS = new Set(['string', 'bytes', 'strings'])
-// Built on first use, not as the module loads: `cfws logs` loads this module and never renders with it.
-let envelopeLayout: Layout | undefined
 const textLayout = (): Layout => fieldLayout(ENVELOPE_FIELDS, (field) => (QUOTED_KINDS.has(field.kind) ? `${field.name}:"` : `${field.name}:`), (name) => name)
 const CLOSE_QUOTE = new Literal('" ')
 const TAG_KEY = new Literal('tags:<key:"')
@@ -30,7 +42,7 @@ const LOW = new Literal('low:')
 const HIGH = new Literal('high:')
 
 // Every field is followed by a space, inside `<…>` too (Go's format: `name:<a:1 b:2 >`).
-function writeFields(out: ByteSink, scan: MessageScan, layout: Layout): void {
+function writeFields(out: ByteSink, scan: MessageScan, layout: Layout, tagBlocks: TagBlocks): void {
   const {kinds, present, starts, ends, buf} = scan
   for (let i = 0; i < kinds.length; i++) {
     if (present[i] === 0) continue
@@ -47,7 +59,7 @@ function writeFields(out: ByteSink, scan: MessageScan, layout: Layout): void {
     }
 
     if (kind === Kind.Tags) {
-      TAG_BLOCKS.write(out, buf, scan.tags[i]!)
+      tagBlocks.write(out, buf, scan.tags[i]!)
       continue
     }
 
@@ -83,7 +95,7 @@ function writeFields(out: ByteSink, scan: MessageScan, layout: Layout): void {
 
       default: {
         out.byte(0x3c)
-        writeFields(out, scan.children[i]!, layout.children[i]!)
+        writeFields(out, scan.children[i]!, layout.children[i]!, tagBlocks)
         out.byte(0x3e)
       }
     }
@@ -98,12 +110,8 @@ function writeHalf(out: ByteSink, label: Literal, uuid: MessageScan, half: numbe
   out.byte(0x20)
 }
 
-// The tags of one source instance are the same envelope after envelope: rendered once each.
-const TAG_BLOCKS = new BlockCache(renderTags)
-
-/** Map entries sorted by key, as Go's text marshaler writes them. */
-function renderTags(out: ByteSink, buf: Buffer, tags: Tags): void {
-  const order = tagOrder(tags, 'sorted')
+/** Map entries sorted by key (`order`), as Go's text marshaler writes them. */
+function renderTags(out: ByteSink, buf: Buffer, tags: Tags, order: Int32Array): void {
   for (let k = 0; k < tags.count; k++) {
     const entry = order[k]
     out.literal(TAG_KEY)

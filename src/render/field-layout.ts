@@ -31,34 +31,40 @@ export function writeInteger(out: ByteSink, layout: Layout, scan: MessageScan, f
   else out.integer(scan.starts[field])
 }
 
-let order = new Int32Array(16)
-
 /**
  * The order to write the tags in: `sorted` by key as Go's text marshaler does (in UTF-16 order,
  * as JavaScript compares strings), or as a JavaScript `object` built from the map orders its keys:
- * array-index keys first by value, then the rest as they came. The array is reused and may be
- * longer than the tags: read its first `tags.count` entries at once.
+ * array-index keys first by value, then the rest as they came. One per renderer: its array is
+ * reused frame after frame and may be longer than the tags, so read the first `tags.count`
+ * entries of what `of` returns before asking again.
  */
-export function tagOrder(tags: Tags, style: 'sorted' | 'object'): Int32Array {
-  const {count} = tags
-  if (order.length < count) order = new Int32Array(Math.max(count, order.length * 2))
-  for (let i = 0; i < count; i++) order[i] = i
-  if (style === 'sorted') {
-    if (count > 16) order.subarray(0, count).sort((a, b) => compareKeys(tags, a, b))
-    else insertionSort(tags, count)
+export class TagOrder {
+  private order = new Int32Array(16)
+
+  constructor(private readonly style: 'sorted' | 'object') {}
+
+  of(tags: Tags): Int32Array {
+    const {count} = tags
+    if (this.order.length < count) this.order = new Int32Array(Math.max(count, this.order.length * 2))
+    const {order} = this
+    for (let i = 0; i < count; i++) order[i] = i
+    if (this.style === 'sorted') {
+      if (count > 16) order.subarray(0, count).sort((a, b) => compareKeys(tags, a, b))
+      else insertionSort(order, tags, count)
+      return order
+    }
+
+    for (let i = 0; i < count; i++) {
+      if (arrayIndex(tags, i) < 0) continue
+      order.subarray(0, count).sort((a, b) => rank(tags, a) - rank(tags, b))
+      break
+    }
+
     return order
   }
-
-  for (let i = 0; i < count; i++) {
-    if (arrayIndex(tags, i) < 0) continue
-    order.subarray(0, count).sort((a, b) => rank(tags, a) - rank(tags, b))
-    break
-  }
-
-  return order
 }
 
-function insertionSort(tags: Tags, count: number): void {
+function insertionSort(order: Int32Array, tags: Tags, count: number): void {
   for (let i = 1; i < count; i++) {
     const entry = order[i]
     let j = i - 1

@@ -1,6 +1,6 @@
 import {sendWithRefresh, type TokenHolder} from '../cf/tokens.js'
 import {displayEndpoint, recentLogsUrl} from '../endpoint/resolve.js'
-import {decodeLogMessage} from '../envelope/decode.js'
+import {LogMessageDecoder} from '../envelope/decode.js'
 import type {LogMessage} from '../envelope/types.js'
 import {AuthError, EndpointError, ForbiddenError, HINTS} from '../errors.js'
 import {sendHttp} from '../net/http-client.js'
@@ -52,9 +52,10 @@ export async function readTrafficControllerRecentLogs(endpoint: URL, appGuid: st
   }
 
   const answer: RecentLogsAnswer = {logs: [], undecodable: 0}
+  const decoder = new LogMessageDecoder()
   for (const part of splitMultipart(response.raw, boundary)) {
     if (part.length === 0) continue
-    const decoded = decodeLogMessage(part)
+    const decoded = decoder.decode(part)
     if (!decoded.ok) answer.undecodable++
     else if (decoded.envelope.logMessage) answer.logs.push(decoded.envelope.logMessage)
   }

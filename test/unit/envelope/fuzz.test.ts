@@ -1,11 +1,11 @@
 import {strict as assert} from 'node:assert'
 
-import {decodeLogMessage} from '../../../src/envelope/decode.js'
+import {LogMessageDecoder} from '../../../src/envelope/decode.js'
 import {FrameScanner} from '../../../src/envelope/scan.js'
 import {ENVELOPE_FIELDS} from '../../../src/envelope/schema.js'
 import {ByteSink} from '../../../src/render/byte-sink.js'
-import {writeEnvelopeJson} from '../../../src/render/envelope-json.js'
-import {writeEnvelopeText} from '../../../src/render/envelope-text.js'
+import {EnvelopeJsonWriter} from '../../../src/render/envelope-json.js'
+import {EnvelopeTextWriter} from '../../../src/render/envelope-text.js'
 import {encodeEnvelope} from '../../../src/envelope/encode.js'
 import {logEnvelope} from '../../helpers/envelopes.js'
 import {SAMPLE_ENVELOPES} from '../../helpers/firehose-envelopes.js'
@@ -58,10 +58,13 @@ describe('the frame scanner and renderers under attack', () => {
     const int = (n: number): number => Math.floor(next() * n)
     const scanner = new FrameScanner(ENVELOPE_FIELDS)
     const out = new ByteSink()
+    const text = new EnvelopeTextWriter()
+    const json = new EnvelopeJsonWriter()
+    const logs = new LogMessageDecoder()
     const validLine = (): string => {
       out.pos = 0
       assert.equal(scanner.scan(VALID[0]), undefined)
-      writeEnvelopeText(out, scanner.envelope)
+      text.write(out, scanner.envelope)
       return out.buf.toString('latin1', 0, out.pos)
     }
 
@@ -73,13 +76,13 @@ describe('the frame scanner and renderers under attack', () => {
       try {
         out.pos = 0
         if (scanner.scan(frame) === undefined) {
-          writeEnvelopeText(out, scanner.envelope)
-          writeEnvelopeJson(out, scanner.envelope)
+          text.write(out, scanner.envelope)
+          json.write(out, scanner.envelope)
         } else {
           failures++
         }
 
-        decodeLogMessage(frame)
+        logs.decode(frame)
       } catch (error) {
         assert.fail(`frame ${i} (${Buffer.from(frame).toString('hex').slice(0, 200)}) threw: ${String(error)}`)
       }

@@ -1,6 +1,6 @@
 import {strict as assert} from 'node:assert'
 
-import {decodeLogMessage} from '../../../src/envelope/decode.js'
+import {LogMessageDecoder} from '../../../src/envelope/decode.js'
 import {FrameScanner} from '../../../src/envelope/scan.js'
 import {ENVELOPE_FIELDS} from '../../../src/envelope/schema.js'
 import {encodeEnvelope} from '../../../src/envelope/encode.js'
@@ -10,6 +10,7 @@ import {renderFrameText} from '../../helpers/render-frame.js'
 
 const BIG = 18_446_744_073_709_551_615n // 2^64 - 1: far above 2^53
 const scanner = new FrameScanner(ENVELOPE_FIELDS)
+const logs = new LogMessageDecoder()
 
 describe('FrameScanner', () => {
   it('keeps every event type, with 64-bit values exact', () => {
@@ -49,7 +50,7 @@ describe('FrameScanner', () => {
   })
 
   it('gives the LogMessage to `cfws logs` with its values exact', () => {
-    const result = decodeLogMessage(logEnvelope('hello', {messageType: 2}))
+    const result = logs.decode(logEnvelope('hello', {messageType: 2}))
     assert.ok(result.ok)
     const log = result.envelope.logMessage!
     assert.equal(Buffer.from(log.message!).toString(), 'hello')
@@ -57,15 +58,15 @@ describe('FrameScanner', () => {
     assert.equal(log.timestamp, T0)
     assert.equal(log.sourceType, 'APP/PROC/WEB')
     assert.equal(log.sourceInstance, '0')
-    const negative = decodeLogMessage(encodeEnvelope({logMessage: {timestamp: -2n, appId: 'not needed', sourceType: 'caf\u00e9'}}))
+    const negative = logs.decode(encodeEnvelope({logMessage: {timestamp: -2n, appId: 'not needed', sourceType: 'caf\u00e9'}}))
     assert.deepEqual(negative.ok && negative.envelope, {logMessage: {timestamp: -2n, sourceType: 'caf\u00e9'}})
     for (let i = 0; i < 60; i++) { // more distinct values than the decoder keeps, repeated
       const sourceType = i % 2 === 0 ? 'APP/PROC/WEB' : `RTR-${i % 25}`
-      const decoded = decodeLogMessage(encodeEnvelope({logMessage: {sourceType, sourceInstance: String(i % 3)}}))
+      const decoded = logs.decode(encodeEnvelope({logMessage: {sourceType, sourceInstance: String(i % 3)}}))
       assert.deepEqual(decoded.ok && decoded.envelope, {logMessage: {sourceType, sourceInstance: String(i % 3)}})
     }
-    assert.deepEqual(decodeLogMessage(encodeEnvelope({origin: 'no log'})), {ok: true, envelope: {}})
-    assert.equal(decodeLogMessage(Buffer.from([0x42, 0x05, 0x0a])).ok, false, 'a truncated LogMessage is reported')
+    assert.deepEqual(logs.decode(encodeEnvelope({origin: 'no log'})), {ok: true, envelope: {}})
+    assert.equal(logs.decode(Buffer.from([0x42, 0x05, 0x0a])).ok, false, 'a truncated LogMessage is reported')
   })
 
   it('skips fields it does not know', () => {
