@@ -1,5 +1,5 @@
-import {ENVELOPE_FIELDS} from '../envelope/schema.js'
-import {Kind, type MessageScan, reencodedIfInvalid, type Tags} from '../envelope/scan.js'
+import {type MessageScan, reencodedIfInvalid, type Tags} from '../envelope/scan.js'
+import {ENVELOPE_FIELDS, fieldIndex, Kind, UUID_FIELDS} from '../envelope/schema.js'
 import {BlockCache} from './block-cache.js'
 import {type ByteSink, Literal} from './byte-sink.js'
 import {fieldLayout, type Layout, TagOrder, writeInteger} from './field-layout.js'
@@ -32,7 +32,7 @@ export class EnvelopeTextWriter {
 type TagBlocks = BlockCache<Tags>
 
 // A string's label carries its opening quote, and what follows a string its closing one: fewer, longer copies.
-const QUOTED_KINDS = new Set(['string', 'bytes', 'strings'])
+const QUOTED_KINDS = new Set<Kind>([Kind.String, Kind.Bytes, Kind.Strings])
 const textLayout = (): Layout => fieldLayout(ENVELOPE_FIELDS, (field) => (QUOTED_KINDS.has(field.kind) ? `${field.name}:"` : `${field.name}:`), (name) => name)
 const CLOSE_QUOTE = new Literal('" ')
 const TAG_KEY = new Literal('tags:<key:"')
@@ -40,15 +40,17 @@ const TAG_VALUE = new Literal('" value:"')
 const TAG_END = new Literal('" > ')
 const LOW = new Literal('low:')
 const HIGH = new Literal('high:')
+const UUID_LOW = fieldIndex(UUID_FIELDS, 'low')
+const UUID_HIGH = fieldIndex(UUID_FIELDS, 'high')
 
 // Every field is followed by a space, inside `<…>` too (Go's format: `name:<a:1 b:2 >`).
 function writeFields(out: ByteSink, scan: MessageScan, layout: Layout, tagBlocks: TagBlocks): void {
-  const {kinds, present, starts, ends, buf} = scan
-  for (let i = 0; i < kinds.length; i++) {
-    if (present[i] === 0) continue
-    const kind = kinds[i]
+  const {buf} = scan
+  for (let i = 0, count = scan.fieldCount; i < count; i++) {
+    if (!scan.has(i)) continue
+    const kind = scan.kind(i)
     if (kind === Kind.Strings) {
-      const list = scan.lists[i]!
+      const list = scan.list(i)
       for (let item = 0; item < list.count; item++) {
         out.literal(layout.labels[i])
         writeEscaped(out, buf, list.starts[item], list.ends[item], true)
@@ -59,7 +61,7 @@ function writeFields(out: ByteSink, scan: MessageScan, layout: Layout, tagBlocks
     }
 
     if (kind === Kind.Tags) {
-      tagBlocks.write(out, buf, scan.tags[i]!)
+      tagBlocks.write(out, buf, scan.tags(i))
       continue
     }
 
@@ -67,7 +69,7 @@ function writeFields(out: ByteSink, scan: MessageScan, layout: Layout, tagBlocks
     switch (kind) {
       case Kind.String:
       case Kind.Bytes: {
-        writeEscaped(out, buf, starts[i], ends[i], kind === Kind.String)
+        writeEscaped(out, buf, scan.start(i), scan.end(i), kind === Kind.String)
         out.byte(0x22)
         break
       }
@@ -80,22 +82,22 @@ function writeFields(out: ByteSink, scan: MessageScan, layout: Layout, tagBlocks
       }
 
       case Kind.Double: {
-        out.ascii(formatDouble(buf.readDoubleLE(starts[i])))
+        out.ascii(formatDouble(scan.double(i)))
         break
       }
 
       case Kind.Uuid: {
-        const uuid = scan.children[i]!
+        const uuid = scan.child(i)
         out.byte(0x3c)
-        if (uuid.has(0)) writeHalf(out, LOW, uuid, 0)
-        if (uuid.has(1)) writeHalf(out, HIGH, uuid, 1)
+        if (uuid.has(UUID_LOW)) writeHalf(out, LOW, uuid, UUID_LOW)
+        if (uuid.has(UUID_HIGH)) writeHalf(out, HIGH, uuid, UUID_HIGH)
         out.byte(0x3e)
         break
       }
 
       default: {
         out.byte(0x3c)
-        writeFields(out, scan.children[i]!, layout.children[i]!, tagBlocks)
+        writeFields(out, scan.child(i), layout.children[i]!, tagBlocks)
         out.byte(0x3e)
       }
     }
@@ -106,7 +108,7 @@ function writeFields(out: ByteSink, scan: MessageScan, layout: Layout, tagBlocks
 
 function writeHalf(out: ByteSink, label: Literal, uuid: MessageScan, half: number): void {
   out.literal(label)
-  out.int64(uuid.starts[half], uuid.ends[half], false)
+  out.int64(uuid.int64Low(half), uuid.int64High(half), false)
   out.byte(0x20)
 }
 

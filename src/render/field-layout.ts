@@ -1,5 +1,5 @@
-import {Kind, type MessageScan, type Tags} from '../envelope/scan.js'
-import type {Field} from '../envelope/schema.js'
+import type {MessageScan, Tags} from '../envelope/scan.js'
+import {type Field, Kind} from '../envelope/schema.js'
 import {type ByteSink, Literal} from './byte-sink.js'
 
 /** A renderer's constant bytes for each field of a message, in the scan's field order. */
@@ -20,15 +20,16 @@ export function fieldLayout(fields: readonly Field[], label: (field: Field) => s
 
 /** An integer field as text and JSON both write it: an int32 by its enum name when it has one, 64-bit ones exact. */
 export function writeInteger(out: ByteSink, layout: Layout, scan: MessageScan, field: number): void {
-  const kind = scan.kinds[field]
+  const kind = scan.kind(field)
   if (kind !== Kind.Int32) {
-    out.int64(scan.starts[field], scan.ends[field], kind === Kind.Int64)
+    out.int64(scan.int64Low(field), scan.int64High(field), kind === Kind.Int64)
     return
   }
 
-  const name = layout.enums[field]?.get(scan.starts[field])
+  const value = scan.int32(field)
+  const name = layout.enums[field]?.get(value)
   if (name) out.literal(name)
-  else out.integer(scan.starts[field])
+  else out.integer(value)
 }
 
 /**

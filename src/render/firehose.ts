@@ -1,10 +1,10 @@
 import {FrameScanner} from '../envelope/scan.js'
-import {ENVELOPE_FIELDS, EVENT_TYPE_FIELD} from '../envelope/schema.js'
+import {ENVELOPE_FIELDS, fieldIndex} from '../envelope/schema.js'
 import type {ByteSink} from './byte-sink.js'
 import {EnvelopeJsonWriter} from './envelope-json.js'
 import {EnvelopeTextWriter} from './envelope-text.js'
 
-const EVENT_TYPE = ENVELOPE_FIELDS.indexOf(EVENT_TYPE_FIELD)
+const EVENT_TYPE = fieldIndex(ENVELOPE_FIELDS, 'eventType')
 
 /** Writes one frame's output into `out`; returns why, when the frame is not an envelope. */
 export type FrameRenderer = (frame: Buffer, out: ByteSink) => string | undefined
@@ -20,7 +20,7 @@ export function createFirehoseRenderer(format: 'text' | 'json', types: ReadonlyS
     const reason = scanner.scan(frame)
     if (reason !== undefined) return reason
     const {envelope} = scanner
-    if (envelope.has(EVENT_TYPE) && types.has(envelope.starts[EVENT_TYPE])) writer.write(out, envelope)
+    if (envelope.has(EVENT_TYPE) && types.has(envelope.int32(EVENT_TYPE))) writer.write(out, envelope)
     return undefined
   }
 }

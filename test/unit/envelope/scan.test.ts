@@ -2,7 +2,7 @@ import {strict as assert} from 'node:assert'
 
 import {LogMessageDecoder} from '../../../src/envelope/decode.js'
 import {FrameScanner} from '../../../src/envelope/scan.js'
-import {ENVELOPE_FIELDS} from '../../../src/envelope/schema.js'
+import {ENVELOPE_FIELDS, fieldIndex, Kind} from '../../../src/envelope/schema.js'
 import {encodeEnvelope} from '../../../src/envelope/encode.js'
 import type {Envelope} from '../../../src/envelope/model.js'
 import {logEnvelope, T0, withUnknownField} from '../../helpers/envelopes.js'
@@ -47,6 +47,40 @@ describe('FrameScanner', () => {
     // As cfws 0.2.0's object decoder and JSON renderer wrote it.
     const expected = '{"origin":"gorouter","eventType":"HttpStartStop","timestamp":9223372036854775807,"deployment":"","job":"router","index":"z1","ip":"","tags":{"a":"1","":""},"httpStartStop":{"startTimestamp":1764000000000000001,"stopTimestamp":1764000000000000999,"requestId":"f47ac10b-58cc-4372-a567-0e02b2c3d479","peerType":"Client","method":"VERSION_CONTROL","uri":"https://app.example.com/","remoteAddress":"10.0.0.1:5000","userAgent":"curl/8","statusCode":200,"contentLength":-1,"applicationId":"01000000-0000-0000-ffff-ffffffffffff","instanceIndex":-1,"instanceId":"abc","forwarded":["1.1.1.1","2.2.2.2"]},"valueMetric":{"name":"CapacityTotalMemory","value":16000.5,"unit":"MiB"},"counterEvent":{"name":"dropped","delta":18446744073709551615,"total":18446744073709551615},"error":{"source":"doppler","code":-42,"message":"oops"},"containerMetric":{"applicationId":"guid","instanceIndex":3,"cpuPercentage":12.5,"memoryBytes":18446744073709551615,"diskBytes":1,"memoryBytesQuota":2,"diskBytesQuota":0}}\n'
     assert.equal(renderFrameText(encodeEnvelope(envelope), 'json'), expected)
+  })
+
+  it('reads each field through the accessor of its kind, found by name', () => {
+    const frame = encodeEnvelope({
+      origin: 'gorouter',
+      eventType: 4,
+      timestamp: -2n,
+      httpStartStop: {uri: '/a', statusCode: -7, contentLength: 0x1_0000_0002n, requestId: {low: 5n, high: BIG}, forwarded: ['x', 'yz']},
+      valueMetric: {name: 'm', value: 2.5, unit: 'B'},
+    })
+    assert.equal(scanner.scan(frame), undefined)
+    const {envelope} = scanner
+    const origin = fieldIndex(ENVELOPE_FIELDS, 'origin')
+    assert.equal(envelope.kind(origin), Kind.String)
+    assert.equal(envelope.buf.toString('utf8', envelope.start(origin), envelope.end(origin)), 'gorouter')
+    assert.equal(envelope.int32(fieldIndex(ENVELOPE_FIELDS, 'eventType')), 4)
+    const timestamp = fieldIndex(ENVELOPE_FIELDS, 'timestamp')
+    assert.deepEqual([envelope.int64Low(timestamp), envelope.int64High(timestamp)], [-2, -1])
+    const httpFields = ENVELOPE_FIELDS[fieldIndex(ENVELOPE_FIELDS, 'httpStartStop')].fields!
+    const http = envelope.child(fieldIndex(ENVELOPE_FIELDS, 'httpStartStop'))
+    assert.equal(http.int32(fieldIndex(httpFields, 'statusCode')), -7)
+    const length = fieldIndex(httpFields, 'contentLength')
+    assert.deepEqual([http.int64Low(length), http.int64High(length)], [2, 1])
+    const requestId = http.child(fieldIndex(httpFields, 'requestId'))
+    assert.deepEqual([requestId.int64Low(0), requestId.int64High(1)], [5, -1])
+    const forwarded = http.list(fieldIndex(httpFields, 'forwarded'))
+    assert.deepEqual([forwarded.count, forwarded.ends[1] - forwarded.starts[1]], [2, 2])
+    assert.equal(http.has(fieldIndex(httpFields, 'method')), false)
+    const metricFields = ENVELOPE_FIELDS[fieldIndex(ENVELOPE_FIELDS, 'valueMetric')].fields!
+    assert.equal(envelope.child(fieldIndex(ENVELOPE_FIELDS, 'valueMetric')).double(fieldIndex(metricFields, 'value')), 2.5)
+  })
+
+  it('names the fields there are when asked for one there is not', () => {
+    assert.throws(() => fieldIndex(ENVELOPE_FIELDS.slice(0, 2), 'tags'), {message: 'no field tags in origin, eventType'})
   })
 
   it('gives the LogMessage to `cfws logs` with its values exact', () => {

@@ -2,16 +2,16 @@ import {strict as assert} from 'node:assert'
 
 import {encodeEnvelope} from '../../../src/envelope/encode.js'
 import {FrameScanner, type Tags} from '../../../src/envelope/scan.js'
-import {ENVELOPE_FIELDS} from '../../../src/envelope/schema.js'
+import {ENVELOPE_FIELDS, fieldIndex} from '../../../src/envelope/schema.js'
 import {TagOrder} from '../../../src/render/field-layout.js'
 
-const TAGS = ENVELOPE_FIELDS.findIndex((field) => field.name === 'tags')
+const TAGS = fieldIndex(ENVELOPE_FIELDS, 'tags')
 
 /** The tags of an envelope as the scanner reads them; each call has a scanner of its own. */
 function scannedTags(keys: string[]): Tags {
   const scanner = new FrameScanner(ENVELOPE_FIELDS)
   assert.equal(scanner.scan(encodeEnvelope({origin: 'o', tags: new Map(keys.map((key) => [key, 'v']))})), undefined)
-  return scanner.envelope.tags[TAGS]!
+  return scanner.envelope.tags(TAGS)
 }
 
 function keysIn(tags: Tags, order: Int32Array): string[] {
