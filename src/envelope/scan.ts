@@ -9,8 +9,9 @@ import {checkEnd, nestedEnd, type Reader, readTag, skipField} from './wire.js'
  * Reads a frame into byte offsets instead of objects: no string is decoded and no 64-bit value
  * boxed until a renderer asks, and the scanner is reused frame after frame, so a firehose of a
  * million envelopes allocates next to nothing here. It accepts and rejects exactly what a full
- * protobufjs decode would (same Reader calls, same checks): fields in any order, the last of a
- * repeated singular field wins, unknown fields and known ones with another wire type are skipped.
+ * protobufjs decode would (same Reader calls, same checks; the fuzz test compares the two): fields
+ * in any order, the last of a repeated scalar wins, a repeated message is merged, unknown fields
+ * and known ones with another wire type are skipped.
  */
 const WIRE_TYPES: Record<Kind, number> = {
   [Kind.String]: 2, [Kind.Bytes]: 2, [Kind.Int32]: 0, [Kind.Int64]: 0, [Kind.Uint64]: 0,
@@ -220,9 +221,10 @@ export class MessageScan {
     return this.tagMaps[field]!
   }
 
-  read(reader: Reader, end: number): void {
+  /** Reads the message's bytes up to `end`; `merge` keeps what an earlier copy of it in the frame gave. */
+  read(reader: Reader, end: number, merge = false): void {
     this.buf = reader.buf as Buffer
-    this.present.fill(0)
+    if (!merge) this.present.fill(0)
     while (reader.pos < end) {
       const fieldStart = reader.pos
       const tag = readTag(reader)
@@ -274,7 +276,8 @@ export class MessageScan {
         }
 
         default: {
-          this.children[field]!.read(reader, nestedEnd(reader))
+          // A message field met twice is merged, as protobuf (and Go's, and protobufjs's, decoders) do.
+          this.children[field]!.read(reader, nestedEnd(reader), this.present[field] === 1)
         }
       }
 

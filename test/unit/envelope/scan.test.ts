@@ -6,6 +6,7 @@ import {ENVELOPE_FIELDS, fieldIndex, Kind} from '../../../src/envelope/schema.js
 import {encodeEnvelope} from '../../../src/envelope/encode.js'
 import type {Envelope} from '../../../src/envelope/model.js'
 import {logEnvelope, T0, withUnknownField} from '../../helpers/envelopes.js'
+import {referenceJson} from '../../helpers/reference-decode.js'
 import {renderFrameText} from '../../helpers/render-frame.js'
 
 const BIG = 18_446_744_073_709_551_615n // 2^64 - 1: far above 2^53
@@ -129,6 +130,31 @@ describe('FrameScanner', () => {
     assert.notEqual(scanner.scan(Buffer.from([0x30, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01])), undefined, 'an 11-byte varint')
     assert.match(scanner.scan(Buffer.from([0x0f])) ?? '', /invalid wire type 7/)
     assert.notEqual(scanner.scan(Buffer.from([0x00])), undefined, 'field number 0')
+  })
+
+  // What the differential fuzz test found cfws reading otherwise than protobufjs (and Go).
+  describe('as protobufjs reads the same bytes', () => {
+    const origin = Buffer.from([0x0a, 0x01, 0x78]) // origin:"x"
+
+    it('refuses a group closed by another field’s end tag', () => {
+      const mismatched = Buffer.concat([origin, Buffer.from([0xa3, 0x01, 0xac, 0x01])]) // start group 20, end group 21
+      assert.match(scanner.scan(mismatched) ?? '', /invalid end group tag/)
+      assert.equal(referenceJson(mismatched), undefined)
+      const matched = Buffer.concat([origin, Buffer.from([0xa3, 0x01, 0xa4, 0x01])])
+      assert.equal(renderFrameText(matched, 'json'), '{"origin":"x"}\n')
+    })
+
+    it('merges a message field met twice instead of keeping the last', () => {
+      const twice = Buffer.concat([encodeEnvelope({valueMetric: {name: 'n', unit: 'u'}}), encodeEnvelope({valueMetric: {value: 2}})])
+      assert.equal(renderFrameText(twice, 'json'), '{"valueMetric":{"name":"n","value":2,"unit":"u"}}\n')
+      assert.deepEqual(referenceJson(twice), {valueMetric: {name: 'n', value: 2, unit: 'u'}})
+    })
+
+    it('refuses a tag longer than five bytes', () => {
+      const overlong = Buffer.from([0x8a, 0x80, 0x80, 0x80, 0x80, 0x00, 0x01, 0x78]) // field 1, length-delimited, in six bytes
+      assert.match(scanner.scan(overlong) ?? '', /invalid tag encoding/)
+      assert.equal(referenceJson(overlong), undefined)
+    })
   })
 
   it('stops deep nesting of groups with a failure, not a stack overflow', () => {
