@@ -1,7 +1,9 @@
 import {type MessageScan, reencodedIfInvalid, type Tags} from '../envelope/scan.js'
 import {ENVELOPE_FIELDS, fieldIndex, Kind, UUID_FIELDS} from '../envelope/schema.js'
 import {BlockCache} from './block-cache.js'
-import {type ByteSink, Literal} from './byte-sink.js'
+import type {ByteSink} from './byte-sink.js'
+import {writeDecimal64} from './decimal.js'
+import {Literal} from './literal.js'
 import {fieldLayout, type Layout, TagOrder, writeInteger} from './field-layout.js'
 
 /**
@@ -108,7 +110,7 @@ function writeFields(out: ByteSink, scan: MessageScan, layout: Layout, tagBlocks
 
 function writeHalf(out: ByteSink, label: Literal, uuid: MessageScan, half: number): void {
   out.literal(label)
-  out.int64(uuid.int64Low(half), uuid.int64High(half), false)
+  writeDecimal64(out, uuid.int64Low(half), uuid.int64High(half), false)
   out.byte(0x20)
 }
 

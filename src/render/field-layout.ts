@@ -1,6 +1,8 @@
 import type {MessageScan, Tags} from '../envelope/scan.js'
 import {type Field, Kind} from '../envelope/schema.js'
-import {type ByteSink, Literal} from './byte-sink.js'
+import type {ByteSink} from './byte-sink.js'
+import {writeDecimal, writeDecimal64} from './decimal.js'
+import {Literal} from './literal.js'
 
 /** A renderer's constant bytes for each field of a message, in the scan's field order. */
 export interface Layout {
@@ -22,14 +24,14 @@ export function fieldLayout(fields: readonly Field[], label: (field: Field) => s
 export function writeInteger(out: ByteSink, layout: Layout, scan: MessageScan, field: number): void {
   const kind = scan.kind(field)
   if (kind !== Kind.Int32) {
-    out.int64(scan.int64Low(field), scan.int64High(field), kind === Kind.Int64)
+    writeDecimal64(out, scan.int64Low(field), scan.int64High(field), kind === Kind.Int64)
     return
   }
 
   const value = scan.int32(field)
   const name = layout.enums[field]?.get(value)
   if (name) out.literal(name)
-  else out.integer(value)
+  else writeDecimal(out, value)
 }
 
 /**

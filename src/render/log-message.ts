@@ -1,7 +1,8 @@
 import type {ChalkInstance} from 'chalk'
 
 import {type LogMessage, MESSAGE_TYPES} from '../envelope/types.js'
-import {type ByteSink, Literal, LONGEST_WORD_COPY} from './byte-sink.js'
+import {type ByteSink, LONGEST_WORD_COPY} from './byte-sink.js'
+import {Literal} from './literal.js'
 import {instanceColor} from './color.js'
 import {jsonString, writeString} from './envelope-json.js'
 import {MessageText} from './message-text.js'
