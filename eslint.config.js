@@ -32,7 +32,6 @@ export default [
       '@typescript-eslint/require-await': 'off',
       'no-self-compare': 'error',
       'no-constant-binary-expression': 'error',
-      'no-unmodified-loop-condition': 'error',
       'array-callback-return': 'error',
       'no-template-curly-in-string': 'error',
       // A value thrown or rejected that came from elsewhere (an AbortSignal's reason) is passed on as it is.

@@ -28,6 +28,10 @@ const PROGRESS_CHECK_MS = 250
 export interface FeedOptions {
   /** Envelopes per second, sent every few ms; without it the feed goes as fast as the client reads. */
   ratePerSecond?: number
+  /** Connections it takes (one per app of `cfws logs APP…`), each fed `total / clients` envelopes. */
+  clients?: number
+  /** Leaves each connection open once fed, so that the client ends by itself (`--max-lines`). */
+  keepOpen?: boolean
 }
 
 /** How the feed's one connection went. */
@@ -43,7 +47,7 @@ export interface FeedEnd {
 }
 
 /**
- * A loopback Traffic Controller for benchmarks, for one client: `ws` does the upgrade, then the feed
+ * A loopback Traffic Controller for benchmarks, for one client (or `clients`): `ws` does the upgrade, then the feed
  * writes the pool's frames, framed once in advance, straight to the socket in large chunks, waiting
  * for 'drain' (so it goes at most as fast as the client reads, and never balloons), then a 1000 close.
  * Framing every send in JavaScript made the server the bottleneck at ~0.2 M envelopes/s.
@@ -63,19 +67,26 @@ export class BenchFeed {
     const sockets = new Set<Socket>()
     server.listen(0, '127.0.0.1')
     await once(server, 'listening')
-    let ended!: (end: FeedEnd) => void
-    const feed = new BenchFeed(server, sockets, `ws://127.0.0.1:${(server.address() as AddressInfo).port}`, new Promise((resolve) => (ended = resolve)))
+    const clients = options.clients ?? 1
+    const ends: Array<Promise<FeedEnd>> = []
+    let allConnected!: () => void
+    const connected = new Promise<void>((resolve) => (allConnected = resolve))
+    const done = connected.then(async () => combine(await Promise.all(ends)))
+    const feed = new BenchFeed(server, sockets, `ws://127.0.0.1:${(server.address() as AddressInfo).port}`, done)
+    const frames = pool.map(frame)
     server.on('upgrade', (request, socket: Socket, head) => {
       socket.on('error', () => {})
-      if (sockets.size > 0) {
+      if (sockets.size >= clients) {
         socket.destroy()
         return
       }
 
       sockets.add(socket)
       wss.handleUpgrade(request, socket, head, () => {
-        feed.connectedAt = performance.now()
-        void pump(socket, pool.map(frame), total, options.ratePerSecond).then(ended)
+        if (ends.length === 0) feed.connectedAt = performance.now()
+        // Each connection starts at its own place in the pool, as apps log different lines.
+        ends.push(pump(socket, rotate(frames, ends.length * Math.floor(frames.length / clients)), Math.ceil(total / clients), options))
+        if (ends.length === clients) allConnected()
       })
     })
     return feed
@@ -117,7 +128,21 @@ async function drained(socket: Socket): Promise<boolean> {
   })
 }
 
-async function pump(socket: Socket, frames: readonly Buffer[], total: number, ratePerSecond?: number): Promise<FeedEnd> {
+function rotate<T>(items: readonly T[], by: number): T[] {
+  return [...items.slice(by), ...items.slice(0, by)]
+}
+
+/** The connections' ends as one: every envelope sent, the longest of their times. */
+function combine(ends: readonly FeedEnd[]): FeedEnd {
+  return {
+    sent: ends.reduce((sum, end) => sum + end.sent, 0),
+    seconds: Math.max(...ends.map((end) => end.seconds)),
+    clientLeft: ends.some((end) => end.clientLeft),
+    cutSlowConsumer: ends.some((end) => end.cutSlowConsumer),
+  }
+}
+
+async function pump(socket: Socket, frames: readonly Buffer[], total: number, {ratePerSecond, keepOpen}: FeedOptions): Promise<FeedEnd> {
   const start = performance.now()
   let sent = 0
   let cutSlowConsumer = false
@@ -139,6 +164,6 @@ async function pump(socket: Socket, frames: readonly Buffer[], total: number, ra
 
   const seconds = (performance.now() - start) / 1000
   const clientLeft = socket.destroyed
-  if (!clientLeft) socket.end(CLOSE_1000)
+  if (!clientLeft && !keepOpen) socket.end(CLOSE_1000)
   return {sent, seconds, clientLeft, cutSlowConsumer}
 }

@@ -7,6 +7,9 @@
 //               throughput rounds, or one run of each when those are skipped) into `cfws … | wc -l`
 //   stalled     peak RSS, connection kept and drops while stdout is never read and 200 MB stream past
 //   startup     node -e 0, cfws --version, start to the first log line
+//   apps        the CPU time per line of cfws logs of 20 apps (20 connections, each a twentieth of
+//               the envelopes) against cfws logs of one app, at the same total rate (half the one
+//               app's /dev/null rate, from the throughput rounds or a run of its own), → /dev/null
 // The pipe figures: the highest offered fraction (0.5, 0.7, 0.9, 1) at which the feed kept up
 // (sent ≥ 0.97 of the offer) with no line lost there or at any lower fraction, and the lines lost at
 // full speed; the expected count comes from one run over the pool with stdout to a file.
@@ -19,14 +22,15 @@ import {once} from 'node:events'
 import {openSync} from 'node:fs'
 import {fileURLToPath} from 'node:url'
 
-import {cfwsCommand, cfwsVersionCommand, startBenchEnv} from './bench-env.js'
+import {cfwsCommand, cfwsVersionCommand, SEVERAL_APPS, startBenchEnv} from './bench-env.js'
 import {makeEnvelopePool} from './envelope-pool.js'
-import {BenchFeed} from './feed.js'
+import {BenchFeed, type FeedOptions} from './feed.js'
+import {watchCpuTime} from './cpu-time.js'
 import {watchPeakRss} from './peak-rss.js'
 import {PIPE_LEGEND, sweepPipe} from './pipe-sweep.js'
 import {describeStalledRun, runStalledReader} from './stalled-reader.js'
 
-const PARTS = ['throughput', 'pipe', 'stalled', 'startup'] as const
+const PARTS = ['throughput', 'pipe', 'stalled', 'startup', 'apps'] as const
 const only = process.env.BENCH_ONLY?.split(',').map((part) => part.trim()).filter(Boolean)
 const unknownPart = only?.find((part) => !(PARTS as readonly string[]).includes(part))
 if (unknownPart) throw new Error(`BENCH_ONLY: unknown part '${unknownPart}' (parts: ${PARTS.join(', ')})`)
@@ -53,19 +57,23 @@ const {env} = bench
 interface Run {
   seconds: number
   peakRssBytes: number
+  /** User and system, every thread of the client. */
+  cpuSeconds: number
 }
 
 /** Runs one client with stdout to /dev/null against a fresh feed; the time runs from the upgrade to the client's exit. */
-async function timeClient(pool: readonly Uint8Array[], command: (url: string) => string[]): Promise<Run> {
-  const feed = await BenchFeed.start(pool, TOTAL)
+async function timeClient(pool: readonly Uint8Array[], command: (url: string) => string[], feedOptions: FeedOptions = {}): Promise<Run> {
+  const feed = await BenchFeed.start(pool, TOTAL, feedOptions)
   const [file, ...args] = command(feed.url)
   const child = spawn(file, args, {env, stdio: ['ignore', openSync('/dev/null', 'w'), 'ignore']})
   const rss = watchPeakRss(child.pid!)
+  const cpu = watchCpuTime(child.pid!)
   await once(child, 'exit')
   const seconds = (performance.now() - feed.connectedAt) / 1000
   const peakRssBytes = rss.stop()
+  const cpuSeconds = cpu.stop()
   await feed.close()
-  return {seconds, peakRssBytes}
+  return {seconds, peakRssBytes, cpuSeconds}
 }
 
 const baseline = (url: string) => [process.execPath, '--import=tsx', COUNT_CLIENT, url]
@@ -179,6 +187,30 @@ if (runs('startup')) {
     {name: 'start to first log line, × cfws --version', values: firstLine.map((ms) => ms / median(version)), target: 1.5, higherIsBetter: false},
   )
   absolute.push(`node -e 0 ${median(node).toFixed(0)} ms, cfws --version ${median(version).toFixed(0)} ms, first line ${median(firstLine).toFixed(0)} ms`)
+}
+
+if (runs('apps')) {
+  // Both runs end by --max-lines once every envelope is printed, the feeds left open: a feed's
+  // close would be a lost connection, and with --max-retries 0 one app's would end the others'.
+  const allLines = ['--max-lines', String(TOTAL)]
+  const several = cfws(['logs', ...SEVERAL_APPS, ...allLines])
+  // Paced at a rate both keep up with, so that the figure is what a line costs, not how long the
+  // last lines waited in the order window.
+  const oneAppRate = runs('throughput') ? median(throughput.logs) : TOTAL / (await timeClient(appPool, cfws([...LOGS, ...allLines]), {keepOpen: true})).seconds
+  const ratePerSecond = Math.round(oneAppRate / 2)
+  const ratios: number[] = []
+  const perLine = {one: [] as number[], several: [] as number[]}
+  for (let round = 1; round <= ROUNDS; round++) {
+    const one = await timeClient(appPool, cfws([...LOGS, ...allLines]), {keepOpen: true, ratePerSecond})
+    const many = await timeClient(appPool, several, {clients: SEVERAL_APPS.length, keepOpen: true, ratePerSecond: ratePerSecond / SEVERAL_APPS.length})
+    perLine.one.push((one.cpuSeconds / TOTAL) * 1e6)
+    perLine.several.push((many.cpuSeconds / TOTAL) * 1e6)
+    ratios.push(one.cpuSeconds / many.cpuSeconds)
+    console.error(`round ${round} at ${(ratePerSecond / 1e3).toFixed(0)}k lines/s: one app ${one.cpuSeconds.toFixed(2)} s of CPU in ${one.seconds.toFixed(2)} s, ${SEVERAL_APPS.length} apps ${many.cpuSeconds.toFixed(2)} s in ${many.seconds.toFixed(2)} s (peak RSS ${(one.peakRssBytes / MiB).toFixed(0)} / ${(many.peakRssBytes / MiB).toFixed(0)} MiB)`)
+  }
+
+  rows.push({name: `CPU per line, one app ÷ ${SEVERAL_APPS.length} apps, same rate`, values: ratios, target: 0.8, higherIsBetter: true})
+  absolute.push(`CPU per line at ${(ratePerSecond / 1e3).toFixed(0)}k lines/s: one app ${median(perLine.one).toFixed(2)} µs, ${SEVERAL_APPS.length} apps ${median(perLine.several).toFixed(2)} µs`)
 }
 
 if (report.length > 0) console.log(`\n${report.join('\n')}`)

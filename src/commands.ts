@@ -1,3 +1,4 @@
+import Completion from './commands/completion.js'
 import Demo from './commands/demo.js'
 import Doctor from './commands/doctor.js'
 import Firehose from './commands/firehose.js'
@@ -9,4 +10,4 @@ import Logs from './commands/logs.js'
  * ships bundled (npm run build): starting it reads a few files instead of resolving a few hundred
  * modules.
  */
-export const COMMANDS = {demo: Demo, doctor: Doctor, firehose: Firehose, help: Help, logs: Logs}
+export const COMMANDS = {completion: Completion, demo: Demo, doctor: Doctor, firehose: Firehose, help: Help, logs: Logs}

@@ -17,6 +17,10 @@ export const ExitCode = {
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode]
 
+/** The signals cfws ends on with a code of its own (128 + the signal's number, as a shell shows). */
+export const SIGNAL_EXIT_CODES = {SIGINT: ExitCode.sigint, SIGTERM: ExitCode.sigterm} as const
+export type EndingSignal = keyof typeof SIGNAL_EXIT_CODES
+
 /** The exits a CfwsError can end with; each has its class below. */
 export type FailureExit = 'bug' | 'usage' | 'auth' | 'forbidden' | 'notFound' | 'unreachable'
 
@@ -46,6 +50,8 @@ export const ERROR_CATALOGUE = {
   /** --endpoint or CFWS_LOGGER_ENDPOINT; a bad one from the Cloud Controller is CC_INVALID_ENDPOINT. */
   INVALID_ENDPOINT: {exit: 'usage'},
   INVALID_APP_NAME: {exit: 'usage'},
+  /** No APP, and neither --all nor --app-regex. */
+  MISSING_APP: {exit: 'usage'},
   INVALID_SUBSCRIPTION_ID: {exit: 'usage'},
   /** --include, --exclude or --highlight that is not a JavaScript regular expression. */
   INVALID_REGEX: {exit: 'usage'},

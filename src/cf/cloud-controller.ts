@@ -88,20 +88,20 @@ export async function findAppGuid(options: CloudControllerOptions, tokens: Token
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /** The Traffic Controller answers a stream for a non-GUID id with a 401, which would read as a bad token. */
-function checkedGuid(guid: string, name: string): string {
+export function checkedGuid(guid: string, name: string): string {
   if (GUID.test(guid)) return guid
   throw new EndpointError('CC_INVALID_APP_GUID', `The Cloud Controller gave app '${name}' the id '${guid}', which is not a GUID`, {
     hint: `The Traffic Controller streams logs by app GUID only. Compare with 'cf app ${name} --guid': something between cfws and the Cloud Controller may rewrite its answers.`,
   })
 }
 
-interface AppsPage {
+export interface AppsPage {
   resources: Array<{guid?: unknown; name?: unknown}>
   /** The next page's path and query on the same Cloud Controller, or undefined on the last. */
   nextPath?: string
 }
 
-async function getAppsPage(options: CloudControllerOptions, tokens: TokenHolder, path: string, spaceName: string): Promise<AppsPage> {
+export async function getAppsPage(options: CloudControllerOptions, tokens: TokenHolder, path: string, spaceName: string): Promise<AppsPage> {
   const response = await sendWithRefresh(tokens, async (authorization) => getJson(options, path, authorization), (answer) => answer.status === 401)
   if (response.status === 401) {
     throw new AuthError('CC_UNAUTHORIZED', 'The Cloud Controller rejected the token even after a refresh', {hint: HINTS.login})

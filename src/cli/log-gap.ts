@@ -3,8 +3,8 @@ import {logKey} from '../envelope/log-key.js'
 import type {LogMessage} from '../envelope/types.js'
 import {readRecentLogs} from '../logcache/read-logs.js'
 import type {ByteSink} from '../render/byte-sink.js'
-import type {LogPrinter} from './log-printer.js'
-import {info, notice} from './notice.js'
+import type {LinePrinter} from './log-printer.js'
+import {historyProgress, info, notice} from './notice.js'
 import {findLogCache, type Session} from './session.js'
 
 // Enough for minutes of a busy app; a longer gap is reported by the count, not hidden.
@@ -49,7 +49,7 @@ export class LogGapFiller {
    * `history`: what to print before the first connection's lines (`--tail`, `--since` without
    * `--recent`), read by the first fill, which the stream's first open asks for as a reconnect does.
    */
-  constructor(private readonly session: Session, private readonly appGuid: string, private readonly printer: LogPrinter, private history?: HistoryQuery) {}
+  constructor(private readonly session: Session, private readonly appGuid: string, private readonly printer: LinePrinter, private history?: HistoryQuery) {}
 
   /** Writes a streamed frame's log line into `out`; returns why, when the frame is not an envelope. */
   renderFrame(frame: Buffer, out: ByteSink): string | undefined {
@@ -85,7 +85,8 @@ export class LogGapFiller {
     }
 
     const accept = (log: LogMessage): boolean => printer.accepts(log)
-    const query = {baseUrl, appGuid: this.appGuid, tokens: session.tokens, verifyTls: session.verifyTls, signal, accept}
+    const progress = historyProgress()
+    const query = {baseUrl, appGuid: this.appGuid, tokens: session.tokens, verifyTls: session.verifyTls, signal, accept, onPage: progress.onPage}
     let logs: LogMessage[]
     try {
       logs = await readRecentLogs(history ? {...query, ...history} : {...query, maxMessages: MAX_BACKFILL_MESSAGES, startTimeNs: this.newestNs})
@@ -93,6 +94,8 @@ export class LogGapFiller {
       if (!history || signal.aborted) throw error
       notice(`could not read the history from Log Cache: ${error instanceof Error ? error.message : String(error)}; live lines only`)
       return
+    } finally {
+      progress.end()
     }
 
     const printed = new Set(this.keysAtNewest)

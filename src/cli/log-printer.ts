@@ -21,11 +21,21 @@ export class LineBudget {
   }
 }
 
+/** Where a stream's and its history's messages go: printed now, or held to be merged with other apps'. */
+export interface LinePrinter {
+  /** Whether the filters let `log` through (history reads ask this to count what they keep). */
+  accepts(log: LogMessage): boolean
+  /** Whether nothing more may be printed (--max-lines reached). */
+  readonly done: boolean
+  /** Takes `log` for the output if the filters accept it and the budget has room; says whether it did. */
+  print(log: LogMessage, out: ByteSink): boolean
+}
+
 /**
  * What every log message passes on its way to the output: the filters, so a rejected one is never
  * rendered, then the renderer, then the line budget, which counts only what was printed.
  */
-export class LogPrinter {
+export class LogPrinter implements LinePrinter {
   constructor(private readonly render: LogRenderer, private readonly filter?: LogFilter, private readonly budget?: LineBudget) {}
 
   /** Whether the filters let `log` through (history reads ask this to count what they keep). */
@@ -44,5 +54,15 @@ export class LogPrinter {
     this.render(log, out)
     this.budget?.take()
     return true
+  }
+
+  /** Renders a message the filters let through without counting it: it counts once printed (`countPrinted`). */
+  renderUncounted(log: LogMessage, out: ByteSink): void {
+    this.render(log, out)
+  }
+
+  /** Counts one message printed, that `renderUncounted` rendered. */
+  countPrinted(): void {
+    this.budget?.take()
   }
 }

@@ -28,6 +28,38 @@ export function silenceInfo(): void {
   quiet = true
 }
 
+/**
+ * A line rewritten in place on a terminal's stderr (a long history read's pages), cleared at the
+ * end so what follows starts on a clean line. Nothing when stderr is not a terminal (a log file
+ * would fill with carriage returns), or with --quiet.
+ */
+export class ProgressLine {
+  private shown = false
+
+  constructor(private readonly stderr: Pick<NodeJS.WriteStream, 'isTTY' | 'write'> = process.stderr) {}
+
+  update(text: string): void {
+    if (quiet || !this.stderr.isTTY) return
+    this.stderr.write(`\rcfws: ${operatorLine(text)}\u001B[K`)
+    this.shown = true
+  }
+
+  end(): void {
+    if (this.shown) this.stderr.write('\r\u001B[K')
+    this.shown = false
+  }
+}
+
+/** Progress of a read from Log Cache (history, a backfill), shown once it takes more than one page. */
+export function historyProgress(progress = new ProgressLine()): {onPage: (pages: number, kept: number) => void; end: () => void} {
+  return {
+    onPage(pages, kept) {
+      if (pages > 1) progress.update(`reading from Log Cache: ${pages} pages, ${kept} messages`)
+    },
+    end: () => progress.end(),
+  }
+}
+
 /** A notice of what is going on (the start, a reconnect, a backfill's count), which --quiet silences. */
 export function info(text: string): void {
   if (!quiet) notice(text)

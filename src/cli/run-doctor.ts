@@ -9,11 +9,16 @@ import {DoctorReport, failedCheck} from '../doctor/report.js'
 import {reportJson} from '../doctor/report-json.js'
 import {candidateLine, checkLines, type MarkStyle, summaryLines} from '../doctor/report-text.js'
 import {appStreamUrl, firehoseUrl, resolveEndpoint} from '../endpoint/resolve.js'
-import {CfwsError} from '../errors.js'
+import {CfwsError, type EndingSignal} from '../errors.js'
 import type {StreamKind} from '../stream/handshake-failure.js'
 import type {TokenHolder} from '../cf/tokens.js'
 import {notice} from './notice.js'
 import {endpointOrigin, requireFirehoseScope} from './session.js'
+
+/** The signal that ended the run, as the command aborts with it; SIGINT when it gave none. */
+function interruptingSignal(signal: AbortSignal): EndingSignal {
+  return signal.reason === 'SIGTERM' ? 'SIGTERM' : 'SIGINT'
+}
 
 export interface DoctorRun {
   app?: string
@@ -25,7 +30,7 @@ export interface DoctorRun {
   skipSslValidation: boolean
   json: boolean
   style: MarkStyle
-  /** Ctrl-C: every step stops at once. */
+  /** Ctrl-C: every step stops at once; aborted with the signal's name (SIGINT, SIGTERM). */
   signal: AbortSignal
   env?: NodeJS.ProcessEnv
 }
@@ -45,6 +50,17 @@ export async function runDoctor(run: DoctorRun): Promise<number> {
   }
 
   const report = new DoctorReport(run.json ? {} : {check: (check) => write(checkLines(check, run.style)), candidate: (candidate) => write([candidateLine(candidate, run.style)])})
+  // Text is written check by check; a JSON document only at the end, so Ctrl-C writes what was found.
+  const writeInterrupted = (): void => write([reportJson(report, {app: run.app, kind: streamKind(run), interruptedBy: interruptingSignal(run.signal)}).trimEnd()])
+  if (run.json) run.signal.addEventListener('abort', writeInterrupted, {once: true})
+  try {
+    return await diagnose(run, report, write)
+  } finally {
+    run.signal.removeEventListener('abort', writeInterrupted)
+  }
+}
+
+async function diagnose(run: DoctorRun, report: DoctorReport, write: (lines: string[]) => void): Promise<number> {
   const env = run.env ?? process.env
   const login = await checkLogin(report, {
     skipSslValidation: run.skipSslValidation,
@@ -75,6 +91,8 @@ export async function runDoctor(run: DoctorRun): Promise<number> {
     if (best && endpointFailed) report.recommendation = {endpoint: shownEndpoint(best), commands: commandsFor(best, {kind: streamKind(run), app: run.app})}
   }
 
+  // Aborted, the process is ending: --json wrote its report then, and a summary would judge checks cut short.
+  if (run.signal.aborted) return report.exitCode()
   write(run.json ? [reportJson(report, {app: run.app, kind: streamKind(run)}).trimEnd()] : summaryLines(report, candidates.length > 0))
   return report.exitCode()
 }

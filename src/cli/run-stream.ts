@@ -1,5 +1,5 @@
 import {keepTokenFresh} from '../cf/token-keeper.js'
-import {type CfwsError, ExitCode} from '../errors.js'
+import {type CfwsError, ExitCode, SIGNAL_EXIT_CODES} from '../errors.js'
 import type {FrameRenderer} from '../render/firehose.js'
 import {OutputWriter} from '../render/output-writer.js'
 import type {StreamKind} from '../stream/handshake-failure.js'
@@ -19,12 +19,25 @@ const SIGNAL_FLUSH_MS = 2000
 
 export interface StreamRun {
   session: Session
-  url: URL
   kind: StreamKind
   settings: StreamSettings
-  renderFrame: FrameRenderer
   /** Ends the run (a signal, a closed stdout); the session's requests were opened with its signal. */
   stop: AbortController
+  /**
+   * Starts the run's streams, each with `tail`, and resolves once every one ended (the run's stop
+   * ends them all); whatever it holds back is written into `output` before it resolves.
+   */
+  streams: (tail: (stream: TailedStream) => Promise<void>, output: OutputWriter) => Promise<void>
+  /** Said on stderr once the run's first connection is open (silenced by --quiet). */
+  startNotice?: () => string
+  /** `--for`: the run ends by itself, with exit 0, after this long. */
+  forMs?: number
+}
+
+/** One WebSocket of the run: an app's stream or the firehose, reconnected on its own. */
+export interface TailedStream {
+  url: URL
+  renderFrame: FrameRenderer
   /**
    * After a reconnect: writes what was missed while disconnected into `output`. Frames of the new
    * connection wait until it is done, so the output stays in order.
@@ -32,19 +45,17 @@ export interface StreamRun {
   fillGap?: (output: GapOutput, signal: AbortSignal) => Promise<void>
   /** The first connection's frames wait for a fill too (history before the live lines). */
   fillFirst?: boolean
-  /** Said on stderr once the first connection is open (silenced by --quiet). */
-  startNotice?: string
-  /** `--for`: the run ends by itself, with exit 0, after this long. */
-  forMs?: number
+  /** Ends this stream alone (its app left the space); the run's stop ends it too. */
+  signal?: AbortSignal
 }
 
-const SIGNAL_EXIT_CODES = {SIGINT: ExitCode.sigint, SIGTERM: ExitCode.sigterm} as const
 
 /**
- * Joins the stream to stdout: decode, render, write. Ends with 0 when the reader closed the pipe
+ * Joins the run's streams to one stdout, behind one set of signal handlers, one token keeper and
+ * one `--for`: decode, render, write. Ends with 0 when the reader closed the pipe
  * or the run ended by itself (`--for`, or `stop` aborted by `--max-lines`),
  * 130/143 on SIGINT/SIGTERM (after a clean close and a flush of at most SIGNAL_FLUSH_MS), or
- * rethrows the stream's final error after flushing every line already received.
+ * rethrows a stream's final error after flushing every line already received.
  */
 export async function runStream(run: StreamRun): Promise<number> {
   const controller = run.stop
@@ -74,25 +85,16 @@ export async function runStream(run: StreamRun): Promise<number> {
   process.on('SIGINT', onSignal)
   process.on('SIGTERM', onSignal)
   const timeUp = run.forMs === undefined ? undefined : setTimeout(() => controller.abort(), run.forMs)
-  const handleFrame = (frame: Buffer): void => {
-    if (writer.closed) return
-    const undecodableReason = run.renderFrame(frame, writer.sink)
-    writer.schedule()
-    if (undecodableReason !== undefined && ++undecodable === 1) {
-      notice(`skipped a frame that is not a dropsonde envelope (${undecodableReason}); further ones are counted`)
-    }
+  const onUndecodable = (reason: string): void => {
+    if (++undecodable === 1) notice(`skipped a frame that is not a dropsonde envelope (${reason}); further ones are counted`)
   }
 
-  const {fillGap} = run
-  const backfill = fillGap
-    ? new ReconnectBackfill({
-        deliver: handleFrame,
-        fill: async (signal) => fillGap(writer, signal),
-        heldBytesAllowed: () => run.settings.maxBufferedBytes - writer.waitingBytes,
-        onDropped: (frames) => notice(`dropped ${frames} lines received while the gap was backfilled (--buffer-size)`),
-        onFillFailed: (error) => notice(`could not backfill the gap: ${error instanceof Error ? error.message : String(error)}`),
-      })
-    : undefined
+  let started = false
+  const onStarted = (): void => {
+    if (started) return
+    started = true
+    if (run.startNotice) info(run.startNotice())
+  }
 
   let tokenFailure: {error: unknown} | undefined
   const keeper = keepTokenFresh(run.session.tokens, {...TOKEN_RETRY, signal: controller.signal, onNotice: notice}).catch((error: unknown) => {
@@ -100,28 +102,12 @@ export async function runStream(run: StreamRun): Promise<number> {
     controller.abort()
   })
   try {
-    await tailStream({
-      url: run.url,
-      kind: run.kind,
-      tokens: run.session.tokens,
-      verifyTls: run.session.verifyTls,
-      handshakeTimeoutMs: HANDSHAKE_TIMEOUT_MS,
-      idleTimeoutMs: run.settings.idleTimeoutMs,
-      retry: {...DEFAULT_RETRY, maxRetries: run.settings.maxRetries},
-      signal: controller.signal,
-      readGate: writer,
-      onNotice: info,
-      onFrame: backfill ? (frame) => backfill.frame(frame) : handleFrame,
-      onConnectionChange(state) {
-        if (state === 'connected' && run.startNotice !== undefined) info(run.startNotice)
-        if (state === 'reconnected' || (state === 'connected' && run.fillFirst)) backfill?.gap()
-      },
-    })
+    const backfills = new Set<ReconnectBackfill>()
+    await run.streams(async (stream) => tailOne(stream, {run, writer, backfills, onUndecodable, onStarted}), writer)
   } finally {
     clearTimeout(timeUp)
     controller.abort()
     await keeper
-    await backfill?.finish()
     // The signal handlers stay through the flush: a second Ctrl-C must still exit at once.
     await writer.flush(flushLimit.signal)
     process.off('SIGINT', onSignal)
@@ -134,4 +120,63 @@ export async function runStream(run: StreamRun): Promise<number> {
   if (outputFailure) throw outputFailure
   if (tokenFailure) throw tokenFailure.error
   return exitCode
+}
+
+interface TailContext {
+  run: StreamRun
+  writer: OutputWriter
+  /** Every stream's, so that what they hold together stays within --buffer-size. */
+  backfills: Set<ReconnectBackfill>
+  onUndecodable: (reason: string) => void
+  onStarted: () => void
+}
+
+/** One stream to the writer: decode, render, write; its gaps filled in order; every held frame delivered at its end. */
+async function tailOne(stream: TailedStream, {run, writer, backfills, onUndecodable, onStarted}: TailContext): Promise<void> {
+  const handleFrame = (frame: Buffer): void => {
+    if (writer.closed) return
+    const undecodableReason = stream.renderFrame(frame, writer.sink)
+    writer.schedule()
+    if (undecodableReason !== undefined) onUndecodable(undecodableReason)
+  }
+
+  const {fillGap} = stream
+  const backfill: ReconnectBackfill | undefined = fillGap
+    ? new ReconnectBackfill({
+        deliver: handleFrame,
+        fill: async (signal) => fillGap(writer, signal),
+        heldBytesAllowed: (): number => run.settings.maxBufferedBytes - writer.waitingBytes - heldByOthers(backfills, backfill),
+        onDropped: (frames) => notice(`dropped ${frames} lines received while the gap was backfilled (--buffer-size)`),
+        onFillFailed: (error) => notice(`could not backfill the gap: ${error instanceof Error ? error.message : String(error)}`),
+      })
+    : undefined
+  if (backfill) backfills.add(backfill)
+  try {
+    await tailStream({
+      url: stream.url,
+      kind: run.kind,
+      tokens: run.session.tokens,
+      verifyTls: run.session.verifyTls,
+      handshakeTimeoutMs: HANDSHAKE_TIMEOUT_MS,
+      idleTimeoutMs: run.settings.idleTimeoutMs,
+      retry: {...DEFAULT_RETRY, maxRetries: run.settings.maxRetries},
+      signal: stream.signal ? AbortSignal.any([run.stop.signal, stream.signal]) : run.stop.signal,
+      readGate: writer,
+      onNotice: info,
+      onFrame: backfill ? (frame) => backfill.frame(frame) : handleFrame,
+      onConnectionChange(state) {
+        if (state === 'connected') onStarted()
+        if (state === 'reconnected' || (state === 'connected' && stream.fillFirst)) backfill?.gap()
+      },
+    })
+  } finally {
+    await backfill?.finish()
+    if (backfill) backfills.delete(backfill)
+  }
+}
+
+function heldByOthers(backfills: ReadonlySet<ReconnectBackfill>, own: ReconnectBackfill | undefined): number {
+  let bytes = 0
+  for (const backfill of backfills) if (backfill !== own) bytes += backfill.heldBytes
+  return bytes
 }

@@ -24,6 +24,11 @@ const SIZE_HINT = 'Use bytes, a decimal or a binary unit: 4096, 500kB, 16MB, 16M
 const DURATION = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h|d))+$/
 const DURATION_PART = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/g
 
+/** A duration where 0 turns something off (`--order-window 0`), with or without a unit. */
+export function parseDurationOrZero(text: string, flag: string, maxMs = Number.MAX_SAFE_INTEGER): number {
+  return /^0+(?:\.0*)?(?:ms|s|m|h|d)?$/.test(text.trim()) ? 0 : parseDuration(text, flag, maxMs)
+}
+
 /** `250ms`, `45s`, `10m`, `1h30m`, `1d` → milliseconds, at most `maxMs` (../shared/CLI.md "Staying connected"). */
 export function parseDuration(text: string, flag: string, maxMs = Number.MAX_SAFE_INTEGER): number {
   const trimmed = text.trim()

@@ -2,9 +2,12 @@ import {BaseCommand} from '../cli/base-command.js'
 import {readAppName} from '../cli/flags.js'
 import {runDoctor} from '../cli/run-doctor.js'
 import {localeIsUtf8} from '../doctor/report-text.js'
-import {ExitCode} from '../errors.js'
+import {type EndingSignal, SIGNAL_EXIT_CODES} from '../errors.js'
 import {Args, Flags} from '../oclif.js'
 import {loadChalk} from '../render/color.js'
+
+// Ctrl-C ends a doctor run at once: a reader that takes nothing gets a second, not more.
+const INTERRUPTED_FLUSH_MS = 1000
 
 export default class Doctor extends BaseCommand {
   static override summary = 'Find out why logs do not stream, and which endpoint would work'
@@ -28,9 +31,18 @@ export default class Doctor extends BaseCommand {
     const {args, flags} = await this.parse(Doctor)
     const app = args.app === undefined ? undefined : readAppName(args.app)
     const stop = new AbortController()
-    // Nothing to flush or close cleanly: what was found is already on stdout.
-    process.once('SIGINT', () => process.exit(ExitCode.sigint))
-    process.once('SIGTERM', () => process.exit(ExitCode.sigterm))
+    // Text is already on stdout; --json writes what was found as the run aborts. Either way the
+    // process ends once stdout has it, or after a second of a reader that takes nothing.
+    const onSignal = (name: EndingSignal): void => {
+      stop.abort(name)
+      const exit = (): never => process.exit(SIGNAL_EXIT_CODES[name])
+      if (process.stdout.writableLength === 0) exit()
+      process.stdout.once('drain', exit)
+      setTimeout(exit, INTERRUPTED_FLUSH_MS).unref()
+    }
+
+    process.once('SIGINT', onSignal)
+    process.once('SIGTERM', onSignal)
     const chalk = flags.json ? undefined : await loadChalk(flags.color, process.env, Boolean(process.stdout.isTTY))
     process.exitCode = await runDoctor({
       app,

@@ -52,11 +52,14 @@ export default class Firehose extends BaseCommand {
 
     process.exitCode = await runStream({
       session,
-      url: firehoseUrl(endpoint, subscriptionId, serverFilterFor(types)),
       kind: 'firehose',
       settings,
       stop,
-      renderFrame: createFirehoseRenderer(flags.json ? 'json' : 'text', types, {int64AsString: flags['int64-as-string']}),
+      streams: async (tail) =>
+        tail({
+          url: firehoseUrl(endpoint, subscriptionId, serverFilterFor(types)),
+          renderFrame: createFirehoseRenderer(flags.json ? 'json' : 'text', types, {int64AsString: flags['int64-as-string']}),
+        }),
     })
   }
 }

@@ -1,10 +1,14 @@
+import {type EndingSignal, SIGNAL_EXIT_CODES} from '../errors.js'
 import type {DoctorReport} from './report.js'
 import {safeText} from './report-text.js'
 
 export interface JsonContext {
   app?: string
   kind: 'app' | 'firehose' | 'none'
+  /** Ctrl-C (or SIGTERM) came before the end: the report holds the checks that ended by then. */
+  interruptedBy?: EndingSignal
 }
+
 
 /** The whole report as one JSON document for a support ticket; every text passes the redactor. */
 export function reportJson(report: DoctorReport, context: JsonContext): string {
@@ -30,7 +34,8 @@ export function reportJson(report: DoctorReport, context: JsonContext): string {
     })),
     recommended_endpoint: report.recommendation?.endpoint ?? null,
     commands: report.recommendation?.commands ?? [],
-    exit_code: report.exitCode(),
+    ...(context.interruptedBy === undefined ? {} : {interrupted_by: context.interruptedBy}),
+    exit_code: context.interruptedBy === undefined ? report.exitCode() : SIGNAL_EXIT_CODES[context.interruptedBy],
   }
   return `${JSON.stringify(document, null, 2)}\n`
 }

@@ -19,6 +19,8 @@ export interface RecentLogsQuery {
   signal?: AbortSignal
   /** Only messages this accepts are kept and counted (the filters): `maxMessages` of them, read back as far as it takes. */
   accept?: (log: LogMessage) => boolean
+  /** Told after each page: how many pages were read and how many messages kept so far. */
+  onPage?: (pages: number, kept: number) => void
 }
 
 const MAX_PAGE = 1000
@@ -38,6 +40,7 @@ export async function readRecentLogs(query: RecentLogsQuery): Promise<LogMessage
   let throttled = 0
   // Messages at the boundary timestamp already kept, so a page that repeats them adds nothing twice.
   let atBoundary = new Set<string>()
+  let pages = 0
 
   while (newestFirst.length < query.maxMessages) {
     // Ask for the boundary messages again on top: `end_time` may return them (inclusive) or not.
@@ -68,6 +71,7 @@ export async function readRecentLogs(query: RecentLogsQuery): Promise<LogMessage
       if (query.accept === undefined || query.accept(log)) newestFirst.push(log)
     }
 
+    query.onPage?.(++pages, newestFirst.length)
     const oldest = fresh.at(-1)!.timestamp!
     if (oldest !== endTimeNs) atBoundary = new Set()
     for (const log of fresh) if (log.timestamp === oldest) atBoundary.add(logKey(log))
@@ -100,7 +104,14 @@ function unseenLogs(newestFirst: LogMessage[], endTimeNs: bigint | undefined, at
  * messages with equal timestamps keep the order in which they were logged (Array#sort is stable).
  */
 export function oldestFirst(newestFirst: readonly LogMessage[]): LogMessage[] {
-  return [...newestFirst].reverse().sort((a, b) => (a.timestamp! < b.timestamp! ? -1 : a.timestamp! > b.timestamp! ? 1 : 0))
+  return [...newestFirst].reverse().sort(byTimestamp)
+}
+
+/** For a stable sort, oldest first. */
+export function byTimestamp(a: LogMessage, b: LogMessage): number {
+  const at = a.timestamp ?? 0n
+  const bt = b.timestamp ?? 0n
+  return at < bt ? -1 : at > bt ? 1 : 0
 }
 
 /** One page; a 401, or the 404 Log Cache gives for a missing token *or* no access, refreshes the token once. */

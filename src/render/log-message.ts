@@ -22,7 +22,7 @@ export type LogRenderer = (log: LogMessage, out: ByteSink) => void
  * them: a red ERR line, the source in its instance's colour. Control characters of the message and
  * source are escaped (visible-controls.ts) unless `rawEscapes` asks for the app's bytes as they are.
  */
-export function createTextLogRenderer(chalk: ChalkInstance | undefined, {rawEscapes = false, highlight, timestamps = 'default'}: TextOptions = {}): LogRenderer {
+export function createTextLogRenderer(chalk: ChalkInstance | undefined, {rawEscapes = false, highlight, timestamps = 'default', app}: TextOptions = {}): LogRenderer {
   // chalk's red codes, read off a coloured letter: none at level 0, where chalk leaves text as it is.
   const [redOpen = '', redClose = ''] = chalk ? chalk.red('x').split('x') : []
   const open = new Literal(redOpen)
@@ -33,6 +33,8 @@ export function createTextLogRenderer(chalk: ChalkInstance | undefined, {rawEsca
   const writeText = rawEscapes ? copyBytes : writeVisible
   // Highlights are colour: a pipe gets none, so a script's output does not change with --highlight.
   const marker = chalk && highlight ? new Highlighter(highlight, chalk) : undefined
+  // The app's name comes from the Cloud Controller, not the app's output: escaped even with rawEscapes.
+  const prefix = app === undefined ? undefined : new Constant(`${chalk ? instanceColor(chalk, visibleControls(app))(visibleControls(app)) : visibleControls(app)} `)
   const headers = new PerSource<TextHeader>((type, sourceType, sourceInstance) => {
     const source = rawEscapes ? `${sourceType}/${sourceInstance}` : `${visibleControls(sourceType)}/${visibleControls(sourceInstance)}`
     const head = `${clock ? ' ' : ''}[${chalk ? instanceColor(chalk, source)(source) : source}] ${type} `
@@ -55,6 +57,7 @@ export function createTextLogRenderer(chalk: ChalkInstance | undefined, {rawEsca
       const last = found === -1 || found >= end
       const lineBreak = last ? end : found
       const lineEnd = !last && lineBreak > start && source[lineBreak - 1] === 0x0d ? lineBreak - 1 : lineBreak
+      prefix?.write(out)
       if (header.red) out.literal(open)
       clock?.write(out)
       header.head.write(out)
@@ -76,6 +79,8 @@ export interface TextOptions {
   highlight?: RegExp
   /** `--timestamps`: how each line's time is written, or not at all. */
   timestamps?: TimestampStyle
+  /** Several apps tailed: each line starts with its app's name, in the app's colour. */
+  app?: string
 }
 
 type WriteText = (out: ByteSink, source: Uint8Array, start: number, end: number) => void

@@ -33,13 +33,18 @@ type Segment = Held | typeof GAP
  */
 export class ReconnectBackfill {
   private readonly segments: Segment[] = []
-  private heldBytes = 0
+  private held = 0
   private droppedFrames = 0
   private filling?: Promise<void>
   private readonly fillAbort = new AbortController()
   private finishing = false
 
   constructor(private readonly options: ReconnectBackfillOptions) {}
+
+  /** Bytes of the frames held now. */
+  get heldBytes(): number {
+    return this.held
+  }
 
   /** Whether frames are being held for a fill. */
   get holding(): boolean {
@@ -55,7 +60,7 @@ export class ReconnectBackfill {
     let last = this.segments.at(-1)
     if (last === undefined || last === GAP) this.segments.push((last = {frames: [], head: 0}))
     last.frames.push(frame)
-    this.heldBytes += frame.length
+    this.held += frame.length
     this.keepWithinBudget()
   }
 
@@ -75,7 +80,7 @@ export class ReconnectBackfill {
     this.fillAbort.abort()
     await this.filling
     for (const segment of this.segments.splice(0)) if (segment !== GAP) this.deliverAll(segment)
-    this.heldBytes = 0
+    this.held = 0
     this.reportDropped()
   }
 
@@ -102,7 +107,7 @@ export class ReconnectBackfill {
 
   private deliverAll(held: Held): void {
     for (let i = held.head; i < held.frames.length; i++) {
-      this.heldBytes -= held.frames[i].length
+      this.held -= held.frames[i].length
       this.options.deliver(held.frames[i])
     }
   }
@@ -110,14 +115,14 @@ export class ReconnectBackfill {
   // The oldest held frames go first: the fill that is running may still bring their lines back.
   private keepWithinBudget(): void {
     const allowed = this.options.heldBytesAllowed()
-    for (let i = 0; this.heldBytes > allowed && i < this.segments.length; ) {
+    for (let i = 0; this.held > allowed && i < this.segments.length; ) {
       const segment = this.segments[i]
       if (segment === GAP || segment.head === segment.frames.length) {
         i++
         continue
       }
 
-      this.heldBytes -= segment.frames[segment.head].length
+      this.held -= segment.frames[segment.head].length
       segment.frames[segment.head++] = EMPTY
       this.droppedFrames++
     }

@@ -49,7 +49,9 @@ describe('bad input (end to end)', () => {
 
   describe('the command line: exit 2, one cfws: line and a hint', () => {
     for (const [args, stderr] of [
-      [['logs', 'a', 'b'], "cfws: Unexpected argument: b\nhint: See 'cfws logs --help'.\n"],
+      [['logs', 'a', '--all'], "cfws: Give app names or --all, not both\nhint: See 'cfws logs --help'.\n"],
+      [['logs', '--app-regex', '(api'], "cfws: Invalid regular expression in --app-regex '(api': /(api/: Unterminated group\nhint: Use a JavaScript regular expression, e.g. --include \"timeout|refused\"; quote it for the shell.\n"],
+      [['logs', 'web', '--order-window', 'soon'], "cfws: Invalid --order-window 'soon'\nhint: Use numbers with units, as Go writes durations: 250ms, 45s, 10m, 1h30m or 1d.\n"],
       [['bogus'], "cfws: unknown command \"bogus\"\nhint: 'cfws --help' lists the commands.\n"],
       [['log', 'myapp'], "cfws: unknown command \"log\"\nhint: Did you mean \"logs\"? 'cfws --help' lists the commands.\n"],
       [['fierhose'], "cfws: unknown command \"fierhose\"\nhint: Did you mean \"firehose\"? 'cfws --help' lists the commands.\n"],

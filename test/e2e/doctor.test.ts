@@ -300,6 +300,23 @@ describe('cfws doctor (end to end)', function () {
     assert.equal(result.stderr, '')
   })
 
+  it('writes the JSON report of what it found so far on Ctrl-C, exit 130, and on SIGTERM, exit 143', async () => {
+    f.tc.hangUpgrades = true
+    for (const [run, [signal, code]] of ([['SIGINT', 130], ['SIGTERM', 143]] as const).entries()) {
+      const cli = new CliProcess(['doctor', 'myapp', '--json'], {CF_HOME: f.home.dir})
+      await f.tc.waitForUpgrades(run + 1)
+      cli.child.kill(signal)
+      const result = await cli.result()
+      const report = JSON.parse(result.stdout) as {checks: Array<{name: string; status: string}>; interrupted_by: string; exit_code: number}
+      // The upgrade without a token hangs: it is not among the checks that ended.
+      assert.deepEqual(report.checks.map((check) => `${check.status} ${check.name}`), [
+        'ok cf config', 'ok token', 'ok scopes', 'ok uaa', 'ok cloud controller', 'ok logger endpoint', 'warn log cache endpoint', 'ok app',
+        'ok proxy', 'ok dns', 'ok tcp', 'skip tls',
+      ])
+      assert.deepEqual([report.interrupted_by, report.exit_code, result.code, result.stderr], [signal, code, code, ''])
+    }
+  })
+
   it('fails at a missing cf config with exit 3, and still probes an endpoint given by hand without a token', async () => {
     const result = await doctor(['myapp', '--endpoint', f.tc.url], {CF_HOME: scratch})
     assert.deepEqual(checkOf(result, 'cf config'), [

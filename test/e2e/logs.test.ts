@@ -183,7 +183,7 @@ describe('cfws logs (end to end)', () => {
     it('2 when APP is missing', async () => {
       const result = await runCli(['logs'], {CF_HOME: f.home.dir})
       assert.equal(result.code, 2)
-      assert.equal(result.stderr, "cfws: Missing required argument APP\nhint: See 'cfws logs --help'.\n")
+      assert.equal(result.stderr, "cfws: Missing required argument APP\nhint: Give one or more app names, or --all, or --app-regex RE; see 'cfws logs --help'.\n")
     })
 
     it('2 for an unknown flag', async () => {

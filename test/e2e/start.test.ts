@@ -26,7 +26,7 @@ describe('cfws start-up from the bundle', () => {
     assert.match(root.stdout, /^ {2}logs +Stream an app's logs/m)
     const logs = await runCli(['logs', '--help'])
     assert.equal(logs.code, 0)
-    assert.match(logs.stdout, /^USAGE\n {2}\$ cfws logs APP \[--json \| --raw-escapes \| --timestamps STYLE\]\n {4}\[--endpoint URL\] \[--skip-ssl-validation\] \[--\[no-\]color\]/m)
+    assert.match(logs.stdout, /^USAGE\n {2}\$ cfws logs \[APP\.\.\.\] \[--json \| --raw-escapes \| --timestamps\n {4}STYLE\] \[--endpoint URL\] \[--skip-ssl-validation\] \[--\[no-\]color\]/m)
     assert.match(logs.stdout, /\[--recent \| --for DURATION\] \[--tail N\] \[--quiet\]\n {4}\[--max-lines N\] \[--since DURATION\|TIME\]\n/)
     assert.doesNotMatch(logs.stdout, / \]/)
     const help = await runCli(['help', 'firehose'])

@@ -130,13 +130,15 @@ export class FakeCloudController {
 }
 
 /** A v2 log envelope as Log Cache writes it in JSON; `camelCase` as older servers do. */
-export function v2Log(timestampNs: bigint, text: string, options: {type?: 'OUT' | 'ERR'; instance?: string; sourceType?: string; camelCase?: boolean} = {}): Record<string, unknown> {
-  const ids = options.camelCase ? {sourceId: APP_GUID, instanceId: options.instance ?? '0'} : {source_id: APP_GUID, instance_id: options.instance ?? '0'}
+export function v2Log(timestampNs: bigint, text: string, options: {type?: 'OUT' | 'ERR'; instance?: string; sourceType?: string; camelCase?: boolean; appGuid?: string} = {}): Record<string, unknown> {
+  const sourceId = options.appGuid ?? APP_GUID
+  const ids = options.camelCase ? {sourceId, instanceId: options.instance ?? '0'} : {source_id: sourceId, instance_id: options.instance ?? '0'}
   return {timestamp: timestampNs.toString(), ...ids, tags: {source_type: options.sourceType ?? 'APP/PROC/WEB'}, log: {payload: Buffer.from(text).toString('base64'), type: options.type ?? 'OUT'}}
 }
 
 /**
- * Log Cache's read API over a fixed set of envelopes (PROTOCOL.md §7): descending pages of `limit`,
+ * Log Cache's read API over a fixed set of envelopes (PROTOCOL.md §7), each app's own (by the
+ * GUID in the path and the envelope's source id): descending pages of `limit`,
  * `start_time` and `end_time` both inclusive (the harder case for a client that pages back), 404
  * without the expected token, and 429 a given number of times.
  */
@@ -158,10 +160,12 @@ export class FakeLogCache {
     }
 
     const q = url.searchParams
+    const appGuid = decodeURIComponent(url.pathname.slice('/api/v1/read/'.length))
     const limit = Math.min(Number(q.get('limit') ?? 100), 1000)
     const start = BigInt(q.get('start_time') ?? '0')
     const end = q.has('end_time') ? BigInt(q.get('end_time')!) : undefined
     const batch = this.envelopes
+      .filter((e) => (e.source_id ?? e.sourceId) === appGuid)
       .filter((e) => BigInt(e.timestamp as string) >= start && (end === undefined || BigInt(e.timestamp as string) <= end))
       .sort((a, b) => (BigInt(b.timestamp as string) > BigInt(a.timestamp as string) ? 1 : -1))
       .slice(0, limit)

@@ -37,6 +37,9 @@ export class FakeTrafficController {
   private readonly sockets = new Set<Socket>()
   private readonly rawSockets = new WeakMap<WebSocket, Socket>()
   private waiting: Array<(socket: WebSocket) => void> = []
+  // Tests waiting for the next client of one path (one app's stream), and each client's path.
+  private waitingForPath: Array<{path: string; resolve: (socket: WebSocket) => void}> = []
+  private readonly paths = new WeakMap<WebSocket, string>()
   // Clients that upgraded before a test asked for them, oldest first.
   private readonly unclaimed: WebSocket[] = []
   private upgradeWaiters: Array<() => void> = []
@@ -77,6 +80,13 @@ export class FakeTrafficController {
     const client = this.unclaimed.shift()
     if (client) return client
     return new Promise((resolve) => this.waiting.push(resolve))
+  }
+
+  /** Resolves with the oldest client of `path` (`/apps/GUID/stream`) not handed to the test yet, waiting for it if need be. */
+  async nextClientOf(path: string): Promise<WebSocket> {
+    const index = this.unclaimed.findIndex((client) => this.paths.get(client) === path)
+    if (index !== -1) return this.unclaimed.splice(index, 1)[0]
+    return new Promise((resolve) => this.waitingForPath.push({path, resolve}))
   }
 
   /** Resolves once `count` upgrade requests came in, answered or not. */
@@ -121,7 +131,9 @@ export class FakeTrafficController {
         if (this.answerPings) client.pong(data)
       })
       client.on('close', () => this.clients.delete(client))
-      const waiter = this.waiting.shift()
+      this.paths.set(client, url.pathname)
+      const forPath = this.waitingForPath.findIndex((waiter) => waiter.path === url.pathname)
+      const waiter = forPath === -1 ? this.waiting.shift() : this.waitingForPath.splice(forPath, 1)[0].resolve
       if (waiter) waiter(client)
       else this.unclaimed.push(client)
     })

@@ -1,12 +1,17 @@
 import {strict as assert} from 'node:assert'
 
-import {parseDuration, parseSince, parseSize} from '../../../src/cli/units.js'
+import {parseDuration, parseDurationOrZero, parseSince, parseSize} from '../../../src/cli/units.js'
 
 describe('units', () => {
   it('reads durations', () => {
     assert.deepEqual(['500ms', '45s', '10m', '2h'].map((text) => parseDuration(text, '--idle-timeout')), [500, 45_000, 600_000, 7_200_000])
     assert.throws(() => parseDuration('45', '--idle-timeout'), {code: 'INVALID_DURATION', exitCode: 2})
     assert.throws(() => parseDuration('0s', '--idle-timeout'), {code: 'INVALID_DURATION'})
+  })
+
+  it('reads 0, with or without a unit, where it turns something off (--order-window 0)', () => {
+    assert.deepEqual(['0', '0s', '0ms', '0.0s', '300ms'].map((text) => parseDurationOrZero(text, '--order-window')), [0, 0, 0, 0, 300])
+    assert.throws(() => parseDurationOrZero('-1s', '--order-window'), {code: 'INVALID_DURATION'})
   })
 
   it('refuses a duration past its bound and a size past 2^53 - 1', () => {

@@ -21,7 +21,7 @@ describe('readRecentLogs', () => {
   })
   afterEach(async () => server.close())
 
-  function read(logCache: FakeLogCache, options: {maxMessages?: number; startTimeNs?: bigint} = {}): ReturnType<typeof readRecentLogs> {
+  function read(logCache: FakeLogCache, options: {maxMessages?: number; startTimeNs?: bigint; onPage?: (pages: number, kept: number) => void} = {}): ReturnType<typeof readRecentLogs> {
     server.logCache = logCache
     return readRecentLogs({
       baseUrl: server.url,
@@ -30,6 +30,7 @@ describe('readRecentLogs', () => {
       verifyTls: true,
       maxMessages: options.maxMessages ?? 1000,
       startTimeNs: options.startTimeNs,
+      onPage: options.onPage,
     })
   }
 
@@ -48,6 +49,13 @@ describe('readRecentLogs', () => {
     assert.equal(logCache.reads[1].get('end_time'), (T + 1500n * 1000n).toString())
     assert.equal(logCache.reads[0].get('descending'), 'true')
     assert.equal(logCache.reads[0].get('envelope_types'), 'LOG')
+  })
+
+  it('tells after each page how many pages were read and messages kept', async () => {
+    const pages: Array<[number, number]> = []
+    await read(new FakeLogCache(Array.from({length: 2500}, (_, i) => v2Log(T + BigInt(i) * 1000n, `m${i}`))), {maxMessages: 2400, onPage: (read, kept) => pages.push([read, kept])})
+    // A page after the first asks again for the message at its end_time: one fewer is new.
+    assert.deepEqual(pages, [[1, 1000], [2, 1999], [3, 2400]])
   })
 
   it('stops when the cache runs out, and keeps several messages of the same nanosecond once each, in order', async () => {

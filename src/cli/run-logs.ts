@@ -1,0 +1,125 @@
+import type {SpaceApp} from '../cf/space-apps.js'
+import {appStreamUrl} from '../endpoint/resolve.js'
+import type {LogFilter} from '../envelope/log-filter.js'
+import type {LogRenderer} from '../render/log-message.js'
+import type {OutputWriter} from '../render/output-writer.js'
+import {tailApps} from './app-streams.js'
+import type {StreamSettings} from './flags.js'
+import {type HistoryQuery, LogGapFiller} from './log-gap.js'
+import {type LineBudget, type LinePrinter, LogPrinter} from './log-printer.js'
+import {OrderedPrinter} from './ordered-printer.js'
+import {info, notice} from './notice.js'
+import {OrderWindow} from './order-window.js'
+import {printRecentLogs} from './print-recent.js'
+import {runStream, type TailedStream} from './run-stream.js'
+import type {Session} from './session.js'
+
+export interface LogsRun {
+  session: Session
+  /** `org/space`, for the notices. */
+  where: string
+  initial: readonly SpaceApp[]
+  /** `--all`, `--app-regex`: the apps to tail now, asked every `refreshMs`. */
+  discover?: () => Promise<SpaceApp[]>
+  refreshMs: number
+  /** How a selection that matches nothing yet is told: `/^api-/`, or undefined for every app. */
+  pattern?: string
+  /** Lines of several apps are merged in timestamp order within this long (0: as they arrive); undefined for one app. */
+  orderWindowMs?: number
+  renderFor: (app: SpaceApp) => LogRenderer
+  filter?: LogFilter
+  budget?: LineBudget
+  /** `--tail`/`--since`: history first (the apps tailed from the start), or with `recent`, history only. */
+  history?: HistoryQuery
+  settings: StreamSettings
+  stop: AbortController
+  forMs?: number
+}
+
+/** `--recent`: every app's recent logs, merged in timestamp order, then exit. */
+export async function printRecentLogsOfApps(run: LogsRun, history: HistoryQuery, loggerEndpoint: () => Promise<URL>): Promise<void> {
+  const apps = run.initial.map((app) => ({guid: app.guid, printer: new LogPrinter(run.renderFor(app), run.filter, run.budget)}))
+  await printRecentLogs({session: run.session, apps, loggerEndpoint, ...history})
+}
+
+/**
+ * Tails the apps, one stream each into one output, until the run ends; returns the exit code. With
+ * several apps their lines meet in the order window, and the history of the apps tailed from the
+ * start is held there until every one's is read, so it comes out merged too.
+ */
+export async function tailAppLogs(run: LogsRun, endpoint: URL): Promise<number> {
+  const tailed = new Set<string>()
+  if (run.initial.length === 0) info(`no app in ${run.where}${run.pattern ? ` matches ${run.pattern}` : ''} yet; looking again every ${run.refreshMs / 1000}s (Ctrl-C to stop)`)
+  return runStream({
+    session: run.session,
+    kind: 'app',
+    settings: run.settings,
+    stop: run.stop,
+    forMs: run.forMs,
+    startNotice: () => `tailing ${[...tailed].join(', ')} in ${run.where} (Ctrl-C to stop)`,
+    async streams(tail, output) {
+      const window = run.orderWindowMs ? orderWindow(run.orderWindowMs, run.settings, output) : undefined
+      const fromStart = new Set(run.initial)
+      const tailOneApp = async (app: SpaceApp, signal: AbortSignal): Promise<void> => {
+        const history = fromStart.has(app) ? run.history : undefined
+        const releaseHold = history && window ? window.hold() : undefined
+        const printer = new LogPrinter(run.renderFor(app), run.filter, run.budget)
+        tailed.add(app.name)
+        try {
+          const ordered = window ? new OrderedPrinter(printer, window, output) : undefined
+          await tail(appStream(run, app, endpoint, ordered ?? printer, history, signal, releaseHold))
+        } finally {
+          tailed.delete(app.name)
+          releaseHold?.()
+        }
+      }
+
+      try {
+        await tailApps(run.initial, {
+          tail: tailOneApp,
+          discover: run.discover,
+          refreshMs: run.refreshMs,
+          signal: run.stop.signal,
+          onAdded: (app) => info(`+ ${app.name}`),
+          onRemoved: (app) => info(`- ${app.name}`),
+          onDiscoverFailed: (error) => notice(`could not look up the apps of ${run.where}: ${error instanceof Error ? error.message : String(error)}; trying again in ${run.refreshMs / 1000}s`),
+        })
+      } finally {
+        window?.flush()
+      }
+    },
+  })
+}
+
+function appStream(run: LogsRun, app: SpaceApp, endpoint: URL, printer: LinePrinter, history: HistoryQuery | undefined, signal: AbortSignal, onHistoryRead?: () => void): TailedStream {
+  const gap = new LogGapFiller(run.session, app.guid, printer, history)
+  return {
+    url: appStreamUrl(endpoint, app.guid),
+    renderFrame: (frame, out) => gap.renderFrame(frame, out),
+    async fillGap(output, fillSignal) {
+      try {
+        await gap.fillGap(output, fillSignal)
+      } finally {
+        onHistoryRead?.()
+      }
+    },
+    fillFirst: history !== undefined,
+    signal,
+  }
+}
+
+// What the window may hold: about a thousand lines, 300 ms of a busy app or two (the window is never
+// shortened by it below a few thousand lines a second), and at most a quarter of --buffer-size: the
+// window only sorts, the writer's queue behind it is the buffer. Measured with 20 apps at 130k
+// lines/s in all: holding 4 MiB cost a fifth more CPU per line than 256 KiB (the lines went cold).
+const MAX_WINDOW_BYTES = 256 * 1024
+const WINDOW_SHARE_OF_BUFFER = 4
+// While the apps' history is read it is merged whole, up to half of --buffer-size (30,000 lines or
+// so by default): --tail 1000 of 20 apps.
+const HISTORY_SHARE_OF_BUFFER = 2
+
+function orderWindow(windowMs: number, settings: StreamSettings, output: OutputWriter): OrderWindow {
+  const maxHeldBytes = Math.min(MAX_WINDOW_BYTES, settings.maxBufferedBytes / WINDOW_SHARE_OF_BUFFER)
+  const maxHeldBytesWhileHeld = settings.maxBufferedBytes / HISTORY_SHARE_OF_BUFFER
+  return new OrderWindow({windowMs, maxHeldBytes, maxHeldBytesWhileHeld, onReleased: () => output.schedule()})
+}

@@ -1,0 +1,55 @@
+import {strict as assert} from 'node:assert'
+import nock from 'nock'
+
+import {readCfConfig} from '../../../src/cf/config.js'
+import {findSpaceApps, listSpaceApps} from '../../../src/cf/space-apps.js'
+import {TokenSource} from '../../../src/cf/tokens.js'
+import {cfConfig, type CfHome, makeCfHome} from '../../helpers/cf-home.js'
+import {useNock} from '../../helpers/nock-setup.js'
+
+const API = 'https://api.example.com'
+const options = {target: API, verifyTls: true}
+const space = {guid: 'space-guid-1', name: 'dev'}
+const WEB = {guid: '11111111-1111-4111-8111-111111111111', name: 'web'}
+const WORKER = {guid: '22222222-2222-4222-8222-222222222222', name: 'worker'}
+
+describe('the apps of a space', () => {
+  useNock()
+  let home: CfHome
+  let tokens: TokenSource
+  beforeEach(async () => {
+    home = makeCfHome(cfConfig(API))
+    tokens = new TokenSource(await readCfConfig({CF_HOME: home.dir}), {verifyTls: true})
+  })
+  afterEach(() => home.remove())
+
+  it('lists every app of the space, page by page', async () => {
+    nock(API)
+      .get('/v3/apps')
+      .query({per_page: '5000', space_guids: 'space-guid-1'})
+      .reply(200, {resources: [WEB], pagination: {next: {href: `${API}/v3/apps?page=2&per_page=5000&space_guids=space-guid-1`}}})
+      .get('/v3/apps')
+      .query({page: '2', per_page: '5000', space_guids: 'space-guid-1'})
+      .reply(200, {resources: [WORKER], pagination: {next: null}})
+    assert.deepEqual(await listSpaceApps(options, tokens, space), [WEB, WORKER])
+  })
+
+  it('finds several names in one request, in the order given, each once', async () => {
+    nock(API).get('/v3/apps').query({names: 'worker,web', per_page: '5000', space_guids: 'space-guid-1'}).reply(200, {resources: [WEB, WORKER]})
+    assert.deepEqual(await findSpaceApps(options, tokens, {names: ['worker', 'web', 'worker'], space, org: {name: 'acme'}}), [WORKER, WEB])
+  })
+
+  it('names every missing app in one error (exit 5)', async () => {
+    nock(API).get('/v3/apps').query(true).reply(200, {resources: [WEB]})
+    await assert.rejects(findSpaceApps(options, tokens, {names: ['web', 'api', 'db'], space, org: {name: 'acme'}}), {
+      code: 'APP_NOT_FOUND',
+      exitCode: 5,
+      message: "Apps 'api', 'db' not found in space dev of org acme",
+    })
+  })
+
+  it('lists the whole space when a name holds a comma, which names= cannot carry', async () => {
+    nock(API).get('/v3/apps').query({per_page: '5000', space_guids: 'space-guid-1'}).reply(200, {resources: [WEB, {guid: WORKER.guid, name: 'a,b'}]})
+    assert.deepEqual(await findSpaceApps(options, tokens, {names: ['a,b', 'web'], space, org: {name: 'acme'}}), [{guid: WORKER.guid, name: 'a,b'}, WEB])
+  })
+})
