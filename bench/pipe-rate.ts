@@ -86,8 +86,8 @@ export async function runPipe(options: {
   const child = spawn('sh', ['-c', `${cfwsCommand(options.cfwsArgs, feed.url).map(shellQuote).join(' ')} | wc -l`], {env: options.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true})
   let stdout = ''
   let stderr = ''
-  child.stdout!.setEncoding('utf8').on('data', (text: string) => (stdout += text))
-  child.stderr!.setEncoding('utf8').on('data', (text: string) => (stderr += text))
+  child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text))
+  child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text))
   const closed = once(child, 'close')
   const watchdog = new AbortController()
   let hung = false

@@ -93,7 +93,7 @@ async function timeToFirstLine(): Promise<number> {
   const start = performance.now()
   const [file, ...args] = cfwsCommand(LOGS, feed.url)
   const child = spawn(file, args, {env, stdio: ['ignore', 'pipe', 'ignore']})
-  await once(child.stdout!, 'data')
+  await once(child.stdout, 'data')
   const ms = performance.now() - start
   child.kill()
   await once(child, 'exit')

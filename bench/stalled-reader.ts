@@ -39,9 +39,9 @@ export async function runStalledReader(options: {
   const feed = await BenchFeed.start(pool, total)
   const [file, ...args] = cfwsCommand(cfwsArgs, feed.url)
   const child = spawn(file, args, {env: options.env, stdio: ['ignore', 'pipe', 'pipe']})
-  child.stdout!.pause()
+  child.stdout.pause()
   let stderr = ''
-  child.stderr!.setEncoding('utf8').on('data', (text: string) => (stderr += text))
+  child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text))
   const rss = watchPeakRss(child.pid!)
   const closed = once(child, 'close') as Promise<[number | null, NodeJS.Signals | null]>
   const end = await Promise.race([feed.done, closed.then(() => undefined)])

@@ -1,4 +1,4 @@
-import {decodeLogMessage} from '../envelope/decode.js'
+import {LogMessageDecoder} from '../envelope/decode.js'
 import {logKey} from '../envelope/log-key.js'
 import type {LogMessage} from '../envelope/types.js'
 import {readRecentLogs} from '../logcache/read-logs.js'
@@ -43,6 +43,7 @@ export class LogGapFiller {
   private readonly backfilled = new Set<string>()
   private backfilledUntilNs = 0n
   private logCache?: Promise<string | undefined>
+  private readonly decoder = new LogMessageDecoder()
 
   /**
    * `history`: what to print before the first connection's lines (`--tail`, `--since` without
@@ -52,7 +53,7 @@ export class LogGapFiller {
 
   /** Writes a streamed frame's log line into `out`; returns why, when the frame is not an envelope. */
   renderFrame(frame: Buffer, out: ByteSink): string | undefined {
-    const decoded = decodeLogMessage(frame)
+    const decoded = this.decoder.decode(frame)
     if (!decoded.ok) return decoded.reason
     const log = decoded.envelope.logMessage
     if (!log) return undefined

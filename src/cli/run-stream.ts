@@ -97,17 +97,17 @@ export async function runStream(run: StreamRun): Promise<number> {
     if (run.startNotice) info(run.startNotice())
   }
 
-  let tokenFailure: unknown
+  let tokenFailure: {error: unknown} | undefined
   const keeper = keepTokenFresh(run.session.tokens, {...TOKEN_RETRY, signal: controller.signal, onNotice: notice}).catch((error: unknown) => {
-    tokenFailure = error
+    tokenFailure = {error}
     controller.abort()
   })
-  let streamFailure: unknown
+  let streamFailure: Error | undefined
   try {
     const backfills = new Set<ReconnectBackfill>()
     await run.streams(async (stream) => tailOne(stream, {run, writer, backfills, onUndecodable, onStarted}), writer)
   } catch (error) {
-    streamFailure = error
+    streamFailure = error instanceof Error ? error : new Error(String(error))
   } finally {
     clearTimeout(timeUp)
     controller.abort()
@@ -122,7 +122,7 @@ export async function runStream(run: StreamRun): Promise<number> {
   if (exitCode !== ExitCode.ok && streamFailure !== undefined) {
     // The stream had failed and its lines waited for stdout when the signal came: say why it had
     // ended, and end as a signal does (the command is not left to print it and wait again).
-    if (!(streamFailure instanceof CfwsError && streamFailure.code === 'ABORTED')) reportFailure(streamFailure as Error, run.kind === 'app' ? 'logs' : 'firehose')
+    if (!(streamFailure instanceof CfwsError && streamFailure.code === 'ABORTED')) reportFailure(streamFailure, run.kind === 'app' ? 'logs' : 'firehose')
     streamFailure = undefined
   }
 
@@ -130,7 +130,7 @@ export async function runStream(run: StreamRun): Promise<number> {
   if (exitCode !== ExitCode.ok && writer.waitingBytes > 0) process.exit(exitCode)
   if (streamFailure !== undefined) throw streamFailure
   if (outputFailure) throw outputFailure
-  if (tokenFailure) throw tokenFailure
+  if (tokenFailure) throw tokenFailure.error
   return exitCode
 }
 

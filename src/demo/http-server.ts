@@ -28,12 +28,18 @@ export async function listenOnLoopback(handlerOrServer: Handler | Server): Promi
 }
 
 function jsonServer(handler: Handler): Server {
-  return createServer(async (request: IncomingMessage, response: ServerResponse) => {
-    const chunks: Buffer[] = []
-    for await (const chunk of request) chunks.push(chunk as Buffer)
-    const answer = handler(request, new URL(request.url ?? '/', 'http://127.0.0.1'), Buffer.concat(chunks).toString())
-    const body = answer.body === undefined ? '' : typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body)
-    response.writeHead(answer.status, {'content-type': typeof answer.body === 'string' ? 'text/plain' : 'application/json', ...answer.headers})
-    response.end(body)
+  // A client gone before its body was read (aborted, reset) would reject the answer: the demo's
+  // process must outlive it.
+  return createServer((request: IncomingMessage, response: ServerResponse) => {
+    answerWith(handler, request, response).catch(() => response.destroy())
   })
+}
+
+async function answerWith(handler: Handler, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const chunks: Buffer[] = []
+  for await (const chunk of request) chunks.push(chunk as Buffer)
+  const answer = handler(request, new URL(request.url ?? '/', 'http://127.0.0.1'), Buffer.concat(chunks).toString())
+  const body = answer.body === undefined ? '' : typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body)
+  response.writeHead(answer.status, {'content-type': typeof answer.body === 'string' ? 'text/plain' : 'application/json', ...answer.headers})
+  response.end(body)
 }

@@ -84,11 +84,11 @@ export async function inspectTlsThroughProxy(url: URL, route: ProxyRoute, signal
     request.once('response', (response) => {
       // A refused CONNECT reaches the request as the proxy's own answer, on a socket without TLS.
       const refused = proxyFailure(route, url)
-      const findings = refused ? undefined : findingsOf(response.socket as TLSSocket, host)
+      const outcome = refused ?? findingsOf(response.socket as TLSSocket, host)
       request.destroy()
       route.close()
-      if (findings) resolve(findings)
-      else reject(refused)
+      if (outcome instanceof Error) reject(outcome)
+      else resolve(outcome)
     })
     request.once('error', (error) => {
       route.close()

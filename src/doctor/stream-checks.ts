@@ -1,4 +1,4 @@
-import {decodeLogMessage} from '../envelope/decode.js'
+import {LogMessageDecoder} from '../envelope/decode.js'
 import type {StreamKind} from '../stream/handshake-failure.js'
 import type {DoctorReport} from './report.js'
 import {trafficControllerTimeout} from './socket-probes.js'
@@ -47,7 +47,7 @@ export async function checkFirstEnvelope(report: DoctorReport, opened: OpenProbe
 }
 
 function describeFrame(frame: Buffer): string {
-  const decoded = decodeLogMessage(frame)
+  const decoded = new LogMessageDecoder().decode(frame)
   if (!decoded.ok) return `a ${frame.length}-byte frame that is not a dropsonde envelope (${decoded.reason})`
   const log = decoded.envelope.logMessage
   return log ? `a LogMessage from [${log.sourceType ?? '?'}/${log.sourceInstance ?? '?'}]` : `an envelope (${frame.length} bytes) without a log message`

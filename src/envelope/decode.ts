@@ -1,22 +1,47 @@
 import {FrameScanner, type MessageScan, sameBytes} from './scan.js'
-import {LOG_MESSAGE_FIELD} from './schema.js'
+import {fieldIndex, LOG_MESSAGE_FIELD, LOG_MESSAGE_FIELDS} from './schema.js'
 import type {Envelope, LogMessage} from './types.js'
 
 export type DecodeResult = {ok: true; envelope: Envelope} | {ok: false; reason: string}
 
-// Only the LogMessage is read: every other field of the envelope is skipped, not decoded.
-const logScanner = new FrameScanner([LOG_MESSAGE_FIELD])
+// The scanner reads an envelope of one field, the LogMessage: its index is 0.
+const LOG_MESSAGE = 0
+const MESSAGE = fieldIndex(LOG_MESSAGE_FIELDS, 'message')
+const MESSAGE_TYPE = fieldIndex(LOG_MESSAGE_FIELDS, 'message_type')
+const TIMESTAMP = fieldIndex(LOG_MESSAGE_FIELDS, 'timestamp')
+const SOURCE_TYPE = fieldIndex(LOG_MESSAGE_FIELDS, 'source_type')
+const SOURCE_INSTANCE = fieldIndex(LOG_MESSAGE_FIELDS, 'source_instance')
 
 /**
- * The LogMessage of one frame (all `cfws logs` prints). Never throws: a frame it cannot decode
- * comes back as a reason, so the caller can count it and keep streaming (STYLE.md "Streams and
- * output"). Fields may come in any order, unknown fields are skipped, "required" ones may be missing.
+ * The LogMessage of each frame (all `cfws logs` prints). One per stream: it reuses its scanner and
+ * remembers the stream's source names. Never throws: a frame it cannot decode comes back as a
+ * reason, so the caller can count it and keep streaming (STYLE.md "Streams and output"). Fields
+ * may come in any order, unknown fields are skipped, "required" ones may be missing.
  */
-export function decodeLogMessage(frame: Uint8Array): DecodeResult {
-  const reason = logScanner.scan(frame)
-  if (reason !== undefined) return {ok: false, reason}
-  const {envelope} = logScanner
-  return {ok: true, envelope: envelope.has(0) ? {logMessage: toLogMessage(envelope.children[0]!)} : {}}
+export class LogMessageDecoder {
+  // Only the LogMessage is read: every other field of the envelope is skipped, not decoded.
+  private readonly scanner = new FrameScanner([LOG_MESSAGE_FIELD])
+  private readonly sourceTypes = new RepeatedStrings()
+  private readonly sourceInstances = new RepeatedStrings()
+
+  decode(frame: Uint8Array): DecodeResult {
+    const reason = this.scanner.scan(frame)
+    if (reason !== undefined) return {ok: false, reason}
+    const {envelope} = this.scanner
+    return {ok: true, envelope: envelope.has(LOG_MESSAGE) ? {logMessage: this.toLogMessage(envelope.child(LOG_MESSAGE))} : {}}
+  }
+
+  // app_id is not read: a stream is one app's.
+  private toLogMessage(scan: MessageScan): LogMessage {
+    const {buf} = scan
+    const log: LogMessage = {}
+    if (scan.has(MESSAGE)) log.message = buf.subarray(scan.start(MESSAGE), scan.end(MESSAGE))
+    if (scan.has(MESSAGE_TYPE)) log.messageType = scan.int32(MESSAGE_TYPE)
+    if (scan.has(TIMESTAMP)) log.timestamp = BigInt.asIntN(64, (BigInt(scan.int64High(TIMESTAMP) >>> 0) << 32n) | BigInt(scan.int64Low(TIMESTAMP) >>> 0))
+    if (scan.has(SOURCE_TYPE)) log.sourceType = this.sourceTypes.get(buf, scan.start(SOURCE_TYPE), scan.end(SOURCE_TYPE))
+    if (scan.has(SOURCE_INSTANCE)) log.sourceInstance = this.sourceInstances.get(buf, scan.start(SOURCE_INSTANCE), scan.end(SOURCE_INSTANCE))
+    return log
+  }
 }
 
 /**
@@ -47,20 +72,4 @@ class RepeatedStrings {
 
     return text
   }
-}
-
-const sourceTypes = new RepeatedStrings()
-const sourceInstances = new RepeatedStrings()
-
-// Field numbers in LOG_MESSAGE_FIELDS order: message, message_type, timestamp, app_id (not needed:
-// a stream is one app's), source_type, source_instance.
-function toLogMessage(scan: MessageScan): LogMessage {
-  const {buf, starts, ends} = scan
-  const log: LogMessage = {}
-  if (scan.has(0)) log.message = buf.subarray(starts[0], ends[0])
-  if (scan.has(1)) log.messageType = starts[1]
-  if (scan.has(2)) log.timestamp = BigInt.asIntN(64, (BigInt(ends[2] >>> 0) << 32n) | BigInt(starts[2] >>> 0))
-  if (scan.has(4)) log.sourceType = sourceTypes.get(buf, starts[4], ends[4])
-  if (scan.has(5)) log.sourceInstance = sourceInstances.get(buf, starts[5], ends[5])
-  return log
 }

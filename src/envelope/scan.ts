@@ -2,24 +2,17 @@ import {isUtf8} from 'node:buffer'
 
 import ProtobufReader from 'protobufjs/src/reader.js'
 
-import {type Field, type FieldKind, UUID_FIELDS} from './schema.js'
+import {type Field, Kind, UUID_FIELDS} from './schema.js'
 import {checkEnd, nestedEnd, type Reader, readTag, skipField} from './wire.js'
 
 /**
  * Reads a frame into byte offsets instead of objects: no string is decoded and no 64-bit value
  * boxed until a renderer asks, and the scanner is reused frame after frame, so a firehose of a
  * million envelopes allocates next to nothing here. It accepts and rejects exactly what a full
- * protobufjs decode would (same Reader calls, same checks): fields in any order, the last of a
- * repeated singular field wins, unknown fields and known ones with another wire type are skipped.
+ * protobufjs decode would (same Reader calls, same checks; the fuzz test compares the two): fields
+ * in any order, the last of a repeated scalar wins, a repeated message is merged, unknown fields
+ * and known ones with another wire type are skipped.
  */
-export const Kind = {String: 0, Bytes: 1, Int32: 2, Int64: 3, Uint64: 4, Double: 5, Uuid: 6, Strings: 7, Tags: 8, Message: 9} as const
-export type Kind = (typeof Kind)[keyof typeof Kind]
-
-const KINDS: Record<FieldKind, Kind> = {
-  string: Kind.String, bytes: Kind.Bytes, int32: Kind.Int32, int64: Kind.Int64, uint64: Kind.Uint64,
-  double: Kind.Double, uuid: Kind.Uuid, strings: Kind.Strings, tags: Kind.Tags, message: Kind.Message,
-}
-
 const WIRE_TYPES: Record<Kind, number> = {
   [Kind.String]: 2, [Kind.Bytes]: 2, [Kind.Int32]: 0, [Kind.Int64]: 0, [Kind.Uint64]: 0,
   [Kind.Double]: 1, [Kind.Uuid]: 2, [Kind.Strings]: 2, [Kind.Tags]: 2, [Kind.Message]: 2,
@@ -148,40 +141,90 @@ export class Tags {
 }
 
 /**
- * One message's fields as the frame last gave them. For field i (declaration order): `has(i)`;
- * a string's bytes are `buf[starts[i], ends[i])`, a double's 8 bytes start at `starts[i]`, an
- * int32 is `starts[i]`, a 64-bit varint is `starts[i]` (low 32 bits) and `ends[i]` (high).
+ * One message's fields as the frame last gave them, by field index (the schema's declaration
+ * order; `fieldIndex` finds one by name). Read a field only when `has(i)`, with the accessor of
+ * its kind: the scan keeps one pair of words per field, whose meaning depends on it.
  */
 export class MessageScan {
-  readonly kinds: Kind[]
-  readonly starts: Int32Array
-  readonly ends: Int32Array
-  readonly present: Uint8Array
-  /** Per field: the nested message's scan, its repeated strings, or its tags. */
-  readonly children: Array<MessageScan | undefined>
-  readonly lists: Array<Ranges | undefined>
-  readonly tags: Array<Tags | undefined>
+  /** The frame the offsets point into. */
   buf: Buffer = Buffer.alloc(0)
+  readonly fieldCount: number
+  private readonly kinds: Kind[]
+  // Per field: a string's range; an int32 in starts; a 64-bit varint's low word in starts and its
+  // high word in ends; a double's offset in starts.
+  private readonly starts: Int32Array
+  private readonly ends: Int32Array
+  private readonly present: Uint8Array
+  private readonly children: Array<MessageScan | undefined>
+  private readonly lists: Array<Ranges | undefined>
+  private readonly tagMaps: Array<Tags | undefined>
   private readonly fieldOfTag = new Int8Array(256).fill(-1)
 
   constructor(fields: readonly Field[]) {
-    this.kinds = fields.map((field) => KINDS[field.kind])
+    this.fieldCount = fields.length
+    this.kinds = fields.map((field) => field.kind)
     this.starts = new Int32Array(fields.length)
     this.ends = new Int32Array(fields.length)
     this.present = new Uint8Array(fields.length)
-    this.children = fields.map((field) => (field.kind === 'message' ? new MessageScan(field.fields ?? []) : field.kind === 'uuid' ? new MessageScan(UUID_FIELDS) : undefined))
-    this.lists = fields.map((field) => (field.kind === 'strings' ? new Ranges() : undefined))
-    this.tags = fields.map((field) => (field.kind === 'tags' ? new Tags() : undefined))
-    for (const [i, field] of fields.entries()) this.fieldOfTag[(field.number << 3) | WIRE_TYPES[this.kinds[i]]] = i
+    this.children = fields.map((field) => (field.kind === Kind.Message ? new MessageScan(field.fields ?? []) : field.kind === Kind.Uuid ? new MessageScan(UUID_FIELDS) : undefined))
+    this.lists = fields.map((field) => (field.kind === Kind.Strings ? new Ranges() : undefined))
+    this.tagMaps = fields.map((field) => (field.kind === Kind.Tags ? new Tags() : undefined))
+    for (const [i, field] of fields.entries()) this.fieldOfTag[(field.number << 3) | WIRE_TYPES[field.kind]] = i
   }
 
   has(field: number): boolean {
     return this.present[field] === 1
   }
 
-  read(reader: Reader, end: number): void {
+  kind(field: number): Kind {
+    return this.kinds[field]
+  }
+
+  /** Where a string's or bytes field's bytes start in `buf`. */
+  start(field: number): number {
+    return this.starts[field]
+  }
+
+  /** Where they end (exclusive). */
+  end(field: number): number {
+    return this.ends[field]
+  }
+
+  int32(field: number): number {
+    return this.starts[field]
+  }
+
+  /** The low 32 bits of a 64-bit field (as a signed word: `>>> 0` for its unsigned value). */
+  int64Low(field: number): number {
+    return this.starts[field]
+  }
+
+  int64High(field: number): number {
+    return this.ends[field]
+  }
+
+  double(field: number): number {
+    return this.buf.readDoubleLE(this.starts[field])
+  }
+
+  /** A nested message's or UUID's scan. */
+  child(field: number): MessageScan {
+    return this.children[field]!
+  }
+
+  /** A repeated string's ranges. */
+  list(field: number): Ranges {
+    return this.lists[field]!
+  }
+
+  tags(field: number): Tags {
+    return this.tagMaps[field]!
+  }
+
+  /** Reads the message's bytes up to `end`; `merge` keeps what an earlier copy of it in the frame gave. */
+  read(reader: Reader, end: number, merge = false): void {
     this.buf = reader.buf as Buffer
-    this.present.fill(0)
+    if (!merge) this.present.fill(0)
     while (reader.pos < end) {
       const fieldStart = reader.pos
       const tag = readTag(reader)
@@ -206,9 +249,7 @@ export class MessageScan {
 
         case Kind.Int64:
         case Kind.Uint64: {
-          readVarint64(reader)
-          this.starts[field] = varintLow
-          this.ends[field] = varintHigh
+          readVarint64(reader, this.starts, this.ends, field)
           break
         }
 
@@ -227,7 +268,7 @@ export class MessageScan {
         }
 
         case Kind.Tags: {
-          const tags = this.tags[field]!
+          const tags = this.tagMaps[field]!
           if (this.present[field] === 0) tags.reset(fieldStart)
           tags.read(reader, nestedEnd(reader))
           tags.blockEnd = reader.pos
@@ -235,7 +276,8 @@ export class MessageScan {
         }
 
         default: {
-          this.children[field]!.read(reader, nestedEnd(reader))
+          // A message field met twice is merged, as protobuf (and Go's, and protobufjs's, decoders) do.
+          this.children[field]!.read(reader, nestedEnd(reader), this.present[field] === 1)
         }
       }
 
@@ -277,12 +319,11 @@ function stringStart(reader: Reader): number {
   return start
 }
 
-// readVarint64's result: module state rather than an object per value.
-let varintLow = 0
-let varintHigh = 0
-
-/** protobufjs's 64-bit varint read (same bounds and "invalid varint" check), without a Long. */
-function readVarint64(reader: Reader): void {
+/**
+ * protobufjs's 64-bit varint read (same bounds and "invalid varint" check), without a Long: its
+ * words go straight into the scan's `lows[field]` and `highs[field]`, no object per value.
+ */
+function readVarint64(reader: Reader, lows: Int32Array, highs: Int32Array, field: number): void {
   const {buf, len} = reader
   let pos = reader.pos
   let low = 0
@@ -301,8 +342,8 @@ function readVarint64(reader: Reader): void {
     } else high |= (byte & 0x7f) << ((i - 5) * 7 + 3)
     if (byte < 0x80) {
       reader.pos = pos
-      varintLow = low
-      varintHigh = high
+      lows[field] = low
+      highs[field] = high
       return
     }
   }

@@ -1,4 +1,6 @@
-import {type ByteSink, Literal} from './byte-sink.js'
+import type {ByteSink} from './byte-sink.js'
+import {Literal} from './literal.js'
+import {SourceWords} from './source-words.js'
 
 const SLOTS = 64
 const MAX_BLOCK_BYTES = 1024
@@ -27,6 +29,7 @@ export class BlockCache<T extends Block> {
   private lookups = 0
   private hits = 0
   private resting = 0
+  private readonly sourceWords = new SourceWords()
 
   /** `render` writes the output of a block from what was read from `source[blockStart, blockEnd)`. */
   constructor(private readonly render: (out: ByteSink, source: Buffer, read: T) => void) {}
@@ -41,10 +44,10 @@ export class BlockCache<T extends Block> {
     }
 
     if (++this.lookups === REVIEW_EVERY) this.review()
-    const hash = out.hashOf(source, start, end)
+    const hash = this.sourceWords.hashOf(source, start, end)
     const slot = hash & (SLOTS - 1)
     const block = this.blocks[slot]
-    if (block !== undefined && this.hashes[slot] === hash && out.matches(block, source, start, end)) {
+    if (block !== undefined && this.hashes[slot] === hash && this.sourceWords.matches(block, source, start, end)) {
       this.hits++
       out.bytes(this.outputs[slot])
       return

@@ -1,5 +1,7 @@
+import type {Literal} from './literal.js'
+import {isPlainAscii, notPrintableBits, SourceWords} from './source-words.js'
+
 const MIN_CAPACITY = 64 * 1024
-const TEN_7 = 10_000_000
 // Copies write whole 32-bit words and may run up to three bytes past the end they report.
 const WORD_SLACK = 3
 // Up to this length a copy is made as words; a longer one in one native copy.
@@ -7,23 +9,10 @@ export const LONGEST_WORD_COPY = 64
 // Copy every byte: copyPlain's table stops at none.
 const COPY_ALL = new Uint8Array(256)
 
-/** Constant bytes (names, punctuation) kept as little-endian 32-bit words, copied four at a time. */
-export class Literal {
-  readonly length: number
-  readonly words: Int32Array
-
-  constructor(text: string | Uint8Array) {
-    const bytes = typeof text === 'string' ? Buffer.from(text) : text
-    this.length = bytes.length
-    this.words = new Int32Array(Math.ceil(bytes.length / 4))
-    Buffer.from(this.words.buffer).set(bytes)
-  }
-}
-
 /**
  * A growing byte buffer that renderers write output into: one per batch of frames, handed to
  * stdout whole by `take()`. Writing bytes straight from the frame is what lets the firehose skip
- * decoding strings only to encode them again.
+ * decoding strings only to encode them again. Numbers go in through decimal.ts.
  */
 export class ByteSink {
   buf: Buffer
@@ -34,13 +23,7 @@ export class ByteSink {
   private view: DataView
   private spare?: Buffer
   private readonly handedOutWhole = new WeakSet<Buffer>()
-  // A view of the last source's memory: the frames of one socket read share it, and one frame's
-  // strings are all read from the same source.
-  private source?: Uint8Array
-  private sourceMemory?: ArrayBufferLike
-  private sourceView: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0))
-  // Where the last source starts in its memory: reading `byteOffset` per string costs more than this cache.
-  private sourceOffset = 0
+  private readonly sourceWords = new SourceWords()
 
   constructor(private readonly minCapacity = MIN_CAPACITY) {
     this.buf = Buffer.allocUnsafeSlow(minCapacity)
@@ -141,8 +124,9 @@ export class ByteSink {
     // the byte loop below, which decides with the format's own table. Strings shorter than a
     // word take the byte loop only.
     if (end - start >= 4) {
-      const source32 = this.viewOf(source)
-      const offset = this.sourceOffset
+      const words = this.sourceWords
+      const source32 = words.viewOf(source)
+      const offset = words.offset
       for (; i + 4 <= end; i += 4) {
         const word = source32.getInt32(offset + i, true)
         if (!isPlainAscii(word)) break
@@ -181,8 +165,9 @@ export class ByteSink {
   scanPlain(source: Uint8Array, start: number, end: number, escapes: Uint8Array): number {
     let i = start
     if (end - start >= 4) {
-      const source32 = this.viewOf(source)
-      const offset = this.sourceOffset
+      const words = this.sourceWords
+      const source32 = words.viewOf(source)
+      const offset = words.offset
       while (i + 4 <= end) {
         // Eight bytes a step while both words are printable, the common case of a log line.
         if (i + 8 <= end && (notPrintableBits(source32.getInt32(offset + i, true)) | notPrintableBits(source32.getInt32(offset + i + 4, true))) === 0) {
@@ -223,135 +208,8 @@ export class ByteSink {
     this.pos += written.length
   }
 
-  /** Whether `source[start, end)` holds exactly the bytes of `constant`. */
-  matches(constant: Literal, source: Uint8Array, start: number, end: number): boolean {
-    if (end - start !== constant.length) return false
-    const source32 = this.viewOf(source)
-    const offset = this.sourceOffset
-    const {words} = constant
-    const whole = constant.length >> 2
-    for (let i = 0; i < whole; i++) if (source32.getInt32(offset + start + i * 4, true) !== words[i]) return false
-    for (let i = whole * 4; i < constant.length; i++) if (source[start + i] !== ((words[i >> 2] >>> ((i & 3) * 8)) & 0xff)) return false
-    return true
-  }
-
-  /** A 32-bit hash of `source[start, end)`, read four bytes at a time like the copies. */
-  hashOf(source: Uint8Array, start: number, end: number): number {
-    const source32 = this.viewOf(source)
-    const offset = this.sourceOffset
-    let hash = end - start
-    let i = start
-    for (; i + 4 <= end; i += 4) hash = Math.imul(hash ^ source32.getInt32(offset + i, true), 0x9e_37_79_b1)
-    for (; i < end; i++) hash = Math.imul(hash ^ source[i], 0x9e_37_79_b1)
-    return hash ^ (hash >>> 15)
-  }
-
-  private viewOf(source: Uint8Array): DataView<ArrayBufferLike> {
-    if (source === this.source) return this.sourceView
-    this.source = source
-    this.sourceOffset = source.byteOffset
-    if (source.buffer !== this.sourceMemory) {
-      this.sourceMemory = source.buffer
-      this.sourceView = new DataView(source.buffer)
-    }
-
-    return this.sourceView
-  }
-
   text(value: string): void {
     this.reserve(value.length * 3)
     this.pos += this.buf.write(value, this.pos)
   }
-
-  /** A 32-bit integer, signed or not as given, in decimal. */
-  integer(value: number): void {
-    if (value < 0) {
-      this.byte(0x2d)
-      value = -value
-    }
-
-    this.digits(value)
-  }
-
-  /** The 64-bit value `high:low` (two 32-bit halves) in decimal, read as signed or unsigned. */
-  int64(low: number, high: number, signed: boolean): void {
-    if (signed && high < 0) {
-      this.byte(0x2d)
-      low = (~low + 1) | 0
-      high = ~high + (low === 0 ? 1 : 0)
-    }
-
-    const lowBits = low >>> 0
-    const highBits = high >>> 0
-    if (highBits === 0) {
-      this.digits(lowBits)
-      return
-    }
-
-    // Three base-10^7 digits from 24-bit pieces: 2^24 = 1·10^7 + 6777216, 2^48 = 2·10^14 + 8147497·10^7 + 6710656.
-    // Every step stays below 2^53, so doubles compute it exactly without BigInt.
-    const piece0 = lowBits & 0xff_ffff
-    const piece1 = ((lowBits >>> 24) | (highBits << 8)) & 0xff_ffff
-    const piece2 = highBits >>> 16
-    let digit0 = piece0 + piece1 * 6_777_216 + piece2 * 6_710_656
-    let digit1 = piece1 + piece2 * 8_147_497
-    let digit2 = piece2 * 2
-    let carry = Math.floor(digit0 / TEN_7)
-    digit0 -= carry * TEN_7
-    digit1 += carry
-    carry = Math.floor(digit1 / TEN_7)
-    digit1 -= carry * TEN_7
-    digit2 += carry
-    if (digit2 > 0) {
-      this.digits(digit2)
-      this.paddedDigits(digit1, 7)
-      this.paddedDigits(digit0, 7)
-    } else if (digit1 > 0) {
-      this.digits(digit1)
-      this.paddedDigits(digit0, 7)
-    } else {
-      this.digits(digit0)
-    }
-  }
-
-  /** A non-negative integer below 2^32. */
-  private digits(value: number): void {
-    let count = 1
-    for (let rest = value; rest >= 10; rest = (rest / 10) >>> 0) count++
-    this.paddedDigits(value, count)
-  }
-
-  /** `count` digits of a value below 2^32, with leading zeros. */
-  private paddedDigits(value: number, count: number): void {
-    this.reserve(count)
-    const {buf} = this
-    let at = this.pos + count
-    this.pos = at
-    for (let i = 0; i < count; i++) {
-      const next = (value / 10) >>> 0
-      buf[--at] = 0x30 + value - next * 10
-      value = next
-    }
-  }
-}
-
-const ONES = 0x01_01_01_01
-const HIGH_BITS = 0x80_80_80_80 | 0
-
-/** Whether each of the four bytes of `word` is in 0x20–0x7e and none is `"` or `\` (bit tricks on 32-bit lanes). */
-function isPlainAscii(word: number): boolean {
-  const quote = word ^ 0x22_22_22_22
-  const backslash = word ^ 0x5c_5c_5c_5c
-  const del = word ^ 0x7f_7f_7f_7f
-  // `(x - ONES) & ~x` has a lane's high bit set when some lane of x is zero (exact as a whole-word test).
-  const control = (word - 0x20_20_20_20) & ~word
-  const matches = word | control | ((quote - ONES) & ~quote) | ((backslash - ONES) & ~backslash) | ((del - ONES) & ~del)
-  return (matches & HIGH_BITS) === 0
-}
-
-/** 0 when each of the four bytes of `word` is in 0x20–0x7e, quotes and backslashes included. */
-function notPrintableBits(word: number): number {
-  const del = word ^ 0x7f_7f_7f_7f
-  const control = (word - 0x20_20_20_20) & ~word
-  return (word | control | ((del - ONES) & ~del)) & HIGH_BITS
 }

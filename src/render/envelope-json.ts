@@ -1,38 +1,52 @@
-import {ENVELOPE_FIELDS} from '../envelope/schema.js'
-import {Kind, type MessageScan, reencodedIfInvalid, type Tags} from '../envelope/scan.js'
+import {type MessageScan, reencodedIfInvalid, type Tags} from '../envelope/scan.js'
+import {ENVELOPE_FIELDS, fieldIndex, Kind, UUID_FIELDS} from '../envelope/schema.js'
 import {BlockCache} from './block-cache.js'
 import {ByteSink} from './byte-sink.js'
-import {fieldLayout, type Layout, tagOrder, writeInteger} from './field-layout.js'
+import {fieldLayout, type Layout, TagOrder, writeInteger} from './field-layout.js'
 import {codePointAt, controlLength, HEX} from './visible-controls.js'
 
 /**
- * The whole envelope as one JSON line (../shared/CLI.md "JSON output"): `.proto` field names,
+ * Each envelope whole as one JSON line (../shared/CLI.md "JSON output"): `.proto` field names,
  * enums by name, absent fields left out, 64-bit integers as exact JSON numbers (or, with
  * `int64AsString`, as strings of their digits, as protobuf's JSON mapping writes them), bytes as
  * UTF-8 text, UUIDs as `8-4-4-4-12`; written from the frame's bytes, with JSON.stringify's escapes.
+ * One per stream: it holds the stream's tag blocks.
  */
-export function writeEnvelopeJson(out: ByteSink, envelope: MessageScan, int64AsString = false): void {
-  writeObject(out, envelope, (envelopeLayout ??= jsonLayout()), int64AsString)
-  out.byte(0x0a)
+export class EnvelopeJsonWriter {
+  // Built with the writer, as the text one's: `cfws logs` never renders with it.
+  private readonly layout = jsonLayout()
+  private readonly tagBlocks: TagBlocks
+
+  constructor(private readonly int64AsString = false) {
+    const order = new TagOrder('object')
+    // The tags of one source instance are the same envelope after envelope: rendered once each.
+    this.tagBlocks = new BlockCache((out, buf, tags) => renderTags(out, buf, tags, order.of(tags)))
+  }
+
+  write(out: ByteSink, envelope: MessageScan): void {
+    writeObject(out, envelope, this.layout, this.int64AsString, this.tagBlocks)
+    out.byte(0x0a)
+  }
 }
 
-// Built on first use, as the text renderer's: `cfws logs` never renders with it.
-let envelopeLayout: Layout | undefined
+type TagBlocks = BlockCache<Tags>
+
 const jsonLayout = (): Layout => fieldLayout(ENVELOPE_FIELDS, (field) => `"${field.name}":`, (name) => `"${name}"`)
 
-function writeObject(out: ByteSink, scan: MessageScan, layout: Layout, int64AsString: boolean): void {
-  const {kinds, present, starts, ends, buf} = scan
+function writeObject(out: ByteSink, scan: MessageScan, layout: Layout, int64AsString: boolean, tagBlocks: TagBlocks): void {
+  const {buf} = scan
   out.byte(0x7b)
   let first = true
-  for (let i = 0; i < kinds.length; i++) {
-    if (present[i] === 0) continue
+  for (let i = 0, count = scan.fieldCount; i < count; i++) {
+    if (!scan.has(i)) continue
     if (!first) out.byte(0x2c)
     first = false
     out.literal(layout.labels[i])
-    switch (kinds[i]) {
+    const kind = scan.kind(i)
+    switch (kind) {
       case Kind.String:
       case Kind.Bytes: {
-        writeString(out, buf, starts[i], ends[i], kinds[i] === Kind.Bytes)
+        writeString(out, buf, scan.start(i), scan.end(i), kind === Kind.Bytes)
         break
       }
 
@@ -51,19 +65,19 @@ function writeObject(out: ByteSink, scan: MessageScan, layout: Layout, int64AsSt
       }
 
       case Kind.Double: {
-        const value = buf.readDoubleLE(starts[i])
+        const value = scan.double(i)
         // JSON has no NaN or Infinity; the proto JSON mapping writes them as strings.
         out.ascii(Number.isFinite(value) ? String(value) : `"${value}"`)
         break
       }
 
       case Kind.Uuid: {
-        writeUuid(out, scan.children[i]!)
+        writeUuid(out, scan.child(i))
         break
       }
 
       case Kind.Strings: {
-        const list = scan.lists[i]!
+        const list = scan.list(i)
         out.byte(0x5b)
         for (let item = 0; item < list.count; item++) {
           if (item > 0) out.byte(0x2c)
@@ -75,12 +89,12 @@ function writeObject(out: ByteSink, scan: MessageScan, layout: Layout, int64AsSt
       }
 
       case Kind.Tags: {
-        TAG_BLOCKS.write(out, buf, scan.tags[i]!)
+        tagBlocks.write(out, buf, scan.tags(i))
         break
       }
 
       default: {
-        writeObject(out, scan.children[i]!, layout.children[i]!, int64AsString)
+        writeObject(out, scan.child(i), layout.children[i]!, int64AsString, tagBlocks)
       }
     }
   }
@@ -88,12 +102,8 @@ function writeObject(out: ByteSink, scan: MessageScan, layout: Layout, int64AsSt
   out.byte(0x7d)
 }
 
-// The tags of one source instance are the same envelope after envelope: rendered once each.
-const TAG_BLOCKS = new BlockCache(renderTags)
-
-function renderTags(out: ByteSink, buf: Buffer, tags: Tags): void {
+function renderTags(out: ByteSink, buf: Buffer, tags: Tags, order: Int32Array): void {
   out.byte(0x7b)
-  const order = tagOrder(tags, 'object')
   for (let k = 0; k < tags.count; k++) {
     const entry = order[k]
     if (k > 0) out.byte(0x2c)
@@ -105,6 +115,9 @@ function renderTags(out: ByteSink, buf: Buffer, tags: Tags): void {
   out.byte(0x7d)
 }
 
+const UUID_LOW = fieldIndex(UUID_FIELDS, 'low')
+const UUID_HIGH = fieldIndex(UUID_FIELDS, 'high')
+
 /** The 16 bytes in string order, each 8-byte half little-endian (PROTOCOL.md §6), as `8-4-4-4-12` hex. */
 function writeUuid(out: ByteSink, uuid: MessageScan): void {
   out.reserve(38)
@@ -113,8 +126,8 @@ function writeUuid(out: ByteSink, uuid: MessageScan): void {
   buf[pos++] = 0x22
   for (let byte = 0; byte < 16; byte++) {
     if (byte === 4 || byte === 6 || byte === 8 || byte === 10) buf[pos++] = 0x2d
-    const half = byte < 8 ? 0 : 1
-    const word = !uuid.has(half) ? 0 : (byte & 7) < 4 ? uuid.starts[half] : uuid.ends[half]
+    const half = byte < 8 ? UUID_LOW : UUID_HIGH
+    const word = !uuid.has(half) ? 0 : (byte & 7) < 4 ? uuid.int64Low(half) : uuid.int64High(half)
     const value = (word >>> ((byte & 3) * 8)) & 0xff
     buf[pos++] = HEX[value >> 4]
     buf[pos++] = HEX[value & 15]

@@ -1,26 +1,40 @@
-import {ENVELOPE_FIELDS} from '../envelope/schema.js'
-import {Kind, type MessageScan, reencodedIfInvalid, type Tags} from '../envelope/scan.js'
+import {type MessageScan, reencodedIfInvalid, type Tags} from '../envelope/scan.js'
+import {ENVELOPE_FIELDS, fieldIndex, Kind, UUID_FIELDS} from '../envelope/schema.js'
 import {BlockCache} from './block-cache.js'
-import {type ByteSink, Literal} from './byte-sink.js'
-import {fieldLayout, type Layout, tagOrder, writeInteger} from './field-layout.js'
+import type {ByteSink} from './byte-sink.js'
+import {writeDecimal64} from './decimal.js'
+import {Literal} from './literal.js'
+import {fieldLayout, type Layout, TagOrder, writeInteger} from './field-layout.js'
 
 /**
- * One envelope on one line in protobuf compact text format, as `cf nozzle` prints it
+ * Envelopes, one a line, in protobuf compact text format, as `cf nozzle` prints them
  * (`origin:"rep" eventType:ValueMetric … valueMetric:<name:"x" value:1 unit:"u" >`), written from
- * the frame's bytes into the output.
+ * the frame's bytes into the output. One per stream: it holds the stream's tag blocks.
  */
-export function writeEnvelopeText(out: ByteSink, envelope: MessageScan): void {
-  const start = out.pos
-  writeFields(out, envelope, (envelopeLayout ??= textLayout()))
-  // Top-level fields are separated by spaces: the last one's is not wanted.
-  if (out.pos > start) out.pos--
-  out.byte(0x0a)
+export class EnvelopeTextWriter {
+  // Built with the writer, not as the module loads: `cfws logs` loads this module and never renders with it.
+  private readonly layout = textLayout()
+  private readonly tagBlocks: TagBlocks
+
+  constructor() {
+    const order = new TagOrder('sorted')
+    // The tags of one source instance are the same envelope after envelope: rendered once each.
+    this.tagBlocks = new BlockCache((out, buf, tags) => renderTags(out, buf, tags, order.of(tags)))
+  }
+
+  write(out: ByteSink, envelope: MessageScan): void {
+    const start = out.pos
+    writeFields(out, envelope, this.layout, this.tagBlocks)
+    // Top-level fields are separated by spaces: the last one's is not wanted.
+    if (out.pos > start) out.pos--
+    out.byte(0x0a)
+  }
 }
 
+type TagBlocks = BlockCache<Tags>
+
 // A string's label carries its opening quote, and what follows a string its closing one: fewer, longer copies.
-const QUOTED_KINDS = new Set(['string', 'bytes', 'strings'])
-// Built on first use, not as the module loads: `cfws logs` loads this module and never renders with it.
-let envelopeLayout: Layout | undefined
+const QUOTED_KINDS = new Set<Kind>([Kind.String, Kind.Bytes, Kind.Strings])
 const textLayout = (): Layout => fieldLayout(ENVELOPE_FIELDS, (field) => (QUOTED_KINDS.has(field.kind) ? `${field.name}:"` : `${field.name}:`), (name) => name)
 const CLOSE_QUOTE = new Literal('" ')
 const TAG_KEY = new Literal('tags:<key:"')
@@ -28,15 +42,17 @@ const TAG_VALUE = new Literal('" value:"')
 const TAG_END = new Literal('" > ')
 const LOW = new Literal('low:')
 const HIGH = new Literal('high:')
+const UUID_LOW = fieldIndex(UUID_FIELDS, 'low')
+const UUID_HIGH = fieldIndex(UUID_FIELDS, 'high')
 
 // Every field is followed by a space, inside `<…>` too (Go's format: `name:<a:1 b:2 >`).
-function writeFields(out: ByteSink, scan: MessageScan, layout: Layout): void {
-  const {kinds, present, starts, ends, buf} = scan
-  for (let i = 0; i < kinds.length; i++) {
-    if (present[i] === 0) continue
-    const kind = kinds[i]
+function writeFields(out: ByteSink, scan: MessageScan, layout: Layout, tagBlocks: TagBlocks): void {
+  const {buf} = scan
+  for (let i = 0, count = scan.fieldCount; i < count; i++) {
+    if (!scan.has(i)) continue
+    const kind = scan.kind(i)
     if (kind === Kind.Strings) {
-      const list = scan.lists[i]!
+      const list = scan.list(i)
       for (let item = 0; item < list.count; item++) {
         out.literal(layout.labels[i])
         writeEscaped(out, buf, list.starts[item], list.ends[item], true)
@@ -47,7 +63,7 @@ function writeFields(out: ByteSink, scan: MessageScan, layout: Layout): void {
     }
 
     if (kind === Kind.Tags) {
-      TAG_BLOCKS.write(out, buf, scan.tags[i]!)
+      tagBlocks.write(out, buf, scan.tags(i))
       continue
     }
 
@@ -55,7 +71,7 @@ function writeFields(out: ByteSink, scan: MessageScan, layout: Layout): void {
     switch (kind) {
       case Kind.String:
       case Kind.Bytes: {
-        writeEscaped(out, buf, starts[i], ends[i], kind === Kind.String)
+        writeEscaped(out, buf, scan.start(i), scan.end(i), kind === Kind.String)
         out.byte(0x22)
         break
       }
@@ -68,22 +84,22 @@ function writeFields(out: ByteSink, scan: MessageScan, layout: Layout): void {
       }
 
       case Kind.Double: {
-        out.ascii(formatDouble(buf.readDoubleLE(starts[i])))
+        out.ascii(formatDouble(scan.double(i)))
         break
       }
 
       case Kind.Uuid: {
-        const uuid = scan.children[i]!
+        const uuid = scan.child(i)
         out.byte(0x3c)
-        if (uuid.has(0)) writeHalf(out, LOW, uuid, 0)
-        if (uuid.has(1)) writeHalf(out, HIGH, uuid, 1)
+        if (uuid.has(UUID_LOW)) writeHalf(out, LOW, uuid, UUID_LOW)
+        if (uuid.has(UUID_HIGH)) writeHalf(out, HIGH, uuid, UUID_HIGH)
         out.byte(0x3e)
         break
       }
 
       default: {
         out.byte(0x3c)
-        writeFields(out, scan.children[i]!, layout.children[i]!)
+        writeFields(out, scan.child(i), layout.children[i]!, tagBlocks)
         out.byte(0x3e)
       }
     }
@@ -94,16 +110,12 @@ function writeFields(out: ByteSink, scan: MessageScan, layout: Layout): void {
 
 function writeHalf(out: ByteSink, label: Literal, uuid: MessageScan, half: number): void {
   out.literal(label)
-  out.int64(uuid.starts[half], uuid.ends[half], false)
+  writeDecimal64(out, uuid.int64Low(half), uuid.int64High(half), false)
   out.byte(0x20)
 }
 
-// The tags of one source instance are the same envelope after envelope: rendered once each.
-const TAG_BLOCKS = new BlockCache(renderTags)
-
-/** Map entries sorted by key, as Go's text marshaler writes them. */
-function renderTags(out: ByteSink, buf: Buffer, tags: Tags): void {
-  const order = tagOrder(tags, 'sorted')
+/** Map entries sorted by key (`order`), as Go's text marshaler writes them. */
+function renderTags(out: ByteSink, buf: Buffer, tags: Tags, order: Int32Array): void {
   for (let k = 0; k < tags.count; k++) {
     const entry = order[k]
     out.literal(TAG_KEY)

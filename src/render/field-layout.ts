@@ -1,6 +1,8 @@
-import {Kind, type MessageScan, type Tags} from '../envelope/scan.js'
-import type {Field} from '../envelope/schema.js'
-import {type ByteSink, Literal} from './byte-sink.js'
+import type {MessageScan, Tags} from '../envelope/scan.js'
+import {type Field, Kind} from '../envelope/schema.js'
+import type {ByteSink} from './byte-sink.js'
+import {writeDecimal, writeDecimal64} from './decimal.js'
+import {Literal} from './literal.js'
 
 /** A renderer's constant bytes for each field of a message, in the scan's field order. */
 export interface Layout {
@@ -20,45 +22,52 @@ export function fieldLayout(fields: readonly Field[], label: (field: Field) => s
 
 /** An integer field as text and JSON both write it: an int32 by its enum name when it has one, 64-bit ones exact. */
 export function writeInteger(out: ByteSink, layout: Layout, scan: MessageScan, field: number): void {
-  const kind = scan.kinds[field]
+  const kind = scan.kind(field)
   if (kind !== Kind.Int32) {
-    out.int64(scan.starts[field], scan.ends[field], kind === Kind.Int64)
+    writeDecimal64(out, scan.int64Low(field), scan.int64High(field), kind === Kind.Int64)
     return
   }
 
-  const name = layout.enums[field]?.get(scan.starts[field])
+  const value = scan.int32(field)
+  const name = layout.enums[field]?.get(value)
   if (name) out.literal(name)
-  else out.integer(scan.starts[field])
+  else writeDecimal(out, value)
 }
-
-let order = new Int32Array(16)
 
 /**
  * The order to write the tags in: `sorted` by key as Go's text marshaler does (in UTF-16 order,
  * as JavaScript compares strings), or as a JavaScript `object` built from the map orders its keys:
- * array-index keys first by value, then the rest as they came. The array is reused and may be
- * longer than the tags: read its first `tags.count` entries at once.
+ * array-index keys first by value, then the rest as they came. One per renderer: its array is
+ * reused frame after frame and may be longer than the tags, so read the first `tags.count`
+ * entries of what `of` returns before asking again.
  */
-export function tagOrder(tags: Tags, style: 'sorted' | 'object'): Int32Array {
-  const {count} = tags
-  if (order.length < count) order = new Int32Array(Math.max(count, order.length * 2))
-  for (let i = 0; i < count; i++) order[i] = i
-  if (style === 'sorted') {
-    if (count > 16) order.subarray(0, count).sort((a, b) => compareKeys(tags, a, b))
-    else insertionSort(tags, count)
+export class TagOrder {
+  private order = new Int32Array(16)
+
+  constructor(private readonly style: 'sorted' | 'object') {}
+
+  of(tags: Tags): Int32Array {
+    const {count} = tags
+    if (this.order.length < count) this.order = new Int32Array(Math.max(count, this.order.length * 2))
+    const {order} = this
+    for (let i = 0; i < count; i++) order[i] = i
+    if (this.style === 'sorted') {
+      if (count > 16) order.subarray(0, count).sort((a, b) => compareKeys(tags, a, b))
+      else insertionSort(order, tags, count)
+      return order
+    }
+
+    for (let i = 0; i < count; i++) {
+      if (arrayIndex(tags, i) < 0) continue
+      order.subarray(0, count).sort((a, b) => rank(tags, a) - rank(tags, b))
+      break
+    }
+
     return order
   }
-
-  for (let i = 0; i < count; i++) {
-    if (arrayIndex(tags, i) < 0) continue
-    order.subarray(0, count).sort((a, b) => rank(tags, a) - rank(tags, b))
-    break
-  }
-
-  return order
 }
 
-function insertionSort(tags: Tags, count: number): void {
+function insertionSort(order: Int32Array, tags: Tags, count: number): void {
   for (let i = 1; i < count; i++) {
     const entry = order[i]
     let j = i - 1

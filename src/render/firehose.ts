@@ -1,10 +1,10 @@
-import {FrameScanner, type MessageScan} from '../envelope/scan.js'
-import {ENVELOPE_FIELDS, EVENT_TYPE_FIELD} from '../envelope/schema.js'
+import {FrameScanner} from '../envelope/scan.js'
+import {ENVELOPE_FIELDS, fieldIndex} from '../envelope/schema.js'
 import type {ByteSink} from './byte-sink.js'
-import {writeEnvelopeJson} from './envelope-json.js'
-import {writeEnvelopeText} from './envelope-text.js'
+import {EnvelopeJsonWriter} from './envelope-json.js'
+import {EnvelopeTextWriter} from './envelope-text.js'
 
-const EVENT_TYPE = ENVELOPE_FIELDS.indexOf(EVENT_TYPE_FIELD)
+const EVENT_TYPE = fieldIndex(ENVELOPE_FIELDS, 'eventType')
 
 /** Writes one frame's output into `out`; returns why, when the frame is not an envelope. */
 export type FrameRenderer = (frame: Buffer, out: ByteSink) => string | undefined
@@ -15,12 +15,12 @@ export type FrameRenderer = (frame: Buffer, out: ByteSink) => string | undefined
  */
 export function createFirehoseRenderer(format: 'text' | 'json', types: ReadonlySet<number>, {int64AsString = false} = {}): FrameRenderer {
   const scanner = new FrameScanner(ENVELOPE_FIELDS)
-  const write = format === 'json' ? (out: ByteSink, envelope: MessageScan) => writeEnvelopeJson(out, envelope, int64AsString) : writeEnvelopeText
+  const writer = format === 'json' ? new EnvelopeJsonWriter(int64AsString) : new EnvelopeTextWriter()
   return (frame, out) => {
     const reason = scanner.scan(frame)
     if (reason !== undefined) return reason
     const {envelope} = scanner
-    if (envelope.has(EVENT_TYPE) && types.has(envelope.starts[EVENT_TYPE])) write(out, envelope)
+    if (envelope.has(EVENT_TYPE) && types.has(envelope.int32(EVENT_TYPE))) writer.write(out, envelope)
     return undefined
   }
 }

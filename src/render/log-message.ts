@@ -1,7 +1,8 @@
 import type {ChalkInstance} from 'chalk'
 
 import {type LogMessage, MESSAGE_TYPES} from '../envelope/types.js'
-import {type ByteSink, Literal, LONGEST_WORD_COPY} from './byte-sink.js'
+import {type ByteSink, LONGEST_WORD_COPY} from './byte-sink.js'
+import {Literal} from './literal.js'
 import {instanceColor} from './color.js'
 import {jsonString, writeString} from './envelope-json.js'
 import {MessageText} from './message-text.js'
@@ -203,9 +204,9 @@ class PerSource<T> {
     const sourceType = log.sourceType ?? ''
     const sourceInstance = log.sourceInstance ?? ''
     let bySourceType = this.byType.get(type)
-    if (bySourceType === undefined) this.byType.set(type, (bySourceType = new Map()))
+    if (bySourceType === undefined) this.byType.set(type, (bySourceType = new Map<string, Map<string, T>>()))
     let byInstance = bySourceType.get(sourceType)
-    if (byInstance === undefined) bySourceType.set(sourceType, (byInstance = new Map()))
+    if (byInstance === undefined) bySourceType.set(sourceType, (byInstance = new Map<string, T>()))
     let value = byInstance.get(sourceInstance)
     if (value === undefined) {
       if (this.count === MAX_SOURCES) {

@@ -1,4 +1,5 @@
-import {type ByteSink, Literal} from './byte-sink.js'
+import type {ByteSink} from './byte-sink.js'
+import {Literal} from './literal.js'
 
 const NS_PER_SECOND = 1_000_000_000n
 

@@ -1,7 +1,5 @@
 import type WebSocket from 'ws'
 
-import {visibleControls} from '../render/visible-controls.js'
-
 // RFC 6455 §7.4.1 and the IANA WebSocket close code registry, in an operator's words.
 const CLOSE_CODE_NAMES: Record<number, string> = {
   1000: 'normal closure',
@@ -68,8 +66,9 @@ export function describeClose(code: number, reason: string, refusedWith?: number
   if (code === 1006) return 'dropped without a close frame (1006)'
   if (code === 1005) return 'closed by the server without a close code (1005)'
   if (code === 1000 && !reason) return 'the server ended the stream (1000)'
-  // The reason is the server's text: its control characters are shown, never executed.
-  const shown = visibleControls(reason.trim())
+  // The reason is the server's text: it reaches stderr through cli/notice.ts's operatorLine, which
+  // shows its control characters instead of executing them (stream/ does no rendering of its own).
+  const shown = reason.trim()
   return `closed by the server: ${nameOf(code)}${shown ? `: ${shown}` : ''}`
 }
 

@@ -117,7 +117,7 @@ export async function openStream(options: ConnectOptions): Promise<OpenedStream>
     socket.once('open', () => settle())
     socket.on('error', (error) => {
       if (url.protocol === 'ws:' && !proxy && RESET_CODES.has(networkErrorCode(error) ?? '')) {
-        speaksTls(url, signal).then((tls) => settle(tls ? plainRequestToTlsPort(where, 'reset', error) : failure(error)))
+        void speaksTls(url, signal).then((tls) => settle(tls ? plainRequestToTlsPort(where, 'reset', error) : failure(error)))
       } else {
         settle(failure(error))
       }
@@ -131,7 +131,7 @@ export async function openStream(options: ConnectOptions): Promise<OpenedStream>
         return
       }
 
-      readBody(response).then((body) => {
+      void readBody(response).then((body) => {
         const answer = {status: response.statusCode ?? 0, statusMessage: response.statusMessage, headers: response.headers, body}
         options.onAnswer?.(answer)
         settle(describeHandshakeFailure(answer, options.kind, where))

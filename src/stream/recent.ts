@@ -1,6 +1,6 @@
 import {sendWithRefresh, type TokenHolder} from '../cf/tokens.js'
 import {displayEndpoint, recentLogsUrl} from '../endpoint/resolve.js'
-import {decodeLogMessage} from '../envelope/decode.js'
+import {LogMessageDecoder} from '../envelope/decode.js'
 import type {LogMessage} from '../envelope/types.js'
 import {AuthError, EndpointError, ForbiddenError, HINTS} from '../errors.js'
 import {sendHttp} from '../net/http-client.js'
@@ -42,8 +42,9 @@ export async function readTrafficControllerRecentLogs(endpoint: URL, appGuid: st
     throw new EndpointError('RECENT_LOGS_FAILED', `${displayEndpoint(url)} answered ${response.status} to GET ${url.pathname}`)
   }
 
-  const contentType = response.headers['content-type']
-  const boundary = multipartBoundary(typeof contentType === 'string' ? contentType : undefined)
+  const header = response.headers['content-type']
+  const contentType = typeof header === 'string' ? header : undefined
+  const boundary = multipartBoundary(contentType)
   if (!boundary) {
     throw new EndpointError('NOT_MULTIPART', `The Traffic Controller answered recentlogs with ${contentType ?? 'no Content-Type'}, not multipart with a boundary`, {
       hint: 'This foundation may not serve recent logs from the Traffic Controller any more; it needs Log Cache.',
@@ -51,9 +52,10 @@ export async function readTrafficControllerRecentLogs(endpoint: URL, appGuid: st
   }
 
   const answer: RecentLogsAnswer = {logs: [], undecodable: 0}
+  const decoder = new LogMessageDecoder()
   for (const part of splitMultipart(response.raw, boundary)) {
     if (part.length === 0) continue
-    const decoded = decodeLogMessage(part)
+    const decoded = decoder.decode(part)
     if (!decoded.ok) answer.undecodable++
     else if (decoded.envelope.logMessage) answer.logs.push(decoded.envelope.logMessage)
   }

@@ -223,8 +223,9 @@ describe('cfws doctor (end to end)', function () {
     const certificate = await makeNamedCertificate(['doppler.sys.test'])
     const tc = await namedTrafficController(address, certificate)
     f.cc.loggingEndpoint = `wss://doppler.sys.test:${new URL(tc.url).port}`
-    tc.nextClient().then((client) => client.send(logEnvelope('over TLS')))
+    const sent = tc.nextClient().then((client) => client.send(logEnvelope('over TLS')))
     const result = await doctor(['myapp'], dnsEnv({'doppler.sys.test': address}, certificate))
+    await sent
     assert.match(checkOf(result, 'tls')[0], /^ok {3}tls .*names doppler\.sys\.test; trusted \(N ms\)$/)
     assert.equal(checkOf(result, 'dns')[0], 'ok   dns                doppler.sys.test → ADDRESS (N ms)')
     assert.equal(checkOf(result, 'auth')[0], 'ok   auth               token accepted: 101 Switching Protocols; Upgrade: websocket; Connection: Upgrade (N ms)')

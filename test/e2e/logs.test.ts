@@ -276,6 +276,6 @@ describe('cfws logs (end to end)', () => {
     assert.equal(result.code, 4)
     assert.match(result.stderr, /authorization: \[PRIVATE DATA HIDDEN\]/)
     assert.ok(!result.stderr.includes(token.split('.')[1]), 'the token payload appears on stderr')
-    assert.match(result.stderr, /    at /, 'CFWS_DEBUG shows a stack')
+    assert.match(result.stderr, / {4}at /, 'CFWS_DEBUG shows a stack')
   })
 })

@@ -20,7 +20,7 @@ async function onTerminal(args: string[], env: Record<string, string>): Promise<
     stdio: ['ignore', 'pipe', 'inherit'],
   })
   const chunks: Buffer[] = []
-  child.stdout!.on('data', (chunk: Buffer) => chunks.push(chunk))
+  child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk))
   const [code] = await once(child, 'close')
   return {code: code as number | null, bytes: Buffer.concat(chunks)}
 }

@@ -40,7 +40,9 @@ export class FakeCloudController {
   private requestWaiters: Array<() => void> = []
 
   private constructor(private readonly server: Server, readonly url: string) {
-    server.on('request', (request: IncomingMessage, response: ServerResponse) => this.onRequest(request, response))
+    server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+      this.onRequest(request, response).catch(() => response.destroy())
+    })
   }
 
   static async start(): Promise<FakeCloudController> {

@@ -14,7 +14,7 @@ export interface RecordedUpgrade {
 }
 
 /** Raw bytes to answer an upgrade with instead of 101, undefined to upgrade, or 'hang' never to answer. */
-export type UpgradeAnswer = (request: IncomingMessage) => string | undefined | 'hang'
+export type UpgradeAnswer = (request: IncomingMessage) => string | undefined
 
 /**
  * A Traffic Controller on 127.0.0.1: a real `ws` server (plain, or TLS with a certificate made at

@@ -46,8 +46,8 @@ export class LoggregatorKit {
     const args = options.appGuid ? ['--app-guid', options.appGuid] : []
     const starter = spawn(join(KIT_DIR, 'start.sh'), args, {stdio: ['ignore', 'pipe', 'pipe']})
     let stderr = ''
-    starter.stderr!.setEncoding('utf8').on('data', (text: string) => (stderr += text))
-    const lines = createInterface({input: starter.stdout!})
+    starter.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text))
+    const lines = createInterface({input: starter.stdout})
     const first = await Promise.race([
       once(lines, 'line').then(([line]) => line as string),
       once(starter, 'exit').then(([code]) => {

@@ -1,10 +1,11 @@
 import {FrameScanner} from '../../src/envelope/scan.js'
 import {ENVELOPE_FIELDS} from '../../src/envelope/schema.js'
 import {ByteSink} from '../../src/render/byte-sink.js'
-import {writeEnvelopeJson} from '../../src/render/envelope-json.js'
-import {writeEnvelopeText} from '../../src/render/envelope-text.js'
+import {EnvelopeJsonWriter} from '../../src/render/envelope-json.js'
+import {EnvelopeTextWriter} from '../../src/render/envelope-text.js'
 
 const scanner = new FrameScanner(ENVELOPE_FIELDS)
+const writers = {text: new EnvelopeTextWriter(), json: new EnvelopeJsonWriter()}
 
 // Output already in the sink when the frame starts, as when it is not a batch's first.
 const EARLIER_OUTPUT = 64
@@ -18,8 +19,7 @@ export function renderFrame(frame: Uint8Array, format: 'text' | 'json', room = 1
   if (reason !== undefined) throw new Error(`not an envelope: ${reason}`)
   const out = new ByteSink(EARLIER_OUTPUT + room)
   out.pos = EARLIER_OUTPUT
-  if (format === 'text') writeEnvelopeText(out, scanner.envelope)
-  else writeEnvelopeJson(out, scanner.envelope)
+  writers[format].write(out, scanner.envelope)
   return out.take().subarray(EARLIER_OUTPUT)
 }
 

@@ -1,15 +1,17 @@
 import {strict as assert} from 'node:assert'
 
-import {decodeLogMessage} from '../../../src/envelope/decode.js'
+import {LogMessageDecoder} from '../../../src/envelope/decode.js'
 import {FrameScanner} from '../../../src/envelope/scan.js'
-import {ENVELOPE_FIELDS} from '../../../src/envelope/schema.js'
+import {ENVELOPE_FIELDS, fieldIndex, Kind} from '../../../src/envelope/schema.js'
 import {encodeEnvelope} from '../../../src/envelope/encode.js'
 import type {Envelope} from '../../../src/envelope/model.js'
 import {logEnvelope, T0, withUnknownField} from '../../helpers/envelopes.js'
+import {referenceJson} from '../../helpers/reference-decode.js'
 import {renderFrameText} from '../../helpers/render-frame.js'
 
 const BIG = 18_446_744_073_709_551_615n // 2^64 - 1: far above 2^53
 const scanner = new FrameScanner(ENVELOPE_FIELDS)
+const logs = new LogMessageDecoder()
 
 describe('FrameScanner', () => {
   it('keeps every event type, with 64-bit values exact', () => {
@@ -48,8 +50,42 @@ describe('FrameScanner', () => {
     assert.equal(renderFrameText(encodeEnvelope(envelope), 'json'), expected)
   })
 
+  it('reads each field through the accessor of its kind, found by name', () => {
+    const frame = encodeEnvelope({
+      origin: 'gorouter',
+      eventType: 4,
+      timestamp: -2n,
+      httpStartStop: {uri: '/a', statusCode: -7, contentLength: 0x1_0000_0002n, requestId: {low: 5n, high: BIG}, forwarded: ['x', 'yz']},
+      valueMetric: {name: 'm', value: 2.5, unit: 'B'},
+    })
+    assert.equal(scanner.scan(frame), undefined)
+    const {envelope} = scanner
+    const origin = fieldIndex(ENVELOPE_FIELDS, 'origin')
+    assert.equal(envelope.kind(origin), Kind.String)
+    assert.equal(envelope.buf.toString('utf8', envelope.start(origin), envelope.end(origin)), 'gorouter')
+    assert.equal(envelope.int32(fieldIndex(ENVELOPE_FIELDS, 'eventType')), 4)
+    const timestamp = fieldIndex(ENVELOPE_FIELDS, 'timestamp')
+    assert.deepEqual([envelope.int64Low(timestamp), envelope.int64High(timestamp)], [-2, -1])
+    const httpFields = ENVELOPE_FIELDS[fieldIndex(ENVELOPE_FIELDS, 'httpStartStop')].fields!
+    const http = envelope.child(fieldIndex(ENVELOPE_FIELDS, 'httpStartStop'))
+    assert.equal(http.int32(fieldIndex(httpFields, 'statusCode')), -7)
+    const length = fieldIndex(httpFields, 'contentLength')
+    assert.deepEqual([http.int64Low(length), http.int64High(length)], [2, 1])
+    const requestId = http.child(fieldIndex(httpFields, 'requestId'))
+    assert.deepEqual([requestId.int64Low(0), requestId.int64High(1)], [5, -1])
+    const forwarded = http.list(fieldIndex(httpFields, 'forwarded'))
+    assert.deepEqual([forwarded.count, forwarded.ends[1] - forwarded.starts[1]], [2, 2])
+    assert.equal(http.has(fieldIndex(httpFields, 'method')), false)
+    const metricFields = ENVELOPE_FIELDS[fieldIndex(ENVELOPE_FIELDS, 'valueMetric')].fields!
+    assert.equal(envelope.child(fieldIndex(ENVELOPE_FIELDS, 'valueMetric')).double(fieldIndex(metricFields, 'value')), 2.5)
+  })
+
+  it('names the fields there are when asked for one there is not', () => {
+    assert.throws(() => fieldIndex(ENVELOPE_FIELDS.slice(0, 2), 'tags'), {message: 'no field tags in origin, eventType'})
+  })
+
   it('gives the LogMessage to `cfws logs` with its values exact', () => {
-    const result = decodeLogMessage(logEnvelope('hello', {messageType: 2}))
+    const result = logs.decode(logEnvelope('hello', {messageType: 2}))
     assert.ok(result.ok)
     const log = result.envelope.logMessage!
     assert.equal(Buffer.from(log.message!).toString(), 'hello')
@@ -57,15 +93,15 @@ describe('FrameScanner', () => {
     assert.equal(log.timestamp, T0)
     assert.equal(log.sourceType, 'APP/PROC/WEB')
     assert.equal(log.sourceInstance, '0')
-    const negative = decodeLogMessage(encodeEnvelope({logMessage: {timestamp: -2n, appId: 'not needed', sourceType: 'caf\u00e9'}}))
+    const negative = logs.decode(encodeEnvelope({logMessage: {timestamp: -2n, appId: 'not needed', sourceType: 'caf\u00e9'}}))
     assert.deepEqual(negative.ok && negative.envelope, {logMessage: {timestamp: -2n, sourceType: 'caf\u00e9'}})
     for (let i = 0; i < 60; i++) { // more distinct values than the decoder keeps, repeated
       const sourceType = i % 2 === 0 ? 'APP/PROC/WEB' : `RTR-${i % 25}`
-      const decoded = decodeLogMessage(encodeEnvelope({logMessage: {sourceType, sourceInstance: String(i % 3)}}))
+      const decoded = logs.decode(encodeEnvelope({logMessage: {sourceType, sourceInstance: String(i % 3)}}))
       assert.deepEqual(decoded.ok && decoded.envelope, {logMessage: {sourceType, sourceInstance: String(i % 3)}})
     }
-    assert.deepEqual(decodeLogMessage(encodeEnvelope({origin: 'no log'})), {ok: true, envelope: {}})
-    assert.equal(decodeLogMessage(Buffer.from([0x42, 0x05, 0x0a])).ok, false, 'a truncated LogMessage is reported')
+    assert.deepEqual(logs.decode(encodeEnvelope({origin: 'no log'})), {ok: true, envelope: {}})
+    assert.equal(logs.decode(Buffer.from([0x42, 0x05, 0x0a])).ok, false, 'a truncated LogMessage is reported')
   })
 
   it('skips fields it does not know', () => {
@@ -94,6 +130,31 @@ describe('FrameScanner', () => {
     assert.notEqual(scanner.scan(Buffer.from([0x30, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01])), undefined, 'an 11-byte varint')
     assert.match(scanner.scan(Buffer.from([0x0f])) ?? '', /invalid wire type 7/)
     assert.notEqual(scanner.scan(Buffer.from([0x00])), undefined, 'field number 0')
+  })
+
+  // What the differential fuzz test found cfws reading otherwise than protobufjs (and Go).
+  describe('as protobufjs reads the same bytes', () => {
+    const origin = Buffer.from([0x0a, 0x01, 0x78]) // origin:"x"
+
+    it('refuses a group closed by another field’s end tag', () => {
+      const mismatched = Buffer.concat([origin, Buffer.from([0xa3, 0x01, 0xac, 0x01])]) // start group 20, end group 21
+      assert.match(scanner.scan(mismatched) ?? '', /invalid end group tag/)
+      assert.equal(referenceJson(mismatched), undefined)
+      const matched = Buffer.concat([origin, Buffer.from([0xa3, 0x01, 0xa4, 0x01])])
+      assert.equal(renderFrameText(matched, 'json'), '{"origin":"x"}\n')
+    })
+
+    it('merges a message field met twice instead of keeping the last', () => {
+      const twice = Buffer.concat([encodeEnvelope({valueMetric: {name: 'n', unit: 'u'}}), encodeEnvelope({valueMetric: {value: 2}})])
+      assert.equal(renderFrameText(twice, 'json'), '{"valueMetric":{"name":"n","value":2,"unit":"u"}}\n')
+      assert.deepEqual(referenceJson(twice), {valueMetric: {name: 'n', value: 2, unit: 'u'}})
+    })
+
+    it('refuses a tag longer than five bytes', () => {
+      const overlong = Buffer.from([0x8a, 0x80, 0x80, 0x80, 0x80, 0x00, 0x01, 0x78]) // field 1, length-delimited, in six bytes
+      assert.match(scanner.scan(overlong) ?? '', /invalid tag encoding/)
+      assert.equal(referenceJson(overlong), undefined)
+    })
   })
 
   it('stops deep nesting of groups with a failure, not a stack overflow', () => {

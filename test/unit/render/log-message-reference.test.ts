@@ -11,7 +11,7 @@ import {seeded} from '../../../src/demo/seeded-random.js'
 // ---- The reference: cfws 0.4.1's string renderers (src/render/log-message.ts and timestamp.ts), kept
 // as they were but for the timestamp cache, which lives in a closure so that each TZ starts afresh.
 
-function referenceTimestamps(): {formatLocalTimestamp(nanoseconds: bigint): string; formatUtcTimestamp(nanoseconds: bigint): string} {
+function referenceTimestamps(): {formatLocalTimestamp: (nanoseconds: bigint) => string; formatUtcTimestamp: (nanoseconds: bigint) => string} {
   const NS_PER_SECOND = 1_000_000_000n
 
   function pad(value: number, width = 2): string {

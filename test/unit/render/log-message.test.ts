@@ -55,6 +55,15 @@ describe('log rendering', () => {
     assert.equal(rendered(short, {...log, timestamp: log.timestamp + 1_000_000_000n, message: Buffer.from('x')}), '06:16:48.12 [APP/PROC/WEB/0] OUT x\n')
   })
 
+  it('keeps the second it formatted with the renderer: one made after TZ changed writes the new zone for the same second', () => {
+    process.env.TZ = 'America/St_Johns'
+    const before = createTextLogRenderer(undefined, {timestamps: 'default'})
+    assert.equal(rendered(before, {...log, message: Buffer.from('x')}), '2025-11-24T06:16:47.12-0330 [APP/PROC/WEB/0] OUT x\n')
+    process.env.TZ = 'Asia/Kolkata'
+    const after = createTextLogRenderer(undefined, {timestamps: 'default'})
+    assert.equal(rendered(after, {...log, message: Buffer.from('y')}), '2025-11-24T15:16:47.12+0530 [APP/PROC/WEB/0] OUT y\n')
+  })
+
   it('formats RFC 3339 UTC with nine fraction digits', () => {
     assert.equal(utcTime(log.timestamp), '2025-11-24T09:46:47.129999999Z')
     assert.equal(utcTime(0n), '1970-01-01T00:00:00.000000000Z')

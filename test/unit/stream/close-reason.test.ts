@@ -1,5 +1,6 @@
 import {strict as assert} from 'node:assert'
 
+import {operatorLine} from '../../../src/cli/notice.js'
 import {describeClose, refusalCloseCode} from '../../../src/stream/close-reason.js'
 
 describe('describeClose', () => {
@@ -20,8 +21,10 @@ describe('describeClose', () => {
     })
   }
 
-  it('shows control characters of the server’s reason escaped, as on every stderr line', () => {
-    assert.equal(describeClose(1011, 'a\u001b[31mred\nline\u009b'), 'closed by the server: internal error (1011): a\\x1b[31mred\\nline\\u009b')
+  it('passes the server’s reason on as sent, for the stderr line to escape its control characters', () => {
+    const words = describeClose(1011, ' a\u001b[31mred\nline\u009b ')
+    assert.equal(words, 'closed by the server: internal error (1011): a\u001b[31mred\nline\u009b')
+    assert.equal(operatorLine(words), 'closed by the server: internal error (1011): a\\x1b[31mred\\nline\\u009b')
   })
 })
 
