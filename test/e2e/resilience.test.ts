@@ -74,7 +74,7 @@ describe('streams that survive (end to end)', () => {
     f.login({AccessToken: `bearer ${makeJwt({exp: Math.floor(Date.now() / 1000) + 61})}`})
     const cli = start()
     const client = await f.tc.nextClient()
-    while (!f.cc.requests.some((r) => r.path === '/oauth/token')) await new Promise((resolve) => setTimeout(resolve, 50))
+    await f.cc.waitForRequest((request) => request.path === '/oauth/token')
     client.send(at(0, 'still streaming'))
     await cli.waitForStdoutLines(1)
     cli.child.kill('SIGINT')

@@ -100,7 +100,8 @@ describe('log rendering', () => {
     process.env.TZ = 'UTC'
     const chalk = new Chalk({level: 1})
     const render = createTextLogRenderer(chalk)
-    const source = instanceColor(chalk, 'APP/PROC/WEB/0')('APP/PROC/WEB/0')
+    // APP/PROC/WEB/0 is bright green in 16 colours (README "Colours").
+    const source = '\u001B[92mAPP/PROC/WEB/0\u001B[39m'
     assert.equal(rendered(render, {...log, message: Buffer.from('ok')}), `2025-11-24T09:46:47.12+0000 [${source}] OUT ok\n`)
     // The app's closing code is escaped, so the line stays red to its end.
     assert.equal(rendered(render, {...log, messageType: 2, message: Buffer.from('bad\u001B[39m!')}), `\u001B[31m2025-11-24T09:46:47.12+0000 [${source}\u001B[31m] ERR bad\\x1b[39m!\u001B[39m\n`)
@@ -112,7 +113,8 @@ describe('log rendering', () => {
   it('shows every match of --highlight in reverse video, on every line, ERR lines staying red, and only with colour', () => {
     process.env.TZ = 'UTC'
     const chalk = new Chalk({level: 1})
-    const source = instanceColor(chalk, 'APP/PROC/WEB/0')('APP/PROC/WEB/0')
+    // APP/PROC/WEB/0 is bright green in 16 colours (README "Colours").
+    const source = '\u001B[92mAPP/PROC/WEB/0\u001B[39m'
     const render = createTextLogRenderer(chalk, {highlight: /t[io]me?/})
     assert.equal(
       rendered(render, {...log, message: Buffer.from('a tim\u00e9out \u001B time\ntom go')}),
@@ -237,6 +239,24 @@ describe('chooseColorLevel', () => {
     assert.equal(await loadChalk(false, {FORCE_COLOR: '3'}, true), undefined)
     assert.equal((await loadChalk(undefined, {FORCE_COLOR: '2'}, false))?.level, 2)
     assert.ok(((await loadChalk(true, {}, false))?.level ?? 0) >= 1)
+  })
+
+  it('gives the usual sources the colours the README shows, in 256 and in 16 colours', () => {
+    const readme: Array<[string, number, string]> = [
+      ['APP/PROC/WEB/0', 142, '92'],
+      ['APP/PROC/WEB/1', 105, '36'],
+      ['APP/PROC/WEB/2', 178, '95'],
+      ['RTR/0', 141, '96'],
+      ['RTR/1', 43, '35'],
+      ['API/0', 208, '94'],
+      ['API/1', 39, '33'],
+      ['STG/0', 71, '93'],
+      ['CELL/0', 69, '92'],
+    ]
+    for (const [source, color256, color16] of readme) {
+      assert.equal(instanceColor(new Chalk({level: 2}), source)('x'), `\u001B[38;5;${color256}mx\u001B[39m`, source)
+      assert.equal(instanceColor(new Chalk({level: 1}), source)('x'), `\u001B[${color16}mx\u001B[39m`, source)
+    }
   })
 
   it('gives an instance the same colour every time, never red nor plain blue, and the common sources different ones', () => {

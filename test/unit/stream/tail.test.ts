@@ -39,15 +39,27 @@ describe('tailStream', () => {
       idleTimeoutMs: 5000,
       retry: {initialDelayMs: 1, maxDelayMs: 4, stableAfterMs: 60_000},
       signal: controller.signal,
-      onFrame: (frame) => frames.push(frame.toString()),
-      onNotice: (text) => notices.push(text),
+      onFrame(frame) {
+        frames.push(frame.toString())
+        changed()
+      },
+      onNotice(text) {
+        notices.push(text)
+        changed()
+      },
       random: () => 1,
       ...overrides,
     })
   }
 
+  // Woken by every callback a condition reads (frames, notices, the tests' own counters): no polling.
+  const waiters: Array<() => void> = []
+  function changed(): void {
+    for (const wake of waiters.splice(0)) wake()
+  }
+
   async function until(condition: () => boolean): Promise<void> {
-    while (!condition()) await new Promise((resolve) => setTimeout(resolve, 1))
+    while (!condition()) await new Promise<void>((resolve) => waiters.push(resolve))
   }
 
   it('reconnects after a drop without a close frame and after a clean 1000, saying so on each', async () => {
@@ -103,7 +115,10 @@ describe('tailStream', () => {
     const done = tail({idleTimeoutMs: 60})
     const client = await tc.nextClient()
     let pings = 0
-    client.on('ping', () => pings++)
+    client.on('ping', () => {
+      pings++
+      changed()
+    })
     await until(() => pings >= 10)
     controller.abort()
     await done
@@ -207,7 +222,7 @@ describe('tailStream', () => {
     it('during a first handshake the server never answers', async () => {
       tc.hangUpgrades = true
       const done = tail({handshakeTimeoutMs: 60_000})
-      await until(() => tc.upgrades.length === 1)
+      await tc.waitForUpgrades(1)
       assert.ok((await abortAndTime(done)) < 200)
     })
 
@@ -216,13 +231,19 @@ describe('tailStream', () => {
       const first = await tc.nextClient()
       tc.hangUpgrades = true
       first.terminate()
-      await until(() => tc.upgrades.length === 2)
+      await tc.waitForUpgrades(2)
       assert.ok((await abortAndTime(done)) < 200)
     })
 
     it('during a token fetch that never ends, before a reconnect', async () => {
       let fetches = 0
-      const done = tail({tokens: {validToken: () => (++fetches === 1 ? Promise.resolve('bearer t') : new Promise<string>(() => {})), refresh: () => new Promise<string>(() => {})}})
+      const validToken = async (): Promise<string> => {
+        const first = ++fetches === 1
+        changed()
+        return first ? 'bearer t' : new Promise<string>(() => {})
+      }
+
+      const done = tail({tokens: {validToken, refresh: async () => new Promise<string>(() => {})}})
       ;(await tc.nextClient()).terminate()
       await until(() => fetches === 2)
       assert.ok((await abortAndTime(done)) < 200)
@@ -232,7 +253,13 @@ describe('tailStream', () => {
     it('during the token refresh after a 401', async () => {
       tc.refuseWith('401 Unauthorized')
       let refreshing = false
-      const done = tail({tokens: {validToken: async () => 'bearer t', refresh: () => ((refreshing = true), new Promise<string>(() => {}))}})
+      const refresh = async (): Promise<string> => {
+        refreshing = true
+        changed()
+        return new Promise<string>(() => {})
+      }
+
+      const done = tail({tokens: {validToken: async () => 'bearer t', refresh}})
       await until(() => refreshing)
       assert.ok((await abortAndTime(done)) < 200)
     })
