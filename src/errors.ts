@@ -88,6 +88,8 @@ export const ERROR_CATALOGUE = {
   CC_INVALID_ENDPOINT: {exit: 'unreachable'},
   NO_LOGGING_ENDPOINT: {exit: 'unreachable'},
   CC_UNEXPECTED_STATUS: {exit: 'unreachable'},
+  /** A 200 whose body is not what was asked for (a proxy's page, a cut-off answer). */
+  CC_UNEXPECTED_ANSWER: {exit: 'unreachable'},
   /** The app's id is not a GUID: no Traffic Controller would stream it. */
   CC_INVALID_APP_GUID: {exit: 'unreachable'},
   DNS_FAILURE: {exit: 'unreachable', retryable: true},

@@ -2,6 +2,8 @@
 // oclif loads only to run one, so `cfws --version` and `--help` never load ws or protobufjs.
 import {execute} from '@oclif/core/execute'
 
+import {drained} from './cli/drained.js'
+
 export * from './oclif.js'
 
 /**
@@ -28,12 +30,4 @@ export async function run(options: Parameters<typeof execute>[0]): Promise<void>
 function withVersionRequest(args: string[]): string[] {
   const end = args.includes('--') ? args.indexOf('--') : args.length
   return args.slice(0, end).some((arg) => arg === '-v' || arg === '--version') ? ['--version'] : args
-}
-
-// Writes complete in order: an empty one's callback comes once everything before it is out.
-async function drained(stream: NodeJS.WriteStream): Promise<void> {
-  if (stream.writableLength === 0 || stream.destroyed) return
-  await new Promise<void>((resolve) => {
-    stream.write('', () => resolve())
-  })
 }

@@ -115,7 +115,14 @@ export async function getAppsPage(options: CloudControllerOptions, tokens: Token
 
   if (response.status !== 200) throw unexpectedAnswer(response.status, path)
   const body = response.json as {resources?: unknown; pagination?: {next?: {href?: unknown} | null}} | undefined
-  const resources = Array.isArray(body?.resources) ? (body.resources as AppsPage['resources']) : []
+  // Read as "no apps", a proxy's page would end every stream of --all at the next look.
+  if (!Array.isArray(body?.resources)) {
+    throw new EndpointError('CC_UNEXPECTED_ANSWER', `The Cloud Controller's answer to GET ${path.split('?')[0]} is not a list of apps`, {
+      hint: 'Something other than the Cloud Controller may be answering (a proxy, a load balancer): check `cf curl /v3/apps` and HTTPS_PROXY.',
+    })
+  }
+
+  const resources = body.resources as AppsPage['resources']
   const next = body?.pagination?.next?.href
   // Only the path is followed: the token goes nowhere but the configured Target.
   const nextPath = typeof next === 'string' && URL.canParse(next) ? pathAndQuery(new URL(next)) : undefined

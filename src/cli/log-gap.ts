@@ -84,7 +84,7 @@ export class LogGapFiller {
       return
     }
 
-    const accept = (log: LogMessage): boolean => printer.accepts(log)
+    const accept = printer.filtering ? (log: LogMessage): boolean => printer.accepts(log) : undefined
     const progress = historyProgress()
     const query = {baseUrl, appGuid: this.appGuid, tokens: session.tokens, verifyTls: session.verifyTls, signal, accept, onPage: progress.onPage}
     let logs: LogMessage[]

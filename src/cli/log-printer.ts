@@ -25,6 +25,8 @@ export class LineBudget {
 export interface LinePrinter {
   /** Whether the filters let `log` through (history reads ask this to count what they keep). */
   accepts(log: LogMessage): boolean
+  /** Whether any filter is set: a history read then asks for whole pages, few of which may count. */
+  readonly filtering: boolean
   /** Whether nothing more may be printed (--max-lines reached). */
   readonly done: boolean
   /** Takes `log` for the output if the filters accept it and the budget has room; says whether it did. */
@@ -41,6 +43,10 @@ export class LogPrinter implements LinePrinter {
   /** Whether the filters let `log` through (history reads ask this to count what they keep). */
   accepts(log: LogMessage): boolean {
     return this.filter === undefined || this.filter(log)
+  }
+
+  get filtering(): boolean {
+    return this.filter !== undefined
   }
 
   /** Whether nothing more may be printed (--max-lines reached). */

@@ -30,6 +30,10 @@ export class OrderedPrinter implements LinePrinter {
     return this.printer.accepts(log)
   }
 
+  get filtering(): boolean {
+    return this.printer.filtering
+  }
+
   get done(): boolean {
     return this.printer.done
   }

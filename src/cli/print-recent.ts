@@ -69,7 +69,7 @@ async function readAppLogs(run: RecentRun, app: RecentApp, logCache: string | un
     trace(`recent logs from Log Cache at ${logCache}`)
     const progress = historyProgress()
     try {
-      return await readRecentLogs({baseUrl: logCache, appGuid: app.guid, tokens: session.tokens, verifyTls: session.verifyTls, maxMessages: run.maxMessages, startTimeNs: run.startTimeNs, accept, onPage: progress.onPage})
+      return await readRecentLogs({baseUrl: logCache, appGuid: app.guid, tokens: session.tokens, verifyTls: session.verifyTls, maxMessages: run.maxMessages, startTimeNs: run.startTimeNs, accept: app.printer.filtering ? accept : undefined, onPage: progress.onPage})
     } finally {
       progress.end()
     }

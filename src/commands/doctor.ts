@@ -1,4 +1,5 @@
 import {BaseCommand} from '../cli/base-command.js'
+import {drained} from '../cli/drained.js'
 import {readAppName} from '../cli/flags.js'
 import {runDoctor} from '../cli/run-doctor.js'
 import {localeIsUtf8} from '../doctor/report-text.js'
@@ -36,8 +37,7 @@ export default class Doctor extends BaseCommand {
     const onSignal = (name: EndingSignal): void => {
       stop.abort(name)
       const exit = (): never => process.exit(SIGNAL_EXIT_CODES[name])
-      if (process.stdout.writableLength === 0) exit()
-      process.stdout.once('drain', exit)
+      void drained(process.stdout).then(exit)
       setTimeout(exit, INTERRUPTED_FLUSH_MS).unref()
     }
 

@@ -4,6 +4,7 @@ import {request as httpsRequest} from 'node:https'
 import {checkServerIdentity, connect as connectTls, type DetailedPeerCertificate, type PeerCertificate, type TLSSocket} from 'node:tls'
 
 import {EndpointError} from '../errors.js'
+import {hostOf, portOf} from '../net/host-port.js'
 import {describeNetworkFailure} from '../net/network-error.js'
 import {proxyFailure, type ProxyRoute} from '../net/proxy.js'
 
@@ -155,14 +156,6 @@ export function certificateProblem(url: URL, findings: TlsFindings, now = Date.n
   }
 
   return undefined
-}
-
-export function hostOf(url: URL): string {
-  return url.hostname.replace(/^\[|\]$/g, '')
-}
-
-export function portOf(url: URL): number {
-  return Number(url.port || (url.protocol === 'wss:' || url.protocol === 'https:' ? 443 : 80))
 }
 
 /** A step that ran out of time, told as any timeout of the Traffic Controller. */

@@ -35,7 +35,8 @@ const SERVER_NAME = 'Log Cache'
  */
 export async function readRecentLogs(query: RecentLogsQuery): Promise<LogMessage[]> {
   const newestFirst: LogMessage[] = []
-  let limit = Math.min(MAX_PAGE, query.maxMessages)
+  // Filtered, any page may bring few that count: whole pages, whatever the few asked for.
+  let limit = query.accept ? MAX_PAGE : Math.min(MAX_PAGE, query.maxMessages)
   let endTimeNs: bigint | undefined
   let throttled = 0
   // Messages at the boundary timestamp already kept, so a page that repeats them adds nothing twice.
@@ -44,8 +45,7 @@ export async function readRecentLogs(query: RecentLogsQuery): Promise<LogMessage
 
   while (newestFirst.length < query.maxMessages) {
     // Ask for the boundary messages again on top: `end_time` may return them (inclusive) or not.
-    // Filtered, any page may bring few that count: ask for whole pages.
-    const asked = query.accept ? limit : Math.min(limit, query.maxMessages - newestFirst.length + atBoundary.size)
+    const asked = query.accept ? Math.min(MAX_PAGE, limit + atBoundary.size) : Math.min(limit, query.maxMessages - newestFirst.length + atBoundary.size)
     let response: HttpResponse
     try {
       response = await readPage(query, asked, endTimeNs)

@@ -1,6 +1,8 @@
 import {isIP} from 'node:net'
 import {connect as connectTls} from 'node:tls'
 
+import {hostOf, portOf} from './host-port.js'
+
 /** Long enough for a loopback or LAN handshake, short enough that a failure is told promptly. */
 export const TLS_PROBE_MS = 2000
 
@@ -12,9 +14,9 @@ export const TLS_PROBE_MS = 2000
  */
 export async function speaksTls(url: URL, signal: AbortSignal, timeoutMs = TLS_PROBE_MS): Promise<boolean> {
   if (signal.aborted) return false
-  const host = url.hostname.replace(/^\[(.*)]$/, '$1')
+  const host = hostOf(url)
   return new Promise((resolve) => {
-    const socket = connectTls({host, port: Number(url.port || 80), servername: isIP(host) ? undefined : host, rejectUnauthorized: false})
+    const socket = connectTls({host, port: portOf(url), servername: isIP(host) ? undefined : host, rejectUnauthorized: false})
     const done = (answer: boolean): void => {
       clearTimeout(timer)
       signal.removeEventListener('abort', onAbort)

@@ -117,6 +117,8 @@ export async function openStream(options: ConnectOptions): Promise<OpenedStream>
     socket.once('open', () => settle())
     socket.on('error', (error) => {
       if (url.protocol === 'ws:' && !proxy && RESET_CODES.has(networkErrorCode(error) ?? '')) {
+        // The probe has its own bound: the handshake's timer must not report this reset as a timeout.
+        clearTimeout(timer)
         void speaksTls(url, signal).then((tls) => settle(tls ? plainRequestToTlsPort(where, 'reset', error) : failure(error)))
       } else {
         settle(failure(error))

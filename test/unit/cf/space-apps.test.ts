@@ -34,6 +34,11 @@ describe('the apps of a space', () => {
     assert.deepEqual(await listSpaceApps(options, tokens, space), [WEB, WORKER])
   })
 
+  it('refuses an answer that is not a list of apps rather than read it as an empty space (exit 6)', async () => {
+    nock(API).get('/v3/apps').query(true).reply(200, '<html>maintenance</html>', {'Content-Type': 'text/html'})
+    await assert.rejects(listSpaceApps(options, tokens, space), {code: 'CC_UNEXPECTED_ANSWER', exitCode: 6, message: "The Cloud Controller's answer to GET /v3/apps is not a list of apps"})
+  })
+
   it('finds several names in one request, in the order given, each once', async () => {
     nock(API).get('/v3/apps').query({names: 'worker,web', per_page: '5000', space_guids: 'space-guid-1'}).reply(200, {resources: [WEB, WORKER]})
     assert.deepEqual(await findSpaceApps(options, tokens, {names: ['worker', 'web', 'worker'], space, org: {name: 'acme'}}), [WORKER, WEB])

@@ -6,6 +6,7 @@ import nock from 'nock'
 
 import {seeded} from '../../../src/demo/seeded-random.js'
 import {readRecentLogs} from '../../../src/logcache/read-logs.js'
+import type {LogMessage} from '../../../src/envelope/types.js'
 import {logMessageFromV2} from '../../../src/logcache/v2-envelope.js'
 import {APP_GUID} from '../../helpers/envelopes.js'
 import {streamForever} from '../../helpers/runaway-body.js'
@@ -22,7 +23,7 @@ describe('readRecentLogs', () => {
   })
   afterEach(async () => server.close())
 
-  function read(logCache: FakeLogCache, options: {maxMessages?: number; startTimeNs?: bigint; onPage?: (pages: number, kept: number) => void} = {}): ReturnType<typeof readRecentLogs> {
+  function read(logCache: FakeLogCache, options: {maxMessages?: number; startTimeNs?: bigint; onPage?: (pages: number, kept: number) => void; accept?: (log: LogMessage) => boolean} = {}): ReturnType<typeof readRecentLogs> {
     server.logCache = logCache
     return readRecentLogs({
       baseUrl: server.url,
@@ -32,6 +33,7 @@ describe('readRecentLogs', () => {
       maxMessages: options.maxMessages ?? 1000,
       startTimeNs: options.startTimeNs,
       onPage: options.onPage,
+      accept: options.accept,
     })
   }
 
@@ -52,6 +54,14 @@ describe('readRecentLogs', () => {
     assert.equal(logCache.reads[1].get('end_time'), (T + 1500n * 1000n).toString())
     assert.equal(logCache.reads[0].get('descending'), 'true')
     assert.equal(logCache.reads[0].get('envelope_types'), 'LOG')
+  })
+
+  it('reads back in whole pages when filtered, however few messages are asked for', async () => {
+    // Only the oldest of 2,000 matches: a page of one would see the boundary message again and stop.
+    const logCache = new FakeLogCache(Array.from({length: 2000}, (_, i) => v2Log(T + BigInt(i), i === 0 ? 'boom' : `fine ${i}`)))
+    const logs = await read(logCache, {maxMessages: 1, accept: (log) => Buffer.from(log.message!).toString() === 'boom'})
+    assert.deepEqual(text(logs), ['boom'])
+    assert.deepEqual(logCache.reads.map((q) => q.get('limit')), ['1000', '1000', '1000'], 'back to the oldest, a whole page each time')
   })
 
   it('tells after each page how many pages were read and messages kept', async () => {
