@@ -17,6 +17,14 @@ export interface AppStreamsOptions {
   onRemoved: (app: SpaceApp) => void
   /** A discovery that failed: the streams go on as they are, and the next one tries again. */
   onDiscoverFailed: (error: unknown) => void
+  /**
+   * With discovery, a stream failure that is the app's own (it went away between two looks) or
+   * passing (a first connect cut short): that stream alone ends, and the next look may start it
+   * again. Any other failure ends the run.
+   */
+  endsOnlyItsStream: (error: unknown) => boolean
+  /** Such a stream's end, told once it ended. */
+  onStreamEnded: (app: SpaceApp, error: unknown) => void
 }
 
 interface Running {
@@ -27,7 +35,8 @@ interface Running {
 /**
  * Tails a set of apps, one stream each, and keeps the set as discovery finds it: a new app gets a
  * stream, a gone one (deleted, renamed, or no longer matching) has its stream closed. A stream's
- * final error ends every stream, and is what this rejects with once they all ended.
+ * final error ends every stream, and is what this rejects with once they all ended; with
+ * discovery, but for one that ends only its own stream (`endsOnlyItsStream`).
  */
 export async function tailApps(initial: readonly SpaceApp[], options: AppStreamsOptions): Promise<void> {
   const failed = new AbortController()
@@ -43,6 +52,12 @@ export async function tailApps(initial: readonly SpaceApp[], options: AppStreams
       () => void ending.delete(done),
       (error: unknown) => {
         ending.delete(done)
+        if (options.discover && !signal.aborted && options.endsOnlyItsStream(error)) {
+          if (running.get(identity(app))?.stop === stop) running.delete(identity(app))
+          options.onStreamEnded(app, error)
+          return
+        }
+
         failure ??= {error}
         failed.abort()
       },

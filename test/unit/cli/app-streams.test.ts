@@ -35,6 +35,8 @@ function harness(answers: Array<SpaceApp[] | Error>, options: Partial<AppStreams
     onAdded: (added) => events.push(`+ ${added.name}`),
     onRemoved: (removed) => events.push(`- ${removed.name}`),
     onDiscoverFailed: (error) => events.push(`failed: ${(error as Error).message}`),
+    endsOnlyItsStream: (error) => (error as Error).message === 'app gone',
+    onStreamEnded: (ended, error) => events.push(`ended ${ended.name}: ${(error as Error).message}`),
     ...options,
   })
   const discoveriesDone = async (count: number): Promise<void> => {
@@ -59,6 +61,8 @@ describe('tailApps', () => {
       onAdded: () => assert.fail('no discovery'),
       onRemoved: () => assert.fail('no discovery'),
       onDiscoverFailed: () => assert.fail('no discovery'),
+      endsOnlyItsStream: () => true,
+      onStreamEnded: () => assert.fail('no discovery'),
     })
     run.abort()
     await done
@@ -88,6 +92,16 @@ describe('tailApps', () => {
     run.abort()
     await done
     assert.deepEqual(events, ['start web', 'start worker', 'failed: CC down', '- worker', 'stop worker', 'stop web'])
+  })
+
+  it('ends only the stream of an app whose failure is its own, and starts it again when a later look finds it', async () => {
+    const {events, streams, run, done, discoveriesDone} = harness([[app('web'), app('worker')]])
+    await new Promise<void>((resolve) => setImmediate(resolve))
+    streams.get('worker')!.fail(new Error('app gone'))
+    await discoveriesDone(1)
+    run.abort()
+    await done
+    assert.deepEqual(events, ['start web', 'start worker', 'ended worker: app gone', 'start worker', '+ worker', 'stop web', 'stop worker'])
   })
 
   it('ends every stream and rejects with the first final error', async () => {
