@@ -2,6 +2,8 @@ import {mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
+import {readCfConfig} from '../../src/cf/config.js'
+import {TokenSource} from '../../src/cf/tokens.js'
 import {freshJwt} from './jwt.js'
 
 export const SPACE = {GUID: 'space-guid-1', Name: 'dev'}
@@ -50,4 +52,16 @@ export function makeCfHome(config: Record<string, unknown> | string, mode = 0o60
     read: () => JSON.parse(readFileSync(configPath, 'utf8')) as Record<string, unknown>,
     remove: () => rmSync(dir, {recursive: true, force: true}),
   }
+}
+
+/** Before each test, a cf home logged in to `target` and the token source over its config; removed after. */
+export function useLoggedInTokens(target: string): {readonly tokens: TokenSource} {
+  let home: CfHome | undefined
+  const login = {} as {tokens: TokenSource}
+  beforeEach(async () => {
+    home = makeCfHome(cfConfig(target))
+    login.tokens = new TokenSource(await readCfConfig({CF_HOME: home.dir}), {verifyTls: true})
+  })
+  afterEach(() => home?.remove())
+  return login
 }

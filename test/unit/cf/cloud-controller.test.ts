@@ -2,9 +2,7 @@ import {strict as assert} from 'node:assert'
 import nock from 'nock'
 
 import {discoverLoggingEndpoint, findAppGuid} from '../../../src/cf/cloud-controller.js'
-import {readCfConfig} from '../../../src/cf/config.js'
-import {TokenSource} from '../../../src/cf/tokens.js'
-import {cfConfig, type CfHome, makeCfHome} from '../../helpers/cf-home.js'
+import {useLoggedInTokens} from '../../helpers/cf-home.js'
 import {freshJwt} from '../../helpers/jwt.js'
 import {useNock} from '../../helpers/nock-setup.js'
 
@@ -14,13 +12,7 @@ const app = {name: 'myapp', space: {guid: 'space-guid-1', name: 'dev'}, org: {na
 
 describe('Cloud Controller', () => {
   useNock()
-  let home: CfHome
-  let tokens: TokenSource
-  beforeEach(async () => {
-    home = makeCfHome(cfConfig(API))
-    tokens = new TokenSource(await readCfConfig({CF_HOME: home.dir}), {verifyTls: true})
-  })
-  afterEach(() => home.remove())
+  const login = useLoggedInTokens(API)
 
   it('reads doppler_logging_endpoint from /v2/info', async () => {
     nock(API).get('/v2/info').reply(200, {doppler_logging_endpoint: 'wss://doppler.sys.example.com:4443'})
@@ -39,14 +31,14 @@ describe('Cloud Controller', () => {
 
   it('finds the app GUID by name in the targeted space', async () => {
     nock(API).get('/v3/apps').query({names: 'myapp', space_guids: 'space-guid-1'}).reply(200, {resources: [{guid: '11111111-1111-4111-8111-111111111111', name: 'myapp'}]})
-    assert.equal(await findAppGuid(options, tokens, app), '11111111-1111-4111-8111-111111111111')
+    assert.equal(await findAppGuid(options, login.tokens, app), '11111111-1111-4111-8111-111111111111')
   })
 
   it('keeps only the app whose name is exactly the one asked for', async () => {
     nock(API).get('/v3/apps').query(true).reply(200, {resources: [{guid: '99999999-9999-4999-8999-999999999999', name: 'myapp-2'}, {guid: '11111111-1111-4111-8111-111111111111', name: 'myapp'}]})
-    assert.equal(await findAppGuid(options, tokens, app), '11111111-1111-4111-8111-111111111111')
+    assert.equal(await findAppGuid(options, login.tokens, app), '11111111-1111-4111-8111-111111111111')
     nock(API).get('/v3/apps').query(true).reply(200, {resources: [{guid: '99999999-9999-4999-8999-999999999999', name: 'MyApp'}]})
-    await assert.rejects(findAppGuid(options, tokens, app), {code: 'APP_NOT_FOUND'})
+    await assert.rejects(findAppGuid(options, login.tokens, app), {code: 'APP_NOT_FOUND'})
   })
 
   it('looks for a name with a comma among every app of the space, page by page, on the Target only', async () => {
@@ -58,17 +50,17 @@ describe('Cloud Controller', () => {
       .get('/v3/apps')
       .query({page: '2', per_page: '5000'})
       .reply(200, {resources: [{guid: 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb', name: 'b'}, {guid: 'abababab-abab-4bab-8bab-abababababab', name: 'a,b'}], pagination: {next: null}})
-    assert.equal(await findAppGuid(options, tokens, comma), 'abababab-abab-4bab-8bab-abababababab')
+    assert.equal(await findAppGuid(options, login.tokens, comma), 'abababab-abab-4bab-8bab-abababababab')
   })
 
   it('refuses an app id that is not a GUID: the Traffic Controller would answer it with a 401, read as a bad token', async () => {
     nock(API).get('/v3/apps').query(true).reply(200, {resources: [{guid: 'not-a-guid', name: 'myapp'}]})
-    await assert.rejects(findAppGuid(options, tokens, app), {code: 'CC_INVALID_APP_GUID', message: "The Cloud Controller gave app 'myapp' the id 'not-a-guid', which is not a GUID"})
+    await assert.rejects(findAppGuid(options, login.tokens, app), {code: 'CC_INVALID_APP_GUID', message: "The Cloud Controller gave app 'myapp' the id 'not-a-guid', which is not a GUID"})
   })
 
   it('says the app is not found (exit 5) on an empty resources list', async () => {
     nock(API).get('/v3/apps').query(true).reply(200, {resources: []})
-    await assert.rejects(findAppGuid(options, tokens, app), {code: 'APP_NOT_FOUND', exitCode: 5, message: "App 'myapp' not found in space dev of org acme"})
+    await assert.rejects(findAppGuid(options, login.tokens, app), {code: 'APP_NOT_FOUND', exitCode: 5, message: "App 'myapp' not found in space dev of org acme"})
   })
 
   it('refreshes once on 401 and tries again', async () => {
@@ -76,15 +68,15 @@ describe('Cloud Controller', () => {
     nock(API).get('/v3/apps').query(true).reply(401, {errors: [{code: 1000, title: 'CF-InvalidAuthToken'}]})
     nock(API).post('/oauth/token').reply(200, {access_token: fresh, token_type: 'bearer'})
     nock(API, {reqheaders: {authorization: `bearer ${fresh}`}}).get('/v3/apps').query(true).reply(200, {resources: [{guid: '22222222-2222-4222-8222-222222222222', name: 'myapp'}]})
-    assert.equal(await findAppGuid(options, tokens, app), '22222222-2222-4222-8222-222222222222')
+    assert.equal(await findAppGuid(options, login.tokens, app), '22222222-2222-4222-8222-222222222222')
   })
 
   it('gives up with exit 3 on a second 401, and exit 4 on 403', async () => {
     nock(API).get('/v3/apps').query(true).twice().reply(401)
     nock(API).post('/oauth/token').reply(200, {access_token: freshJwt(), token_type: 'bearer'})
-    await assert.rejects(findAppGuid(options, tokens, app), {code: 'CC_UNAUTHORIZED', exitCode: 3})
+    await assert.rejects(findAppGuid(options, login.tokens, app), {code: 'CC_UNAUTHORIZED', exitCode: 3})
     nock(API).get('/v3/apps').query(true).reply(403)
-    await assert.rejects(findAppGuid(options, tokens, app), {code: 'CC_FORBIDDEN', exitCode: 4})
+    await assert.rejects(findAppGuid(options, login.tokens, app), {code: 'CC_FORBIDDEN', exitCode: 4})
   })
 
   it('explains an unreachable Cloud Controller (exit 6)', async () => {
@@ -95,6 +87,6 @@ describe('Cloud Controller', () => {
   it('sends nothing once the run’s signal has aborted', async () => {
     // No interceptor: a request would fail as a blocked connection, not as ABORTED.
     await assert.rejects(discoverLoggingEndpoint({...options, signal: AbortSignal.abort()}), {code: 'ABORTED'})
-    await assert.rejects(findAppGuid({...options, signal: AbortSignal.abort()}, tokens, app), {code: 'ABORTED'})
+    await assert.rejects(findAppGuid({...options, signal: AbortSignal.abort()}, login.tokens, app), {code: 'ABORTED'})
   })
 })
