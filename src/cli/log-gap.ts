@@ -4,7 +4,7 @@ import type {LogMessage} from '../envelope/types.js'
 import {readRecentLogs} from '../logcache/read-logs.js'
 import type {ByteSink} from '../render/byte-sink.js'
 import type {LinePrinter} from './log-printer.js'
-import {historyProgress, info, notice} from './notice.js'
+import {historyProgress, info, labelled, notice} from './notice.js'
 import {findLogCache, type Session} from './session.js'
 
 // Enough for minutes of a busy app; a longer gap is reported by the count, not hidden.
@@ -48,8 +48,15 @@ export class LogGapFiller {
   /**
    * `history`: what to print before the first connection's lines (`--tail`, `--since` without
    * `--recent`), read by the first fill, which the stream's first open asks for as a reconnect does.
+   * `label`: said before its notices when several apps share the output.
    */
-  constructor(private readonly session: Session, private readonly appGuid: string, private readonly printer: LinePrinter, private history?: HistoryQuery) {}
+  constructor(
+    private readonly session: Session,
+    private readonly appGuid: string,
+    private readonly printer: LinePrinter,
+    private history?: HistoryQuery,
+    private readonly label?: string,
+  ) {}
 
   /** Writes a streamed frame's log line into `out`; returns why, when the frame is not an envelope. */
   renderFrame(frame: Buffer, out: ByteSink): string | undefined {
@@ -80,7 +87,7 @@ export class LogGapFiller {
     this.logCache ??= findLogCache(session)
     const baseUrl = await this.logCache
     if (!baseUrl) {
-      notice(history ? 'this foundation has no Log Cache: no history, live lines only' : 'this foundation has no Log Cache: lines logged while disconnected may be missing')
+      notice(labelled(this.label, history ? 'this foundation has no Log Cache: no history, live lines only' : 'this foundation has no Log Cache: lines logged while disconnected may be missing'))
       return
     }
 
@@ -92,7 +99,7 @@ export class LogGapFiller {
       logs = await readRecentLogs(history ? {...query, ...history} : {...query, maxMessages: MAX_BACKFILL_MESSAGES, startTimeNs: this.newestNs})
     } catch (error) {
       if (!history || signal.aborted) throw error
-      notice(`could not read the history from Log Cache: ${error instanceof Error ? error.message : String(error)}; live lines only`)
+      notice(labelled(this.label, `could not read the history from Log Cache: ${error instanceof Error ? error.message : String(error)}; live lines only`))
       return
     } finally {
       progress.end()
@@ -113,7 +120,7 @@ export class LogGapFiller {
       count++
     }
 
-    if (!history) info(`backfilled ${count} lines from Log Cache`)
+    if (!history) info(labelled(this.label, `backfilled ${count} lines from Log Cache`))
   }
 
   // Every line seen counts for the next backfill's start, printed or filtered out: a filtered one

@@ -60,6 +60,11 @@ export function historyProgress(progress = new ProgressLine()): {onPage: (pages:
   }
 }
 
+/** `text` said of one app when several share the output (`web: reconnecting…`), as it is when they do not. */
+export function labelled(label: string | undefined, text: string): string {
+  return label === undefined ? text : `${label}: ${text}`
+}
+
 /** A notice of what is going on (the start, a reconnect, a backfill's count), which --quiet silences. */
 export function info(text: string): void {
   if (!quiet) notice(text)

@@ -95,7 +95,9 @@ export async function tailAppLogs(run: LogsRun, endpoint: URL): Promise<number> 
 }
 
 function appStream(run: LogsRun, app: SpaceApp, endpoint: URL, printer: LinePrinter, history: HistoryQuery | undefined, signal: AbortSignal, onHistoryRead?: () => void): TailedStream {
-  const gap = new LogGapFiller(run.session, app.guid, printer, history)
+  // Several apps share the output (names, --all, --app-regex): their notices say which.
+  const label = run.orderWindowMs === undefined ? undefined : app.name
+  const gap = new LogGapFiller(run.session, app.guid, printer, history, label)
   return {
     url: appStreamUrl(endpoint, app.guid),
     renderFrame: (frame, out) => gap.renderFrame(frame, out),
@@ -108,6 +110,7 @@ function appStream(run: LogsRun, app: SpaceApp, endpoint: URL, printer: LinePrin
     },
     fillFirst: history !== undefined,
     signal,
+    label,
   }
 }
 

@@ -8,7 +8,7 @@ import {DEFAULT_RETRY, tailStream} from '../stream/tail.js'
 import {reportFailure} from './base-command.js'
 import type {StreamSettings} from './flags.js'
 import type {GapOutput} from './log-gap.js'
-import {info, notice} from './notice.js'
+import {info, labelled, notice} from './notice.js'
 import type {Session} from './session.js'
 
 // noaa's handshake timeout (PROTOCOL.md §5).
@@ -48,6 +48,8 @@ export interface TailedStream {
   fillFirst?: boolean
   /** Ends this stream alone (its app left the space); the run's stop ends it too. */
   signal?: AbortSignal
+  /** Said before this stream's notices when several share the output: the app's name. */
+  label?: string
 }
 
 
@@ -158,8 +160,8 @@ async function tailOne(stream: TailedStream, {run, writer, backfills, onUndecoda
         deliver: handleFrame,
         fill: async (signal) => fillGap(writer, signal),
         heldBytesAllowed: (): number => run.settings.maxBufferedBytes - writer.waitingBytes - heldByOthers(backfills, backfill),
-        onDropped: (frames) => notice(`dropped ${frames} lines received while the gap was backfilled (--buffer-size)`),
-        onFillFailed: (error) => notice(`could not backfill the gap: ${error instanceof Error ? error.message : String(error)}`),
+        onDropped: (frames) => notice(labelled(stream.label, `dropped ${frames} lines received while the gap was backfilled (--buffer-size)`)),
+        onFillFailed: (error) => notice(labelled(stream.label, `could not backfill the gap: ${error instanceof Error ? error.message : String(error)}`)),
       })
     : undefined
   if (backfill) backfills.add(backfill)
@@ -174,7 +176,7 @@ async function tailOne(stream: TailedStream, {run, writer, backfills, onUndecoda
       retry: {...DEFAULT_RETRY, maxRetries: run.settings.maxRetries},
       signal: stream.signal ? AbortSignal.any([run.stop.signal, stream.signal]) : run.stop.signal,
       readGate: writer,
-      onNotice: info,
+      onNotice: (text) => info(labelled(stream.label, text)),
       onFrame: backfill ? (frame) => backfill.frame(frame) : handleFrame,
       onConnectionChange(state) {
         if (state === 'connected') onStarted()

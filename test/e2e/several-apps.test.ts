@@ -83,7 +83,8 @@ describe('cfws logs with several apps (end to end)', () => {
     assert.deepEqual(await cli.waitForStdoutLines(4), [`web ${line(1, 'web before')}`, `worker ${line(2, 'worker meanwhile')}`, `web ${line(3, 'web after')}`, `worker ${line(4, 'worker after')}`])
     cli.child.kill('SIGINT')
     const result = await cli.result()
-    assert.match(result.stderr, /^cfws: tailing web, worker in acme\/dev \(Ctrl-C to stop\)\ncfws: connection lost \(.*\); reconnecting in \d+\.\ds \(attempt 1\)\ncfws: reconnected to ws:\/\/127\.0\.0\.1:\d+\ncfws: this foundation has no Log Cache: lines logged while disconnected may be missing\n$/)
+    // Each notice says which app's stream it is about.
+    assert.match(result.stderr, /^cfws: tailing web, worker in acme\/dev \(Ctrl-C to stop\)\ncfws: web: connection lost \(.*\); reconnecting in \d+\.\ds \(attempt 1\)\ncfws: web: reconnected to ws:\/\/127\.0\.0\.1:\d+\ncfws: web: this foundation has no Log Cache: lines logged while disconnected may be missing\n$/)
     assert.equal(f.tc.upgrades.filter((upgrade) => upgrade.path === streamOf(WORKER)).length, 1, 'the worker’s stream was never touched')
   })
 
