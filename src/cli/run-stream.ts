@@ -52,7 +52,6 @@ export interface TailedStream {
   label?: string
 }
 
-
 /**
  * Joins the run's streams to one stdout, behind one set of signal handlers, one token keeper and
  * one `--for`: decode, render, write. Ends with 0 when the reader closed the pipe
