@@ -72,17 +72,27 @@ export interface AppLookup {
  */
 export async function findAppGuid(options: CloudControllerOptions, tokens: TokenHolder, app: AppLookup): Promise<string> {
   const filter: Record<string, string> = app.name.includes(',') ? {per_page: '5000'} : {names: app.name}
-  let path: string | undefined = `/v3/apps?${new URLSearchParams({...filter, space_guids: app.space.guid}).toString()}`
-  while (path) {
-    const page = await getAppsPage(options, tokens, path, app.space.name)
-    const guid = page.resources.find((resource) => resource.name === app.name)?.guid
-    if (typeof guid === 'string') return checkedGuid(guid, app.name)
-    path = page.nextPath
-  }
-
+  const path = `/v3/apps?${new URLSearchParams({...filter, space_guids: app.space.guid}).toString()}`
+  for await (const found of appsOfPages(options, tokens, path, app.space.name, (name) => name === app.name)) return found.guid
   throw new NotFoundError('APP_NOT_FOUND', `App '${app.name}' not found in space ${app.space.name} of org ${app.org.name}`, {
     hint: "Check the name with 'cf apps', or target another space with 'cf target -s SPACE'.",
   })
+}
+
+/**
+ * The apps of the pages from `path` on (the next page fetched only when asked for) whose name
+ * `wanted` takes, each GUID checked: `names=` is matched by the Cloud Controller as a list, so
+ * every name is checked again here.
+ */
+export async function* appsOfPages(options: CloudControllerOptions, tokens: TokenHolder, path: string, spaceName: string, wanted: (name: string) => boolean): AsyncGenerator<{name: string; guid: string}> {
+  for (let next: string | undefined = path; next; ) {
+    const page = await getAppsPage(options, tokens, next, spaceName)
+    for (const {name, guid} of page.resources) {
+      if (typeof name === 'string' && typeof guid === 'string' && wanted(name)) yield {name, guid: checkedGuid(guid, name)}
+    }
+
+    next = page.nextPath
+  }
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
@@ -95,13 +105,13 @@ export function checkedGuid(guid: string, name: string): string {
   })
 }
 
-export interface AppsPage {
+interface AppsPage {
   resources: Array<{guid?: unknown; name?: unknown}>
   /** The next page's path and query on the same Cloud Controller, or undefined on the last. */
   nextPath?: string
 }
 
-export async function getAppsPage(options: CloudControllerOptions, tokens: TokenHolder, path: string, spaceName: string): Promise<AppsPage> {
+async function getAppsPage(options: CloudControllerOptions, tokens: TokenHolder, path: string, spaceName: string): Promise<AppsPage> {
   const response = await sendWithRefresh(tokens, async (authorization) => getJson(options, path, authorization), (answer) => answer.status === 401)
   if (response.status === 401) {
     throw new AuthError('CC_UNAUTHORIZED', 'The Cloud Controller rejected the token even after a refresh', {hint: HINTS.login})

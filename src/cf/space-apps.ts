@@ -1,5 +1,5 @@
 import {NotFoundError} from '../errors.js'
-import {type AppLookup, checkedGuid, type CloudControllerOptions, findAppGuid, getAppsPage} from './cloud-controller.js'
+import {type AppLookup, appsOfPages, type CloudControllerOptions, findAppGuid} from './cloud-controller.js'
 import type {TokenHolder} from './tokens.js'
 
 /** An app of the targeted space, as the Cloud Controller names it. */
@@ -17,17 +17,9 @@ const PER_PAGE = '5000'
  */
 export async function listSpaceApps(options: CloudControllerOptions, tokens: TokenHolder, space: AppLookup['space'], names?: readonly string[]): Promise<SpaceApp[]> {
   const filter: Record<string, string> = names && !names.some((name) => name.includes(',')) ? {names: names.join(',')} : {}
-  let path: string | undefined = `/v3/apps?${new URLSearchParams({...filter, per_page: PER_PAGE, space_guids: space.guid}).toString()}`
+  const path = `/v3/apps?${new URLSearchParams({...filter, per_page: PER_PAGE, space_guids: space.guid}).toString()}`
   const apps: SpaceApp[] = []
-  while (path) {
-    const page = await getAppsPage(options, tokens, path, space.name)
-    for (const {name, guid} of page.resources) {
-      if (typeof name === 'string' && typeof guid === 'string' && (!names || names.includes(name))) apps.push({name, guid: checkedGuid(guid, name)})
-    }
-
-    path = page.nextPath
-  }
-
+  for await (const app of appsOfPages(options, tokens, path, space.name, (name) => !names || names.includes(name))) apps.push(app)
   return apps
 }
 
