@@ -208,6 +208,11 @@ export const HINTS = {
 } as const
 
 /** The low-level code of a network failure, wherever Node or a mock put it. */
+/** What a thrown value says, for a notice: its message, or the value itself when it is no Error. */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}
+
 export function networkErrorCode(error: unknown): string | undefined {
   const candidate = error as {code?: unknown; cause?: {code?: unknown}} | undefined
   const code = candidate?.cause?.code ?? candidate?.code

@@ -1,4 +1,4 @@
-import {AuthError} from '../errors.js'
+import {AuthError, messageOf} from '../errors.js'
 import {sleepUnlessAborted} from '../timers/long-sleep.js'
 import type {TokenSource} from './tokens.js'
 
@@ -30,7 +30,7 @@ export async function keepTokenFresh(tokens: Pick<TokenSource, 'msUntilRefresh' 
       // A refresh cut short by the end of the run is no failure: the run's own outcome stands.
       if (signal.aborted) return
       if (error instanceof AuthError) throw error
-      options.onNotice(`could not refresh the token (${error instanceof Error ? error.message : String(error)}); trying again in ${retryDelayMs / 1000}s`)
+      options.onNotice(`could not refresh the token (${messageOf(error)}); trying again in ${retryDelayMs / 1000}s`)
       if (!(await sleepUnlessAborted(retryDelayMs, signal))) return
       retryDelayMs = Math.min(retryDelayMs * 2, options.maxRetryDelayMs)
     }

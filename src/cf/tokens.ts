@@ -1,4 +1,4 @@
-import {AuthError, HINTS} from '../errors.js'
+import {AuthError, HINTS, messageOf} from '../errors.js'
 import {parseJsonBody, sendHttp} from '../net/http-client.js'
 import {hideSecret, trace} from '../trace.js'
 import {type CfConfig, parseConfigUrl, saveTokens} from './config.js'
@@ -174,7 +174,7 @@ export class TokenSource {
       trace(`could not write the refreshed token to ${this.config.path}: ${String(error)}`)
       if (this.saveFailureTold) return
       this.saveFailureTold = true
-      this.options.onNotice?.(`could not save the refreshed token: ${error instanceof Error ? error.message : String(error)}; cf will refresh it again`)
+      this.options.onNotice?.(`could not save the refreshed token: ${messageOf(error)}; cf will refresh it again`)
     }
   }
 }

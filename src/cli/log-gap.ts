@@ -1,6 +1,7 @@
 import {LogMessageDecoder} from '../envelope/decode.js'
 import {logKey} from '../envelope/log-key.js'
 import type {LogMessage} from '../envelope/types.js'
+import {messageOf} from '../errors.js'
 import {readRecentLogs} from '../logcache/read-logs.js'
 import type {ByteSink} from '../render/byte-sink.js'
 import type {LinePrinter} from './log-printer.js'
@@ -99,7 +100,7 @@ export class LogGapFiller {
       logs = await readRecentLogs(history ? {...query, ...history} : {...query, maxMessages: MAX_BACKFILL_MESSAGES, startTimeNs: this.newestNs})
     } catch (error) {
       if (!history || signal.aborted) throw error
-      notice(labelled(this.label, `could not read the history from Log Cache: ${error instanceof Error ? error.message : String(error)}; live lines only`))
+      notice(labelled(this.label, `could not read the history from Log Cache: ${messageOf(error)}; live lines only`))
       return
     } finally {
       progress.end()

@@ -1,6 +1,6 @@
 import type {SpaceApp} from '../cf/space-apps.js'
 import {appStreamUrl} from '../endpoint/resolve.js'
-import {CfwsError} from '../errors.js'
+import {CfwsError, messageOf} from '../errors.js'
 import type {LogFilter} from '../envelope/log-filter.js'
 import type {LogRenderer} from '../render/log-message.js'
 import type {OutputWriter} from '../render/output-writer.js'
@@ -83,9 +83,9 @@ export async function tailAppLogs(run: LogsRun, endpoint: URL): Promise<number> 
           signal: run.stop.signal,
           onAdded: (app) => info(`+ ${app.name}`),
           onRemoved: (app) => info(`- ${app.name}`),
-          onDiscoverFailed: (error) => notice(`could not look up the apps of ${run.where}: ${error instanceof Error ? error.message : String(error)}; trying again in ${run.refreshMs / 1000}s`),
+          onDiscoverFailed: (error) => notice(`could not look up the apps of ${run.where}: ${messageOf(error)}; trying again in ${run.refreshMs / 1000}s`),
           endsOnlyItsStream: (error) => error instanceof CfwsError && (error.code === 'LOGS_NOT_VISIBLE' || error.retryable),
-          onStreamEnded: (app, error) => notice(`- ${app.name}: ${error instanceof Error ? error.message : String(error)}; looking again in ${run.refreshMs / 1000}s`),
+          onStreamEnded: (app, error) => notice(`- ${app.name}: ${messageOf(error)}; looking again in ${run.refreshMs / 1000}s`),
         })
       } finally {
         window?.flush()

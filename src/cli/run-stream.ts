@@ -1,5 +1,5 @@
 import {keepTokenFresh} from '../cf/token-keeper.js'
-import {CfwsError, ExitCode, SIGNAL_EXIT_CODES} from '../errors.js'
+import {CfwsError, ExitCode, messageOf, SIGNAL_EXIT_CODES} from '../errors.js'
 import type {FrameRenderer} from '../render/firehose.js'
 import {OutputWriter} from '../render/output-writer.js'
 import type {StreamKind} from '../stream/handshake-failure.js'
@@ -160,7 +160,7 @@ async function tailOne(stream: TailedStream, {run, writer, backfills, onUndecoda
         fill: async (signal) => fillGap(writer, signal),
         heldBytesAllowed: (): number => run.settings.maxBufferedBytes - writer.waitingBytes - heldByOthers(backfills, backfill),
         onDropped: (frames) => notice(labelled(stream.label, `dropped ${frames} lines received while the gap was backfilled (--buffer-size)`)),
-        onFillFailed: (error) => notice(labelled(stream.label, `could not backfill the gap: ${error instanceof Error ? error.message : String(error)}`)),
+        onFillFailed: (error) => notice(labelled(stream.label, `could not backfill the gap: ${messageOf(error)}`)),
       })
     : undefined
   if (backfill) backfills.add(backfill)

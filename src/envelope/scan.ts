@@ -2,6 +2,7 @@ import {isUtf8} from 'node:buffer'
 
 import ProtobufReader from 'protobufjs/src/reader.js'
 
+import {messageOf} from '../errors.js'
 import {type Field, Kind, UUID_FIELDS} from './schema.js'
 import {checkEnd, nestedEnd, type Reader, readTag, skipField} from './wire.js'
 
@@ -371,7 +372,7 @@ export class FrameScanner {
       this.envelope.read(reader, reader.len)
       return undefined
     } catch (error) {
-      return error instanceof Error ? error.message : String(error)
+      return messageOf(error)
     }
   }
 }

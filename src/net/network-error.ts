@@ -1,4 +1,4 @@
-import {EndpointError, networkErrorCode} from '../errors.js'
+import {EndpointError, messageOf, networkErrorCode} from '../errors.js'
 
 const CERTIFICATE_ERRORS = new Set([
   'CERT_HAS_EXPIRED',
@@ -55,7 +55,7 @@ export function describeNetworkFailure(error: unknown, url: URL, what: string): 
     }
 
     default: {
-      const detail = error instanceof Error ? error.message : String(error)
+      const detail = messageOf(error)
       return new EndpointError('NETWORK_FAILURE', `Cannot reach ${what} at ${where}: ${code ?? detail}`, {cause: error})
     }
   }
