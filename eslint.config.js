@@ -1,4 +1,4 @@
-// `npm run lint` (part of `npm test`). Rules that catch bugs, not a style: formatting is left as it is.
+// `npm run lint` (part of `npm test`). Rules that catch bugs, not a style: Prettier formats (`npm run format`).
 import js from '@eslint/js'
 import {createNodeResolver, importX} from 'eslint-plugin-import-x'
 import globals from 'globals'
@@ -21,7 +21,9 @@ export default [
     settings: {
       'import-x/extensions': ['.ts', '.js'],
       'import-x/parsers': {'@typescript-eslint/parser': ['.ts']},
-      'import-x/resolver-next': [createNodeResolver({extensions: ['.ts', '.js'], extensionAlias: {'.js': ['.ts', '.js']}})],
+      'import-x/resolver-next': [
+        createNodeResolver({extensions: ['.ts', '.js'], extensionAlias: {'.js': ['.ts', '.js']}}),
+      ],
     },
     rules: {
       eqeqeq: 'error',
@@ -36,7 +38,10 @@ export default [
       'no-template-curly-in-string': 'error',
       // A value thrown or rejected that came from elsewhere (an AbortSignal's reason) is passed on as it is.
       '@typescript-eslint/only-throw-error': ['error', {allowThrowingAny: true, allowThrowingUnknown: true}],
-      '@typescript-eslint/prefer-promise-reject-errors': ['error', {allowThrowingAny: true, allowThrowingUnknown: true}],
+      '@typescript-eslint/prefer-promise-reject-errors': [
+        'error',
+        {allowThrowingAny: true, allowThrowingUnknown: true},
+      ],
       '@typescript-eslint/switch-exhaustiveness-check': ['error', {considerDefaultExhaustiveForUnions: true}],
       '@typescript-eslint/no-unused-vars': ['error', {argsIgnorePattern: '^_', caughtErrors: 'none'}],
       '@typescript-eslint/return-await': ['error', 'in-try-catch'],

@@ -11,7 +11,8 @@ const oclifOutsideItsDoor = {
 
 const upwards = {
   regex: String.raw`(^|/)(cli|commands)/`,
-  message: 'Imports flow one way, commands → cli/ → the domain folders: a domain module never imports cli/ or commands/.',
+  message:
+    'Imports flow one way, commands → cli/ → the domain folders: a domain module never imports cli/ or commands/.',
 }
 
 const renderFromStream = {
@@ -34,7 +35,9 @@ function restrict(files, patterns, ignores = []) {
   return {files, ignores, rules: {'@typescript-eslint/no-restricted-imports': ['error', {patterns}]}}
 }
 
-const domainFolders = DOMAIN.filter((folder) => !['stream', 'envelope', 'render'].includes(folder)).map((folder) => `src/${folder}/**/*.ts`)
+const domainFolders = DOMAIN.filter((folder) => !['stream', 'envelope', 'render'].includes(folder)).map(
+  (folder) => `src/${folder}/**/*.ts`,
+)
 
 export const layerRules = [
   restrict(['src/**/*.ts'], [oclifOutsideItsDoor], OCLIF_DOORS),
@@ -42,5 +45,9 @@ export const layerRules = [
   restrict(['src/stream/**/*.ts'], [oclifOutsideItsDoor, upwards, renderFromStream]),
   restrict(NO_IO, [oclifOutsideItsDoor, upwards, nodeIo], [WRITER]),
   restrict([WRITER], [oclifOutsideItsDoor, upwards]),
-  {files: NO_IO, ignores: [WRITER], rules: {'no-restricted-globals': ['error', {name: 'process', message: nodeIo.message}]}},
+  {
+    files: NO_IO,
+    ignores: [WRITER],
+    rules: {'no-restricted-globals': ['error', {name: 'process', message: nodeIo.message}]},
+  },
 ]

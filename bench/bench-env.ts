@@ -16,7 +16,12 @@ export interface BenchEnv {
 /** A fake Cloud Controller and a cf home logged in to it, for the whole bench. */
 export async function startBenchEnv(): Promise<BenchEnv> {
   const cc = await FakeCloudController.start()
-  cc.apps = {myapp: APP_GUID, ...Object.fromEntries(SEVERAL_APPS.map((name, i) => [name, `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`]))}
+  cc.apps = {
+    myapp: APP_GUID,
+    ...Object.fromEntries(
+      SEVERAL_APPS.map((name, i) => [name, `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`]),
+    ),
+  }
   const home = makeCfHome(cfConfig(cc.url, {AccessToken: `bearer ${freshJwt(['doppler.firehose'])}`}))
   return {
     env: {PATH: process.env.PATH, HOME: home.dir, CF_HOME: home.dir, TZ: 'UTC', OCLIF_SKIP_NEW_VERSION_CHECK: 'true'},

@@ -7,7 +7,12 @@ import {WebSocketServer} from 'ws'
 /** One unmasked binary frame (server to client), as RFC 6455 lays it out. */
 function frame(payload: Uint8Array): Buffer {
   const length = payload.length
-  const header = length < 126 ? Buffer.from([0x82, length]) : length < 65_536 ? Buffer.from([0x82, 126, length >> 8, length & 0xff]) : Buffer.alloc(10)
+  const header =
+    length < 126
+      ? Buffer.from([0x82, length])
+      : length < 65_536
+        ? Buffer.from([0x82, 126, length >> 8, length & 0xff])
+        : Buffer.alloc(10)
   if (length >= 65_536) {
     header[0] = 0x82
     header[1] = 127
@@ -57,7 +62,12 @@ export class BenchFeed {
   /** Resolves once the feed ended: every envelope handed to the socket, or the client gone. */
   readonly done: Promise<FeedEnd>
 
-  private constructor(private readonly server: Server, private readonly sockets: Set<Socket>, readonly url: string, done: Promise<FeedEnd>) {
+  private constructor(
+    private readonly server: Server,
+    private readonly sockets: Set<Socket>,
+    readonly url: string,
+    done: Promise<FeedEnd>,
+  ) {
     this.done = done
   }
 
@@ -85,7 +95,14 @@ export class BenchFeed {
       wss.handleUpgrade(request, socket, head, () => {
         if (ends.length === 0) feed.connectedAt = performance.now()
         // Each connection starts at its own place in the pool, as apps log different lines.
-        ends.push(pump(socket, rotate(frames, ends.length * Math.floor(frames.length / clients)), Math.ceil(total / clients), options))
+        ends.push(
+          pump(
+            socket,
+            rotate(frames, ends.length * Math.floor(frames.length / clients)),
+            Math.ceil(total / clients),
+            options,
+          ),
+        )
         if (ends.length === clients) allConnected()
       })
     })
@@ -142,14 +159,22 @@ function combine(ends: readonly FeedEnd[]): FeedEnd {
   }
 }
 
-async function pump(socket: Socket, frames: readonly Buffer[], total: number, {ratePerSecond, keepOpen}: FeedOptions): Promise<FeedEnd> {
+async function pump(
+  socket: Socket,
+  frames: readonly Buffer[],
+  total: number,
+  {ratePerSecond, keepOpen}: FeedOptions,
+): Promise<FeedEnd> {
   const start = performance.now()
   let sent = 0
   let cutSlowConsumer = false
   while (sent < total && !socket.destroyed) {
     if (ratePerSecond !== undefined) await sleep(TICK_MS)
     // Paced: what is due by now, so a burst catches up after the client pushed back.
-    const due = ratePerSecond === undefined ? total : Math.min(total, Math.floor((ratePerSecond * (performance.now() - start)) / 1000))
+    const due =
+      ratePerSecond === undefined
+        ? total
+        : Math.min(total, Math.floor((ratePerSecond * (performance.now() - start)) / 1000))
     while (sent < due && !socket.destroyed) {
       const count = Math.min(CHUNK_FRAMES, due - sent)
       const chunk: Buffer[] = []

@@ -37,7 +37,11 @@ export function reportedDrops(stderr: string): number | undefined {
  * How many lines one pass over the pool renders to: cfws run once over it with stdout to a file
  * (which Node writes synchronously, so nothing can be dropped), the newlines counted.
  */
-export async function linesPerPool(pool: readonly Uint8Array[], cfwsArgs: readonly string[], env: Record<string, string | undefined>): Promise<number> {
+export async function linesPerPool(
+  pool: readonly Uint8Array[],
+  cfwsArgs: readonly string[],
+  env: Record<string, string | undefined>,
+): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'cfws-bench-'))
   const path = join(dir, 'out')
   const fd = openSync(path, 'w')
@@ -80,10 +84,15 @@ export async function runPipe(options: {
   ratePerSecond?: number
 }): Promise<PipeRun> {
   const {pool, total, ratePerSecond} = options
-  if (total % pool.length !== 0) throw new Error(`a pipe run sends whole passes over the pool of ${pool.length}, not ${total}`)
+  if (total % pool.length !== 0)
+    throw new Error(`a pipe run sends whole passes over the pool of ${pool.length}, not ${total}`)
   const feed = await BenchFeed.start(pool, total, {ratePerSecond})
   // Its own process group, so that a stuck pipeline can be killed whole.
-  const child = spawn('sh', ['-c', `${cfwsCommand(options.cfwsArgs, feed.url).map(shellQuote).join(' ')} | wc -l`], {env: options.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true})
+  const child = spawn('sh', ['-c', `${cfwsCommand(options.cfwsArgs, feed.url).map(shellQuote).join(' ')} | wc -l`], {
+    env: options.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  })
   let stdout = ''
   let stderr = ''
   child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text))
@@ -93,12 +102,15 @@ export async function runPipe(options: {
   let hung = false
   void feed.done
     .then(async () => sleep(EXIT_GRACE_MS, undefined, {signal: watchdog.signal}))
-    .then(() => {
-      hung = true
-      try {
-        process.kill(-child.pid!, 'SIGKILL')
-      } catch {} // it ended at that very moment
-    }, () => {})
+    .then(
+      () => {
+        hung = true
+        try {
+          process.kill(-child.pid!, 'SIGKILL')
+        } catch {} // it ended at that very moment
+      },
+      () => {},
+    )
   await closed
   watchdog.abort()
   if (feed.connectedAt === 0) {

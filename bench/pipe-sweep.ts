@@ -18,10 +18,12 @@ export interface PipeSweep {
   fullSpeedLoss: number
 }
 
-const isLossless = (run: PipeRun): boolean => run.linesCounted === run.linesExpected && !run.hung && !run.feed.clientLeft
+const isLossless = (run: PipeRun): boolean =>
+  run.linesCounted === run.linesExpected && !run.hung && !run.feed.clientLeft
 const keptUp = (run: PipeRun): boolean => run.achievedPerSecond >= KEPT_UP * run.offeredPerSecond!
 const mps = (perSecond: number): string => (perSecond / 1e6).toFixed(3)
-const count = (value: number | undefined): string => (value === undefined || Number.isNaN(value) ? '-' : value.toLocaleString('en'))
+const count = (value: number | undefined): string =>
+  value === undefined || Number.isNaN(value) ? '-' : value.toLocaleString('en')
 
 // Text on the left, numbers on the right.
 const COLUMNS = [
@@ -36,13 +38,31 @@ const COLUMNS = [
   {name: 'dropped', width: 11},
   {name: '  feed', width: 0, left: true},
 ]
-const columns = (cells: string[]): string => cells.map((cell, i) => (COLUMNS[i].left ? cell.padEnd(COLUMNS[i].width) : cell.padStart(COLUMNS[i].width))).join('')
+const columns = (cells: string[]): string =>
+  cells.map((cell, i) => (COLUMNS[i].left ? cell.padEnd(COLUMNS[i].width) : cell.padStart(COLUMNS[i].width))).join('')
 
 function describe(command: string, offer: string, run: PipeRun): string {
-  const feed = run.hung ? 'hung: killed' : run.feed.cutSlowConsumer ? 'cut: slow consumer' : run.feed.clientLeft ? 'client left' : 'ok'
+  const feed = run.hung
+    ? 'hung: killed'
+    : run.feed.cutSlowConsumer
+      ? 'cut: slow consumer'
+      : run.feed.clientLeft
+        ? 'client left'
+        : 'ok'
   const offered = run.offeredPerSecond === undefined ? '-' : mps(run.offeredPerSecond)
   const kept = run.offeredPerSecond === undefined ? '-' : keptUp(run) ? 'yes' : 'no'
-  return columns([command, offer, offered, mps(run.achievedPerSecond), kept, count(run.linesExpected), count(run.linesCounted), count(run.linesExpected - run.linesCounted), count(run.droppedReported), `  ${feed}`])
+  return columns([
+    command,
+    offer,
+    offered,
+    mps(run.achievedPerSecond),
+    kept,
+    count(run.linesExpected),
+    count(run.linesCounted),
+    count(run.linesExpected - run.linesCounted),
+    count(run.droppedReported),
+    `  ${feed}`,
+  ])
 }
 
 export async function sweepPipe(options: {
@@ -68,7 +88,14 @@ export async function sweepPipe(options: {
   let losslessFraction = 0
   let lossBelow = false
   for (const fraction of FRACTIONS) {
-    const run = await runPipe({pool, total, linesPerPass, cfwsArgs, env, ratePerSecond: fraction * options.devNullPerSecond})
+    const run = await runPipe({
+      pool,
+      total,
+      linesPerPass,
+      cfwsArgs,
+      env,
+      ratePerSecond: fraction * options.devNullPerSecond,
+    })
     record(fraction.toFixed(2), run)
     lossBelow ||= !isLossless(run)
     if (!lossBelow && keptUp(run)) losslessFraction = fraction

@@ -31,7 +31,9 @@ import {PIPE_LEGEND, sweepPipe} from './pipe-sweep.js'
 import {describeStalledRun, runStalledReader} from './stalled-reader.js'
 
 const PARTS = ['throughput', 'pipe', 'stalled', 'startup', 'apps'] as const
-const only = process.env.BENCH_ONLY?.split(',').map((part) => part.trim()).filter(Boolean)
+const only = process.env.BENCH_ONLY?.split(',')
+  .map((part) => part.trim())
+  .filter(Boolean)
 const unknownPart = only?.find((part) => !(PARTS as readonly string[]).includes(part))
 if (unknownPart) throw new Error(`BENCH_ONLY: unknown part '${unknownPart}' (parts: ${PARTS.join(', ')})`)
 const runs = (part: (typeof PARTS)[number]): boolean => !only || only.includes(part)
@@ -62,7 +64,11 @@ interface Run {
 }
 
 /** Runs one client with stdout to /dev/null against a fresh feed; the time runs from the upgrade to the client's exit. */
-async function timeClient(pool: readonly Uint8Array[], command: (url: string) => string[], feedOptions: FeedOptions = {}): Promise<Run> {
+async function timeClient(
+  pool: readonly Uint8Array[],
+  command: (url: string) => string[],
+  feedOptions: FeedOptions = {},
+): Promise<Run> {
   const feed = await BenchFeed.start(pool, TOTAL, feedOptions)
   const [file, ...args] = command(feed.url)
   const child = spawn(file, args, {env, stdio: ['ignore', openSync('/dev/null', 'w'), 'ignore']})
@@ -115,7 +121,9 @@ const report: string[] = []
 const absolute: string[] = []
 const throughput = {baseline: [] as number[], text: [] as number[], json: [] as number[], logs: [] as number[]}
 
-console.error(`cfws bench: ${only ? only.join(', ') : 'all parts'}; ${ROUNDS} rounds of ${TOTAL.toLocaleString('en')} envelopes (mean ${meanBytes.toFixed(0)} bytes), loopback ws`)
+console.error(
+  `cfws bench: ${only ? only.join(', ') : 'all parts'}; ${ROUNDS} rounds of ${TOTAL.toLocaleString('en')} envelopes (mean ${meanBytes.toFixed(0)} bytes), loopback ws`,
+)
 if (runs('throughput')) {
   const ratios = {text: [] as number[], json: [] as number[], logs: [] as number[]}
   const peaks: number[] = []
@@ -133,40 +141,92 @@ if (runs('throughput')) {
     ratios.json.push(TOTAL / json.seconds / base)
     ratios.logs.push(TOTAL / logs.seconds / appBase)
     peaks.push(text.peakRssBytes / MiB)
-    console.error(`round ${round}: baseline ${(base / 1e6).toFixed(2)} M/s; firehose text ${(TOTAL / text.seconds / 1e6).toFixed(2)} M/s, json ${(TOTAL / json.seconds / 1e6).toFixed(2)} M/s; logs ${(TOTAL / logs.seconds / 1e6).toFixed(2)} M/s (app baseline ${(appBase / 1e6).toFixed(2)} M/s)`)
+    console.error(
+      `round ${round}: baseline ${(base / 1e6).toFixed(2)} M/s; firehose text ${(TOTAL / text.seconds / 1e6).toFixed(2)} M/s, json ${(TOTAL / json.seconds / 1e6).toFixed(2)} M/s; logs ${(TOTAL / logs.seconds / 1e6).toFixed(2)} M/s (app baseline ${(appBase / 1e6).toFixed(2)} M/s)`,
+    )
   }
 
   rows.push(
     {name: 'firehose (text) → /dev/null, × baseline', values: ratios.text, target: 0.25, higherIsBetter: true},
     {name: 'firehose --json → /dev/null, × baseline', values: ratios.json, target: 0.2, higherIsBetter: true},
     {name: 'logs APP → /dev/null, × baseline', values: ratios.logs, target: 0.3, higherIsBetter: true},
-    {name: `peak RSS, ${(TOTAL / 1e6).toLocaleString('en')}M-envelope firehose (MiB)`, values: peaks, target: 100, higherIsBetter: false},
+    {
+      name: `peak RSS, ${(TOTAL / 1e6).toLocaleString('en')}M-envelope firehose (MiB)`,
+      values: peaks,
+      target: 100,
+      higherIsBetter: false,
+    },
   )
-  absolute.push(`baseline ${(median(throughput.baseline) / 1e6).toFixed(2)} M env/s; cfws firehose text ${(median(throughput.text) / 1e6).toFixed(2)}, json ${(median(throughput.json) / 1e6).toFixed(2)}, logs ${(median(throughput.logs) / 1e6).toFixed(2)} M env/s`)
+  absolute.push(
+    `baseline ${(median(throughput.baseline) / 1e6).toFixed(2)} M env/s; cfws firehose text ${(median(throughput.text) / 1e6).toFixed(2)}, json ${(median(throughput.json) / 1e6).toFixed(2)}, logs ${(median(throughput.logs) / 1e6).toFixed(2)} M env/s`,
+  )
 }
 
 if (runs('pipe')) {
   // The reference rate of the same run: the throughput medians, or one run of each when skipped.
-  const textRate = runs('throughput') ? median(throughput.text) : TOTAL / (await timeClient(firehosePool, cfws(FIREHOSE_TEXT))).seconds
-  const logsRate = runs('throughput') ? median(throughput.logs) : TOTAL / (await timeClient(appPool, cfws(LOGS))).seconds
+  const textRate = runs('throughput')
+    ? median(throughput.text)
+    : TOTAL / (await timeClient(firehosePool, cfws(FIREHOSE_TEXT))).seconds
+  const logsRate = runs('throughput')
+    ? median(throughput.logs)
+    : TOTAL / (await timeClient(appPool, cfws(LOGS))).seconds
   report.push(PIPE_LEGEND)
-  for (const [command, pool, cfwsArgs, devNullPerSecond] of [['firehose text | wc -l', firehosePool, FIREHOSE_TEXT, textRate], ['logs APP | wc -l', appPool, LOGS, logsRate]] as const) {
-    const sweep = await sweepPipe({command, pool, cfwsArgs, env, total: PIPE_TOTAL, devNullPerSecond, onRun: (line) => console.error(line)})
+  for (const [command, pool, cfwsArgs, devNullPerSecond] of [
+    ['firehose text | wc -l', firehosePool, FIREHOSE_TEXT, textRate],
+    ['logs APP | wc -l', appPool, LOGS, logsRate],
+  ] as const) {
+    const sweep = await sweepPipe({
+      command,
+      pool,
+      cfwsArgs,
+      env,
+      total: PIPE_TOTAL,
+      devNullPerSecond,
+      onRun: (line) => console.error(line),
+    })
     report.push(...sweep.lines)
     rows.push(
-      {name: `${command}: lossless offer, × /dev/null`, values: [sweep.losslessFraction], target: 0.9, higherIsBetter: true},
-      {name: `${command}: lines lost at full speed`, values: [sweep.fullSpeedLoss], target: 0, higherIsBetter: false, digits: 0},
+      {
+        name: `${command}: lossless offer, × /dev/null`,
+        values: [sweep.losslessFraction],
+        target: 0.9,
+        higherIsBetter: true,
+      },
+      {
+        name: `${command}: lines lost at full speed`,
+        values: [sweep.fullSpeedLoss],
+        target: 0,
+        higherIsBetter: false,
+        digits: 0,
+      },
     )
   }
 }
 
 if (runs('stalled')) {
-  const stalled = await runStalledReader({pool: firehosePool, bytes: STALLED_BYTES, bufferSizeMiB: BUFFER_SIZE_MIB, cfwsArgs: FIREHOSE_TEXT, env})
+  const stalled = await runStalledReader({
+    pool: firehosePool,
+    bytes: STALLED_BYTES,
+    bufferSizeMiB: BUFFER_SIZE_MIB,
+    cfwsArgs: FIREHOSE_TEXT,
+    env,
+  })
   const kept = !stalled.feed.clientLeft
   report.push(describeStalledRun(stalled, meanBytes))
   rows.push(
-    {name: 'peak RSS, stdout never read, 200 MB (MiB)', values: [stalled.peakRssBytes / MiB], target: 100 + BUFFER_SIZE_MIB, higherIsBetter: false},
-    {name: 'stdout never read: connection kept (1 = yes)', values: [kept ? 1 : 0], target: 1, higherIsBetter: true, digits: 0},
+    {
+      name: 'peak RSS, stdout never read, 200 MB (MiB)',
+      values: [stalled.peakRssBytes / MiB],
+      target: 100 + BUFFER_SIZE_MIB,
+      higherIsBetter: false,
+    },
+    {
+      name: 'stdout never read: connection kept (1 = yes)',
+      values: [kept ? 1 : 0],
+      target: 1,
+      higherIsBetter: true,
+      digits: 0,
+    },
   )
 }
 
@@ -183,10 +243,22 @@ if (runs('startup')) {
   }
 
   rows.push(
-    {name: 'cfws --version, × node -e 0', values: version.map((ms) => ms / median(node)), target: 3, higherIsBetter: false},
-    {name: 'start to first log line, × cfws --version', values: firstLine.map((ms) => ms / median(version)), target: 1.5, higherIsBetter: false},
+    {
+      name: 'cfws --version, × node -e 0',
+      values: version.map((ms) => ms / median(node)),
+      target: 3,
+      higherIsBetter: false,
+    },
+    {
+      name: 'start to first log line, × cfws --version',
+      values: firstLine.map((ms) => ms / median(version)),
+      target: 1.5,
+      higherIsBetter: false,
+    },
   )
-  absolute.push(`node -e 0 ${median(node).toFixed(0)} ms, cfws --version ${median(version).toFixed(0)} ms, first line ${median(firstLine).toFixed(0)} ms`)
+  absolute.push(
+    `node -e 0 ${median(node).toFixed(0)} ms, cfws --version ${median(version).toFixed(0)} ms, first line ${median(firstLine).toFixed(0)} ms`,
+  )
 }
 
 if (runs('apps')) {
@@ -196,21 +268,36 @@ if (runs('apps')) {
   const several = cfws(['logs', ...SEVERAL_APPS, ...allLines])
   // Paced at a rate both keep up with, so that the figure is what a line costs, not how long the
   // last lines waited in the order window.
-  const oneAppRate = runs('throughput') ? median(throughput.logs) : TOTAL / (await timeClient(appPool, cfws([...LOGS, ...allLines]), {keepOpen: true})).seconds
+  const oneAppRate = runs('throughput')
+    ? median(throughput.logs)
+    : TOTAL / (await timeClient(appPool, cfws([...LOGS, ...allLines]), {keepOpen: true})).seconds
   const ratePerSecond = Math.round(oneAppRate / 2)
   const ratios: number[] = []
   const perLine = {one: [] as number[], several: [] as number[]}
   for (let round = 1; round <= ROUNDS; round++) {
     const one = await timeClient(appPool, cfws([...LOGS, ...allLines]), {keepOpen: true, ratePerSecond})
-    const many = await timeClient(appPool, several, {clients: SEVERAL_APPS.length, keepOpen: true, ratePerSecond: ratePerSecond / SEVERAL_APPS.length})
+    const many = await timeClient(appPool, several, {
+      clients: SEVERAL_APPS.length,
+      keepOpen: true,
+      ratePerSecond: ratePerSecond / SEVERAL_APPS.length,
+    })
     perLine.one.push((one.cpuSeconds / TOTAL) * 1e6)
     perLine.several.push((many.cpuSeconds / TOTAL) * 1e6)
     ratios.push(one.cpuSeconds / many.cpuSeconds)
-    console.error(`round ${round} at ${(ratePerSecond / 1e3).toFixed(0)}k lines/s: one app ${one.cpuSeconds.toFixed(2)} s of CPU in ${one.seconds.toFixed(2)} s, ${SEVERAL_APPS.length} apps ${many.cpuSeconds.toFixed(2)} s in ${many.seconds.toFixed(2)} s (peak RSS ${(one.peakRssBytes / MiB).toFixed(0)} / ${(many.peakRssBytes / MiB).toFixed(0)} MiB)`)
+    console.error(
+      `round ${round} at ${(ratePerSecond / 1e3).toFixed(0)}k lines/s: one app ${one.cpuSeconds.toFixed(2)} s of CPU in ${one.seconds.toFixed(2)} s, ${SEVERAL_APPS.length} apps ${many.cpuSeconds.toFixed(2)} s in ${many.seconds.toFixed(2)} s (peak RSS ${(one.peakRssBytes / MiB).toFixed(0)} / ${(many.peakRssBytes / MiB).toFixed(0)} MiB)`,
+    )
   }
 
-  rows.push({name: `CPU per line, one app ÷ ${SEVERAL_APPS.length} apps, same rate`, values: ratios, target: 0.8, higherIsBetter: true})
-  absolute.push(`CPU per line at ${(ratePerSecond / 1e3).toFixed(0)}k lines/s: one app ${median(perLine.one).toFixed(2)} µs, ${SEVERAL_APPS.length} apps ${median(perLine.several).toFixed(2)} µs`)
+  rows.push({
+    name: `CPU per line, one app ÷ ${SEVERAL_APPS.length} apps, same rate`,
+    values: ratios,
+    target: 0.8,
+    higherIsBetter: true,
+  })
+  absolute.push(
+    `CPU per line at ${(ratePerSecond / 1e3).toFixed(0)}k lines/s: one app ${median(perLine.one).toFixed(2)} µs, ${SEVERAL_APPS.length} apps ${median(perLine.several).toFixed(2)} µs`,
+  )
 }
 
 if (report.length > 0) console.log(`\n${report.join('\n')}`)
@@ -222,7 +309,9 @@ for (const row of rows) {
   if (!pass) failed++
   const digits = row.digits ?? (row.target >= 10 ? 0 : 2)
   const fmt = (value: number): string => value.toFixed(digits).padStart(8)
-  console.log(`${row.name.padEnd(52)}${fmt(sorted[0])}${fmt(median(sorted))}${fmt(sorted.at(-1)!)}   ${row.higherIsBetter ? '≥' : '≤'} ${String(row.target).padEnd(6)} ${pass ? 'PASS' : 'FAIL'}`)
+  console.log(
+    `${row.name.padEnd(52)}${fmt(sorted[0])}${fmt(median(sorted))}${fmt(sorted.at(-1)!)}   ${row.higherIsBetter ? '≥' : '≤'} ${String(row.target).padEnd(6)} ${pass ? 'PASS' : 'FAIL'}`,
+  )
 }
 
 if (absolute.length > 0) console.log(`\nabsolute (median): ${absolute.join('; ')}`)

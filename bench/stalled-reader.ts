@@ -57,10 +57,14 @@ export async function runStalledReader(options: {
     await sleep(200)
     child.kill('SIGTERM')
     const grace = new AbortController()
-    void sleep(SIGTERM_GRACE_MS, undefined, {signal: grace.signal}).then(() => child.kill('SIGKILL'), () => {})
+    void sleep(SIGTERM_GRACE_MS, undefined, {signal: grace.signal}).then(
+      () => child.kill('SIGKILL'),
+      () => {},
+    )
     const [code, signal] = await closed
     grace.abort()
-    ending = signal === 'SIGKILL' ? `killed: SIGTERM did not end it in ${SIGTERM_GRACE_MS / 1000} s` : `exit ${code ?? signal}`
+    ending =
+      signal === 'SIGKILL' ? `killed: SIGTERM did not end it in ${SIGTERM_GRACE_MS / 1000} s` : `exit ${code ?? signal}`
   } else {
     const [code, signal] = await closed
     ending = `exited by itself before the SIGTERM (${code ?? signal})`
@@ -69,14 +73,25 @@ export async function runStalledReader(options: {
   const peakRssBytes = rss.stop()
   const feedEnd = await feed.done
   await feed.close()
-  return {command: cfwsArgs.join(' '), total, peakRssBytes, feed: feedEnd, droppedReported: reportedDrops(stderr), ending}
+  return {
+    command: cfwsArgs.join(' '),
+    total,
+    peakRssBytes,
+    feed: feedEnd,
+    droppedReported: reportedDrops(stderr),
+    ending,
+  }
 }
 
 const count = (value: number): string => value.toLocaleString('en')
 
 /** The line the bench prints about the run. */
 export function describeStalledRun(run: StalledRun, meanBytes: number): string {
-  const kept = run.feed.clientLeft ? (run.feed.cutSlowConsumer ? 'no, cut as a slow consumer (took nothing for 5 s)' : 'no, cfws went away') : 'yes'
+  const kept = run.feed.clientLeft
+    ? run.feed.cutSlowConsumer
+      ? 'no, cut as a slow consumer (took nothing for 5 s)'
+      : 'no, cfws went away'
+    : 'yes'
   const drops = run.droppedReported === undefined ? 'no drop count' : `dropped ${count(run.droppedReported)} lines`
   return (
     `stdout never read (cfws ${run.command}): ${count(run.feed.sent)} of ${count(run.total)} envelopes (~${((run.feed.sent * meanBytes) / 1e6).toFixed(0)} MB) sent in ${run.feed.seconds.toFixed(1)} s; ` +

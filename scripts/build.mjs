@@ -9,7 +9,15 @@ import {dirname, join} from 'node:path'
 
 import {build} from 'esbuild'
 
-const common = {bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning', external: ['typescript'], metafile: true}
+const common = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  logLevel: 'warning',
+  external: ['typescript'],
+  metafile: true,
+}
 
 const oclifFromMain = {
   name: 'oclif-from-main',
@@ -47,7 +55,9 @@ const wsClientOnly = {
 const wsLazyZlib = {
   name: 'ws-lazy-zlib',
   setup(esbuild) {
-    esbuild.onResolve({filter: /^zlib$/}, (args) => (/[\\/]ws[\\/]lib[\\/]/.test(args.importer) ? {path: 'zlib', namespace: 'lazy'} : undefined))
+    esbuild.onResolve({filter: /^zlib$/}, (args) =>
+      /[\\/]ws[\\/]lib[\\/]/.test(args.importer) ? {path: 'zlib', namespace: 'lazy'} : undefined,
+    )
     esbuild.onLoad({filter: /.*/, namespace: 'lazy'}, () => ({
       contents: "let zlib\nmodule.exports = new Proxy({}, {get: (_, name) => (zlib ??= require('node:zlib'))[name]})",
       loader: 'js',
@@ -75,17 +85,55 @@ await rm('dist', {recursive: true, force: true})
 const builds = []
 builds.push(await build({...common, entryPoints: ['src/main.ts'], outdir: 'dist', outExtension: {'.js': '.cjs'}}))
 // oclif requires a hook's file only when its event fires (an unknown command): its own small bundle.
-builds.push(await build({...common, entryPoints: {'command-not-found': 'src/hooks/command-not-found.ts'}, outdir: 'dist', outExtension: {'.js': '.cjs'}}))
-builds.push(await build({...common, entryPoints: {'commands-bundle': 'src/commands.ts'}, outdir: 'dist', outExtension: {'.js': '.cjs'}, define: noWsAddons, plugins: [oclifFromMain, demoFromItsBundle, wsClientOnly, wsLazyZlib, withoutLong]}))
+builds.push(
+  await build({
+    ...common,
+    entryPoints: {'command-not-found': 'src/hooks/command-not-found.ts'},
+    outdir: 'dist',
+    outExtension: {'.js': '.cjs'},
+  }),
+)
+builds.push(
+  await build({
+    ...common,
+    entryPoints: {'commands-bundle': 'src/commands.ts'},
+    outdir: 'dist',
+    outExtension: {'.js': '.cjs'},
+    define: noWsAddons,
+    plugins: [oclifFromMain, demoFromItsBundle, wsClientOnly, wsLazyZlib, withoutLong],
+  }),
+)
 // The demo's Traffic Controller is a ws server; its encoder hands 64-bit values over as words, without long.js.
-builds.push(await build({...common, entryPoints: {demo: 'src/demo/foundation.ts'}, outdir: 'dist', outExtension: {'.js': '.cjs'}, define: noWsAddons, plugins: [wsLazyZlib, withoutLong]}))
+builds.push(
+  await build({
+    ...common,
+    entryPoints: {demo: 'src/demo/foundation.ts'},
+    outdir: 'dist',
+    outExtension: {'.js': '.cjs'},
+    define: noWsAddons,
+    plugins: [wsLazyZlib, withoutLong],
+  }),
+)
 await writeFile('dist/THIRD-PARTY-LICENSES.txt', await bundledLicenses(builds))
 // The code cache is keyed by each bundle's contents: hashed once here, not on every start.
 const hashes = {}
-for (const bundle of ['main.cjs', 'commands-bundle.cjs', 'demo.cjs']) hashes[bundle] = createHash('sha256').update(await readFile(`dist/${bundle}`)).digest('hex').slice(0, 16)
-await build({...common, entryPoints: ['src/compile-cache.ts'], outdir: 'dist', outExtension: {'.js': '.cjs'}, define: {BUNDLE_HASHES: JSON.stringify(hashes)}})
+for (const bundle of ['main.cjs', 'commands-bundle.cjs', 'demo.cjs'])
+  hashes[bundle] = createHash('sha256')
+    .update(await readFile(`dist/${bundle}`))
+    .digest('hex')
+    .slice(0, 16)
+await build({
+  ...common,
+  entryPoints: ['src/compile-cache.ts'],
+  outdir: 'dist',
+  outExtension: {'.js': '.cjs'},
+  define: {BUNDLE_HASHES: JSON.stringify(hashes)},
+})
 // oclif requires its command target itself: this one goes through the code cache too.
-await writeFile('dist/commands.cjs', "module.exports = require('./compile-cache.cjs').requireCached(require.resolve('./commands-bundle.cjs'))\n")
+await writeFile(
+  'dist/commands.cjs',
+  "module.exports = require('./compile-cache.cjs').requireCached(require.resolve('./commands-bundle.cjs'))\n",
+)
 
 /**
  * The package ships its dependencies inside the bundles instead of installing them, so it carries

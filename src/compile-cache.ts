@@ -27,7 +27,13 @@ export function requireCached(filename: string): unknown {
   const module = new Module(filename)
   module.filename = filename
   require.cache[filename] = module
-  const wrapper = script.runInThisContext() as (exports: unknown, require: NodeJS.Require, module: Module, filename: string, dirname: string) => void
+  const wrapper = script.runInThisContext() as (
+    exports: unknown,
+    require: NodeJS.Require,
+    module: Module,
+    filename: string,
+    dirname: string,
+  ) => void
   wrapper(module.exports, require, module, filename, dirname(filename))
   module.loaded = true
   if (cacheFile && (!cachedData || script.cachedDataRejected)) process.once('exit', () => writeCache(cacheFile, script))

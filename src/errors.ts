@@ -129,7 +129,9 @@ export const ERROR_CATALOGUE = {
 export type ErrorCode = keyof typeof ERROR_CATALOGUE
 
 /** The codes whose catalogue entry ends in `exit`: a class cannot be given another's code. */
-export type ErrorCodeFor<E extends FailureExit> = {[C in ErrorCode]: (typeof ERROR_CATALOGUE)[C]['exit'] extends E ? C : never}[ErrorCode]
+export type ErrorCodeFor<E extends FailureExit> = {
+  [C in ErrorCode]: (typeof ERROR_CATALOGUE)[C]['exit'] extends E ? C : never
+}[ErrorCode]
 
 export interface CfwsErrorOptions {
   hint?: string

@@ -29,10 +29,15 @@ export interface LoggingEndpointDiscovery {
 }
 
 /** discoverLoggingEndpoint, with where the endpoint came from and the API version on the way. */
-export async function discoverLoggingEndpointWithSource(options: CloudControllerOptions): Promise<LoggingEndpointDiscovery> {
+export async function discoverLoggingEndpointWithSource(
+  options: CloudControllerOptions,
+): Promise<LoggingEndpointDiscovery> {
   const info = await getJson(options, '/v2/info')
   if (info.status !== 404) {
-    const {doppler_logging_endpoint: endpoint, api_version: apiVersion} = (info.json ?? {}) as {doppler_logging_endpoint?: unknown; api_version?: unknown}
+    const {doppler_logging_endpoint: endpoint, api_version: apiVersion} = (info.json ?? {}) as {
+      doppler_logging_endpoint?: unknown
+      api_version?: unknown
+    }
     if (info.status === 200 && typeof endpoint === 'string' && endpoint) {
       return {endpoint, source: '/v2/info', apiVersion: typeof apiVersion === 'string' ? apiVersion : undefined}
     }
@@ -42,8 +47,10 @@ export async function discoverLoggingEndpointWithSource(options: CloudController
 
   const root = await getJson(options, '/')
   const href = linkOf(root.json, 'logging')
-  const version = (root.json as {links?: {cloud_controller_v3?: {meta?: {version?: unknown}}}} | undefined)?.links?.cloud_controller_v3?.meta?.version
-  if (root.status === 200 && href) return {endpoint: href, source: 'root links.logging', apiVersion: typeof version === 'string' ? version : undefined}
+  const version = (root.json as {links?: {cloud_controller_v3?: {meta?: {version?: unknown}}}} | undefined)?.links
+    ?.cloud_controller_v3?.meta?.version
+  if (root.status === 200 && href)
+    return {endpoint: href, source: 'root links.logging', apiVersion: typeof version === 'string' ? version : undefined}
   throw noLoggingEndpoint(options.target, `its root document answered ${root.status} without links.logging`)
 }
 
@@ -70,13 +77,22 @@ export interface AppLookup {
  * every resource's name is checked, and a name with a comma in it is looked for among all the
  * space's apps instead, page by page.
  */
-export async function findAppGuid(options: CloudControllerOptions, tokens: TokenHolder, app: AppLookup): Promise<string> {
+export async function findAppGuid(
+  options: CloudControllerOptions,
+  tokens: TokenHolder,
+  app: AppLookup,
+): Promise<string> {
   const filter: Record<string, string> = app.name.includes(',') ? {per_page: '5000'} : {names: app.name}
   const path = `/v3/apps?${new URLSearchParams({...filter, space_guids: app.space.guid}).toString()}`
-  for await (const found of appsOfPages(options, tokens, path, app.space.name, (name) => name === app.name)) return found.guid
-  throw new NotFoundError('APP_NOT_FOUND', `App '${app.name}' not found in space ${app.space.name} of org ${app.org.name}`, {
-    hint: "Check the name with 'cf apps', or target another space with 'cf target -s SPACE'.",
-  })
+  for await (const found of appsOfPages(options, tokens, path, app.space.name, (name) => name === app.name))
+    return found.guid
+  throw new NotFoundError(
+    'APP_NOT_FOUND',
+    `App '${app.name}' not found in space ${app.space.name} of org ${app.org.name}`,
+    {
+      hint: "Check the name with 'cf apps', or target another space with 'cf target -s SPACE'.",
+    },
+  )
 }
 
 /**
@@ -84,11 +100,18 @@ export async function findAppGuid(options: CloudControllerOptions, tokens: Token
  * `wanted` takes, each GUID checked: `names=` is matched by the Cloud Controller as a list, so
  * every name is checked again here.
  */
-export async function* appsOfPages(options: CloudControllerOptions, tokens: TokenHolder, path: string, spaceName: string, wanted: (name: string) => boolean): AsyncGenerator<{name: string; guid: string}> {
-  for (let next: string | undefined = path; next; ) {
+export async function* appsOfPages(
+  options: CloudControllerOptions,
+  tokens: TokenHolder,
+  path: string,
+  spaceName: string,
+  wanted: (name: string) => boolean,
+): AsyncGenerator<{name: string; guid: string}> {
+  for (let next: string | undefined = path; next;) {
     const page = await getAppsPage(options, tokens, next, spaceName)
     for (const {name, guid} of page.resources) {
-      if (typeof name === 'string' && typeof guid === 'string' && wanted(name)) yield {name, guid: checkedGuid(guid, name)}
+      if (typeof name === 'string' && typeof guid === 'string' && wanted(name))
+        yield {name, guid: checkedGuid(guid, name)}
     }
 
     next = page.nextPath
@@ -100,9 +123,13 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 /** The Traffic Controller answers a stream for a non-GUID id with a 401, which would read as a bad token. */
 export function checkedGuid(guid: string, name: string): string {
   if (GUID.test(guid)) return guid
-  throw new EndpointError('CC_INVALID_APP_GUID', `The Cloud Controller gave app '${name}' the id '${guid}', which is not a GUID`, {
-    hint: `The Traffic Controller streams logs by app GUID only. Compare with 'cf app ${name} --guid': something between cfws and the Cloud Controller may rewrite its answers.`,
-  })
+  throw new EndpointError(
+    'CC_INVALID_APP_GUID',
+    `The Cloud Controller gave app '${name}' the id '${guid}', which is not a GUID`,
+    {
+      hint: `The Traffic Controller streams logs by app GUID only. Compare with 'cf app ${name} --guid': something between cfws and the Cloud Controller may rewrite its answers.`,
+    },
+  )
 }
 
 interface AppsPage {
@@ -111,10 +138,21 @@ interface AppsPage {
   nextPath?: string
 }
 
-async function getAppsPage(options: CloudControllerOptions, tokens: TokenHolder, path: string, spaceName: string): Promise<AppsPage> {
-  const response = await sendWithRefresh(tokens, async (authorization) => getJson(options, path, authorization), (answer) => answer.status === 401)
+async function getAppsPage(
+  options: CloudControllerOptions,
+  tokens: TokenHolder,
+  path: string,
+  spaceName: string,
+): Promise<AppsPage> {
+  const response = await sendWithRefresh(
+    tokens,
+    async (authorization) => getJson(options, path, authorization),
+    (answer) => answer.status === 401,
+  )
   if (response.status === 401) {
-    throw new AuthError('CC_UNAUTHORIZED', 'The Cloud Controller rejected the token even after a refresh', {hint: HINTS.login})
+    throw new AuthError('CC_UNAUTHORIZED', 'The Cloud Controller rejected the token even after a refresh', {
+      hint: HINTS.login,
+    })
   }
 
   if (response.status === 403) {
@@ -127,9 +165,13 @@ async function getAppsPage(options: CloudControllerOptions, tokens: TokenHolder,
   const body = response.json as {resources?: unknown; pagination?: {next?: {href?: unknown} | null}} | undefined
   // Read as "no apps", a proxy's page would end every stream of --all at the next look.
   if (!Array.isArray(body?.resources)) {
-    throw new EndpointError('CC_UNEXPECTED_ANSWER', `The Cloud Controller's answer to GET ${path.split('?')[0]} is not a list of apps`, {
-      hint: 'Something other than the Cloud Controller may be answering (a proxy, a load balancer): check `cf curl /v3/apps` and HTTPS_PROXY.',
-    })
+    throw new EndpointError(
+      'CC_UNEXPECTED_ANSWER',
+      `The Cloud Controller's answer to GET ${path.split('?')[0]} is not a list of apps`,
+      {
+        hint: 'Something other than the Cloud Controller may be answering (a proxy, a load balancer): check `cf curl /v3/apps` and HTTPS_PROXY.',
+      },
+    )
   }
 
   const resources = body.resources as AppsPage['resources']
@@ -143,20 +185,37 @@ function pathAndQuery(url: URL): string {
   return url.pathname + url.search
 }
 
-async function getJson(options: CloudControllerOptions, path: string, authorization?: string): Promise<HttpResponse & {json: unknown}> {
+async function getJson(
+  options: CloudControllerOptions,
+  path: string,
+  authorization?: string,
+): Promise<HttpResponse & {json: unknown}> {
   const headers: Record<string, string> = authorization ? {authorization} : {}
-  const response = await sendHttp(new URL(options.target + path), {headers, verifyTls: options.verifyTls, serverName: SERVER_NAME, signal: options.signal})
+  const response = await sendHttp(new URL(options.target + path), {
+    headers,
+    verifyTls: options.verifyTls,
+    serverName: SERVER_NAME,
+    signal: options.signal,
+  })
   return {...response, json: parseJsonBody(response)}
 }
 
 function noLoggingEndpoint(target: string, detail: string): CfwsError {
-  return new EndpointError('NO_LOGGING_ENDPOINT', `The Cloud Controller at ${target} does not name a logging endpoint: ${detail}`, {
-    hint: 'Give the Traffic Controller with --endpoint wss://doppler.SYSTEM_DOMAIN:443 (or CFWS_LOGGER_ENDPOINT).',
-  })
+  return new EndpointError(
+    'NO_LOGGING_ENDPOINT',
+    `The Cloud Controller at ${target} does not name a logging endpoint: ${detail}`,
+    {
+      hint: 'Give the Traffic Controller with --endpoint wss://doppler.SYSTEM_DOMAIN:443 (or CFWS_LOGGER_ENDPOINT).',
+    },
+  )
 }
 
 function unexpectedAnswer(status: number, path: string): CfwsError {
-  return new EndpointError('CC_UNEXPECTED_STATUS', `The Cloud Controller answered ${status} to GET ${path.split('?')[0]}`, {
-    hint: 'The Cloud Controller may be unhealthy; try again, or check `cf curl /v3/info`.',
-  })
+  return new EndpointError(
+    'CC_UNEXPECTED_STATUS',
+    `The Cloud Controller answered ${status} to GET ${path.split('?')[0]}`,
+    {
+      hint: 'The Cloud Controller may be unhealthy; try again, or check `cf curl /v3/info`.',
+    },
+  )
 }

@@ -32,7 +32,10 @@ export function cfConfigPath(env: NodeJS.ProcessEnv = process.env): string {
  * The cf login. `requireLogin: false` is for a run with its own UAA client credentials: it still
  * needs the config's target and UAA, but not the user's token.
  */
-export async function readCfConfig(env: NodeJS.ProcessEnv = process.env, options = {requireLogin: true}): Promise<CfConfig> {
+export async function readCfConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  options = {requireLogin: true},
+): Promise<CfConfig> {
   const path = cfConfigPath(env)
   const json = readJsonObject(path)
   const accessToken = stringField(json, 'AccessToken')
@@ -44,7 +47,11 @@ export async function readCfConfig(env: NodeJS.ProcessEnv = process.env, options
   parseConfigUrl(target, 'Target', path)
   // Node refuses such a header outright; the token would never have worked.
   if (!HEADER_SAFE.test(accessToken)) {
-    throw new AuthError('CONFIG_INVALID', `${NOT_LOGGED_IN} (the AccessToken in ${path} holds a line break or another control character)`, {hint: HINTS.login})
+    throw new AuthError(
+      'CONFIG_INVALID',
+      `${NOT_LOGGED_IN} (the AccessToken in ${path} holds a line break or another control character)`,
+      {hint: HINTS.login},
+    )
   }
 
   const org = fieldsOf(json.OrganizationFields)
@@ -129,7 +136,10 @@ function readJsonObject(path: string): Record<string, unknown> {
   try {
     text = readFileSync(path, 'utf8')
   } catch (error) {
-    throw new AuthError('NOT_LOGGED_IN', NOT_LOGGED_IN, {cause: error, hint: `No cf config at ${path}; set CF_HOME if it lives elsewhere.`})
+    throw new AuthError('NOT_LOGGED_IN', NOT_LOGGED_IN, {
+      cause: error,
+      hint: `No cf config at ${path}; set CF_HOME if it lives elsewhere.`,
+    })
   }
 
   let parsed: unknown

@@ -17,7 +17,10 @@ export interface TokenKeeperOptions {
  * Resolves when `signal` aborts. The wait until expiry may be years (a UAA client's token): the
  * sleep is chunked, since setTimeout turns anything past ~24.8 days into 1 ms.
  */
-export async function keepTokenFresh(tokens: Pick<TokenSource, 'msUntilRefresh' | 'refresh'>, options: TokenKeeperOptions): Promise<void> {
+export async function keepTokenFresh(
+  tokens: Pick<TokenSource, 'msUntilRefresh' | 'refresh'>,
+  options: TokenKeeperOptions,
+): Promise<void> {
   const {signal} = options
   let retryDelayMs = options.retryDelayMs
   while (await sleepUnlessAborted(tokens.msUntilRefresh(), signal)) {

@@ -54,7 +54,11 @@ export type TokenHolder = Pick<TokenSource, 'validToken' | 'refresh'>
  * One request with the current token, sent once more with a refreshed token when `rejected` says
  * the server refused the first; never more than once (PROTOCOL.md §4: no refresh loops).
  */
-export async function sendWithRefresh<T>(tokens: TokenHolder, send: (authorization: string) => Promise<T>, rejected: (answer: T) => boolean): Promise<T> {
+export async function sendWithRefresh<T>(
+  tokens: TokenHolder,
+  send: (authorization: string) => Promise<T>,
+  rejected: (answer: T) => boolean,
+): Promise<T> {
   const answer = await send(bearerHeader(await tokens.validToken()))
   return rejected(answer) ? send(bearerHeader(await tokens.refresh())) : answer
 }
@@ -88,7 +92,10 @@ export class TokenSource {
   /** Said once a run: a config that cannot be written fails every refresh the same way. */
   private saveFailureTold = false
 
-  constructor(private readonly config: CfConfig, private readonly options: TokenSourceOptions) {
+  constructor(
+    private readonly config: CfConfig,
+    private readonly options: TokenSourceOptions,
+  ) {
     this.accessToken = options.clientCredentials ? '' : config.accessToken
     this.refreshToken = config.refreshToken
     hideTokens(this.accessToken, this.refreshToken)
@@ -121,7 +128,10 @@ export class TokenSource {
 
   private async requestToken(): Promise<string> {
     const {config} = this
-    const client = this.options.clientCredentials ?? {clientId: config.oauthClient, clientSecret: config.oauthClientSecret}
+    const client = this.options.clientCredentials ?? {
+      clientId: config.oauthClient,
+      clientSecret: config.oauthClientSecret,
+    }
     const clientCredentials = this.options.clientCredentials !== undefined || config.grantType === 'client_credentials'
     if (!clientCredentials && !this.refreshToken) throw sessionExpired()
     if (!config.authorizationEndpoint) {
@@ -143,7 +153,8 @@ export class TokenSource {
       serverName: 'UAA',
       signal: this.options.signal,
     })
-    const answer = parseJsonBody(response) as {access_token?: unknown; refresh_token?: unknown; token_type?: unknown} | undefined
+    const answer = parseJsonBody(response) as
+      {access_token?: unknown; refresh_token?: unknown; token_type?: unknown} | undefined
     if ((response.status === 400 || response.status === 401) && this.options.clientCredentials) {
       throw new AuthError('CLIENT_REJECTED', `UAA rejected the client '${client.clientId}' (${response.status})`, {
         hint: 'Check --client-id and --client-secret (or CFWS_CLIENT_ID and CFWS_CLIENT_SECRET).',
@@ -180,9 +191,13 @@ export class TokenSource {
 }
 
 function sessionExpired(): AuthError {
-  return new AuthError('SESSION_EXPIRED', 'The login has expired or was revoked, and the token could not be refreshed', {
-    hint: HINTS.login,
-  })
+  return new AuthError(
+    'SESSION_EXPIRED',
+    'The login has expired or was revoked, and the token could not be refreshed',
+    {
+      hint: HINTS.login,
+    },
+  )
 }
 
 /** Tokens as the config holds them (`bearer eyJ…`) and bare, so no form of them reaches stderr. */

@@ -102,7 +102,10 @@ function identity(app: SpaceApp): string {
 }
 
 /** What changed between the apps tailed and the apps found, each list by name. */
-function compareApps(running: ReadonlyMap<string, Running>, found: readonly SpaceApp[]): {added: SpaceApp[]; removed: SpaceApp[]} {
+function compareApps(
+  running: ReadonlyMap<string, Running>,
+  found: readonly SpaceApp[],
+): {added: SpaceApp[]; removed: SpaceApp[]} {
   const foundById = new Map(found.map((app) => [identity(app), app]))
   const removed = [...running.values()].map(({app}) => app).filter((app) => !foundById.has(identity(app)))
   const added = [...foundById].filter(([id]) => !running.has(id)).map(([, app]) => app)

@@ -19,7 +19,11 @@ export function reportFailure(error: Error, commandId: string): number {
   const {message, hint, exitCode} = describe(error, commandId)
   let output = `cfws: ${operatorLine(message)}\n${hint ? `hint: ${operatorLine(hint)}\n` : ''}`
   // The stack keeps its lines; each is made safe as the trace's are.
-  if (isDebugEnabled()) output += stackWithCauses(error).split('\n').map((line) => visibleControls(redactSecrets(line))).join('\n')
+  if (isDebugEnabled())
+    output += stackWithCauses(error)
+      .split('\n')
+      .map((line) => visibleControls(redactSecrets(line)))
+      .join('\n')
   process.stderr.write(output)
   return exitCode
 }
@@ -46,13 +50,20 @@ function describe(error: Error, commandId: string): {message: string; hint?: str
 /** The names of the missing arguments of oclif's RequiredArgsError (which oclif does not export), upper-cased. */
 function requiredArgNames(error: CLIError): string[] | undefined {
   const {args} = error as {args?: unknown}
-  if (!Array.isArray(args) || !args.every((arg): arg is {name: string} => typeof (arg as {name?: unknown})?.name === 'string')) return undefined
+  if (
+    !Array.isArray(args) ||
+    !args.every((arg): arg is {name: string} => typeof (arg as {name?: unknown})?.name === 'string')
+  )
+    return undefined
   return args.map((arg) => arg.name.toUpperCase())
 }
 
 /** oclif's validation errors put a heading line above the reasons; keep the reasons on one line. */
 function oneLine(message: string): string {
-  const lines = message.split('\n').map((line) => line.trim()).filter(Boolean)
+  const lines = message
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean)
   return (lines[0]?.endsWith(':') && lines.length > 1 ? lines.slice(1) : lines).join('; ')
 }
 

@@ -27,7 +27,19 @@ interface LoadedCommand {
   summary?: string
   description?: string
   hidden?: boolean
-  flags: Record<string, {name: string; char?: string; summary?: string; description?: string; type: string; options?: readonly string[]; allowNo?: boolean; hidden?: boolean}>
+  flags: Record<
+    string,
+    {
+      name: string
+      char?: string
+      summary?: string
+      description?: string
+      type: string
+      options?: readonly string[]
+      allowNo?: boolean
+      hidden?: boolean
+    }
+  >
   args: Record<string, {options?: readonly string[]}>
 }
 
@@ -51,7 +63,12 @@ export function completionCommands(commands: readonly LoadedCommand[]): Completi
         negatable: flag.type === 'boolean' && flag.allowNo === true,
       }))
       .sort((a, b) => a.name.localeCompare(b.name)),
-    argumentWords: command.id === 'help' ? ids.filter((id) => id !== 'help') : command.id === 'demo' ? DEMO_COMMANDS : [...(Object.values(command.args)[0]?.options ?? [])],
+    argumentWords:
+      command.id === 'help'
+        ? ids.filter((id) => id !== 'help')
+        : command.id === 'demo'
+          ? DEMO_COMMANDS
+          : [...(Object.values(command.args)[0]?.options ?? [])],
   }))
 }
 
@@ -90,16 +107,26 @@ function bashScript(commands: readonly CompletionCommand[]): string {
     const listed = valueFlags.filter((flag) => flag.values.length > 0)
     const free = valueFlags.filter((flag) => flag.values.length === 0)
     const valueCases = [
-      ...listed.map((flag) => `        ${flagWords(flag).join('|')}) COMPREPLY=($(compgen -W ${shellWord(flag.values.join(' '))} -- "$cur")); return ;;`),
+      ...listed.map(
+        (flag) =>
+          `        ${flagWords(flag).join('|')}) COMPREPLY=($(compgen -W ${shellWord(flag.values.join(' '))} -- "$cur")); return ;;`,
+      ),
       // A value of the user's own (a URL, a duration): nothing to offer, and not the flags.
-      ...(free.length > 0 ? [`        ${free.flatMap((flag) => flagWords(flag)).join('|')}) COMPREPLY=(); return ;;`] : []),
+      ...(free.length > 0
+        ? [`        ${free.flatMap((flag) => flagWords(flag)).join('|')}) COMPREPLY=(); return ;;`]
+        : []),
     ]
     const words = shellWord([...command.flags.flatMap((flag) => flagWords(flag)), '--help'].join(' '))
     const wordsHere =
       command.argumentWords.length === 0
         ? `      words=${words}`
         : `      if [[ $cur == -* || $args -gt 0 ]]; then words=${words}; else words=${shellWord(command.argumentWords.join(' '))}; fi`
-    return [`    ${command.id})`, ...(valueCases.length > 0 ? ['      case $prev in', ...valueCases, '      esac'] : []), wordsHere, '      ;;'].join('\n')
+    return [
+      `    ${command.id})`,
+      ...(valueCases.length > 0 ? ['      case $prev in', ...valueCases, '      esac'] : []),
+      wordsHere,
+      '      ;;',
+    ].join('\n')
   })
   return `# cfws completion for bash. Load it with: source <(cfws completion bash)
 _cfws() {
@@ -174,7 +201,9 @@ function zshFlagSpecs(flag: CompletionFlag): string[] {
   const help = `[${flag.summary.replaceAll(/[[\]:\\]/g, '').replaceAll("'", "'\\''")}]`
   const value = flag.takesValue ? `:${flag.name}:${flag.values.length > 0 ? `(${flag.values.join(' ')})` : ' '}` : ''
   const long = `--${flag.name}${flag.takesValue ? '=' : ''}`
-  const names = flag.char ? `'(-${flag.char} --${flag.name})'{-${flag.char}${flag.takesValue ? '+' : ''},${long}}` : long
+  const names = flag.char
+    ? `'(-${flag.char} --${flag.name})'{-${flag.char}${flag.takesValue ? '+' : ''},${long}}`
+    : long
   const specs = [`${names}'${help}${value}'`]
   if (flag.negatable) specs.push(`'--no-${flag.name}[${flag.name} off]'`)
   return specs
@@ -183,9 +212,14 @@ function zshFlagSpecs(flag: CompletionFlag): string[] {
 function fishScript(commands: readonly CompletionCommand[]): string {
   const lines = ['# cfws completion for fish. Load it with: cfws completion fish | source', 'complete -c cfws -f']
   const ids = commands.map((command) => command.id).join(' ')
-  lines.push(`complete -c cfws -n 'not __fish_seen_subcommand_from ${ids}' -l help -d 'show help'`, `complete -c cfws -n 'not __fish_seen_subcommand_from ${ids}' -l version -d 'show the version'`)
+  lines.push(
+    `complete -c cfws -n 'not __fish_seen_subcommand_from ${ids}' -l help -d 'show help'`,
+    `complete -c cfws -n 'not __fish_seen_subcommand_from ${ids}' -l version -d 'show the version'`,
+  )
   for (const command of commands) {
-    lines.push(`complete -c cfws -n 'not __fish_seen_subcommand_from ${ids}' -a ${command.id} -d ${shellWord(command.summary)}`)
+    lines.push(
+      `complete -c cfws -n 'not __fish_seen_subcommand_from ${ids}' -a ${command.id} -d ${shellWord(command.summary)}`,
+    )
   }
 
   for (const command of commands) {
@@ -194,9 +228,14 @@ function fishScript(commands: readonly CompletionCommand[]): string {
     for (const word of command.argumentWords) lines.push(`complete -c cfws -n ${seen} -a ${word}`)
     for (const flag of command.flags) {
       const short = flag.char ? ` -s ${flag.char}` : ''
-      const value = flag.takesValue ? (flag.values.length > 0 ? ` -x -a ${shellWord(flag.values.join(' '))}` : ' -x') : ''
+      const value = flag.takesValue
+        ? flag.values.length > 0
+          ? ` -x -a ${shellWord(flag.values.join(' '))}`
+          : ' -x'
+        : ''
       lines.push(`complete -c cfws -n ${seen}${short} -l ${flag.name}${value} -d ${shellWord(flag.summary)}`)
-      if (flag.negatable) lines.push(`complete -c cfws -n ${seen} -l no-${flag.name} -d ${shellWord(`${flag.name} off`)}`)
+      if (flag.negatable)
+        lines.push(`complete -c cfws -n ${seen} -l no-${flag.name} -d ${shellWord(`${flag.name} off`)}`)
     }
   }
 

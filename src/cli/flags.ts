@@ -11,11 +11,29 @@ export const streamFlags = {
     env: 'CFWS_LOGGER_ENDPOINT',
     helpValue: 'URL',
   }),
-  'skip-ssl-validation': Flags.boolean({description: 'do not verify TLS certificates (also on when the cf config says SSLDisabled)'}),
-  color: Flags.boolean({description: 'force colour on or off (default: on only when stdout is a terminal)', allowNo: true}),
-  'max-retries': Flags.integer({description: 'give up after N failed reconnects in a row (default: never)', helpValue: 'N', min: 0, max: Number.MAX_SAFE_INTEGER}),
-  'idle-timeout': Flags.string({description: 'reconnect when nothing arrived for this long (250ms, 45s, 1h30m)', helpValue: 'DURATION', default: '45s'}),
-  'buffer-size': Flags.string({description: 'bound of the output queue while stdout is slow; oldest lines are dropped past it (16MB, 16MiB)', helpValue: 'SIZE', default: '16MiB'}),
+  'skip-ssl-validation': Flags.boolean({
+    description: 'do not verify TLS certificates (also on when the cf config says SSLDisabled)',
+  }),
+  color: Flags.boolean({
+    description: 'force colour on or off (default: on only when stdout is a terminal)',
+    allowNo: true,
+  }),
+  'max-retries': Flags.integer({
+    description: 'give up after N failed reconnects in a row (default: never)',
+    helpValue: 'N',
+    min: 0,
+    max: Number.MAX_SAFE_INTEGER,
+  }),
+  'idle-timeout': Flags.string({
+    description: 'reconnect when nothing arrived for this long (250ms, 45s, 1h30m)',
+    helpValue: 'DURATION',
+    default: '45s',
+  }),
+  'buffer-size': Flags.string({
+    description: 'bound of the output queue while stdout is slow; oldest lines are dropped past it (16MB, 16MiB)',
+    helpValue: 'SIZE',
+    default: '16MiB',
+  }),
 }
 
 export interface StreamSettings {
@@ -25,7 +43,11 @@ export interface StreamSettings {
 }
 
 /** The staying-connected flags in numbers; a bad value is a usage error before anything connects. */
-export function readStreamSettings(flags: {'idle-timeout': string; 'buffer-size': string; 'max-retries'?: number}): StreamSettings {
+export function readStreamSettings(flags: {
+  'idle-timeout': string
+  'buffer-size': string
+  'max-retries'?: number
+}): StreamSettings {
   return {
     idleTimeoutMs: parseDuration(flags['idle-timeout'], '--idle-timeout', MAX_TIMER_MS),
     maxBufferedBytes: parseSize(flags['buffer-size'], '--buffer-size'),
@@ -35,14 +57,19 @@ export function readStreamSettings(flags: {'idle-timeout': string; 'buffer-size'
 
 /** APP as given: an empty name would ask the Cloud Controller for no name at all. */
 export function readAppName(name: string): string {
-  if (name.trim() === '') throw new UsageError('INVALID_APP_NAME', 'The app name is empty', {hint: "Give the name of an app in the targeted space, as 'cf apps' lists it."})
+  if (name.trim() === '')
+    throw new UsageError('INVALID_APP_NAME', 'The app name is empty', {
+      hint: "Give the name of an app in the targeted space, as 'cf apps' lists it.",
+    })
   return name
 }
 
 /** --subscription-id as given, or undefined when absent; an empty one would connect to `/firehose/`. */
 export function readSubscriptionId(id: string | undefined): string | undefined {
   if (id !== undefined && id.trim() === '') {
-    throw new UsageError('INVALID_SUBSCRIPTION_ID', 'The --subscription-id is empty', {hint: 'Leave the flag out for a random id, or give the id the other processes use.'})
+    throw new UsageError('INVALID_SUBSCRIPTION_ID', 'The --subscription-id is empty', {
+      hint: 'Leave the flag out for a random id, or give the id the other processes use.',
+    })
   }
 
   return id
@@ -50,12 +77,41 @@ export function readSubscriptionId(id: string | undefined): string | undefined {
 
 /** What `cfws logs` prints of a stream or its history (README "Filters"). */
 export const logFilterFlags = {
-  source: Flags.string({helpValue: 'SOURCE', description: 'only these source types, comma-separated or repeated; APP matches APP/PROC/WEB and APP/TASK/…', multiple: true, helpGroup: 'FILTER'}),
-  instance: Flags.string({helpValue: 'N', description: 'only these source instances (0,2), comma-separated or repeated', multiple: true, helpGroup: 'FILTER'}),
-  type: Flags.string({helpValue: 'out|err', description: 'only OUT or ERR lines', options: ['out', 'err'], helpGroup: 'FILTER'}),
-  include: Flags.string({helpValue: 'RE', description: 'only messages matching one of these JavaScript regular expressions (repeatable)', multiple: true, helpGroup: 'FILTER'}),
-  exclude: Flags.string({helpValue: 'RE', description: 'no message matching any of these JavaScript regular expressions (repeatable)', multiple: true, helpGroup: 'FILTER'}),
-  highlight: Flags.string({helpValue: 'RE', description: 'show what matches this regular expression in reverse video (text, when colour is on)', helpGroup: 'FILTER'}),
+  source: Flags.string({
+    helpValue: 'SOURCE',
+    description: 'only these source types, comma-separated or repeated; APP matches APP/PROC/WEB and APP/TASK/…',
+    multiple: true,
+    helpGroup: 'FILTER',
+  }),
+  instance: Flags.string({
+    helpValue: 'N',
+    description: 'only these source instances (0,2), comma-separated or repeated',
+    multiple: true,
+    helpGroup: 'FILTER',
+  }),
+  type: Flags.string({
+    helpValue: 'out|err',
+    description: 'only OUT or ERR lines',
+    options: ['out', 'err'],
+    helpGroup: 'FILTER',
+  }),
+  include: Flags.string({
+    helpValue: 'RE',
+    description: 'only messages matching one of these JavaScript regular expressions (repeatable)',
+    multiple: true,
+    helpGroup: 'FILTER',
+  }),
+  exclude: Flags.string({
+    helpValue: 'RE',
+    description: 'no message matching any of these JavaScript regular expressions (repeatable)',
+    multiple: true,
+    helpGroup: 'FILTER',
+  }),
+  highlight: Flags.string({
+    helpValue: 'RE',
+    description: 'show what matches this regular expression in reverse video (text, when colour is on)',
+    helpGroup: 'FILTER',
+  }),
 }
 
 export interface LogFilterFlags {
@@ -70,7 +126,13 @@ export interface LogFilterFlags {
 /** The filter flags read and checked (a bad pattern is a usage error) before anything connects. */
 export function readLogFilter(flags: LogFilterFlags): {filter?: LogFilter; highlight?: RegExp} {
   return {
-    filter: createLogFilter({sources: flags.source, instances: flags.instance, type: flags.type as 'out' | 'err' | undefined, include: flags.include, exclude: flags.exclude}),
+    filter: createLogFilter({
+      sources: flags.source,
+      instances: flags.instance,
+      type: flags.type as 'out' | 'err' | undefined,
+      include: flags.include,
+      exclude: flags.exclude,
+    }),
     highlight: flags.highlight === undefined ? undefined : compilePattern(flags.highlight, '--highlight'),
   }
 }

@@ -88,16 +88,33 @@ export class LogGapFiller {
     this.logCache ??= findLogCache(session)
     const baseUrl = await this.logCache
     if (!baseUrl) {
-      notice(labelled(this.label, history ? 'this foundation has no Log Cache: no history, live lines only' : 'this foundation has no Log Cache: lines logged while disconnected may be missing'))
+      notice(
+        labelled(
+          this.label,
+          history
+            ? 'this foundation has no Log Cache: no history, live lines only'
+            : 'this foundation has no Log Cache: lines logged while disconnected may be missing',
+        ),
+      )
       return
     }
 
     const accept = printer.filtering ? (log: LogMessage): boolean => printer.accepts(log) : undefined
     const progress = historyProgress()
-    const query = {baseUrl, appGuid: this.appGuid, tokens: session.tokens, verifyTls: session.verifyTls, signal, accept, onPage: progress.onPage}
+    const query = {
+      baseUrl,
+      appGuid: this.appGuid,
+      tokens: session.tokens,
+      verifyTls: session.verifyTls,
+      signal,
+      accept,
+      onPage: progress.onPage,
+    }
     let logs: LogMessage[]
     try {
-      logs = await readRecentLogs(history ? {...query, ...history} : {...query, maxMessages: MAX_BACKFILL_MESSAGES, startTimeNs: this.newestNs})
+      logs = await readRecentLogs(
+        history ? {...query, ...history} : {...query, maxMessages: MAX_BACKFILL_MESSAGES, startTimeNs: this.newestNs},
+      )
     } catch (error) {
       if (!history || signal.aborted) throw error
       notice(labelled(this.label, `could not read the history from Log Cache: ${messageOf(error)}; live lines only`))

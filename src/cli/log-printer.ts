@@ -8,7 +8,10 @@ import type {LogRenderer} from '../render/log-message.js'
  * the run; `onSpent` is told once, right after the last one was rendered.
  */
 export class LineBudget {
-  constructor(private remaining: number, private readonly onSpent: () => void) {}
+  constructor(
+    private remaining: number,
+    private readonly onSpent: () => void,
+  ) {}
 
   get spent(): boolean {
     return this.remaining === 0
@@ -38,7 +41,11 @@ export interface LinePrinter {
  * rendered, then the renderer, then the line budget, which counts only what was printed.
  */
 export class LogPrinter implements LinePrinter {
-  constructor(private readonly render: LogRenderer, private readonly filter?: LogFilter, private readonly budget?: LineBudget) {}
+  constructor(
+    private readonly render: LogRenderer,
+    private readonly filter?: LogFilter,
+    private readonly budget?: LineBudget,
+  ) {}
 
   /** Whether the filters let `log` through (history reads ask this to count what they keep). */
   accepts(log: LogMessage): boolean {

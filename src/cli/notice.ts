@@ -12,7 +12,10 @@ const MAX_LINE_CHARS = 500
  */
 export function operatorLine(text: string): string {
   const redacted = redactSecrets(text)
-  const cut = redacted.length > MAX_LINE_CHARS ? `${redacted.slice(0, MAX_LINE_CHARS)}… (${redacted.length - MAX_LINE_CHARS} more characters)` : redacted
+  const cut =
+    redacted.length > MAX_LINE_CHARS
+      ? `${redacted.slice(0, MAX_LINE_CHARS)}… (${redacted.length - MAX_LINE_CHARS} more characters)`
+      : redacted
   return visibleControls(cut)
 }
 
@@ -51,7 +54,10 @@ export class ProgressLine {
 }
 
 /** Progress of a read from Log Cache (history, a backfill), shown once it takes more than one page. */
-export function historyProgress(progress = new ProgressLine()): {onPage: (pages: number, kept: number) => void; end: () => void} {
+export function historyProgress(progress = new ProgressLine()): {
+  onPage: (pages: number, kept: number) => void
+  end: () => void
+} {
   return {
     onPage(pages, kept) {
       if (pages > 1) progress.update(`reading from Log Cache: ${pages} pages, ${kept} messages`)

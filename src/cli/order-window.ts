@@ -82,7 +82,10 @@ export class OrderWindow implements LaneOwner {
     }
     this.held++
     this.heldBytes += bytes
-    const bound = this.holds > 0 ? Math.max(this.options.maxHeldBytes, this.options.maxHeldBytesWhileHeld ?? 0) : this.options.maxHeldBytes
+    const bound =
+      this.holds > 0
+        ? Math.max(this.options.maxHeldBytes, this.options.maxHeldBytesWhileHeld ?? 0)
+        : this.options.maxHeldBytes
     if (this.heldBytes > bound) {
       // Down to three quarters: a flood then releases in runs, not one item for each that comes.
       while (this.heldBytes > bound * 0.75) this.releaseOldest()
@@ -122,7 +125,11 @@ export class OrderWindow implements LaneOwner {
     if (this.holds > 0) return
     const now = this.clock.now()
     let releasedAny = false
-    for (let earliest = this.earliestArrival(); earliest !== undefined && earliest.dueMs <= now; earliest = this.earliestArrival()) {
+    for (
+      let earliest = this.earliestArrival();
+      earliest !== undefined && earliest.dueMs <= now;
+      earliest = this.earliestArrival()
+    ) {
       // Everything older than the item that is due goes first, then the item itself.
       const {seq} = earliest
       while (this.releaseOldest() !== seq);
@@ -143,7 +150,8 @@ export class OrderWindow implements LaneOwner {
   /** The item held longest: the first of one of the lanes. */
   private earliestArrival(): Entry<unknown> | undefined {
     let earliest: Entry<unknown> | undefined
-    for (const lane of this.heads.lanes) if (earliest === undefined || lane.firstSeq < earliest.seq) earliest = lane.first
+    for (const lane of this.heads.lanes)
+      if (earliest === undefined || lane.firstSeq < earliest.seq) earliest = lane.first
     return earliest
   }
 

@@ -22,7 +22,11 @@ export class OrderedPrinter implements LinePrinter {
   private base = 0
   private printedUntil = 0
 
-  constructor(private readonly printer: LogPrinter, window: OrderWindow, private readonly output: {readonly sink: ByteSink}) {
+  constructor(
+    private readonly printer: LogPrinter,
+    window: OrderWindow,
+    private readonly output: {readonly sink: ByteSink},
+  ) {
     this.lane = window.lane((end: number) => this.release(end))
   }
 

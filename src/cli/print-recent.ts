@@ -69,7 +69,16 @@ async function readAppLogs(run: RecentRun, app: RecentApp, logCache: string | un
     trace(`recent logs from Log Cache at ${logCache}`)
     const progress = historyProgress()
     try {
-      return await readRecentLogs({baseUrl: logCache, appGuid: app.guid, tokens: session.tokens, verifyTls: session.verifyTls, maxMessages: run.maxMessages, startTimeNs: run.startTimeNs, accept: app.printer.filtering ? accept : undefined, onPage: progress.onPage})
+      return await readRecentLogs({
+        baseUrl: logCache,
+        appGuid: app.guid,
+        tokens: session.tokens,
+        verifyTls: session.verifyTls,
+        maxMessages: run.maxMessages,
+        startTimeNs: run.startTimeNs,
+        accept: app.printer.filtering ? accept : undefined,
+        onPage: progress.onPage,
+      })
     } finally {
       progress.end()
     }
@@ -78,7 +87,10 @@ async function readAppLogs(run: RecentRun, app: RecentApp, logCache: string | un
   const endpoint = await run.loggerEndpoint()
   trace(`no Log Cache advertised: recent logs from the Traffic Controller at ${endpoint.host}`)
   const answer = await readTrafficControllerRecentLogs(endpoint, app.guid, session.tokens, session.verifyTls)
-  if (answer.undecodable > 0) notice(`skipped ${answer.undecodable} parts of the recent logs that were not dropsonde envelopes`)
+  if (answer.undecodable > 0)
+    notice(`skipped ${answer.undecodable} parts of the recent logs that were not dropsonde envelopes`)
   const since = run.startTimeNs
-  return oldestFirst(answer.logs).filter((log) => (since === undefined || log.timestamp! >= since) && accept(log)).slice(-run.maxMessages)
+  return oldestFirst(answer.logs)
+    .filter((log) => (since === undefined || log.timestamp! >= since) && accept(log))
+    .slice(-run.maxMessages)
 }

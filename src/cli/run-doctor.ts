@@ -49,9 +49,23 @@ export async function runDoctor(run: DoctorRun): Promise<number> {
     process.stdout.write(lines.map((line) => `${line}\n`).join(''))
   }
 
-  const report = new DoctorReport(run.json ? {} : {check: (check) => write(checkLines(check, run.style)), candidate: (candidate) => write([candidateLine(candidate, run.style)])})
+  const report = new DoctorReport(
+    run.json
+      ? {}
+      : {
+          check: (check) => write(checkLines(check, run.style)),
+          candidate: (candidate) => write([candidateLine(candidate, run.style)]),
+        },
+  )
   // Text is written check by check; a JSON document only at the end, so Ctrl-C writes what was found.
-  const writeInterrupted = (): void => write([reportJson(report, {app: run.app, kind: streamKind(run), interruptedBy: interruptingSignal(run.signal)}).trimEnd()])
+  const writeInterrupted = (): void =>
+    write([
+      reportJson(report, {
+        app: run.app,
+        kind: streamKind(run),
+        interruptedBy: interruptingSignal(run.signal),
+      }).trimEnd(),
+    ])
   if (run.json) run.signal.addEventListener('abort', writeInterrupted, {once: true})
   try {
     return await diagnose(run, report, write)
@@ -70,30 +84,61 @@ async function diagnose(run: DoctorRun, report: DoctorReport, write: (lines: str
     onNotice: notice,
     requireFirehoseScope: async (session) => requireFirehoseScope(session, false),
   })
-  const choice: EndpointChoice = run.endpointFlag === undefined ? {} : {given: {value: run.endpointFlag, origin: endpointOrigin(run.endpointFlag, env)}}
-  const facts = login ? await checkFoundation(report, login, choice, run.app, run.signal) : givenEndpointOnly(report, choice)
+  const choice: EndpointChoice =
+    run.endpointFlag === undefined
+      ? {}
+      : {given: {value: run.endpointFlag, origin: endpointOrigin(run.endpointFlag, env)}}
+  const facts = login
+    ? await checkFoundation(report, login, choice, run.app, run.signal)
+    : givenEndpointOnly(report, choice)
   const plan = streamPlan(run, report, login, facts)
   const verifyTls = login?.verifyTls ?? !run.skipSslValidation
   const {endpoint} = facts
-  const chain = endpoint ? await checkEndpointChain(report, {...plan, endpoint, streamUrl: plan.streamPath(endpoint), verifyTls, signal: run.signal}) : undefined
+  const chain = endpoint
+    ? await checkEndpointChain(report, {
+        ...plan,
+        endpoint,
+        streamUrl: plan.streamPath(endpoint),
+        verifyTls,
+        signal: run.signal,
+      })
+    : undefined
   if (run.app !== undefined) {
     const why = logCacheBlocked(login, facts)
     if (why) report.skip('log cache', why)
-    else await checkLogCache(report, {baseUrl: facts.logCache!, appGuid: facts.appGuid!, tokens: login!.tokens, verifyTls: login!.verifyTls, signal: run.signal})
+    else
+      await checkLogCache(report, {
+        baseUrl: facts.logCache!,
+        appGuid: facts.appGuid!,
+        tokens: login!.tokens,
+        verifyTls: login!.verifyTls,
+        signal: run.signal,
+      })
   }
 
   const systemDomain = systemDomainOf(login?.config.target ?? '', endpoint)
   const endpointFailed = chain ? !chain.upgradePasses : true
   const candidates = run.probe || endpointFailed ? candidateEndpoints(systemDomain, endpoint) : []
   if (candidates.length > 0) {
-    if (!run.json) write([`Trying ${candidates.length} other endpoints${systemDomain ? ` of ${systemDomain}` : ''}, each without the token first:`])
+    if (!run.json)
+      write([
+        `Trying ${candidates.length} other endpoints${systemDomain ? ` of ${systemDomain}` : ''}, each without the token first:`,
+      ])
     const best = await probeCandidates(report, {...plan, candidates, systemDomain, verifyTls, signal: run.signal})
-    if (best && endpointFailed) report.recommendation = {endpoint: shownEndpoint(best), commands: commandsFor(best, {kind: streamKind(run), app: run.app})}
+    if (best && endpointFailed)
+      report.recommendation = {
+        endpoint: shownEndpoint(best),
+        commands: commandsFor(best, {kind: streamKind(run), app: run.app}),
+      }
   }
 
   // Aborted, the process is ending: --json wrote its report then, and a summary would judge checks cut short.
   if (run.signal.aborted) return report.exitCode()
-  write(run.json ? [reportJson(report, {app: run.app, kind: streamKind(run)}).trimEnd()] : summaryLines(report, candidates.length > 0))
+  write(
+    run.json
+      ? [reportJson(report, {app: run.app, kind: streamKind(run)}).trimEnd()]
+      : summaryLines(report, candidates.length > 0),
+  )
   return report.exitCode()
 }
 
@@ -111,7 +156,12 @@ function givenEndpointOnly(report: DoctorReport, choice: EndpointChoice): Founda
 
   try {
     const endpoint = resolveEndpoint(choice.given.value, choice.given.origin)
-    report.add({name: 'logger endpoint', status: 'ok', detail: `${shownEndpoint(endpoint)} from ${choice.given.origin}`, durationMs: 0})
+    report.add({
+      name: 'logger endpoint',
+      status: 'ok',
+      detail: `${shownEndpoint(endpoint)} from ${choice.given.origin}`,
+      durationMs: 0,
+    })
     return {endpoint}
   } catch (error) {
     if (!(error instanceof CfwsError)) throw error
@@ -129,16 +179,34 @@ interface StreamPlan {
 }
 
 /** What to stream, and whether with the token: the app, the firehose, or only a tokenless upgrade. */
-function streamPlan(run: DoctorRun, report: DoctorReport, login: Login | undefined, facts: FoundationFacts): StreamPlan {
-  const noToken = !login?.tokenUsable ? 'needs a valid token' : run.firehose && !report.passed('scopes') ? 'needs the doppler.firehose scope' : undefined
+function streamPlan(
+  run: DoctorRun,
+  report: DoctorReport,
+  login: Login | undefined,
+  facts: FoundationFacts,
+): StreamPlan {
+  const noToken = !login?.tokenUsable
+    ? 'needs a valid token'
+    : run.firehose && !report.passed('scopes')
+      ? 'needs the doppler.firehose scope'
+      : undefined
   const tokens = noToken ? undefined : login!.tokens
   if (run.firehose) {
     const subscription = `cfws-doctor-${randomBytes(5).toString('hex')}`
-    return {kind: 'firehose', streamPath: (endpoint) => firehoseUrl(endpoint, subscription), tokens, noTokenReason: noToken}
+    return {
+      kind: 'firehose',
+      streamPath: (endpoint) => firehoseUrl(endpoint, subscription),
+      tokens,
+      noTokenReason: noToken,
+    }
   }
 
-  const placeholder = {kind: 'app' as const, streamPath: (endpoint: URL) => appStreamUrl(endpoint, PLACEHOLDER_APP_GUID)}
-  if (run.app === undefined) return {...placeholder, noTokenReason: 'give APP (or --firehose) to try the token on a stream'}
+  const placeholder = {
+    kind: 'app' as const,
+    streamPath: (endpoint: URL) => appStreamUrl(endpoint, PLACEHOLDER_APP_GUID),
+  }
+  if (run.app === undefined)
+    return {...placeholder, noTokenReason: 'give APP (or --firehose) to try the token on a stream'}
   const {appGuid} = facts
   if (noToken || !appGuid) return {...placeholder, noTokenReason: noToken ?? 'needs the app'}
   return {kind: 'app', streamPath: (endpoint) => appStreamUrl(endpoint, appGuid), tokens}

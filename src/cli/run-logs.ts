@@ -38,8 +38,15 @@ export interface LogsRun {
 }
 
 /** `--recent`: every app's recent logs, merged in timestamp order, then exit. */
-export async function printRecentLogsOfApps(run: LogsRun, history: HistoryQuery, loggerEndpoint: () => Promise<URL>): Promise<void> {
-  const apps = run.initial.map((app) => ({guid: app.guid, printer: new LogPrinter(run.renderFor(app), run.filter, run.budget)}))
+export async function printRecentLogsOfApps(
+  run: LogsRun,
+  history: HistoryQuery,
+  loggerEndpoint: () => Promise<URL>,
+): Promise<void> {
+  const apps = run.initial.map((app) => ({
+    guid: app.guid,
+    printer: new LogPrinter(run.renderFor(app), run.filter, run.budget),
+  }))
   await printRecentLogs({session: run.session, apps, loggerEndpoint, ...history})
 }
 
@@ -50,7 +57,10 @@ export async function printRecentLogsOfApps(run: LogsRun, history: HistoryQuery,
  */
 export async function tailAppLogs(run: LogsRun, endpoint: URL): Promise<number> {
   const tailed = new Set<string>()
-  if (run.initial.length === 0) info(`no app in ${run.where}${run.pattern ? ` matches ${run.pattern}` : ''} yet; looking again every ${run.refreshMs / 1000}s (Ctrl-C to stop)`)
+  if (run.initial.length === 0)
+    info(
+      `no app in ${run.where}${run.pattern ? ` matches ${run.pattern}` : ''} yet; looking again every ${run.refreshMs / 1000}s (Ctrl-C to stop)`,
+    )
   return runStream({
     session: run.session,
     kind: 'app',
@@ -83,9 +93,14 @@ export async function tailAppLogs(run: LogsRun, endpoint: URL): Promise<number> 
           signal: run.stop.signal,
           onAdded: (app) => info(`+ ${app.name}`),
           onRemoved: (app) => info(`- ${app.name}`),
-          onDiscoverFailed: (error) => notice(`could not look up the apps of ${run.where}: ${messageOf(error)}; trying again in ${run.refreshMs / 1000}s`),
-          endsOnlyItsStream: (error) => error instanceof CfwsError && (error.code === 'LOGS_NOT_VISIBLE' || error.retryable),
-          onStreamEnded: (app, error) => notice(`- ${app.name}: ${messageOf(error)}; looking again in ${run.refreshMs / 1000}s`),
+          onDiscoverFailed: (error) =>
+            notice(
+              `could not look up the apps of ${run.where}: ${messageOf(error)}; trying again in ${run.refreshMs / 1000}s`,
+            ),
+          endsOnlyItsStream: (error) =>
+            error instanceof CfwsError && (error.code === 'LOGS_NOT_VISIBLE' || error.retryable),
+          onStreamEnded: (app, error) =>
+            notice(`- ${app.name}: ${messageOf(error)}; looking again in ${run.refreshMs / 1000}s`),
         })
       } finally {
         window?.flush()
@@ -94,7 +109,15 @@ export async function tailAppLogs(run: LogsRun, endpoint: URL): Promise<number> 
   })
 }
 
-function appStream(run: LogsRun, app: SpaceApp, endpoint: URL, printer: LinePrinter, history: HistoryQuery | undefined, signal: AbortSignal, onHistoryRead?: () => void): TailedStream {
+function appStream(
+  run: LogsRun,
+  app: SpaceApp,
+  endpoint: URL,
+  printer: LinePrinter,
+  history: HistoryQuery | undefined,
+  signal: AbortSignal,
+  onHistoryRead?: () => void,
+): TailedStream {
   // Several apps share the output (names, --all, --app-regex): their notices say which.
   const label = run.orderWindowMs === undefined ? undefined : app.name
   const gap = new LogGapFiller(run.session, app.guid, printer, history, label)

@@ -88,7 +88,8 @@ export async function runStream(run: StreamRun): Promise<number> {
   process.on('SIGTERM', onSignal)
   const timeUp = run.forMs === undefined ? undefined : setTimeout(() => controller.abort(), run.forMs)
   const onUndecodable = (reason: string): void => {
-    if (++undecodable === 1) notice(`skipped a frame that is not a dropsonde envelope (${reason}); further ones are counted`)
+    if (++undecodable === 1)
+      notice(`skipped a frame that is not a dropsonde envelope (${reason}); further ones are counted`)
   }
 
   let started = false
@@ -99,7 +100,11 @@ export async function runStream(run: StreamRun): Promise<number> {
   }
 
   let tokenFailure: {error: unknown} | undefined
-  const keeper = keepTokenFresh(run.session.tokens, {...TOKEN_RETRY, signal: controller.signal, onNotice: notice}).catch((error: unknown) => {
+  const keeper = keepTokenFresh(run.session.tokens, {
+    ...TOKEN_RETRY,
+    signal: controller.signal,
+    onNotice: notice,
+  }).catch((error: unknown) => {
     tokenFailure = {error}
     controller.abort()
   })
@@ -123,7 +128,8 @@ export async function runStream(run: StreamRun): Promise<number> {
   if (exitCode !== ExitCode.ok && streamFailure !== undefined) {
     // The stream had failed and its lines waited for stdout when the signal came: say why it had
     // ended, and end as a signal does (the command is not left to print it and wait again).
-    if (!(streamFailure instanceof CfwsError && streamFailure.code === 'ABORTED')) reportFailure(streamFailure, run.kind === 'app' ? 'logs' : 'firehose')
+    if (!(streamFailure instanceof CfwsError && streamFailure.code === 'ABORTED'))
+      reportFailure(streamFailure, run.kind === 'app' ? 'logs' : 'firehose')
     streamFailure = undefined
   }
 
@@ -145,7 +151,10 @@ interface TailContext {
 }
 
 /** One stream to the writer: decode, render, write; its gaps filled in order; every held frame delivered at its end. */
-async function tailOne(stream: TailedStream, {run, writer, backfills, onUndecodable, onStarted}: TailContext): Promise<void> {
+async function tailOne(
+  stream: TailedStream,
+  {run, writer, backfills, onUndecodable, onStarted}: TailContext,
+): Promise<void> {
   const handleFrame = (frame: Buffer): void => {
     if (writer.closed) return
     const undecodableReason = stream.renderFrame(frame, writer.sink)
@@ -158,8 +167,12 @@ async function tailOne(stream: TailedStream, {run, writer, backfills, onUndecoda
     ? new ReconnectBackfill({
         deliver: handleFrame,
         fill: async (signal) => fillGap(writer, signal),
-        heldBytesAllowed: (): number => run.settings.maxBufferedBytes - writer.waitingBytes - heldByOthers(backfills, backfill),
-        onDropped: (frames) => notice(labelled(stream.label, `dropped ${frames} lines received while the gap was backfilled (--buffer-size)`)),
+        heldBytesAllowed: (): number =>
+          run.settings.maxBufferedBytes - writer.waitingBytes - heldByOthers(backfills, backfill),
+        onDropped: (frames) =>
+          notice(
+            labelled(stream.label, `dropped ${frames} lines received while the gap was backfilled (--buffer-size)`),
+          ),
         onFillFailed: (error) => notice(labelled(stream.label, `could not backfill the gap: ${messageOf(error)}`)),
       })
     : undefined

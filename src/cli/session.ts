@@ -17,10 +17,19 @@ export interface Session {
  * The user's cf login (or a UAA client of its own), the TLS policy every request of this run
  * follows, and the signal that ends them all.
  */
-export async function openSession(skipSslValidation: boolean, clientCredentials?: ClientCredentials, signal?: AbortSignal): Promise<Session> {
+export async function openSession(
+  skipSslValidation: boolean,
+  clientCredentials?: ClientCredentials,
+  signal?: AbortSignal,
+): Promise<Session> {
   const config = await readCfConfig(process.env, {requireLogin: !clientCredentials})
   const verifyTls = !(skipSslValidation || config.sslDisabled)
-  return {config, tokens: new TokenSource(config, {verifyTls, clientCredentials, signal, onNotice: notice}), verifyTls, signal}
+  return {
+    config,
+    tokens: new TokenSource(config, {verifyTls, clientCredentials, signal, onNotice: notice}),
+    verifyTls,
+    signal,
+  }
 }
 
 /**
@@ -28,10 +37,18 @@ export async function openSession(skipSslValidation: boolean, clientCredentials?
  * (../shared/CLI.md "Logger endpoint resolution"). oclif fills the flag from the variable, so the
  * origin is told apart here only to name it in messages.
  */
-export async function resolveLoggerEndpoint(session: Session, endpointFlag: string | undefined, env = process.env): Promise<URL> {
+export async function resolveLoggerEndpoint(
+  session: Session,
+  endpointFlag: string | undefined,
+  env = process.env,
+): Promise<URL> {
   if (endpointFlag !== undefined) return resolveEndpoint(endpointFlag, endpointOrigin(endpointFlag, env))
 
-  const discovered = await discoverLoggingEndpoint({target: session.config.target, verifyTls: session.verifyTls, signal: session.signal})
+  const discovered = await discoverLoggingEndpoint({
+    target: session.config.target,
+    verifyTls: session.verifyTls,
+    signal: session.signal,
+  })
   return resolveEndpoint(discovered, 'the Cloud Controller')
 }
 
@@ -42,7 +59,11 @@ export function endpointOrigin(endpointFlag: string, env = process.env): Endpoin
 
 /** Log Cache: as the root document advertises it, else the config's LogCacheEndPoint (CLI.md). */
 export async function findLogCache(session: Session): Promise<string | undefined> {
-  const advertised = await discoverLogCache({target: session.config.target, verifyTls: session.verifyTls, signal: session.signal})
+  const advertised = await discoverLogCache({
+    target: session.config.target,
+    verifyTls: session.verifyTls,
+    signal: session.signal,
+  })
   return advertised ?? session.config.logCacheEndpoint
 }
 
@@ -54,9 +75,13 @@ const FIREHOSE_SCOPE = 'doppler.firehose'
  */
 export async function requireFirehoseScope(session: Session, ownClient: boolean): Promise<void> {
   if (hasScope(await session.tokens.validToken(), FIREHOSE_SCOPE)) return
-  throw new ForbiddenError('FIREHOSE_SCOPE_MISSING', `The token has no ${FIREHOSE_SCOPE} scope, which the firehose needs`, {
-    hint: ownClient
-      ? `Give the UAA client the ${FIREHOSE_SCOPE} authority.`
-      : `Log in as a user with ${FIREHOSE_SCOPE}, or use a UAA client that has it: --client-id/--client-secret (or CFWS_CLIENT_ID/CFWS_CLIENT_SECRET).`,
-  })
+  throw new ForbiddenError(
+    'FIREHOSE_SCOPE_MISSING',
+    `The token has no ${FIREHOSE_SCOPE} scope, which the firehose needs`,
+    {
+      hint: ownClient
+        ? `Give the UAA client the ${FIREHOSE_SCOPE} authority.`
+        : `Log in as a user with ${FIREHOSE_SCOPE}, or use a UAA client that has it: --client-id/--client-secret (or CFWS_CLIENT_ID/CFWS_CLIENT_SECRET).`,
+    },
+  )
 }

@@ -40,7 +40,11 @@ export function parseDuration(text: string, flag: string, maxMs = Number.MAX_SAF
 
   if (!(ms > 0)) throw new UsageError('INVALID_DURATION', `Invalid ${flag} '${text}'`, {hint: DURATION_HINT})
   if (ms > maxMs) {
-    throw new UsageError('INVALID_DURATION', `Invalid ${flag} '${text}': longer than ${Math.floor(maxMs / DURATION_UNITS_MS.h)}h`, {hint: DURATION_HINT})
+    throw new UsageError(
+      'INVALID_DURATION',
+      `Invalid ${flag} '${text}': longer than ${Math.floor(maxMs / DURATION_UNITS_MS.h)}h`,
+      {hint: DURATION_HINT},
+    )
   }
 
   return ms
@@ -51,7 +55,8 @@ export function parseSize(text: string, flag: string): number {
   const match = /^(\d+(?:\.\d+)?)\s*([kmgt]i?b|b)?$/i.exec(text.trim())
   const bytes = match ? Math.floor(Number(match[1]) * SIZE_UNITS[(match[2] ?? '').toLowerCase()]) : Number.NaN
   if (!(bytes > 0)) throw new UsageError('INVALID_SIZE', `Invalid ${flag} '${text}'`, {hint: SIZE_HINT})
-  if (!Number.isSafeInteger(bytes)) throw new UsageError('INVALID_SIZE', `Invalid ${flag} '${text}': too large`, {hint: SIZE_HINT})
+  if (!Number.isSafeInteger(bytes))
+    throw new UsageError('INVALID_SIZE', `Invalid ${flag} '${text}': too large`, {hint: SIZE_HINT})
   return bytes
 }
 
@@ -69,7 +74,8 @@ export function parseSince(text: string, nowMs = Date.now()): bigint {
     throw new UsageError('INVALID_SINCE', `Invalid --since '${text}'`, {hint: SINCE_HINT})
   }
 
-  if (ms > nowMs) throw new UsageError('INVALID_SINCE', `Invalid --since '${text}': reaches back before 1970`, {hint: SINCE_HINT})
+  if (ms > nowMs)
+    throw new UsageError('INVALID_SINCE', `Invalid --since '${text}': reaches back before 1970`, {hint: SINCE_HINT})
   return BigInt(Math.round(nowMs - ms)) * 1_000_000n
 }
 
@@ -82,7 +88,12 @@ function rfc3339Nanoseconds(text: string, time: RegExpExecArray): bigint {
   const utc = new Date(Date.UTC(year, month - 1, day, hour, minute, second))
   utc.setUTCFullYear(year)
   const fieldsHold =
-    utc.getUTCFullYear() === year && utc.getUTCMonth() === month - 1 && utc.getUTCDate() === day && utc.getUTCHours() === hour && utc.getUTCMinutes() === minute && utc.getUTCSeconds() === second
+    utc.getUTCFullYear() === year &&
+    utc.getUTCMonth() === month - 1 &&
+    utc.getUTCDate() === day &&
+    utc.getUTCHours() === hour &&
+    utc.getUTCMinutes() === minute &&
+    utc.getUTCSeconds() === second
   const offsetHours = Number(time[10] ?? 0)
   const offsetMinutes = Number(time[11] ?? 0)
   if (!fieldsHold || offsetHours > 23 || offsetMinutes > 59) {

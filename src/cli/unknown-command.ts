@@ -6,7 +6,10 @@ import {ExitCode} from '../errors.js'
  */
 export function reportUnknownCommand(word: string, commandIds: readonly string[]): void {
   const [message, hint] = word.startsWith('-')
-    ? [`unknown flag "${word}" before any command`, "Give the command first (cfws logs APP --json); 'cfws --help' lists the commands."]
+    ? [
+        `unknown flag "${word}" before any command`,
+        "Give the command first (cfws logs APP --json); 'cfws --help' lists the commands.",
+      ]
     : [`unknown command "${word}"`, withSuggestion(closestCommand(word, commandIds))]
   process.stderr.write(`cfws: ${message}\nhint: ${hint}\n`)
   process.exitCode = ExitCode.usage
@@ -34,12 +37,15 @@ export function closestCommand(word: string, commandIds: readonly string[]): str
 
 /** Levenshtein distance, counting a swap of two neighbours as one edit (`hlep` → `help`). */
 function editDistance(a: string, b: string): number {
-  const rows = Array.from({length: a.length + 1}, (_, i) => Array.from({length: b.length + 1}, (_, j) => (i === 0 ? j : j === 0 ? i : 0)))
+  const rows = Array.from({length: a.length + 1}, (_, i) =>
+    Array.from({length: b.length + 1}, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  )
   for (let i = 1; i <= a.length; i++) {
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1
       rows[i][j] = Math.min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost)
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) rows[i][j] = Math.min(rows[i][j], rows[i - 2][j - 2] + 1)
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        rows[i][j] = Math.min(rows[i][j], rows[i - 2][j - 2] + 1)
     }
   }
 

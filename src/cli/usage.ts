@@ -24,9 +24,11 @@ export interface UsageArg {
  */
 export function usageLine(args: Record<string, UsageArg>, flags: Record<string, UsageFlag>): string {
   const visible = new Map(Object.entries(flags).filter(([, flag]) => !flag.hidden))
-  const dependsOn = (name: string): string[] => (visible.get(name)?.dependsOn ?? []).filter((other) => visible.has(other))
+  const dependsOn = (name: string): string[] =>
+    (visible.get(name)?.dependsOn ?? []).filter((other) => visible.has(other))
   const together = (a: string, b: string): boolean => dependsOn(a).includes(b) && dependsOn(b).includes(a)
-  const excludes = (a: string, b: string): boolean => Boolean(visible.get(a)?.exclusive?.includes(b) || visible.get(b)?.exclusive?.includes(a))
+  const excludes = (a: string, b: string): boolean =>
+    Boolean(visible.get(a)?.exclusive?.includes(b) || visible.get(b)?.exclusive?.includes(a))
   // A flag that needs one other flag (and is not needed by it) is written within that one.
   const parentOf = (name: string): string | undefined => {
     const needs = dependsOn(name).filter((other) => !together(name, other))
@@ -36,10 +38,15 @@ export function usageLine(args: Record<string, UsageArg>, flags: Record<string, 
   const placed = new Set<string>()
   const render = (name: string): string => {
     placed.add(name)
-    const partners = [...visible.keys()].filter((other) => other !== name && together(name, other) && !placed.has(other))
+    const partners = [...visible.keys()].filter(
+      (other) => other !== name && together(name, other) && !placed.has(other),
+    )
     for (const partner of partners) placed.add(partner)
     const children = [...visible.keys()].filter((child) => parentOf(child) === name && !placed.has(child))
-    return [name, ...partners].map((flag) => flagWords(flag, visible.get(flag)!)).concat(children.map((child) => `[${render(child)}]`)).join(' ')
+    return [name, ...partners]
+      .map((flag) => flagWords(flag, visible.get(flag)!))
+      .concat(children.map((child) => `[${render(child)}]`))
+      .join(' ')
   }
 
   const words = Object.entries(args)
@@ -47,7 +54,12 @@ export function usageLine(args: Record<string, UsageArg>, flags: Record<string, 
     .map(([name, arg]) => (arg.required ? name.toUpperCase() : `[${name.toUpperCase()}]`))
   for (const name of visible.keys()) {
     if (placed.has(name) || parentOf(name) !== undefined) continue
-    const alternatives = [name, ...[...visible.keys()].filter((other) => other !== name && !placed.has(other) && parentOf(other) === undefined && excludes(name, other))]
+    const alternatives = [
+      name,
+      ...[...visible.keys()].filter(
+        (other) => other !== name && !placed.has(other) && parentOf(other) === undefined && excludes(name, other),
+      ),
+    ]
     const group = alternatives.map((flag) => render(flag)).join(' | ')
     words.push(visible.get(name)!.required && alternatives.length === 1 ? group : `[${group}]`)
   }

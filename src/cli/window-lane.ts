@@ -31,7 +31,10 @@ export class WindowLane<T> {
   /** @internal */
   firstSeq = 0
 
-  constructor(private readonly window: LaneOwner, readonly release: (item: T) => void) {}
+  constructor(
+    private readonly window: LaneOwner,
+    readonly release: (item: T) => void,
+  ) {}
 
   push(timestampNs: bigint, bytes: number, item: T): void {
     this.window.add(this, timestampNs, bytes, item)

@@ -22,9 +22,15 @@ export default class Demo extends BaseCommand {
   async run(): Promise<void> {
     const [command, ...args] = this.argv
     if (!DEMO_COMMANDS.includes(command)) {
-      throw new UsageError('INVALID_DEMO_COMMAND', command === undefined ? 'demo needs a command: logs APP or firehose' : `demo runs logs or firehose, not '${command}'`, {
-        hint: `Try 'cfws demo logs web', 'cfws demo logs worker --recent' or 'cfws demo firehose --filter ValueMetric'.`,
-      })
+      throw new UsageError(
+        'INVALID_DEMO_COMMAND',
+        command === undefined
+          ? 'demo needs a command: logs APP or firehose'
+          : `demo runs logs or firehose, not '${command}'`,
+        {
+          hint: `Try 'cfws demo logs web', 'cfws demo logs worker --recent' or 'cfws demo firehose --filter ValueMetric'.`,
+        },
+      )
     }
 
     // Loaded only here: the demo's servers and stories are a bundle of their own (scripts/build.mjs).
@@ -33,7 +39,9 @@ export default class Demo extends BaseCommand {
     // The run must reach the demo and nothing else: its login, not the user's endpoint or UAA client.
     process.env.CF_HOME = foundation.cfHome
     for (const name of ['CFWS_LOGGER_ENDPOINT', 'CFWS_CLIENT_ID', 'CFWS_CLIENT_SECRET']) delete process.env[name]
-    notice(`demo: a Cloud Foundry on this machine (${foundation.apiUrl}) with apps ${DEMO_APP_NAMES.join(', ')}; your cf config is left alone`)
+    notice(
+      `demo: a Cloud Foundry on this machine (${foundation.apiUrl}) with apps ${DEMO_APP_NAMES.join(', ')}; your cf config is left alone`,
+    )
     try {
       await this.config.runCommand(command, args)
     } finally {

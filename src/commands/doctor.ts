@@ -18,14 +18,30 @@ export default class Doctor extends BaseCommand {
     '<%= config.bin %> doctor myapp --json > doctor-report.json   # for a support ticket',
   ]
 
-  static override args = {app: Args.string({description: 'app in the targeted space whose stream to try (without it: everything but the stream)', required: false})}
+  static override args = {
+    app: Args.string({
+      description: 'app in the targeted space whose stream to try (without it: everything but the stream)',
+      required: false,
+    }),
+  }
   static override flags = {
-    firehose: Flags.boolean({description: 'try the firehose instead of an app stream (needs the doppler.firehose scope); an APP given too is still looked up and read from Log Cache'}),
+    firehose: Flags.boolean({
+      description:
+        'try the firehose instead of an app stream (needs the doppler.firehose scope); an APP given too is still looked up and read from Log Cache',
+    }),
     probe: Flags.boolean({description: 'try the other ports and hosts of the foundation even when the endpoint works'}),
     json: Flags.boolean({description: 'the whole report as one JSON document'}),
-    endpoint: Flags.string({description: 'logger (Traffic Controller) endpoint to check instead of the discovered one', env: 'CFWS_LOGGER_ENDPOINT'}),
-    'skip-ssl-validation': Flags.boolean({description: 'do not verify TLS certificates (also on when the cf config says SSLDisabled)'}),
-    color: Flags.boolean({description: 'force colour on or off; --no-color also writes ok/FAIL/warn instead of ✓ ✗ !', allowNo: true}),
+    endpoint: Flags.string({
+      description: 'logger (Traffic Controller) endpoint to check instead of the discovered one',
+      env: 'CFWS_LOGGER_ENDPOINT',
+    }),
+    'skip-ssl-validation': Flags.boolean({
+      description: 'do not verify TLS certificates (also on when the cf config says SSLDisabled)',
+    }),
+    color: Flags.boolean({
+      description: 'force colour on or off; --no-color also writes ok/FAIL/warn instead of ✓ ✗ !',
+      allowNo: true,
+    }),
   }
 
   async run(): Promise<void> {

@@ -1,5 +1,12 @@
 import {requireTargetedSpace} from '../cf/config.js'
-import {appFlags, describePattern, readAppSelection, readAppTimings, selectApps, severalApps} from '../cli/app-selection.js'
+import {
+  appFlags,
+  describePattern,
+  readAppSelection,
+  readAppTimings,
+  selectApps,
+  severalApps,
+} from '../cli/app-selection.js'
 import {BaseCommand} from '../cli/base-command.js'
 import {logFilterFlags, readLogFilter, readStreamSettings, streamFlags} from '../cli/flags.js'
 import {LineBudget} from '../cli/log-printer.js'
@@ -15,7 +22,8 @@ import {createJsonLogRenderer, createTextLogRenderer} from '../render/log-messag
 import {TIMESTAMP_STYLES, type TimestampStyle} from '../render/timestamp.js'
 
 export default class Logs extends BaseCommand {
-  static override summary = "Stream an app's logs (or several apps') until interrupted, or print the recent ones with --recent"
+  static override summary =
+    "Stream an app's logs (or several apps') until interrupted, or print the recent ones with --recent"
   static override examples = [
     '<%= config.bin %> logs myapp',
     '<%= config.bin %> logs web worker --source APP',
@@ -25,22 +33,53 @@ export default class Logs extends BaseCommand {
   ]
 
   static override strict = false
-  static override args = {app: Args.string({description: 'app names in the targeted space; with several, each line starts with its app'})}
+  static override args = {
+    app: Args.string({description: 'app names in the targeted space; with several, each line starts with its app'}),
+  }
   static override flags = {
     ...streamFlags,
     ...logFilterFlags,
     ...appFlags,
     recent: Flags.boolean({description: 'print the recent logs, oldest first, and exit'}),
-    tail: Flags.integer({aliases: ['lines'], description: `print this many messages of history, the newest, then follow (with --recent: then exit; default there: ${DEFAULT_RECENT_LINES}); per app`, helpValue: 'N', min: 1, max: Number.MAX_SAFE_INTEGER}),
+    tail: Flags.integer({
+      aliases: ['lines'],
+      description: `print this many messages of history, the newest, then follow (with --recent: then exit; default there: ${DEFAULT_RECENT_LINES}); per app`,
+      helpValue: 'N',
+      min: 1,
+      max: Number.MAX_SAFE_INTEGER,
+    }),
     'raw-escapes': Flags.boolean({
-      description: "text: pass the app's control characters and escape sequences to the terminal as they are (its colours). Off by default: a log line could then retitle, clear or rewrite your terminal, and forge lines",
+      description:
+        "text: pass the app's control characters and escape sequences to the terminal as they are (its colours). Off by default: a log line could then retitle, clear or rewrite your terminal, and forge lines",
       exclusive: ['json'],
     }),
-    timestamps: Flags.string({helpValue: 'STYLE', description: 'text: how each line starts: default (local time, as cf), utc, short (09:46:47.12) or none', options: [...TIMESTAMP_STYLES], exclusive: ['json']}),
-    quiet: Flags.boolean({char: 'q', description: 'no notices on stderr (the start, reconnects, backfills, + app, - app); warnings of lost lines and errors still show'}),
-    'max-lines': Flags.integer({description: 'exit 0 once this many messages were printed (after the filters)', helpValue: 'N', min: 1, max: Number.MAX_SAFE_INTEGER}),
-    for: Flags.string({description: 'exit 0 after tailing for this long (10s, 5m, 1h30m)', helpValue: 'DURATION', exclusive: ['recent']}),
-    since: Flags.string({description: 'print the history since a duration ago (90s, 10m, 1h30m, 2d) or an RFC 3339 time, then follow (with --recent: then exit)', helpValue: 'DURATION|TIME'}),
+    timestamps: Flags.string({
+      helpValue: 'STYLE',
+      description: 'text: how each line starts: default (local time, as cf), utc, short (09:46:47.12) or none',
+      options: [...TIMESTAMP_STYLES],
+      exclusive: ['json'],
+    }),
+    quiet: Flags.boolean({
+      char: 'q',
+      description:
+        'no notices on stderr (the start, reconnects, backfills, + app, - app); warnings of lost lines and errors still show',
+    }),
+    'max-lines': Flags.integer({
+      description: 'exit 0 once this many messages were printed (after the filters)',
+      helpValue: 'N',
+      min: 1,
+      max: Number.MAX_SAFE_INTEGER,
+    }),
+    for: Flags.string({
+      description: 'exit 0 after tailing for this long (10s, 5m, 1h30m)',
+      helpValue: 'DURATION',
+      exclusive: ['recent'],
+    }),
+    since: Flags.string({
+      description:
+        'print the history since a duration ago (90s, 10m, 1h30m, 2d) or an RFC 3339 time, then follow (with --recent: then exit)',
+      helpValue: 'DURATION|TIME',
+    }),
   }
 
   static override usage = usageLine({'app...': {}}, this.flags)
@@ -60,12 +99,24 @@ export default class Logs extends BaseCommand {
     const space = requireTargetedSpace(config)
     const several = severalApps(selection)
     const chalk = flags.json ? undefined : await loadChalk(flags.color, process.env, Boolean(process.stdout.isTTY))
-    const textOptions = {rawEscapes: flags['raw-escapes'], highlight, timestamps: flags.timestamps as TimestampStyle | undefined}
+    const textOptions = {
+      rawEscapes: flags['raw-escapes'],
+      highlight,
+      timestamps: flags.timestamps as TimestampStyle | undefined,
+    }
     // A stream needs the endpoint, resolved first so a refused one (plain ws:// to a remote host)
     // stops before any request; --recent asks for it only on a foundation without Log Cache.
     const endpoint = flags.recent ? undefined : await resolveLoggerEndpoint(session, flags.endpoint)
-    const apps = await selectApps({target: config.target, verifyTls: session.verifyTls, signal: stop.signal}, session.tokens, {space, org: config.org}, selection)
-    const history = flags.tail === undefined && startTimeNs === undefined ? undefined : {maxMessages: flags.tail ?? DEFAULT_RECENT_LINES, startTimeNs}
+    const apps = await selectApps(
+      {target: config.target, verifyTls: session.verifyTls, signal: stop.signal},
+      session.tokens,
+      {space, org: config.org},
+      selection,
+    )
+    const history =
+      flags.tail === undefined && startTimeNs === undefined
+        ? undefined
+        : {maxMessages: flags.tail ?? DEFAULT_RECENT_LINES, startTimeNs}
     const run: LogsRun = {
       session,
       where: `${config.org.name}/${space.name}`,
@@ -73,7 +124,10 @@ export default class Logs extends BaseCommand {
       refreshMs,
       pattern: describePattern(selection),
       orderWindowMs: several ? orderWindowMs : undefined,
-      renderFor: (app) => (flags.json ? createJsonLogRenderer(app.name) : createTextLogRenderer(chalk, {...textOptions, app: several ? app.name : undefined})),
+      renderFor: (app) =>
+        flags.json
+          ? createJsonLogRenderer(app.name)
+          : createTextLogRenderer(chalk, {...textOptions, app: several ? app.name : undefined}),
       filter,
       budget: flags['max-lines'] === undefined ? undefined : new LineBudget(flags['max-lines'], () => stop.abort()),
       history,
@@ -82,6 +136,9 @@ export default class Logs extends BaseCommand {
       forMs,
     }
     if (endpoint) process.exitCode = await tailAppLogs(run, endpoint)
-    else await printRecentLogsOfApps(run, history ?? {maxMessages: DEFAULT_RECENT_LINES}, async () => resolveLoggerEndpoint(session, flags.endpoint))
+    else
+      await printRecentLogsOfApps(run, history ?? {maxMessages: DEFAULT_RECENT_LINES}, async () =>
+        resolveLoggerEndpoint(session, flags.endpoint),
+      )
   }
 }

@@ -7,7 +7,14 @@ import {appLog} from './envelopes.js'
  * What Diego says as it starts an instance, line by line as a cell logs it (`[CELL/0]`), the app's
  * own start-up lines in the middle. `stepNs` apart, from `atNs`.
  */
-export function instanceStart(app: DemoApp, instance: number, instanceId: string, appLines: readonly string[], atNs: bigint, stepNs = 40_000_000n): Envelope[] {
+export function instanceStart(
+  app: DemoApp,
+  instance: number,
+  instanceId: string,
+  appLines: readonly string[],
+  atNs: bigint,
+  stepNs = 40_000_000n,
+): Envelope[] {
   const cell = (text: string): [string, string] => ['CELL', text]
   const own = (text: string): [string, string] => [`APP/PROC/${app.process}`, text]
   const lines: Array<[string, string]> = [

@@ -15,18 +15,48 @@ export interface Vm {
  * conversion (PROTOCOL.md §6, go-loggregator `conversion/tov1.go`): VM fields set, `source_id` and
  * the app's names in the tags.
  */
-export function appLog(app: DemoApp, source: string, instance: string, text: string, atNs: bigint, type: keyof typeof MESSAGE_TYPES = 'OUT'): Envelope {
-  const [origin, vm] = source === 'RTR' ? ['gorouter', ROUTER] : source === 'API' ? ['cloud_controller', CLOUD_CONTROLLER_VM] : ['rep', DIEGO_CELL]
+export function appLog(
+  app: DemoApp,
+  source: string,
+  instance: string,
+  text: string,
+  atNs: bigint,
+  type: keyof typeof MESSAGE_TYPES = 'OUT',
+): Envelope {
+  const [origin, vm] =
+    source === 'RTR'
+      ? ['gorouter', ROUTER]
+      : source === 'API'
+        ? ['cloud_controller', CLOUD_CONTROLLER_VM]
+        : ['rep', DIEGO_CELL]
   return {
     ...vmFields(origin, vm, EVENT_TYPES.LogMessage, atNs, appTags(app)),
-    logMessage: {message: Buffer.from(text), messageType: MESSAGE_TYPES[type], timestamp: atNs, appId: app.guid, sourceType: source, sourceInstance: instance},
+    logMessage: {
+      message: Buffer.from(text),
+      messageType: MESSAGE_TYPES[type],
+      timestamp: atNs,
+      appId: app.guid,
+      sourceType: source,
+      sourceInstance: instance,
+    },
   }
 }
 
-export function containerMetric(app: DemoApp, instance: number, atNs: bigint, usage: {cpuPercentage: number; memoryBytes: bigint; diskBytes: bigint}): Envelope {
+export function containerMetric(
+  app: DemoApp,
+  instance: number,
+  atNs: bigint,
+  usage: {cpuPercentage: number; memoryBytes: bigint; diskBytes: bigint},
+): Envelope {
   return {
     ...vmFields('rep', DIEGO_CELL, EVENT_TYPES.ContainerMetric, atNs, appTags(app)),
-    containerMetric: {applicationId: app.guid, instanceIndex: instance, ...usage, memoryBytesQuota: 512n * MIB, diskBytesQuota: 1024n * MIB},
+    containerMetric: {
+      applicationId: app.guid,
+      instanceIndex: instance,
+      ...usage,
+      memoryBytesQuota: 512n * MIB,
+      diskBytesQuota: 1024n * MIB,
+    },
   }
 }
 
@@ -69,11 +99,24 @@ export function httpStartStop(app: DemoApp, request: Request): Envelope {
 }
 
 export function valueMetric(origin: string, vm: Vm, atNs: bigint, name: string, value: number, unit: string): Envelope {
-  return {...vmFields(origin, vm, EVENT_TYPES.ValueMetric, atNs, new Map([['source_id', origin]])), valueMetric: {name, value, unit}}
+  return {
+    ...vmFields(origin, vm, EVENT_TYPES.ValueMetric, atNs, new Map([['source_id', origin]])),
+    valueMetric: {name, value, unit},
+  }
 }
 
-export function counterEvent(origin: string, vm: Vm, atNs: bigint, name: string, delta: bigint, total: bigint): Envelope {
-  return {...vmFields(origin, vm, EVENT_TYPES.CounterEvent, atNs, new Map([['source_id', origin]])), counterEvent: {name, delta, total}}
+export function counterEvent(
+  origin: string,
+  vm: Vm,
+  atNs: bigint,
+  name: string,
+  delta: bigint,
+  total: bigint,
+): Envelope {
+  return {
+    ...vmFields(origin, vm, EVENT_TYPES.CounterEvent, atNs, new Map([['source_id', origin]])),
+    counterEvent: {name, delta, total},
+  }
 }
 
 const MIB = 1_048_576n

@@ -51,7 +51,11 @@ export async function startDemoFoundation(options: DemoOptions = {}): Promise<De
     trafficController.publish(envelope)
   }
 
-  player = new StoryPlayer([webStory(seededDice(1)), workerStory(seededDice(2)), platformMetricsStory(seededDice(3))], publish, {historyMs: options.historyMs ?? 90_000})
+  player = new StoryPlayer(
+    [webStory(seededDice(1)), workerStory(seededDice(2)), platformMetricsStory(seededDice(3))],
+    publish,
+    {historyMs: options.historyMs ?? 90_000},
+  )
   player.playHistory()
 
   const cfHome = writeCfHome(cc.url, uaa.login())

@@ -2,7 +2,11 @@ import {once} from 'node:events'
 import {createServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http'
 import type {AddressInfo} from 'node:net'
 
-export type Handler = (request: IncomingMessage, url: URL, body: string) => {status: number; body?: unknown; headers?: Record<string, string>}
+export type Handler = (
+  request: IncomingMessage,
+  url: URL,
+  body: string,
+) => {status: number; body?: unknown; headers?: Record<string, string>}
 
 /** One of the demo's servers: plain HTTP on 127.0.0.1 (loopback: cfws sends tokens there in clear, PROTOCOL.md §5). */
 export interface LoopbackServer {
@@ -39,7 +43,11 @@ async function answerWith(handler: Handler, request: IncomingMessage, response: 
   const chunks: Buffer[] = []
   for await (const chunk of request) chunks.push(chunk as Buffer)
   const answer = handler(request, new URL(request.url ?? '/', 'http://127.0.0.1'), Buffer.concat(chunks).toString())
-  const body = answer.body === undefined ? '' : typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body)
-  response.writeHead(answer.status, {'content-type': typeof answer.body === 'string' ? 'text/plain' : 'application/json', ...answer.headers})
+  const body =
+    answer.body === undefined ? '' : typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body)
+  response.writeHead(answer.status, {
+    'content-type': typeof answer.body === 'string' ? 'text/plain' : 'application/json',
+    ...answer.headers,
+  })
   response.end(body)
 }

@@ -36,7 +36,10 @@ export class DemoLogCache {
       source_id: log.appId,
       instance_id: log.sourceInstance ?? '',
       tags: {...Object.fromEntries(envelope.tags ?? []), source_type: log.sourceType ?? ''},
-      log: {payload: Buffer.from(log.message ?? []).toString('base64'), type: log.messageType === MESSAGE_TYPES.ERR ? 'ERR' : 'OUT'},
+      log: {
+        payload: Buffer.from(log.message ?? []).toString('base64'),
+        type: log.messageType === MESSAGE_TYPES.ERR ? 'ERR' : 'OUT',
+      },
     })
     if (logs.length > MAX_PER_SOURCE) logs.shift()
   }
@@ -45,7 +48,9 @@ export class DemoLogCache {
     const limit = Math.min(Number(query.get('limit') ?? 100) || 100, 1000)
     const start = BigInt(query.get('start_time') ?? '0')
     const end = query.has('end_time') ? BigInt(query.get('end_time')!) : undefined
-    const wanted = (this.bySource.get(sourceId) ?? []).filter((log) => BigInt(log.timestamp) >= start && (end === undefined || BigInt(log.timestamp) <= end))
+    const wanted = (this.bySource.get(sourceId) ?? []).filter(
+      (log) => BigInt(log.timestamp) >= start && (end === undefined || BigInt(log.timestamp) <= end),
+    )
     // Stored in the order logged, which is time order: the newest `limit`, or the oldest.
     return query.get('descending') === 'true' ? wanted.slice(-limit).reverse() : wanted.slice(0, limit)
   }

@@ -20,22 +20,40 @@ export function* platformMetricsStory(dice: Dice): Story {
     const latencyMs = dice.between(1.5, 9)
     const routed = BigInt(dice.int(40, 90))
     const ingress = BigInt(dice.int(2500, 4200))
-    const usage = DEMO_APPS.flatMap((app) => Array.from({length: app.instances}, () => ({app, cpu: dice.between(0.5, 9), memoryMib: dice.int(96, 180)})))
+    const usage = DEMO_APPS.flatMap((app) =>
+      Array.from({length: app.instances}, () => ({app, cpu: dice.between(0.5, 9), memoryMib: dice.int(96, 180)})),
+    )
     routerRequests += routed
     dopplerIngress += ingress
     const [requests, received] = [routerRequests, dopplerIngress]
     yield {
       afterMs: dice.between(480, 520),
       envelopes(atNs): Envelope[] {
-        if (turn === 0) return [valueMetric('rep', DIEGO_CELL, atNs, 'CapacityRemainingMemory', 11_712, 'MiB'), valueMetric('rep', DIEGO_CELL, atNs, 'ContainerCount', 3, 'Metric')]
-        if (turn === 1) return [valueMetric('gorouter', ROUTER, atNs, 'latency', Number(latencyMs.toFixed(3)), 'ms'), counterEvent('gorouter', ROUTER, atNs, 'total_requests', routed, requests)]
-        if (turn === 2) return [counterEvent('doppler', DOPPLER_VM, atNs, 'ingress', ingress, received), valueMetric('doppler', DOPPLER_VM, atNs, 'subscriptions', 1, 'count')]
+        if (turn === 0)
+          return [
+            valueMetric('rep', DIEGO_CELL, atNs, 'CapacityRemainingMemory', 11_712, 'MiB'),
+            valueMetric('rep', DIEGO_CELL, atNs, 'ContainerCount', 3, 'Metric'),
+          ]
+        if (turn === 1)
+          return [
+            valueMetric('gorouter', ROUTER, atNs, 'latency', Number(latencyMs.toFixed(3)), 'ms'),
+            counterEvent('gorouter', ROUTER, atNs, 'total_requests', routed, requests),
+          ]
+        if (turn === 2)
+          return [
+            counterEvent('doppler', DOPPLER_VM, atNs, 'ingress', ingress, received),
+            valueMetric('doppler', DOPPLER_VM, atNs, 'subscriptions', 1, 'count'),
+          ]
         if (turn === 3) return [valueMetric('rep', DIEGO_CELL, atNs, 'CapacityRemainingDisk', 71_340, 'MiB')]
         const instances = new Map<string, number>()
         return usage.map(({app, cpu, memoryMib}) => {
           const instance = instances.get(app.name) ?? 0
           instances.set(app.name, instance + 1)
-          return containerMetric(app, instance, atNs, {cpuPercentage: Number(cpu.toFixed(2)), memoryBytes: BigInt(memoryMib) * MIB, diskBytes: 182n * MIB})
+          return containerMetric(app, instance, atNs, {
+            cpuPercentage: Number(cpu.toFixed(2)),
+            memoryBytes: BigInt(memoryMib) * MIB,
+            diskBytes: 182n * MIB,
+          })
         })
       },
     }

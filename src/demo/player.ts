@@ -28,7 +28,11 @@ export class StoryPlayer {
   private live = false
   private timer?: NodeJS.Timeout
 
-  constructor(stories: readonly Story[], private readonly publish: (envelope: Envelope) => void, options: PlayerOptions) {
+  constructor(
+    stories: readonly Story[],
+    private readonly publish: (envelope: Envelope) => void,
+    options: PlayerOptions,
+  ) {
     this.now = options.now ?? Date.now
     this.startMs = this.now()
     for (const story of stories) this.pending.push(nextOf(story, this.startMs - options.historyMs))
@@ -65,10 +69,13 @@ export class StoryPlayer {
   private schedule(): void {
     const next = this.earliest()
     if (!next) return
-    this.timer = setTimeout(() => {
-      this.playUntil(this.now())
-      this.schedule()
-    }, Math.max(0, next.atMs - this.now()))
+    this.timer = setTimeout(
+      () => {
+        this.playUntil(this.now())
+        this.schedule()
+      },
+      Math.max(0, next.atMs - this.now()),
+    )
   }
 
   // Each story keeps its slot, and the first of the earliest wins: a tie goes the same way every run.

@@ -24,7 +24,8 @@ export interface Dice {
 
 export function seededDice(seed: number): Dice {
   const next = seeded(seed)
-  const hex = (digits: number): string => Array.from({length: digits}, () => Math.floor(next() * 16).toString(16)).join('')
+  const hex = (digits: number): string =>
+    Array.from({length: digits}, () => Math.floor(next() * 16).toString(16)).join('')
   return {
     next,
     between: (min, max) => min + next() * (max - min),

@@ -40,7 +40,9 @@ export class DemoTrafficController {
 
   async listen(): Promise<LoopbackServer> {
     const server = createServer((request, response) => notUpgraded(request, response))
-    server.on('upgrade', (request: IncomingMessage, socket: Socket, head: Buffer) => this.onUpgrade(request, socket, head))
+    server.on('upgrade', (request: IncomingMessage, socket: Socket, head: Buffer) =>
+      this.onUpgrade(request, socket, head),
+    )
     const listening = await listenOnLoopback(server)
     return {
       ...listening,
@@ -87,8 +89,18 @@ export class DemoTrafficController {
       if (!DEMO_APPS.some((known) => known.guid === app[1])) return refuse(socket, '404 Not Found')
       audience = {kind: 'app', guid: app[1]}
     } else if (firehose) {
-      if (!scopes?.includes('doppler.firehose')) return refuse(socket, '401 Unauthorized', {'WWW-Authenticate': 'Basic'}, 'You are not authorized. Error: Invalid authorization')
-      audience = {kind: 'firehose', subscriptionId: decodeURIComponent(firehose[1]), filter: url.searchParams.get('filter-type')}
+      if (!scopes?.includes('doppler.firehose'))
+        return refuse(
+          socket,
+          '401 Unauthorized',
+          {'WWW-Authenticate': 'Basic'},
+          'You are not authorized. Error: Invalid authorization',
+        )
+      audience = {
+        kind: 'firehose',
+        subscriptionId: decodeURIComponent(firehose[1]),
+        filter: url.searchParams.get('filter-type'),
+      }
     } else {
       return refuse(socket, '404 Not Found', {'Content-Type': 'text/plain; charset=utf-8'}, '404 page not found\n')
     }
@@ -116,7 +128,9 @@ export class DemoTrafficController {
     const ping = (): void => {
       if (client.readyState !== client.OPEN) return
       client.ping()
-      deadline = later(this.keepalive.pongTimeoutMs, () => client.close(1008, 'Client did not respond to ping before keep-alive timeout expired.'))
+      deadline = later(this.keepalive.pongTimeoutMs, () =>
+        client.close(1008, 'Client did not respond to ping before keep-alive timeout expired.'),
+      )
     }
 
     client.on('pong', () => {
@@ -134,7 +148,12 @@ function wants(filter: string | null, envelope: Envelope): boolean {
 }
 
 function refuse(socket: Socket, status: string, headers: Record<string, string> = {}, body = ''): void {
-  const lines = [`HTTP/1.1 ${status}`, ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`), `Content-Length: ${Buffer.byteLength(body)}`, 'Connection: close']
+  const lines = [
+    `HTTP/1.1 ${status}`,
+    ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`),
+    `Content-Length: ${Buffer.byteLength(body)}`,
+    'Connection: close',
+  ]
   socket.end(`${lines.join('\r\n')}\r\n\r\n${body}`)
 }
 
@@ -142,7 +161,9 @@ function refuse(socket: Socket, status: string, headers: Record<string, string> 
 function notUpgraded(request: IncomingMessage, response: ServerResponse): void {
   const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname
   if (/^\/(apps\/[^/]+\/stream|firehose\/[^/]+)$/.test(path)) {
-    response.writeHead(400, {'Sec-Websocket-Version': '13', 'Content-Type': 'text/plain; charset=utf-8'}).end('Bad Request\n')
+    response
+      .writeHead(400, {'Sec-Websocket-Version': '13', 'Content-Type': 'text/plain; charset=utf-8'})
+      .end('Bad Request\n')
     return
   }
 

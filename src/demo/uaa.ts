@@ -34,12 +34,20 @@ export class DemoUaa {
   /** POST /oauth/token with the refresh grant and HTTP Basic `cf:`; undefined for anything else. */
   refresh(form: URLSearchParams, basicAuth: string | undefined): TokenGrant | undefined {
     const client = basicAuth?.match(/^basic (.+)$/i)?.[1]
-    const [clientId] = Buffer.from(client ?? '', 'base64').toString().split(':')
+    const [clientId] = Buffer.from(client ?? '', 'base64')
+      .toString()
+      .split(':')
     if (clientId !== CLIENT || form.get('grant_type') !== 'refresh_token') return undefined
     // UAA's refresh tokens are reusable unless a zone rotates them: the same one comes back.
     const refreshToken = form.get('refresh_token') ?? ''
     if (!this.refreshTokens.has(refreshToken)) return undefined
-    return {access_token: this.issue(TOKEN_LIFETIME_S), token_type: 'bearer', refresh_token: refreshToken, expires_in: TOKEN_LIFETIME_S, scope: DEMO_SCOPES.join(' ')}
+    return {
+      access_token: this.issue(TOKEN_LIFETIME_S),
+      token_type: 'bearer',
+      refresh_token: refreshToken,
+      expires_in: TOKEN_LIFETIME_S,
+      scope: DEMO_SCOPES.join(' '),
+    }
   }
 
   /** The live token's scopes, or undefined when the header holds no live token of this UAA. */
@@ -52,7 +60,13 @@ export class DemoUaa {
   private issue(lifetimeS: number): string {
     const expMs = this.now() + lifetimeS * 1000
     const part = (value: object): string => Buffer.from(JSON.stringify(value)).toString('base64url')
-    const claims = {jti: randomBytes(8).toString('hex'), user_name: 'demo', client_id: CLIENT, scope: DEMO_SCOPES, exp: Math.floor(expMs / 1000)}
+    const claims = {
+      jti: randomBytes(8).toString('hex'),
+      user_name: 'demo',
+      client_id: CLIENT,
+      scope: DEMO_SCOPES,
+      exp: Math.floor(expMs / 1000),
+    }
     const token = `${part({alg: 'none', typ: 'JWT'})}.${part(claims)}.${randomBytes(16).toString('base64url')}`
     this.issued.set(token, {expMs, scope: DEMO_SCOPES})
     return token

@@ -52,15 +52,28 @@ const MS = 1_000_000n
  */
 export function* webStory(dice: Dice): Story {
   const instanceIds = Array.from({length: WEB_APP.instances}, () => dice.uuid())
-  yield {afterMs: 0, envelopes: (atNs) => [appLog(WEB_APP, 'API', '0', `Updated app with guid ${WEB_APP.guid} ({"state"=>"STARTED"})`, atNs)]}
+  yield {
+    afterMs: 0,
+    envelopes: (atNs) => [
+      appLog(WEB_APP, 'API', '0', `Updated app with guid ${WEB_APP.guid} ({"state"=>"STARTED"})`, atNs),
+    ],
+  }
   for (const [instance, instanceId] of instanceIds.entries()) {
     const lines = ['> web@1.4.2 start', '> node server.js', 'web 1.4.2 listening on port 8080 (NODE_ENV=production)']
-    yield {afterMs: 900 + instance * 150, envelopes: (atNs) => instanceStart(WEB_APP, instance, instanceId, lines, atNs)}
+    yield {
+      afterMs: 900 + instance * 150,
+      envelopes: (atNs) => instanceStart(WEB_APP, instance, instanceId, lines, atNs),
+    }
   }
 
   for (let served = 1; ; served++) {
     const failing = served % 25 === 0
-    yield request(dice, instanceIds, failing ? {method: 'POST', path: '/api/checkout', status: 500, bytes: [52, 52], ms: [2, 6]} : dice.pick(ROUTES), failing)
+    yield request(
+      dice,
+      instanceIds,
+      failing ? {method: 'POST', path: '/api/checkout', status: 500, bytes: [52, 52], ms: [2, 6]} : dice.pick(ROUTES),
+      failing,
+    )
   }
 }
 
@@ -78,13 +91,25 @@ function request(dice: Dice, instanceIds: readonly string[], route: Route, faili
     envelopes(atNs: bigint): Envelope[] {
       const doneNs = atNs + BigInt(Math.round(tookMs * 1e6))
       const routerNs = doneNs + 400_000n
-      const req: Request = {startNs: atNs - MS, stopNs: routerNs, requestId, method: METHOD_NUMBERS[route.method], uri: path, remoteAddress: client, userAgent, statusCode: route.status, contentLength: BigInt(bytes), instance, instanceId: instanceIds[instance]}
+      const req: Request = {
+        startNs: atNs - MS,
+        stopNs: routerNs,
+        requestId,
+        method: METHOD_NUMBERS[route.method],
+        uri: path,
+        remoteAddress: client,
+        userAgent,
+        statusCode: route.status,
+        contentLength: BigInt(bytes),
+        instance,
+        instanceId: instanceIds[instance],
+      }
       const source = String(instance)
       const access = `${route.method} ${path} ${route.status} ${route.bytes[1] === 0 ? '-' : bytes} - ${tookMs.toFixed(3)} ms`
       const routerLine = [
         `${WEB_APP.route} - [${rfc3339Nanos(req.startNs)}] "${route.method} ${path} HTTP/1.1" ${route.status} ${route.method === 'POST' ? 64 : 0} ${bytes} "-" "${userAgent}"`,
         `"${client}" "10.0.16.5:6100${instance}" x_forwarded_for:"${client.replace(/:\d+$/, '')}" x_forwarded_proto:"https" vcap_request_id:"${requestId}"`,
-        `response_time:${((Number(routerNs - req.startNs) / 1e9)).toFixed(6)} gorouter_time:0.000${routerUs} app_id:"${WEB_APP.guid}" app_index:"${instance}" instance_id:"${instanceIds[instance]}" x_cf_routererror:"-"`,
+        `response_time:${(Number(routerNs - req.startNs) / 1e9).toFixed(6)} gorouter_time:0.000${routerUs} app_id:"${WEB_APP.guid}" app_index:"${instance}" instance_id:"${instanceIds[instance]}" x_cf_routererror:"-"`,
       ].join(' ')
       return [
         ...(failing ? [appLog(WEB_APP, 'APP/PROC/WEB', source, CHECKOUT_ERROR, doneNs - 100_000n, 'ERR')] : []),

@@ -20,7 +20,11 @@ const STARTING = ['INFO worker: starting 4 threads on queue "jobs"']
 /** Jobs between two crashes: about 40 s at the pace below, so the demo's history holds one. */
 const JOBS_PER_LIFE = 30
 /** The memory warnings before a crash, by the number of jobs left. */
-const WARNINGS = new Map([[8, 82], [4, 91], [0, 97]])
+const WARNINGS = new Map([
+  [8, 82],
+  [4, 91],
+  [0, 97],
+])
 
 /**
  * The `worker` app: a Python job runner on one instance. It takes a job every 0.6 to 2 s, one in
@@ -43,10 +47,14 @@ export function* workerStory(dice: Dice): Story {
       yield {
         afterMs: dice.between(600, 2000),
         envelopes(atNs) {
-          const log = (text: string, type: 'OUT' | 'ERR' = 'OUT') => appLog(WORKER_APP, 'APP/PROC/WORKER', '0', text, atNs, type)
-          if (failing) return [log(`ERROR worker: job ${id} ${name} failed, retrying in 30s`, 'ERR'), log(SMTP_TRACEBACK, 'ERR')]
+          const log = (text: string, type: 'OUT' | 'ERR' = 'OUT') =>
+            appLog(WORKER_APP, 'APP/PROC/WORKER', '0', text, atNs, type)
+          if (failing)
+            return [log(`ERROR worker: job ${id} ${name} failed, retrying in 30s`, 'ERR'), log(SMTP_TRACEBACK, 'ERR')]
           const finished = log(`INFO worker: job ${id} ${name} done in ${tookMs}ms`)
-          return memory === undefined ? [finished] : [finished, log(`WARNING worker: memory at ${memory}% of the 512M quota`)]
+          return memory === undefined
+            ? [finished]
+            : [finished, log(`WARNING worker: memory at ${memory}% of the 512M quota`)]
         },
       }
     }
@@ -66,11 +74,20 @@ export function* workerStory(dice: Dice): Story {
           appLog(WORKER_APP, 'CELL', '0', `Cell ${DIEGO_CELL.cellId} destroying container for instance ${dead}`, at(2)),
           appLog(WORKER_APP, 'API', '0', 'Process has crashed with type: "worker"', at(3)),
           appLog(WORKER_APP, 'API', '0', crash, at(4)),
-          appLog(WORKER_APP, 'CELL', '0', `Cell ${DIEGO_CELL.cellId} successfully destroyed container for instance ${dead}`, at(5)),
+          appLog(
+            WORKER_APP,
+            'CELL',
+            '0',
+            `Cell ${DIEGO_CELL.cellId} successfully destroyed container for instance ${dead}`,
+            at(5),
+          ),
         ]
       },
     }
     const restarting = instanceId
-    yield {afterMs: dice.between(1500, 2500), envelopes: (atNs) => instanceStart(WORKER_APP, 0, restarting, STARTING, atNs)}
+    yield {
+      afterMs: dice.between(1500, 2500),
+      envelopes: (atNs) => instanceStart(WORKER_APP, 0, restarting, STARTING, atNs),
+    }
   }
 }

@@ -33,7 +33,11 @@ export function systemDomainOf(target: string, endpoint?: URL): string | undefin
  * each on 443, 4443 and 8443, over TLS, the path prefix kept; never the configured one again.
  */
 export function candidateEndpoints(systemDomain: string | undefined, configured?: URL): URL[] {
-  const hosts = [configured?.hostname, systemDomain && `doppler.${systemDomain}`, systemDomain && `ws.${systemDomain}`].filter((host): host is string => Boolean(host))
+  const hosts = [
+    configured?.hostname,
+    systemDomain && `doppler.${systemDomain}`,
+    systemDomain && `ws.${systemDomain}`,
+  ].filter((host): host is string => Boolean(host))
   const prefix = configured?.pathname.replace(/\/+$/, '') ?? ''
   const keyOf = (url: URL): string => `${url.hostname}:${url.port || 443}${prefix}`
   const seen = new Set(configured?.protocol === 'wss:' ? [keyOf(configured)] : [])
@@ -83,24 +87,56 @@ export async function probeCandidates(report: DoctorReport, search: CandidateSea
 
 async function probeCandidate(candidate: URL, search: CandidateSearch): Promise<CandidateResult> {
   const endpoint = shownEndpoint(candidate)
-  const request = {url: search.streamPath(candidate), kind: search.kind, verifyTls: search.verifyTls, signal: search.signal}
+  const request = {
+    url: search.streamPath(candidate),
+    kind: search.kind,
+    verifyTls: search.verifyTls,
+    signal: search.signal,
+  }
   const timedOut = (): ReturnType<typeof trafficControllerTimeout> => trafficControllerTimeout(candidate)
   const anonymous = await probeUpgrade(request, timedOut)
   if (!anonymous.ok) {
     const answer = anonymous.value.answer
-    return {endpoint, status: 'fail', detail: answer ? `${describeAnswer(answer)}: ${anonymous.error.message}` : anonymous.error.message, durationMs: anonymous.durationMs, streamOpened: false}
+    return {
+      endpoint,
+      status: 'fail',
+      detail: answer ? `${describeAnswer(answer)}: ${anonymous.error.message}` : anonymous.error.message,
+      durationMs: anonymous.durationMs,
+      streamOpened: false,
+    }
   }
 
   anonymous.value.opened?.close()
-  const passes = anonymous.value.answer?.status === 401 ? 'upgrades pass (401 without the token)' : 'upgraded without a token'
-  if (!search.tokens) return {endpoint, status: 'ok', detail: `${passes}; the token was not tried`, durationMs: anonymous.durationMs, streamOpened: false}
+  const passes =
+    anonymous.value.answer?.status === 401 ? 'upgrades pass (401 without the token)' : 'upgraded without a token'
+  if (!search.tokens)
+    return {
+      endpoint,
+      status: 'ok',
+      detail: `${passes}; the token was not tried`,
+      durationMs: anonymous.durationMs,
+      streamOpened: false,
+    }
   if (!mayReceiveToken(candidate, search.systemDomain)) {
-    return {endpoint, status: 'ok', detail: `${passes}; the token was not sent: not a host of ${search.systemDomain ?? 'the foundation'}`, durationMs: anonymous.durationMs, streamOpened: false}
+    return {
+      endpoint,
+      status: 'ok',
+      detail: `${passes}; the token was not sent: not a host of ${search.systemDomain ?? 'the foundation'}`,
+      durationMs: anonymous.durationMs,
+      streamOpened: false,
+    }
   }
 
   const withToken = await probeWithToken(request, search.tokens, timedOut)
   const durationMs = anonymous.durationMs + withToken.durationMs
-  if (!withToken.ok) return {endpoint, status: 'warn', detail: `${passes}, but with the token: ${withToken.error.message}`, durationMs, streamOpened: false}
+  if (!withToken.ok)
+    return {
+      endpoint,
+      status: 'warn',
+      detail: `${passes}, but with the token: ${withToken.error.message}`,
+      durationMs,
+      streamOpened: false,
+    }
   withToken.value.opened?.close()
   return {endpoint, status: 'ok', detail: `${passes}; token accepted: a stream opened`, durationMs, streamOpened: true}
 }
@@ -108,7 +144,10 @@ async function probeCandidate(candidate: URL, search: CandidateSearch): Promise<
 /** The exact commands that use `endpoint`: the run's own command with --endpoint, then the variable. */
 export function commandsFor(endpoint: URL, stream: {kind: 'app' | 'firehose' | 'none'; app?: string}): string[] {
   const shown = shownEndpoint(endpoint)
-  const command = stream.kind === 'firehose' ? 'cfws firehose' : `cfws logs ${stream.app === undefined ? 'APP' : shellWord(stream.app)}`
+  const command =
+    stream.kind === 'firehose'
+      ? 'cfws firehose'
+      : `cfws logs ${stream.app === undefined ? 'APP' : shellWord(stream.app)}`
   return [`${command} --endpoint ${shown}`, `export CFWS_LOGGER_ENDPOINT=${shown}`]
 }
 

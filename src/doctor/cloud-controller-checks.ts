@@ -1,4 +1,9 @@
-import {discoverLogCache, discoverLoggingEndpointWithSource, findAppGuid, type LoggingEndpointDiscovery} from '../cf/cloud-controller.js'
+import {
+  discoverLogCache,
+  discoverLoggingEndpointWithSource,
+  findAppGuid,
+  type LoggingEndpointDiscovery,
+} from '../cf/cloud-controller.js'
 import {requireTargetedSpace} from '../cf/config.js'
 import {type EndpointOrigin, resolveEndpoint} from '../endpoint/resolve.js'
 import {CfwsError} from '../errors.js'
@@ -26,29 +31,57 @@ export interface FoundationFacts {
  * /v2/info, root links.logging, or the cf config's DopplerEndPoint when the Cloud Controller is out
  * of reach) and whether the config's copy is stale; Log Cache; the app's GUID.
  */
-export async function checkFoundation(report: DoctorReport, login: Login, choice: EndpointChoice, app: string | undefined, signal: AbortSignal): Promise<FoundationFacts> {
+export async function checkFoundation(
+  report: DoctorReport,
+  login: Login,
+  choice: EndpointChoice,
+  app: string | undefined,
+  signal: AbortSignal,
+): Promise<FoundationFacts> {
   const {config} = login
   const cc = {target: config.target, verifyTls: login.verifyTls}
   const target = new URL(config.target)
   const timedOut = (): CfwsError => describeNetworkFailure({code: 'ETIMEDOUT'}, target, 'the Cloud Controller')
-  const discovery = await runTimed(async (stepSignal) => discoverLoggingEndpointWithSource({...cc, signal: stepSignal}), {timeoutMs: HTTP_STEP_MS, signal, timedOut})
+  const discovery = await runTimed(
+    async (stepSignal) => discoverLoggingEndpointWithSource({...cc, signal: stepSignal}),
+    {timeoutMs: HTTP_STEP_MS, signal, timedOut},
+  )
   if (discovery.ok) {
     const version = discovery.value.apiVersion ? `API ${discovery.value.apiVersion}` : 'API version not given'
-    report.add({name: 'cloud controller', status: 'ok', detail: `${config.target} answered: ${version}${routeNote(target)}`, durationMs: discovery.durationMs})
+    report.add({
+      name: 'cloud controller',
+      status: 'ok',
+      detail: `${config.target} answered: ${version}${routeNote(target)}`,
+      durationMs: discovery.durationMs,
+    })
   } else {
     report.add(failedCheck('cloud controller', discovery.error, discovery.durationMs))
   }
 
-  const facts: FoundationFacts = {endpoint: checkLoggerEndpoint(report, login, choice, discovery.ok ? discovery.value : undefined)}
-  const logCache = await runTimed(async (stepSignal) => discoverLogCache({...cc, signal: stepSignal}), {timeoutMs: HTTP_STEP_MS, signal, timedOut})
+  const facts: FoundationFacts = {
+    endpoint: checkLoggerEndpoint(report, login, choice, discovery.ok ? discovery.value : undefined),
+  }
+  const logCache = await runTimed(async (stepSignal) => discoverLogCache({...cc, signal: stepSignal}), {
+    timeoutMs: HTTP_STEP_MS,
+    signal,
+    timedOut,
+  })
   facts.logCache = (logCache.ok ? logCache.value : undefined) ?? config.logCacheEndpoint
   const from = logCache.ok && logCache.value ? 'root links.log_cache' : "the cf config's LogCacheEndPoint"
-  if (facts.logCache) report.add({name: 'log cache endpoint', status: 'ok', detail: `${facts.logCache} (from ${from})${URL.canParse(facts.logCache) ? routeNote(new URL(facts.logCache)) : ''}`, durationMs: logCache.durationMs})
+  if (facts.logCache)
+    report.add({
+      name: 'log cache endpoint',
+      status: 'ok',
+      detail: `${facts.logCache} (from ${from})${URL.canParse(facts.logCache) ? routeNote(new URL(facts.logCache)) : ''}`,
+      durationMs: logCache.durationMs,
+    })
   else {
     report.add({
       name: 'log cache endpoint',
       status: 'warn',
-      detail: logCache.ok ? 'none advertised (root links.log_cache) nor in the cf config' : `unknown: ${logCache.error.message}`,
+      detail: logCache.ok
+        ? 'none advertised (root links.log_cache) nor in the cf config'
+        : `unknown: ${logCache.error.message}`,
       durationMs: logCache.durationMs,
       fix: '--recent then asks the Traffic Controller, which stopped serving recent logs in 2022, and a reconnect cannot backfill the gap.',
     })
@@ -60,13 +93,28 @@ export async function checkFoundation(report: DoctorReport, login: Login, choice
   return facts
 }
 
-function checkLoggerEndpoint(report: DoctorReport, login: Login, choice: EndpointChoice, discovered: LoggingEndpointDiscovery | undefined): URL | undefined {
+function checkLoggerEndpoint(
+  report: DoctorReport,
+  login: Login,
+  choice: EndpointChoice,
+  discovered: LoggingEndpointDiscovery | undefined,
+): URL | undefined {
   const stale = login.config.dopplerEndpoint
   const name = 'logger endpoint'
   let candidate: {value: string; origin: EndpointOrigin; from: string} | undefined
   if (choice.given) candidate = {...choice.given, from: choice.given.origin}
-  else if (discovered) candidate = {value: discovered.endpoint, origin: 'the Cloud Controller', from: `the Cloud Controller's ${discovered.source}`}
-  else if (stale) candidate = {value: stale, origin: 'the Cloud Controller', from: "the cf config's DopplerEndPoint (the Cloud Controller did not answer; it may be stale)"}
+  else if (discovered)
+    candidate = {
+      value: discovered.endpoint,
+      origin: 'the Cloud Controller',
+      from: `the Cloud Controller's ${discovered.source}`,
+    }
+  else if (stale)
+    candidate = {
+      value: stale,
+      origin: 'the Cloud Controller',
+      from: "the cf config's DopplerEndPoint (the Cloud Controller did not answer; it may be stale)",
+    }
   if (!candidate) {
     report.skip(name, 'the Cloud Controller did not answer, and the cf config has no DopplerEndPoint')
     return undefined
@@ -85,10 +133,21 @@ function checkLoggerEndpoint(report: DoctorReport, login: Login, choice: Endpoin
   const notes: string[] = []
   if (choice.given && discovered) notes.push(`the Cloud Controller says ${discovered.endpoint}`)
   const staleDiffers = Boolean(discovered && stale && !sameEndpoint(stale, discovered.endpoint))
-  if (staleDiffers) notes.push(`the cf config's DopplerEndPoint ${stale} differs from the Cloud Controller's: it is stale, and cfws does not use it`)
+  if (staleDiffers)
+    notes.push(
+      `the cf config's DopplerEndPoint ${stale} differs from the Cloud Controller's: it is stale, and cfws does not use it`,
+    )
   const status = staleDiffers || (!discovered && !choice.given) ? 'warn' : 'ok'
-  const fix = staleDiffers ? "Tools that read DopplerEndPoint from the config use the old endpoint: 'cf login' (or 'cf api') rewrites it." : undefined
-  report.add({name, status, detail: `${shown} from ${candidate.from}${notes.length > 0 ? `; ${notes.join('; ')}` : ''}`, durationMs: 0, fix})
+  const fix = staleDiffers
+    ? "Tools that read DopplerEndPoint from the config use the old endpoint: 'cf login' (or 'cf api') rewrites it."
+    : undefined
+  report.add({
+    name,
+    status,
+    detail: `${shown} from ${candidate.from}${notes.length > 0 ? `; ${notes.join('; ')}` : ''}`,
+    durationMs: 0,
+    fix,
+  })
   return endpoint
 }
 
@@ -100,20 +159,38 @@ function sameEndpoint(a: string, b: string): boolean {
   }
 }
 
-async function checkApp(report: DoctorReport, login: Login, app: string, signal: AbortSignal): Promise<string | undefined> {
+async function checkApp(
+  report: DoctorReport,
+  login: Login,
+  app: string,
+  signal: AbortSignal,
+): Promise<string | undefined> {
   const {config} = login
   const step = await runTimed(
     async (stepSignal) => {
       const space = requireTargetedSpace(config)
-      return findAppGuid({target: config.target, verifyTls: login.verifyTls, signal: stepSignal}, login.tokens, {name: app, space, org: config.org})
+      return findAppGuid({target: config.target, verifyTls: login.verifyTls, signal: stepSignal}, login.tokens, {
+        name: app,
+        space,
+        org: config.org,
+      })
     },
-    {timeoutMs: HTTP_STEP_MS, signal, timedOut: () => describeNetworkFailure({code: 'ETIMEDOUT'}, new URL(config.target), 'the Cloud Controller')},
+    {
+      timeoutMs: HTTP_STEP_MS,
+      signal,
+      timedOut: () => describeNetworkFailure({code: 'ETIMEDOUT'}, new URL(config.target), 'the Cloud Controller'),
+    },
   )
   if (!step.ok) {
     report.add(failedCheck('app', step.error, step.durationMs))
     return undefined
   }
 
-  report.add({name: 'app', status: 'ok', detail: `${app} is ${step.value} in space ${config.space.name} of org ${config.org.name}`, durationMs: step.durationMs})
+  report.add({
+    name: 'app',
+    status: 'ok',
+    detail: `${app} is ${step.value} in space ${config.space.name} of org ${config.org.name}`,
+    durationMs: step.durationMs,
+  })
   return step.value
 }

@@ -4,7 +4,18 @@ import type {StreamKind} from '../stream/handshake-failure.js'
 import {type DoctorReport, failedCheck} from './report.js'
 import {proxyRouteFor} from '../net/proxy.js'
 import {checkProxy} from './proxy-check.js'
-import {certificateProblem, connectOnce, DNS_STEP_MS, inspectTls, inspectTlsThroughProxy, resolveHost, TCP_STEP_MS, TLS_STEP_MS, trafficControllerTimeout, type TlsFindings} from './socket-probes.js'
+import {
+  certificateProblem,
+  connectOnce,
+  DNS_STEP_MS,
+  inspectTls,
+  inspectTlsThroughProxy,
+  resolveHost,
+  TCP_STEP_MS,
+  TLS_STEP_MS,
+  trafficControllerTimeout,
+  type TlsFindings,
+} from './socket-probes.js'
 import {runTimed} from './timed-step.js'
 import {checkFirstEnvelope, checkKeepalive} from './stream-checks.js'
 import {describeAnswer, probeUpgrade, probeWithToken} from './upgrade-probe.js'
@@ -47,9 +58,14 @@ export async function checkEndpointChain(report: DoctorReport, target: ChainTarg
 
   const proxy = checkProxy(report, endpoint)
   if (!proxy) return failed('dns', 'needs a valid proxy setting')
-  const reached = proxy.proxyHost ? await checkTunnel(report, target, proxy.proxyHost) : await checkDirect(report, target)
+  const reached = proxy.proxyHost
+    ? await checkTunnel(report, target, proxy.proxyHost)
+    : await checkDirect(report, target)
   if (reached !== true) return failed(reached, `needs ${LATER[LATER.indexOf(reached) - 1]}`)
-  const upgrade = await probeUpgrade({url: target.streamUrl, kind: target.kind, verifyTls: target.verifyTls, signal}, timedOut)
+  const upgrade = await probeUpgrade(
+    {url: target.streamUrl, kind: target.kind, verifyTls: target.verifyTls, signal},
+    timedOut,
+  )
   const answer = upgrade.value?.answer
   if (!upgrade.ok) {
     report.add(failedCheck('upgrade', upgrade.error, upgrade.durationMs, answer ? describeAnswer(answer) : undefined))
@@ -57,14 +73,26 @@ export async function checkEndpointChain(report: DoctorReport, target: ChainTarg
   }
 
   upgrade.value.opened?.close()
-  const how = answer?.status === 401 ? 'upgrades pass (a Traffic Controller answers 401 without a token)' : 'upgraded without a token'
-  report.add({name: 'upgrade', status: 'ok', detail: `${how}: ${answer ? describeAnswer(answer) : 'no answer recorded'}`, durationMs: upgrade.durationMs})
+  const how =
+    answer?.status === 401
+      ? 'upgrades pass (a Traffic Controller answers 401 without a token)'
+      : 'upgraded without a token'
+  report.add({
+    name: 'upgrade',
+    status: 'ok',
+    detail: `${how}: ${answer ? describeAnswer(answer) : 'no answer recorded'}`,
+    durationMs: upgrade.durationMs,
+  })
   if (!target.tokens) {
     for (const name of LATER.slice(LATER.indexOf('auth'))) report.skip(name, target.noTokenReason ?? 'no token to try')
     return {upgradePasses: true, streamOpened: false}
   }
 
-  const auth = await probeWithToken({url: target.streamUrl, kind: target.kind, verifyTls: target.verifyTls, signal}, target.tokens, timedOut)
+  const auth = await probeWithToken(
+    {url: target.streamUrl, kind: target.kind, verifyTls: target.verifyTls, signal},
+    target.tokens,
+    timedOut,
+  )
   if (!auth.ok) {
     const authAnswer = auth.value?.answer
     report.add(failedCheck('auth', auth.error, auth.durationMs, authAnswer ? describeAnswer(authAnswer) : undefined))
@@ -73,7 +101,12 @@ export async function checkEndpointChain(report: DoctorReport, target: ChainTarg
   }
 
   const opened = auth.value.opened!
-  report.add({name: 'auth', status: 'ok', detail: `token accepted: ${auth.value.answer ? describeAnswer(auth.value.answer) : '101'}`, durationMs: auth.durationMs})
+  report.add({
+    name: 'auth',
+    status: 'ok',
+    detail: `token accepted: ${auth.value.answer ? describeAnswer(auth.value.answer) : '101'}`,
+    durationMs: auth.durationMs,
+  })
   try {
     await checkKeepalive(report, opened, signal)
     await checkFirstEnvelope(report, opened, target.kind, signal)
@@ -94,21 +127,39 @@ async function checkDirect(report: DoctorReport, target: ChainTarget): Promise<t
     return 'tcp'
   }
 
-  report.add({name: 'dns', status: 'ok', detail: `${endpoint.hostname} → ${dns.value.join(', ')}`, durationMs: dns.durationMs})
+  report.add({
+    name: 'dns',
+    status: 'ok',
+    detail: `${endpoint.hostname} → ${dns.value.join(', ')}`,
+    durationMs: dns.durationMs,
+  })
   const [address] = dns.value
-  const tcp = await runTimed(async (stepSignal) => connectOnce(endpoint, address, stepSignal), {timeoutMs: TCP_STEP_MS, signal, timedOut})
+  const tcp = await runTimed(async (stepSignal) => connectOnce(endpoint, address, stepSignal), {
+    timeoutMs: TCP_STEP_MS,
+    signal,
+    timedOut,
+  })
   if (!tcp.ok) {
     report.add(failedCheck('tcp', tcp.error, tcp.durationMs))
     return 'tls'
   }
 
-  report.add({name: 'tcp', status: 'ok', detail: `connected to ${address}:${endpoint.port}`, durationMs: tcp.durationMs})
+  report.add({
+    name: 'tcp',
+    status: 'ok',
+    detail: `connected to ${address}:${endpoint.port}`,
+    durationMs: tcp.durationMs,
+  })
   if (endpoint.protocol !== 'wss:') {
     report.skip('tls', `plain ${endpoint.protocol}// (allowed only to this machine)`)
     return true
   }
 
-  const tls = await runTimed(async (stepSignal) => inspectTls(endpoint, address, stepSignal), {timeoutMs: TLS_STEP_MS, signal, timedOut})
+  const tls = await runTimed(async (stepSignal) => inspectTls(endpoint, address, stepSignal), {
+    timeoutMs: TLS_STEP_MS,
+    signal,
+    timedOut,
+  })
   if (!tls.ok) {
     report.add(failedCheck('tls', tls.error, tls.durationMs))
     return 'upgrade'
@@ -122,7 +173,11 @@ async function checkTunnel(report: DoctorReport, target: ChainTarget, proxyHost:
   const {endpoint, signal} = target
   report.skip('dns', `the proxy at ${proxyHost} resolves ${endpoint.hostname}`)
   const route = (await proxyRouteFor(endpoint))!
-  const step = await runTimed(async (stepSignal) => inspectTlsThroughProxy(endpoint, route, stepSignal), {timeoutMs: TCP_STEP_MS + TLS_STEP_MS, signal, timedOut: () => trafficControllerTimeout(endpoint)})
+  const step = await runTimed(async (stepSignal) => inspectTlsThroughProxy(endpoint, route, stepSignal), {
+    timeoutMs: TCP_STEP_MS + TLS_STEP_MS,
+    signal,
+    timedOut: () => trafficControllerTimeout(endpoint),
+  })
   route.close()
   const tunnelStood = route.answered() && route.refusedStatus() === undefined
   if (!step.ok && !tunnelStood) {
@@ -130,7 +185,12 @@ async function checkTunnel(report: DoctorReport, target: ChainTarget, proxyHost:
     return 'tls'
   }
 
-  report.add({name: 'tcp', status: 'ok', detail: `tunnel to ${endpoint.hostname}:${endpoint.port} through the proxy at ${proxyHost}`, durationMs: step.durationMs})
+  report.add({
+    name: 'tcp',
+    status: 'ok',
+    detail: `tunnel to ${endpoint.hostname}:${endpoint.port} through the proxy at ${proxyHost}`,
+    durationMs: step.durationMs,
+  })
   if (!step.ok) {
     report.add(failedCheck('tls', step.error, step.durationMs))
     return 'upgrade'
@@ -148,7 +208,14 @@ function judgeTls(report: DoctorReport, target: ChainTarget, findings: TlsFindin
   }
 
   if (!target.verifyTls) {
-    report.add({name: 'tls', status: 'warn', detail: `${detail}; not verified (--skip-ssl-validation or SSLDisabled)`, durationMs, cause: problem.message, fix: problem.hint})
+    report.add({
+      name: 'tls',
+      status: 'warn',
+      detail: `${detail}; not verified (--skip-ssl-validation or SSLDisabled)`,
+      durationMs,
+      cause: problem.message,
+      fix: problem.hint,
+    })
     return true
   }
 

@@ -26,11 +26,19 @@ export async function checkLogCache(report: DoctorReport, target: LogCacheTarget
   if (target.signal.aborted) return
   if (!step.ok) {
     const failure = failedCheck('log cache', step.error, step.durationMs)
-    report.add({...failure, status: 'warn', exitCode: undefined, fix: `--recent and the backfill after a reconnect need Log Cache. ${failure.fix ?? ''}`.trim()})
+    report.add({
+      ...failure,
+      status: 'warn',
+      exitCode: undefined,
+      fix: `--recent and the backfill after a reconnect need Log Cache. ${failure.fix ?? ''}`.trim(),
+    })
     return
   }
 
   const [newest] = step.value
-  const detail = newest?.timestamp === undefined ? 'answered: no log lines held for the app (nothing logged lately)' : `read the newest line, logged ${new Date(Number(newest.timestamp / 1_000_000n)).toISOString()}`
+  const detail =
+    newest?.timestamp === undefined
+      ? 'answered: no log lines held for the app (nothing logged lately)'
+      : `read the newest line, logged ${new Date(Number(newest.timestamp / 1_000_000n)).toISOString()}`
   report.add({name: 'log cache', status: 'ok', detail, durationMs: step.durationMs})
 }

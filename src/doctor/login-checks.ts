@@ -42,13 +42,24 @@ export async function checkLogin(report: DoctorReport, options: LoginCheckOption
   }
 
   const verifyTls = !(options.skipSslValidation || config.sslDisabled)
-  report.add({name: 'cf config', status: 'ok', detail: describeConfig(config, options.skipSslValidation), durationMs: elapsed(started)})
+  report.add({
+    name: 'cf config',
+    status: 'ok',
+    detail: describeConfig(config, options.skipSslValidation),
+    durationMs: elapsed(started),
+  })
   const tokens = new TokenSource(config, {verifyTls, signal: options.signal, onNotice: options.onNotice})
   const refreshed = await checkToken(report, config, tokens, options.signal)
   const login = {config, tokens, verifyTls, tokenUsable: refreshed !== undefined}
   if (!login.tokenUsable) report.skip('scopes', 'needs a valid token')
   else await checkScopes(report, login, options)
-  if (refreshed) report.add({name: 'uaa', status: 'ok', detail: `${config.authorizationEndpoint} answered the token refresh`, durationMs: 0})
+  if (refreshed)
+    report.add({
+      name: 'uaa',
+      status: 'ok',
+      detail: `${config.authorizationEndpoint} answered the token refresh`,
+      durationMs: 0,
+    })
   else if (URL.canParse(config.authorizationEndpoint)) await checkUaa(report, config, verifyTls, options.signal)
   else report.skip('uaa', 'the cf config names no AuthorizationEndpoint URL')
   return login
@@ -57,21 +68,44 @@ export async function checkLogin(report: DoctorReport, options: LoginCheckOption
 function describeConfig(config: CfConfig, skipSslValidation: boolean): string {
   const org = config.org.name || '(no org targeted)'
   const space = config.space.name || '(no space targeted)'
-  const tls = config.sslDisabled ? '; SSLDisabled: certificates not verified' : skipSslValidation ? '; --skip-ssl-validation: certificates not verified' : ''
+  const tls = config.sslDisabled
+    ? '; SSLDisabled: certificates not verified'
+    : skipSslValidation
+      ? '; --skip-ssl-validation: certificates not verified'
+      : ''
   return `${config.path}: target ${config.target}, org ${org}, space ${space}, logged in${tls}`
 }
 
 /** Resolves true when the token was refreshed, false when it is fresh, undefined when it is not usable. */
-async function checkToken(report: DoctorReport, config: CfConfig, tokens: TokenSource, signal: AbortSignal): Promise<boolean | undefined> {
+async function checkToken(
+  report: DoctorReport,
+  config: CfConfig,
+  tokens: TokenSource,
+  signal: AbortSignal,
+): Promise<boolean | undefined> {
   const exp = readJwtClaims(config.accessToken)?.exp
   if (!expiresWithin(config.accessToken, REFRESH_MARGIN_MS)) {
-    report.add({name: 'token', status: 'ok', detail: `valid for ${formatSpan(exp! * 1000 - Date.now())} (until ${new Date(exp! * 1000).toISOString()})`, durationMs: 0})
+    report.add({
+      name: 'token',
+      status: 'ok',
+      detail: `valid for ${formatSpan(exp! * 1000 - Date.now())} (until ${new Date(exp! * 1000).toISOString()})`,
+      durationMs: 0,
+    })
     return false
   }
 
-  const was = exp === undefined ? 'not a readable JWT' : exp * 1000 < Date.now() ? `expired ${formatSpan(Date.now() - exp * 1000)} ago` : `expires in ${formatSpan(exp * 1000 - Date.now())}`
+  const was =
+    exp === undefined
+      ? 'not a readable JWT'
+      : exp * 1000 < Date.now()
+        ? `expired ${formatSpan(Date.now() - exp * 1000)} ago`
+        : `expires in ${formatSpan(exp * 1000 - Date.now())}`
   const target = new URL(URL.canParse(config.authorizationEndpoint) ? config.authorizationEndpoint : config.target)
-  const step = await runTimed(async () => tokens.refresh(), {timeoutMs: HTTP_STEP_MS, signal, timedOut: () => describeNetworkFailure({code: 'ETIMEDOUT'}, target, 'UAA')})
+  const step = await runTimed(async () => tokens.refresh(), {
+    timeoutMs: HTTP_STEP_MS,
+    signal,
+    timedOut: () => describeNetworkFailure({code: 'ETIMEDOUT'}, target, 'UAA'),
+  })
   if (!step.ok) {
     report.add(failedCheck('token', step.error, step.durationMs, `${was}; the refresh failed`))
     return undefined
@@ -79,7 +113,12 @@ async function checkToken(report: DoctorReport, config: CfConfig, tokens: TokenS
 
   const fresh = readJwtClaims(step.value)?.exp
   const until = fresh === undefined ? '' : `, valid for ${formatSpan(fresh * 1000 - Date.now())}`
-  report.add({name: 'token', status: 'ok', detail: `${was}: refreshed through UAA and saved to the cf config${until}`, durationMs: step.durationMs})
+  report.add({
+    name: 'token',
+    status: 'ok',
+    detail: `${was}: refreshed through UAA and saved to the cf config${until}`,
+    durationMs: step.durationMs,
+  })
   return true
 }
 
@@ -100,21 +139,47 @@ async function checkScopes(report: DoctorReport, login: Login, options: LoginChe
 
   const missing = ['cloud_controller.read', 'doppler.firehose'].filter((scope) => !scopes.includes(scope))
   const remark = missing.includes('cloud_controller.read')
-    ? {status: 'warn' as const, note: '; no cloud_controller.read: the Cloud Controller will refuse to look up apps', fix: 'Log in as a user of the foundation (cf login), not with a client that lacks cloud_controller.read.'}
-    : {status: 'ok' as const, note: missing.includes('doppler.firehose') ? '; no doppler.firehose: cfws firehose would be refused' : ''}
-  report.add({name: 'scopes', status: remark.status, detail: `${listed}${remark.note}`, durationMs: elapsed(started), fix: remark.fix})
+    ? {
+        status: 'warn' as const,
+        note: '; no cloud_controller.read: the Cloud Controller will refuse to look up apps',
+        fix: 'Log in as a user of the foundation (cf login), not with a client that lacks cloud_controller.read.',
+      }
+    : {
+        status: 'ok' as const,
+        note: missing.includes('doppler.firehose') ? '; no doppler.firehose: cfws firehose would be refused' : '',
+      }
+  report.add({
+    name: 'scopes',
+    status: remark.status,
+    detail: `${listed}${remark.note}`,
+    durationMs: elapsed(started),
+    fix: remark.fix,
+  })
 }
 
 /** A fresh token needs no UAA now, but the next refresh will: a UAA out of reach is a warning. */
-async function checkUaa(report: DoctorReport, config: CfConfig, verifyTls: boolean, signal: AbortSignal): Promise<void> {
+async function checkUaa(
+  report: DoctorReport,
+  config: CfConfig,
+  verifyTls: boolean,
+  signal: AbortSignal,
+): Promise<void> {
   const url = new URL(`${config.authorizationEndpoint}/info`)
-  const step = await runTimed(async (stepSignal) => sendHttp(url, {verifyTls, serverName: 'UAA', signal: stepSignal, timeoutMs: HTTP_STEP_MS}), {
-    timeoutMs: HTTP_STEP_MS,
-    signal,
-    timedOut: () => describeNetworkFailure({code: 'ETIMEDOUT'}, url, 'UAA'),
-  })
+  const step = await runTimed(
+    async (stepSignal) => sendHttp(url, {verifyTls, serverName: 'UAA', signal: stepSignal, timeoutMs: HTTP_STEP_MS}),
+    {
+      timeoutMs: HTTP_STEP_MS,
+      signal,
+      timedOut: () => describeNetworkFailure({code: 'ETIMEDOUT'}, url, 'UAA'),
+    },
+  )
   if (step.ok) {
-    report.add({name: 'uaa', status: 'ok', detail: `${config.authorizationEndpoint} reachable (GET /info: ${step.value.status})${routeNote(url)}`, durationMs: step.durationMs})
+    report.add({
+      name: 'uaa',
+      status: 'ok',
+      detail: `${config.authorizationEndpoint} reachable (GET /info: ${step.value.status})${routeNote(url)}`,
+      durationMs: step.durationMs,
+    })
     return
   }
 

@@ -16,7 +16,14 @@ export function checkProxy(report: DoctorReport, url: URL): ProxyChoice | undefi
     return undefined
   }
 
-  report.add({name: 'proxy', status: 'ok', detail: describeProxyChoice(url, choice) ?? `no ${url.protocol === 'http:' || url.protocol === 'ws:' ? 'HTTP_PROXY' : 'HTTPS_PROXY'} set: direct`, durationMs: 0})
+  report.add({
+    name: 'proxy',
+    status: 'ok',
+    detail:
+      describeProxyChoice(url, choice) ??
+      `no ${url.protocol === 'http:' || url.protocol === 'ws:' ? 'HTTP_PROXY' : 'HTTPS_PROXY'} set: direct`,
+    durationMs: 0,
+  })
   return choice
 }
 

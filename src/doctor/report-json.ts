@@ -9,7 +9,6 @@ export interface JsonContext {
   interruptedBy?: EndingSignal
 }
 
-
 /** The whole report as one JSON document for a support ticket; every text passes the redactor. */
 export function reportJson(report: DoctorReport, context: JsonContext): string {
   const document = {

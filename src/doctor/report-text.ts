@@ -52,7 +52,13 @@ export function summaryLines(report: DoctorReport, triedCandidates: boolean): st
 
   const failure = report.firstFailure()
   const streamed = report.passed('auth')
-  lines.push(failure ? `Result: ${failure.name} failed (exit ${report.exitCode()})` : streamed ? 'Result: a stream works' : 'Result: nothing failed, but no stream was opened (give APP or --firehose to try one)')
+  lines.push(
+    failure
+      ? `Result: ${failure.name} failed (exit ${report.exitCode()})`
+      : streamed
+        ? 'Result: a stream works'
+        : 'Result: nothing failed, but no stream was opened (give APP or --firehose to try one)',
+  )
   return lines
 }
 

@@ -45,7 +45,9 @@ export class DoctorReport {
   readonly candidates: CandidateResult[] = []
   recommendation?: Recommendation
 
-  constructor(private readonly listener: {check?(check: CheckResult): void; candidate?(candidate: CandidateResult): void} = {}) {}
+  constructor(
+    private readonly listener: {check?(check: CheckResult): void; candidate?(candidate: CandidateResult): void} = {},
+  ) {}
 
   add(check: CheckResult): CheckResult {
     this.checks.push(check)

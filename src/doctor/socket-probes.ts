@@ -1,7 +1,13 @@
 import {lookup} from 'node:dns'
 import {connect as connectTcp, isIP} from 'node:net'
 import {request as httpsRequest} from 'node:https'
-import {checkServerIdentity, connect as connectTls, type DetailedPeerCertificate, type PeerCertificate, type TLSSocket} from 'node:tls'
+import {
+  checkServerIdentity,
+  connect as connectTls,
+  type DetailedPeerCertificate,
+  type PeerCertificate,
+  type TLSSocket,
+} from 'node:tls'
 
 import {EndpointError} from '../errors.js'
 import {hostOf, portOf} from '../net/host-port.js'
@@ -59,7 +65,12 @@ export interface TlsFindings {
 export async function inspectTls(url: URL, address: string, signal: AbortSignal): Promise<TlsFindings> {
   const host = hostOf(url)
   return new Promise((resolve, reject) => {
-    const socket = connectTls({host: address, port: portOf(url), servername: isIP(host) ? undefined : host, rejectUnauthorized: false})
+    const socket = connectTls({
+      host: address,
+      port: portOf(url),
+      servername: isIP(host) ? undefined : host,
+      rejectUnauthorized: false,
+    })
     signal.addEventListener('abort', () => socket.destroy(), {once: true})
     socket.once('secureConnect', () => {
       const findings = findingsOf(socket, host)
@@ -81,7 +92,15 @@ export async function inspectTls(url: URL, address: string, signal: AbortSignal)
 export async function inspectTlsThroughProxy(url: URL, route: ProxyRoute, signal: AbortSignal): Promise<TlsFindings> {
   const host = hostOf(url)
   return new Promise((resolve, reject) => {
-    const request = httpsRequest({host, port: portOf(url), path: '/', servername: isIP(host) ? undefined : host, rejectUnauthorized: false, agent: route.agent, signal})
+    const request = httpsRequest({
+      host,
+      port: portOf(url),
+      path: '/',
+      servername: isIP(host) ? undefined : host,
+      rejectUnauthorized: false,
+      agent: route.agent,
+      signal,
+    })
     request.once('response', (response) => {
       // A refused CONNECT reaches the request as the proxy's own answer, on a socket without TLS.
       const refused = proxyFailure(route, url)
@@ -106,7 +125,9 @@ function findingsOf(socket: TLSSocket, host: string): TlsFindings {
     chain: chainOf(leaf),
     validTo: new Date(leaf.valid_to),
     names: namesOf(leaf),
-    untrusted: socket.authorized ? undefined : String((socket.authorizationError as unknown as {code?: string})?.code ?? socket.authorizationError),
+    untrusted: socket.authorized
+      ? undefined
+      : String((socket.authorizationError as unknown as {code?: string})?.code ?? socket.authorizationError),
     nameMismatch: checkServerIdentity(host, leaf) !== undefined,
   }
 }
@@ -114,7 +135,11 @@ function findingsOf(socket: TLSSocket, host: string): TlsFindings {
 function chainOf(leaf: DetailedPeerCertificate): string[] {
   const chain: string[] = []
   const seen = new Set<string>()
-  for (let cert: DetailedPeerCertificate | undefined = leaf; cert && !seen.has(cert.fingerprint256) && chain.length < 5; cert = cert.issuerCertificate) {
+  for (
+    let cert: DetailedPeerCertificate | undefined = leaf;
+    cert && !seen.has(cert.fingerprint256) && chain.length < 5;
+    cert = cert.issuerCertificate
+  ) {
     seen.add(cert.fingerprint256)
     chain.push(`${nameOf(cert.subject)} (issuer ${nameOf(cert.issuer)})`)
   }
@@ -128,7 +153,10 @@ function nameOf(name: PeerCertificate['subject'] | undefined): string {
 }
 
 function namesOf(cert: PeerCertificate): string[] {
-  const names = (cert.subjectaltname ?? '').split(/,\s*/).map((entry) => entry.replace(/^(DNS|IP Address):/, '')).filter(Boolean)
+  const names = (cert.subjectaltname ?? '')
+    .split(/,\s*/)
+    .map((entry) => entry.replace(/^(DNS|IP Address):/, ''))
+    .filter(Boolean)
   return names.length > 0 ? names : [nameOf(cert.subject).replace(/^CN=/, '')]
 }
 
@@ -136,16 +164,24 @@ function namesOf(cert: PeerCertificate): string[] {
 export function certificateProblem(url: URL, findings: TlsFindings, now = Date.now()): EndpointError | undefined {
   const where = `${hostOf(url)}:${portOf(url)}`
   if (findings.validTo.getTime() < now) {
-    return new EndpointError('TLS_CERTIFICATE', `The certificate of ${where} expired on ${findings.validTo.toISOString()}`, {
-      hint: 'The platform team must renew it; --skip-ssl-validation gets past it meanwhile, on a network you trust.',
-    })
+    return new EndpointError(
+      'TLS_CERTIFICATE',
+      `The certificate of ${where} expired on ${findings.validTo.toISOString()}`,
+      {
+        hint: 'The platform team must renew it; --skip-ssl-validation gets past it meanwhile, on a network you trust.',
+      },
+    )
   }
 
   if (findings.nameMismatch) {
     const other = findings.names.find((name) => !name.includes('*') && !isIP(name))
-    return new EndpointError('TLS_CERTIFICATE', `The certificate of ${where} covers ${findings.names.join(', ')}, not ${hostOf(url)}`, {
-      hint: `NODE_EXTRA_CA_CERTS cannot fix a name mismatch: use a name the certificate covers${other ? ` (--endpoint wss://${other}:${portOf(url)})` : ''}, or --skip-ssl-validation on a network you trust.`,
-    })
+    return new EndpointError(
+      'TLS_CERTIFICATE',
+      `The certificate of ${where} covers ${findings.names.join(', ')}, not ${hostOf(url)}`,
+      {
+        hint: `NODE_EXTRA_CA_CERTS cannot fix a name mismatch: use a name the certificate covers${other ? ` (--endpoint wss://${other}:${portOf(url)})` : ''}, or --skip-ssl-validation on a network you trust.`,
+      },
+    )
   }
 
   if (findings.untrusted) {

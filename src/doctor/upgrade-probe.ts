@@ -76,12 +76,17 @@ export async function probeUpgrade(request: UpgradeRequest, timedOut: () => Cfws
     {timeoutMs: UPGRADE_STEP_MS + 500, signal: request.signal, timedOut},
   )
   // A Traffic Controller answers an upgrade without a token with 401: the upgrade itself passed.
-  if (!step.ok && request.authorization === undefined && outcome.answer?.status === 401) return {ok: true, value: outcome, durationMs: step.durationMs}
+  if (!step.ok && request.authorization === undefined && outcome.answer?.status === 401)
+    return {ok: true, value: outcome, durationMs: step.durationMs}
   return {...step, value: outcome}
 }
 
 /** The upgrade with the token, refreshed once when the server refuses it (as a stream does). */
-export async function probeWithToken(request: Omit<UpgradeRequest, 'authorization'>, tokens: TokenHolder, timedOut: () => CfwsError): Promise<UpgradeStep> {
+export async function probeWithToken(
+  request: Omit<UpgradeRequest, 'authorization'>,
+  tokens: TokenHolder,
+  timedOut: () => CfwsError,
+): Promise<UpgradeStep> {
   const first = await probeUpgrade({...request, authorization: bearerHeader(await tokens.validToken())}, timedOut)
   if (first.ok || !first.error.refreshable || request.signal.aborted) return first
   let token: string
@@ -110,7 +115,10 @@ export function describeAnswer(answer: HandshakeAnswer): string {
   }
 
   const body = answer.body.trim()
-  if (body) parts.push(`body "${visibleControls(body.length > BODY_EXCERPT_CHARS ? `${body.slice(0, BODY_EXCERPT_CHARS)}…` : body)}"`)
+  if (body)
+    parts.push(
+      `body "${visibleControls(body.length > BODY_EXCERPT_CHARS ? `${body.slice(0, BODY_EXCERPT_CHARS)}…` : body)}"`,
+    )
   return parts.join('; ')
 }
 

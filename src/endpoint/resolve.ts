@@ -28,9 +28,13 @@ export function resolveEndpoint(given: string, origin: EndpointOrigin): URL {
   const prefix = url.pathname.replace(/\/+$/, '')
   const resolved = new URL(`${scheme}//${url.host.replace(/:\d+$/, '')}:${port}${prefix}`)
   if (isCleartextToRemote(resolved)) {
-    throw new EndpointError('CLEARTEXT_REFUSED', `Refusing plain ${url.protocol}// to ${resolved.host}: the token would travel in clear`, {
-      hint: `Use wss://${resolved.hostname} (plain ws:// is only for a Traffic Controller on this machine).`,
-    })
+    throw new EndpointError(
+      'CLEARTEXT_REFUSED',
+      `Refusing plain ${url.protocol}// to ${resolved.host}: the token would travel in clear`,
+      {
+        hint: `Use wss://${resolved.hostname} (plain ws:// is only for a Traffic Controller on this machine).`,
+      },
+    )
   }
 
   return resolved
@@ -68,7 +72,8 @@ export function displayEndpoint(url: URL): string {
 
 function invalid(given: string, origin: EndpointOrigin, why: string, cause?: unknown): CfwsError {
   const message = `Invalid logger endpoint '${given}' from ${origin}: ${why}`
-  const hint = 'Accepted forms: wss://HOST[:PORT][/PREFIX], https://HOST, HOST[:PORT], or ws://127.0.0.1:PORT for a local one.'
+  const hint =
+    'Accepted forms: wss://HOST[:PORT][/PREFIX], https://HOST, HOST[:PORT], or ws://127.0.0.1:PORT for a local one.'
   return origin === 'the Cloud Controller'
     ? new EndpointError('CC_INVALID_ENDPOINT', message, {cause, hint})
     : new UsageError('INVALID_ENDPOINT', message, {cause, hint})

@@ -28,7 +28,10 @@ export class LogMessageDecoder {
     const reason = this.scanner.scan(frame)
     if (reason !== undefined) return {ok: false, reason}
     const {envelope} = this.scanner
-    return {ok: true, envelope: envelope.has(LOG_MESSAGE) ? {logMessage: this.toLogMessage(envelope.child(LOG_MESSAGE))} : {}}
+    return {
+      ok: true,
+      envelope: envelope.has(LOG_MESSAGE) ? {logMessage: this.toLogMessage(envelope.child(LOG_MESSAGE))} : {},
+    }
   }
 
   // app_id is not read: a stream is one app's.
@@ -37,9 +40,15 @@ export class LogMessageDecoder {
     const log: LogMessage = {}
     if (scan.has(MESSAGE)) log.message = buf.subarray(scan.start(MESSAGE), scan.end(MESSAGE))
     if (scan.has(MESSAGE_TYPE)) log.messageType = scan.int32(MESSAGE_TYPE)
-    if (scan.has(TIMESTAMP)) log.timestamp = BigInt.asIntN(64, (BigInt(scan.int64High(TIMESTAMP) >>> 0) << 32n) | BigInt(scan.int64Low(TIMESTAMP) >>> 0))
-    if (scan.has(SOURCE_TYPE)) log.sourceType = this.sourceTypes.get(buf, scan.start(SOURCE_TYPE), scan.end(SOURCE_TYPE))
-    if (scan.has(SOURCE_INSTANCE)) log.sourceInstance = this.sourceInstances.get(buf, scan.start(SOURCE_INSTANCE), scan.end(SOURCE_INSTANCE))
+    if (scan.has(TIMESTAMP))
+      log.timestamp = BigInt.asIntN(
+        64,
+        (BigInt(scan.int64High(TIMESTAMP) >>> 0) << 32n) | BigInt(scan.int64Low(TIMESTAMP) >>> 0),
+      )
+    if (scan.has(SOURCE_TYPE))
+      log.sourceType = this.sourceTypes.get(buf, scan.start(SOURCE_TYPE), scan.end(SOURCE_TYPE))
+    if (scan.has(SOURCE_INSTANCE))
+      log.sourceInstance = this.sourceInstances.get(buf, scan.start(SOURCE_INSTANCE), scan.end(SOURCE_INSTANCE))
     return log
   }
 }

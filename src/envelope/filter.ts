@@ -5,13 +5,18 @@ const NAMES = Object.keys(EVENT_TYPES) as EventTypeName[]
 
 /** `--filter logmessage,ValueMetric` → the event type numbers, case-insensitive; all of them when none given. */
 export function parseEventTypeFilter(values: readonly string[] | undefined): Set<number> {
-  const wanted = (values ?? []).flatMap((value) => value.split(',')).map((name) => name.trim()).filter(Boolean)
+  const wanted = (values ?? [])
+    .flatMap((value) => value.split(','))
+    .map((name) => name.trim())
+    .filter(Boolean)
   if (wanted.length === 0) return new Set(Object.values(EVENT_TYPES))
   const types = new Set<number>()
   for (const name of wanted) {
     const match = NAMES.find((known) => known.toLowerCase() === name.toLowerCase())
     if (!match) {
-      throw new UsageError('UNKNOWN_EVENT_TYPE', `Unknown event type '${name}' in --filter`, {hint: `Valid types: ${NAMES.join(', ')}.`})
+      throw new UsageError('UNKNOWN_EVENT_TYPE', `Unknown event type '${name}' in --filter`, {
+        hint: `Valid types: ${NAMES.join(', ')}.`,
+      })
     }
 
     types.add(EVENT_TYPES[match])

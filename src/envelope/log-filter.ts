@@ -16,7 +16,10 @@ export type LogFilter = (log: LogMessage) => boolean
 
 /** `--source APP,RTR --source CELL` → `['APP', 'RTR', 'CELL']`: commas and repeats alike. */
 export function listValues(values: readonly string[] | undefined): string[] {
-  return (values ?? []).flatMap((value) => value.split(',')).map((value) => value.trim()).filter(Boolean)
+  return (values ?? [])
+    .flatMap((value) => value.split(','))
+    .map((value) => value.trim())
+    .filter(Boolean)
 }
 
 /**
@@ -27,9 +30,13 @@ export function compilePattern(pattern: string, flag: string, flags = ''): RegEx
   try {
     return new RegExp(pattern, flags)
   } catch (error) {
-    throw new UsageError('INVALID_REGEX', `Invalid regular expression in ${flag} '${pattern}': ${(error as Error).message.replace(/^Invalid regular expression: /, '')}`, {
-      hint: 'Use a JavaScript regular expression, e.g. --include "timeout|refused"; quote it for the shell.',
-    })
+    throw new UsageError(
+      'INVALID_REGEX',
+      `Invalid regular expression in ${flag} '${pattern}': ${(error as Error).message.replace(/^Invalid regular expression: /, '')}`,
+      {
+        hint: 'Use a JavaScript regular expression, e.g. --include "timeout|refused"; quote it for the shell.',
+      },
+    )
   }
 }
 
@@ -44,7 +51,14 @@ export function createLogFilter(options: LogFilterOptions): LogFilter | undefine
   const type = options.type === undefined ? undefined : options.type === 'err' ? MESSAGE_TYPES.ERR : MESSAGE_TYPES.OUT
   const include = (options.include ?? []).map((pattern) => compilePattern(pattern, '--include'))
   const exclude = (options.exclude ?? []).map((pattern) => compilePattern(pattern, '--exclude'))
-  if (sources.length === 0 && instances.size === 0 && type === undefined && include.length === 0 && exclude.length === 0) return undefined
+  if (
+    sources.length === 0 &&
+    instances.size === 0 &&
+    type === undefined &&
+    include.length === 0 &&
+    exclude.length === 0
+  )
+    return undefined
   return (log) => {
     if (type !== undefined && (log.messageType ?? MESSAGE_TYPES.OUT) !== type) return false
     if (instances.size > 0 && !instances.has(log.sourceInstance ?? '')) return false

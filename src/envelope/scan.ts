@@ -15,8 +15,16 @@ import {checkEnd, nestedEnd, type Reader, readTag, skipField} from './wire.js'
  * and known ones with another wire type are skipped.
  */
 const WIRE_TYPES: Record<Kind, number> = {
-  [Kind.String]: 2, [Kind.Bytes]: 2, [Kind.Int32]: 0, [Kind.Int64]: 0, [Kind.Uint64]: 0,
-  [Kind.Double]: 1, [Kind.Uuid]: 2, [Kind.Strings]: 2, [Kind.Tags]: 2, [Kind.Message]: 2,
+  [Kind.String]: 2,
+  [Kind.Bytes]: 2,
+  [Kind.Int32]: 0,
+  [Kind.Int64]: 0,
+  [Kind.Uint64]: 0,
+  [Kind.Double]: 1,
+  [Kind.Uuid]: 2,
+  [Kind.Strings]: 2,
+  [Kind.Tags]: 2,
+  [Kind.Message]: 2,
 }
 
 /** A list of byte ranges reused from frame to frame (a repeated string field). */
@@ -114,7 +122,8 @@ export class Tags {
       return this.index.get(buf.toString('latin1', start, end)) ?? -1
     }
 
-    for (let i = 0; i < this.count; i++) if (sameBytes(this.keyBufs[i], this.keyStarts[i], this.keyEnds[i], buf, start, end)) return i
+    for (let i = 0; i < this.count; i++)
+      if (sameBytes(this.keyBufs[i], this.keyStarts[i], this.keyEnds[i], buf, start, end)) return i
     return -1
   }
 
@@ -136,7 +145,8 @@ export class Tags {
 
   private buildIndex(): Map<string, number> {
     const index = new Map<string, number>()
-    for (let i = 0; i < this.count; i++) index.set(this.keyBufs[i].toString('latin1', this.keyStarts[i], this.keyEnds[i]), i)
+    for (let i = 0; i < this.count; i++)
+      index.set(this.keyBufs[i].toString('latin1', this.keyStarts[i], this.keyEnds[i]), i)
     return index
   }
 }
@@ -167,7 +177,13 @@ export class MessageScan {
     this.starts = new Int32Array(fields.length)
     this.ends = new Int32Array(fields.length)
     this.present = new Uint8Array(fields.length)
-    this.children = fields.map((field) => (field.kind === Kind.Message ? new MessageScan(field.fields ?? []) : field.kind === Kind.Uuid ? new MessageScan(UUID_FIELDS) : undefined))
+    this.children = fields.map((field) =>
+      field.kind === Kind.Message
+        ? new MessageScan(field.fields ?? [])
+        : field.kind === Kind.Uuid
+          ? new MessageScan(UUID_FIELDS)
+          : undefined,
+    )
     this.lists = fields.map((field) => (field.kind === Kind.Strings ? new Ranges() : undefined))
     this.tagMaps = fields.map((field) => (field.kind === Kind.Tags ? new Tags() : undefined))
     for (const [i, field] of fields.entries()) this.fieldOfTag[(field.number << 3) | WIRE_TYPES[field.kind]] = i

@@ -10,7 +10,18 @@ import {EVENT_TYPES, MESSAGE_TYPES} from './types.js'
  * How a field is read and written: the scalar types cfws meets, a UUID, a repeated string, the
  * string map `tags`, a nested message. Numbers, so the scanner's and renderers' switches stay small.
  */
-export const Kind = {String: 0, Bytes: 1, Int32: 2, Int64: 3, Uint64: 4, Double: 5, Uuid: 6, Strings: 7, Tags: 8, Message: 9} as const
+export const Kind = {
+  String: 0,
+  Bytes: 1,
+  Int32: 2,
+  Int64: 3,
+  Uint64: 4,
+  Double: 5,
+  Uuid: 6,
+  Strings: 7,
+  Tags: 8,
+  Message: 9,
+} as const
 export type Kind = (typeof Kind)[keyof typeof Kind]
 
 export interface Field {

@@ -45,7 +45,9 @@ export async function readRecentLogs(query: RecentLogsQuery): Promise<LogMessage
 
   while (newestFirst.length < query.maxMessages) {
     // Ask for the boundary messages again on top: `end_time` may return them (inclusive) or not.
-    const asked = query.accept ? Math.min(MAX_PAGE, limit + atBoundary.size) : Math.min(limit, query.maxMessages - newestFirst.length + atBoundary.size)
+    const asked = query.accept
+      ? Math.min(MAX_PAGE, limit + atBoundary.size)
+      : Math.min(limit, query.maxMessages - newestFirst.length + atBoundary.size)
     let response: HttpResponse
     try {
       response = await readPage(query, asked, endTimeNs)
@@ -57,7 +59,10 @@ export async function readRecentLogs(query: RecentLogsQuery): Promise<LogMessage
     }
 
     if (response.status === 429) {
-      if (++throttled > MAX_THROTTLED_IN_ROW) throw new EndpointError('LOG_CACHE_THROTTLED', `Log Cache answered 429 ${throttled} times in a row`, {hint: 'Try again in a moment.'})
+      if (++throttled > MAX_THROTTLED_IN_ROW)
+        throw new EndpointError('LOG_CACHE_THROTTLED', `Log Cache answered 429 ${throttled} times in a row`, {
+          hint: 'Try again in a moment.',
+        })
       limit = Math.max(1, Math.floor(limit / 2))
       continue
     }
@@ -84,7 +89,9 @@ export async function readRecentLogs(query: RecentLogsQuery): Promise<LogMessage
 /** A page's log messages, newest first, cut to the `asked` newest: a server may send more than asked. */
 function newestOfPage(response: HttpResponse, asked: number): LogMessage[] {
   const batch = (parseJsonBody(response) as {envelopes?: {batch?: unknown}} | undefined)?.envelopes?.batch
-  const logs = (Array.isArray(batch) ? batch : []).map(logMessageFromV2).filter((log): log is LogMessage => log !== undefined)
+  const logs = (Array.isArray(batch) ? batch : [])
+    .map(logMessageFromV2)
+    .filter((log): log is LogMessage => log !== undefined)
   // Stable: messages of the same nanosecond keep the server's order.
   logs.sort((a, b) => (a.timestamp! > b.timestamp! ? -1 : a.timestamp! < b.timestamp! ? 1 : 0))
   return logs.length > asked ? logs.slice(0, asked) : logs
@@ -94,9 +101,15 @@ function newestOfPage(response: HttpResponse, asked: number): LogMessage[] {
  * What a page adds: messages older than `end_time`, or at it and not kept yet. Anything newer was
  * not asked for (a server that ignores `end_time` and repeats its first page adds nothing).
  */
-function unseenLogs(newestFirst: LogMessage[], endTimeNs: bigint | undefined, atBoundary: ReadonlySet<string>): LogMessage[] {
+function unseenLogs(
+  newestFirst: LogMessage[],
+  endTimeNs: bigint | undefined,
+  atBoundary: ReadonlySet<string>,
+): LogMessage[] {
   if (endTimeNs === undefined) return newestFirst
-  return newestFirst.filter((log) => log.timestamp! < endTimeNs || (log.timestamp === endTimeNs && !atBoundary.has(logKey(log))))
+  return newestFirst.filter(
+    (log) => log.timestamp! < endTimeNs || (log.timestamp === endTimeNs && !atBoundary.has(logKey(log))),
+  )
 }
 
 /**
@@ -125,7 +138,13 @@ async function readPage(query: RecentLogsQuery, limit: number, endTimeNs: bigint
 
   const response = await sendWithRefresh(
     query.tokens,
-    async (authorization) => sendHttp(url, {headers: {authorization}, verifyTls: query.verifyTls, serverName: SERVER_NAME, signal: query.signal}),
+    async (authorization) =>
+      sendHttp(url, {
+        headers: {authorization},
+        verifyTls: query.verifyTls,
+        serverName: SERVER_NAME,
+        signal: query.signal,
+      }),
     (answer) => answer.status === 401 || answer.status === 404,
   )
   if (response.status === 200 || response.status === 429) return response
@@ -136,7 +155,9 @@ async function readPage(query: RecentLogsQuery, limit: number, endTimeNs: bigint
   }
 
   if (response.status === 401) {
-    throw new AuthError('LOG_CACHE_UNAUTHORIZED', 'Log Cache rejected the token even after a refresh', {hint: HINTS.login})
+    throw new AuthError('LOG_CACHE_UNAUTHORIZED', 'Log Cache rejected the token even after a refresh', {
+      hint: HINTS.login,
+    })
   }
 
   throw new EndpointError('LOG_CACHE_FAILED', `Log Cache answered ${response.status} to GET ${url.pathname}`, {

@@ -49,14 +49,19 @@ const DEFAULT_MAX_BODY_BYTES = 16 * 1024 ** 2
 export async function sendHttp(url: URL, options: HttpOptions): Promise<HttpResponse> {
   const headers = {'user-agent': USER_AGENT, accept: 'application/json', ...options.headers}
   if (hasCredential(headers) && isCleartextToRemote(url)) {
-    throw new EndpointError('CLEARTEXT_REFUSED', `Refusing to send a token over plain ${url.protocol}// to ${url.host}`, {
-      hint: 'Use an https:// API endpoint (cf api https://…).',
-    })
+    throw new EndpointError(
+      'CLEARTEXT_REFUSED',
+      `Refusing to send a token over plain ${url.protocol}// to ${url.host}`,
+      {
+        hint: 'Use an https:// API endpoint (cf api https://…).',
+      },
+    )
   }
 
   const method = options.method ?? 'GET'
   const proxy = await proxyRouteFor(url)
-  if (options.signal?.aborted) throw describeCancelledRequest(options.serverName, `${method} ${url.pathname}`, options.signal.reason)
+  if (options.signal?.aborted)
+    throw describeCancelledRequest(options.serverName, `${method} ${url.pathname}`, options.signal.reason)
   trace(`> ${method} ${url.href}`)
   traceHeaders('>', headers)
   return exchange(url, {...options, method, headers}, proxy)
@@ -76,7 +81,8 @@ type Exchange = HttpOptions & {method: 'GET' | 'POST'; headers: Record<string, s
 async function exchange(url: URL, options: Exchange, proxy: ProxyRoute | undefined): Promise<HttpResponse> {
   const {signal} = options
   const described = `${options.method} ${url.pathname}`
-  const failure = (error: unknown): Error => proxyFailure(proxy, url, error) ?? describeNetworkFailure(error, url, options.serverName)
+  const failure = (error: unknown): Error =>
+    proxyFailure(proxy, url, error) ?? describeNetworkFailure(error, url, options.serverName)
   return new Promise<HttpResponse>((resolve, reject) => {
     let response: IncomingMessage | undefined
     let settled = false
@@ -100,22 +106,32 @@ async function exchange(url: URL, options: Exchange, proxy: ProxyRoute | undefin
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
     const deadline = setTimeout(() => settle(failure(timedOut(timeoutMs))), timeoutMs)
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest
-    const request: ClientRequest = send(url, {method: options.method, headers: options.headers, rejectUnauthorized: options.verifyTls, agent: proxy?.agent}, (answer) => {
-      response = answer
-      trace(`< ${answer.statusCode ?? 0} ${answer.statusMessage ?? ''} (${url.pathname})`)
-      traceHeaders('<', answer.headers)
-      const refused = proxyFailure(proxy, url)
-      if (refused) {
-        settle(refused)
-        return
-      }
+    const request: ClientRequest = send(
+      url,
+      {method: options.method, headers: options.headers, rejectUnauthorized: options.verifyTls, agent: proxy?.agent},
+      (answer) => {
+        response = answer
+        trace(`< ${answer.statusCode ?? 0} ${answer.statusMessage ?? ''} (${url.pathname})`)
+        traceHeaders('<', answer.headers)
+        const refused = proxyFailure(proxy, url)
+        if (refused) {
+          settle(refused)
+          return
+        }
 
-      readBody(answer, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, {
-        done: (raw) => settle(undefined, {status: answer.statusCode ?? 0, headers: answer.headers, body: raw.toString('utf8'), raw}),
-        tooLarge: (maxBytes) => settle(describeOversizedAnswer(options.serverName, described, maxBytes)),
-        failed: (error) => settle(failure(error)),
-      })
-    })
+        readBody(answer, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, {
+          done: (raw) =>
+            settle(undefined, {
+              status: answer.statusCode ?? 0,
+              headers: answer.headers,
+              body: raw.toString('utf8'),
+              raw,
+            }),
+          tooLarge: (maxBytes) => settle(describeOversizedAnswer(options.serverName, described, maxBytes)),
+          failed: (error) => settle(failure(error)),
+        })
+      },
+    )
     // Stays attached after the settle: a destroyed request may still report an error, harmlessly.
     request.on('error', (error) => settle(failure(error)))
     request.end(options.body)

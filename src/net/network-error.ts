@@ -63,9 +63,13 @@ export function describeNetworkFailure(error: unknown, url: URL, what: string): 
 
 /** The server sent more than the client takes (a runaway or misrouted answer): cut off, exit 6. */
 export function describeOversizedAnswer(what: string, request: string, maxBytes: number): EndpointError {
-  return new EndpointError('RESPONSE_TOO_LARGE', `${capitalize(what)} sent more than ${formatBytes(maxBytes)} in answer to ${request}`, {
-    hint: 'Something other than that server may be answering (a proxy, a load balancer): check the endpoint, HTTPS_PROXY and NO_PROXY.',
-  })
+  return new EndpointError(
+    'RESPONSE_TOO_LARGE',
+    `${capitalize(what)} sent more than ${formatBytes(maxBytes)} in answer to ${request}`,
+    {
+      hint: 'Something other than that server may be answering (a proxy, a load balancer): check the endpoint, HTTPS_PROXY and NO_PROXY.',
+    },
+  )
 }
 
 /**

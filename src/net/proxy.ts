@@ -29,7 +29,10 @@ export interface ProxyRoute {
  * Every request gets its own agent, so a refusal belongs to exactly one connection. The agent's
  * code is loaded only then: most runs have no proxy, and every run pays for what it imports.
  */
-export async function proxyRouteFor(target: URL, env: NodeJS.ProcessEnv = process.env): Promise<ProxyRoute | undefined> {
+export async function proxyRouteFor(
+  target: URL,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<ProxyRoute | undefined> {
   const {proxyUrl} = proxyChoiceFor(target, env)
   if (!proxyUrl) return undefined
   // A proxy that echoes its credentials in an error must not show them on stderr: as written and decoded.
@@ -120,7 +123,11 @@ function proxyRefused(route: ProxyRoute, status: number, target: URL): EndpointE
     status === 407
       ? 'The proxy wants credentials: write USER:PASSWORD@ before its host in HTTPS_PROXY, or add the host to NO_PROXY.'
       : 'Check HTTPS_PROXY and NO_PROXY, and that the proxy allows CONNECT to this host and port.'
-  return new EndpointError('PROXY_REFUSED', `The proxy at ${route.proxyHost} refused a tunnel to ${hostAndPort(target)} (${status})`, {hint})
+  return new EndpointError(
+    'PROXY_REFUSED',
+    `The proxy at ${route.proxyHost} refused a tunnel to ${hostAndPort(target)} (${status})`,
+    {hint},
+  )
 }
 
 /**
@@ -132,7 +139,9 @@ export function proxyFailure(route: ProxyRoute | undefined, target: URL, cause?:
   const refused = route.refusedStatus()
   if (refused !== undefined) return proxyRefused(route, refused, target)
   if (route.answered() || cause === undefined) return undefined
-  return TIMEOUT_CODES.has(networkErrorCode(cause) ?? '') ? proxySilent(route, target, cause) : proxyUnreachable(route, cause)
+  return TIMEOUT_CODES.has(networkErrorCode(cause) ?? '')
+    ? proxySilent(route, target, cause)
+    : proxyUnreachable(route, cause)
 }
 
 const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'HANDSHAKE_TIMEOUT'])
@@ -140,10 +149,14 @@ const PROXY_SETTINGS_HINT = 'Check HTTPS_PROXY (or unset it), and NO_PROXY for h
 
 /** The proxy took the connection but never answered the CONNECT: as any timeout (TIMEOUT, retried by a stream). */
 function proxySilent(route: ProxyRoute, target: URL, cause: unknown): EndpointError {
-  return new EndpointError('TIMEOUT', `The proxy at ${route.proxyHost} did not answer the CONNECT to ${hostAndPort(target)} in time`, {
-    cause,
-    hint: PROXY_SETTINGS_HINT,
-  })
+  return new EndpointError(
+    'TIMEOUT',
+    `The proxy at ${route.proxyHost} did not answer the CONNECT to ${hostAndPort(target)} in time`,
+    {
+      cause,
+      hint: PROXY_SETTINGS_HINT,
+    },
+  )
 }
 
 function proxyUnreachable(route: ProxyRoute, cause: unknown): EndpointError {

@@ -16,7 +16,12 @@ export async function speaksTls(url: URL, signal: AbortSignal, timeoutMs = TLS_P
   if (signal.aborted) return false
   const host = hostOf(url)
   return new Promise((resolve) => {
-    const socket = connectTls({host, port: portOf(url), servername: isIP(host) ? undefined : host, rejectUnauthorized: false})
+    const socket = connectTls({
+      host,
+      port: portOf(url),
+      servername: isIP(host) ? undefined : host,
+      rejectUnauthorized: false,
+    })
     const done = (answer: boolean): void => {
       clearTimeout(timer)
       signal.removeEventListener('abort', onAbort)

@@ -74,7 +74,8 @@ export class ByteSink {
   // buffers of the process, frames among them.
   recycle(chunk: Buffer): void {
     if (!this.handedOutWhole.delete(chunk)) return
-    if (chunk.buffer.byteLength === this.minCapacity && chunk.buffer !== this.buf.buffer) this.spare = Buffer.from(chunk.buffer, 0, this.minCapacity)
+    if (chunk.buffer.byteLength === this.minCapacity && chunk.buffer !== this.buf.buffer)
+      this.spare = Buffer.from(chunk.buffer, 0, this.minCapacity)
   }
 
   private replaceBuffer(buffer: Buffer): void {
@@ -170,7 +171,12 @@ export class ByteSink {
       const offset = words.offset
       while (i + 4 <= end) {
         // Eight bytes a step while both words are printable, the common case of a log line.
-        if (i + 8 <= end && (notPrintableBits(source32.getInt32(offset + i, true)) | notPrintableBits(source32.getInt32(offset + i + 4, true))) === 0) {
+        if (
+          i + 8 <= end &&
+          (notPrintableBits(source32.getInt32(offset + i, true)) |
+            notPrintableBits(source32.getInt32(offset + i + 4, true))) ===
+            0
+        ) {
           i += 8
           continue
         }

@@ -7,24 +7,33 @@ export type ColorLevel = 0 | 1 | 2 | 3
  * FORCE_COLOR, then whether stdout is a terminal, whose depth is `detected`. Piped output never gets
  * escape codes by default.
  */
-export function chooseColorLevel(flag: boolean | undefined, env: NodeJS.ProcessEnv, isTTY: boolean, detected: ColorLevel): ColorLevel {
-  if (flag !== undefined) return flag ? Math.max(detected, 1) as ColorLevel : 0
+export function chooseColorLevel(
+  flag: boolean | undefined,
+  env: NodeJS.ProcessEnv,
+  isTTY: boolean,
+  detected: ColorLevel,
+): ColorLevel {
+  if (flag !== undefined) return flag ? (Math.max(detected, 1) as ColorLevel) : 0
   if (env.NO_COLOR) return 0
   const force = env.FORCE_COLOR
   if (force !== undefined) {
     if (force === '0' || force === 'false') return 0
     const level = Number(force)
-    return level >= 1 && level <= 3 ? (level as ColorLevel) : Math.max(detected, 1) as ColorLevel
+    return level >= 1 && level <= 3 ? (level as ColorLevel) : (Math.max(detected, 1) as ColorLevel)
   }
 
-  return isTTY ? Math.max(detected, 1) as ColorLevel : 0
+  return isTTY ? (Math.max(detected, 1) as ColorLevel) : 0
 }
 
 /**
  * A chalk for the colour level, or undefined for plain output. chalk, and its look at the terminal,
  * is loaded only when there is colour to write: most runs write to a pipe (a millisecond of each start).
  */
-export async function loadChalk(flag: boolean | undefined, env: NodeJS.ProcessEnv, isTTY: boolean): Promise<ChalkInstance | undefined> {
+export async function loadChalk(
+  flag: boolean | undefined,
+  env: NodeJS.ProcessEnv,
+  isTTY: boolean,
+): Promise<ChalkInstance | undefined> {
   // The terminal's depth only ever raises a level that is at least 1.
   if (chooseColorLevel(flag, env, isTTY, 1) === 0) return undefined
   const {Chalk, supportsColor} = await import('chalk')
@@ -33,7 +42,17 @@ export async function loadChalk(flag: boolean | undefined, env: NodeJS.ProcessEn
 
 // Red is kept for ERR lines, so an instance colour is never mistaken for an error; plain blue and
 // black are hard to read on a dark terminal, white and gray on a light one.
-const BASIC_COLORS: readonly ColorName[] = ['cyan', 'green', 'yellow', 'magenta', 'cyanBright', 'greenBright', 'yellowBright', 'magentaBright', 'blueBright']
+const BASIC_COLORS: readonly ColorName[] = [
+  'cyan',
+  'green',
+  'yellow',
+  'magenta',
+  'cyanBright',
+  'greenBright',
+  'yellowBright',
+  'magentaBright',
+  'blueBright',
+]
 // Where the terminal has 256 colours: mid-bright hues of the 6×6×6 cube, readable on dark and
 // light backgrounds alike, none of them red or pink.
 const COLORS_256: readonly number[] = [33, 37, 39, 43, 62, 69, 71, 78, 98, 105, 130, 135, 136, 141, 142, 172, 178, 208]
@@ -53,5 +72,7 @@ export function instanceColor(chalk: ChalkInstance, name: string): (text: string
   hash = Math.imul(hash, 0xc2b2ae35)
   hash ^= hash >>> 16
   hash >>>= 0
-  return chalk.level >= 2 ? chalk.ansi256(COLORS_256[hash % COLORS_256.length]) : chalk[BASIC_COLORS[hash % BASIC_COLORS.length]]
+  return chalk.level >= 2
+    ? chalk.ansi256(COLORS_256[hash % COLORS_256.length])
+    : chalk[BASIC_COLORS[hash % BASIC_COLORS.length]]
 }

@@ -31,9 +31,20 @@ export class EnvelopeJsonWriter {
 
 type TagBlocks = BlockCache<Tags>
 
-const jsonLayout = (): Layout => fieldLayout(ENVELOPE_FIELDS, (field) => `"${field.name}":`, (name) => `"${name}"`)
+const jsonLayout = (): Layout =>
+  fieldLayout(
+    ENVELOPE_FIELDS,
+    (field) => `"${field.name}":`,
+    (name) => `"${name}"`,
+  )
 
-function writeObject(out: ByteSink, scan: MessageScan, layout: Layout, int64AsString: boolean, tagBlocks: TagBlocks): void {
+function writeObject(
+  out: ByteSink,
+  scan: MessageScan,
+  layout: Layout,
+  int64AsString: boolean,
+  tagBlocks: TagBlocks,
+): void {
   const {buf} = scan
   out.byte(0x7b)
   let first = true
@@ -142,8 +153,18 @@ function writeUuid(out: ByteSink, uuid: MessageScan): void {
 const UNICODE = 1
 const HIGH = 2
 // One object for the table, not one per byte: building 256 of them took a millisecond of every start.
-const SHORT_ESCAPES: Readonly<Record<number, number>> = {0x08: 0x62, 0x09: 0x74, 0x0a: 0x6e, 0x0c: 0x66, 0x0d: 0x72, 0x22: 0x22, 0x5c: 0x5c}
-const ESCAPES = new Uint8Array(256).map((_, byte) => SHORT_ESCAPES[byte] ?? (byte < 0x20 || byte === 0x7f ? UNICODE : byte >= 0x80 ? HIGH : 0))
+const SHORT_ESCAPES: Readonly<Record<number, number>> = {
+  0x08: 0x62,
+  0x09: 0x74,
+  0x0a: 0x6e,
+  0x0c: 0x66,
+  0x0d: 0x72,
+  0x22: 0x22,
+  0x5c: 0x5c,
+}
+const ESCAPES = new Uint8Array(256).map(
+  (_, byte) => SHORT_ESCAPES[byte] ?? (byte < 0x20 || byte === 0x7f ? UNICODE : byte >= 0x80 ? HIGH : 0),
+)
 
 /**
  * A JSON string of UTF-8 bytes, escaped as JSON.stringify escapes the decoded text: `" \\`, the
@@ -152,7 +173,8 @@ const ESCAPES = new Uint8Array(256).map((_, byte) => SHORT_ESCAPES[byte] ?? (byt
  */
 export function writeString(out: ByteSink, source: Buffer, start: number, end: number, isBytes: boolean): void {
   // A bytes field is written as TextDecoder decodes it, which drops one leading byte order mark.
-  if (isBytes && end - start >= 3 && source[start] === 0xef && source[start + 1] === 0xbb && source[start + 2] === 0xbf) start += 3
+  if (isBytes && end - start >= 3 && source[start] === 0xef && source[start + 1] === 0xbb && source[start + 2] === 0xbf)
+    start += 3
   const begin = out.pos
   out.openQuote(end - start, 6)
   let checked = false

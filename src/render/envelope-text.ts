@@ -35,7 +35,12 @@ type TagBlocks = BlockCache<Tags>
 
 // A string's label carries its opening quote, and what follows a string its closing one: fewer, longer copies.
 const QUOTED_KINDS = new Set<Kind>([Kind.String, Kind.Bytes, Kind.Strings])
-const textLayout = (): Layout => fieldLayout(ENVELOPE_FIELDS, (field) => (QUOTED_KINDS.has(field.kind) ? `${field.name}:"` : `${field.name}:`), (name) => name)
+const textLayout = (): Layout =>
+  fieldLayout(
+    ENVELOPE_FIELDS,
+    (field) => (QUOTED_KINDS.has(field.kind) ? `${field.name}:"` : `${field.name}:`),
+    (name) => name,
+  )
 const CLOSE_QUOTE = new Literal('" ')
 const TAG_KEY = new Literal('tags:<key:"')
 const TAG_VALUE = new Literal('" value:"')

@@ -12,10 +12,17 @@ export interface Layout {
   children: Array<Layout | undefined>
 }
 
-export function fieldLayout(fields: readonly Field[], label: (field: Field) => string, enumValue: (name: string) => string): Layout {
+export function fieldLayout(
+  fields: readonly Field[],
+  label: (field: Field) => string,
+  enumValue: (name: string) => string,
+): Layout {
   return {
     labels: fields.map((field) => new Literal(label(field))),
-    enums: fields.map((field) => field.enumNames && new Map([...field.enumNames].map(([value, name]) => [value, new Literal(enumValue(name))]))),
+    enums: fields.map(
+      (field) =>
+        field.enumNames && new Map([...field.enumNames].map(([value, name]) => [value, new Literal(enumValue(name))])),
+    ),
     children: fields.map((field) => field.fields && fieldLayout(field.fields, label, enumValue)),
   }
 }
@@ -77,7 +84,14 @@ function insertionSort(order: Int32Array, tags: Tags, count: number): void {
 }
 
 function compareKeys(tags: Tags, a: number, b: number): number {
-  return compareUtf16(tags.keyBufs[a], tags.keyStarts[a], tags.keyEnds[a], tags.keyBufs[b], tags.keyStarts[b], tags.keyEnds[b])
+  return compareUtf16(
+    tags.keyBufs[a],
+    tags.keyStarts[a],
+    tags.keyEnds[a],
+    tags.keyBufs[b],
+    tags.keyStarts[b],
+    tags.keyEnds[b],
+  )
 }
 
 // Index keys (below 2^32 - 1) before all others; others keep their place (the sort is stable).

@@ -13,7 +13,11 @@ export type FrameRenderer = (frame: Buffer, out: ByteSink) => string | undefined
  * Firehose frames of the wanted event types as `cf nozzle` text or NDJSON (64-bit integers as
  * strings with `int64AsString`); other envelopes write nothing.
  */
-export function createFirehoseRenderer(format: 'text' | 'json', types: ReadonlySet<number>, {int64AsString = false} = {}): FrameRenderer {
+export function createFirehoseRenderer(
+  format: 'text' | 'json',
+  types: ReadonlySet<number>,
+  {int64AsString = false} = {},
+): FrameRenderer {
   const scanner = new FrameScanner(ENVELOPE_FIELDS)
   const writer = format === 'json' ? new EnvelopeJsonWriter(int64AsString) : new EnvelopeTextWriter()
   return (frame, out) => {

@@ -22,7 +22,10 @@ export type LogRenderer = (log: LogMessage, out: ByteSink) => void
  * them: a red ERR line, the source in its instance's colour. Control characters of the message and
  * source are escaped (visible-controls.ts) unless `rawEscapes` asks for the app's bytes as they are.
  */
-export function createTextLogRenderer(chalk: ChalkInstance | undefined, {rawEscapes = false, highlight, timestamps = 'default', app}: TextOptions = {}): LogRenderer {
+export function createTextLogRenderer(
+  chalk: ChalkInstance | undefined,
+  {rawEscapes = false, highlight, timestamps = 'default', app}: TextOptions = {},
+): LogRenderer {
   // chalk's red codes, read off a coloured letter: none at level 0, where chalk leaves text as it is.
   const [redOpen = '', redClose = ''] = chalk ? chalk.red('x').split('x') : []
   const open = new Literal(redOpen)
@@ -34,9 +37,16 @@ export function createTextLogRenderer(chalk: ChalkInstance | undefined, {rawEsca
   // Highlights are colour: a pipe gets none, so a script's output does not change with --highlight.
   const marker = chalk && highlight ? new Highlighter(highlight, chalk) : undefined
   // The app's name comes from the Cloud Controller, not the app's output: escaped even with rawEscapes.
-  const prefix = app === undefined ? undefined : new Constant(`${chalk ? instanceColor(chalk, visibleControls(app))(visibleControls(app)) : visibleControls(app)} `)
+  const prefix =
+    app === undefined
+      ? undefined
+      : new Constant(
+          `${chalk ? instanceColor(chalk, visibleControls(app))(visibleControls(app)) : visibleControls(app)} `,
+        )
   const headers = new PerSource<TextHeader>((type, sourceType, sourceInstance) => {
-    const source = rawEscapes ? `${sourceType}/${sourceInstance}` : `${visibleControls(sourceType)}/${visibleControls(sourceInstance)}`
+    const source = rawEscapes
+      ? `${sourceType}/${sourceInstance}`
+      : `${visibleControls(sourceType)}/${visibleControls(sourceInstance)}`
     const head = `${clock ? ' ' : ''}[${chalk ? instanceColor(chalk, source)(source) : source}] ${type} `
     if (redOpen === '' || type !== 'ERR') return {red: false, head: new Constant(head), end: NEWLINE}
     // What chalk.red makes of the whole line, the header's part of it: chalk's codes within it
@@ -51,7 +61,7 @@ export function createTextLogRenderer(chalk: ChalkInstance | undefined, {rawEsca
     const {source, end} = text
     // Escaped text holds no ESC, so only raw text can close chalk's red early.
     const recolour = rawEscapes && header.red && source.indexOf(0x1b) !== -1
-    for (let start = 0; ; ) {
+    for (let start = 0; ;) {
       // A line break is one byte in UTF-8, whatever surrounds it: lines split on the bytes as on the text.
       const found = start < end ? source.indexOf(0x0a, start) : -1
       const last = found === -1 || found >= end
@@ -143,7 +153,14 @@ interface TextHeader {
 const NEWLINE = new Literal('\n')
 
 /** A red line's text as chalk.red gives it: a closing code in it reopens red, so the rest stays red. */
-function writeRecoloured(out: ByteSink, source: Buffer, start: number, end: number, closeCode: Buffer, reopen: Literal): void {
+function writeRecoloured(
+  out: ByteSink,
+  source: Buffer,
+  start: number,
+  end: number,
+  closeCode: Buffer,
+  reopen: Literal,
+): void {
   let at = start
   for (;;) {
     const found = source.indexOf(closeCode, at)
@@ -163,7 +180,10 @@ export function createJsonLogRenderer(appName: string): LogRenderer {
   const text = new MessageText()
   // What follows the timestamp up to the message, the same for every message of a source.
   const headers = new PerSource<Constant>(
-    (type, sourceType, sourceInstance) => new Constant(`","app":${app},"source_type":${jsonString(sourceType)},"source_instance":${jsonString(sourceInstance)},"message_type":${jsonString(type)},"message":`),
+    (type, sourceType, sourceInstance) =>
+      new Constant(
+        `","app":${app},"source_type":${jsonString(sourceType)},"source_instance":${jsonString(sourceInstance)},"message_type":${jsonString(type)},"message":`,
+      ),
   )
   return (log, out) => {
     out.literal(JSON_START)

@@ -39,7 +39,7 @@ export function repairUtf8(source: Uint8Array, end: number): Buffer {
   // An ill-formed byte (one byte) becomes three; well-formed ones stay as they are.
   const out = Buffer.allocUnsafe(end * 3)
   let length = 0
-  for (let i = 0; i < end; ) {
+  for (let i = 0; i < end;) {
     const lead = source[i]
     if (lead < 0x80) {
       out[length++] = lead
@@ -47,7 +47,8 @@ export function repairUtf8(source: Uint8Array, end: number): Buffer {
       continue
     }
 
-    const needed = lead >= 0xc2 && lead <= 0xdf ? 1 : lead >= 0xe0 && lead <= 0xef ? 2 : lead >= 0xf0 && lead <= 0xf4 ? 3 : 0
+    const needed =
+      lead >= 0xc2 && lead <= 0xdf ? 1 : lead >= 0xe0 && lead <= 0xef ? 2 : lead >= 0xf0 && lead <= 0xf4 ? 3 : 0
     // The second byte's range excludes overlong forms, surrogates and code points past U+10FFFF.
     let lower = lead === 0xe0 ? 0xa0 : lead === 0xf0 ? 0x90 : 0x80
     let upper = lead === 0xed ? 0x9f : lead === 0xf4 ? 0x8f : 0xbf

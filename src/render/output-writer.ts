@@ -61,8 +61,14 @@ export class OutputWriter {
   private readonly drainWaiters: Array<() => void> = []
   private readonly roomWaiters: Array<() => void> = []
 
-  constructor(private readonly stream: NodeJS.WritableStream & {readonly writableLength: number}, private readonly options: OutputWriterOptions) {
-    this.highWaterBytes = Math.min(MAX_HIGH_WATER_BYTES, Math.max(MIN_HIGH_WATER_BYTES, Math.floor(options.maxBufferedBytes / 4)))
+  constructor(
+    private readonly stream: NodeJS.WritableStream & {readonly writableLength: number},
+    private readonly options: OutputWriterOptions,
+  ) {
+    this.highWaterBytes = Math.min(
+      MAX_HIGH_WATER_BYTES,
+      Math.max(MIN_HIGH_WATER_BYTES, Math.floor(options.maxBufferedBytes / 4)),
+    )
     this.lowWaterBytes = Math.floor(this.highWaterBytes / 4)
     this.stallMs = options.stallMs ?? DEFAULT_STALL_MS
     this.dropQueue = new DropQueue(options.maxBufferedBytes)
@@ -242,6 +248,9 @@ function stdoutFailed(cause: Error): CfwsError {
   const code = networkErrorCode(cause) ?? cause.message
   return new OutputError('STDOUT_FAILED', `Cannot write to stdout (${code}): stopped`, {
     cause,
-    hint: code === 'ENOSPC' ? 'The device stdout goes to is full: free some space, or send the output elsewhere.' : 'Check where stdout goes: a file, a pipe or a terminal that can be written.',
+    hint:
+      code === 'ENOSPC'
+        ? 'The device stdout goes to is full: free some space, or send the output elsewhere.'
+        : 'Check where stdout goes: a file, a pipe or a terminal that can be written.',
   })
 }

@@ -34,7 +34,8 @@ export class SourceWords {
     const {words} = constant
     const whole = constant.length >> 2
     for (let i = 0; i < whole; i++) if (source32.getInt32(offset + start + i * 4, true) !== words[i]) return false
-    for (let i = whole * 4; i < constant.length; i++) if (source[start + i] !== ((words[i >> 2] >>> ((i & 3) * 8)) & 0xff)) return false
+    for (let i = whole * 4; i < constant.length; i++)
+      if (source[start + i] !== ((words[i >> 2] >>> ((i & 3) * 8)) & 0xff)) return false
     return true
   }
 

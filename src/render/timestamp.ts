@@ -22,7 +22,11 @@ class SecondStamp {
   private readonly bytes: Buffer
 
   /** `text` holds `width` digits at `at`, set later by `setDigits`. */
-  constructor(text: string, private readonly at: number, private readonly width: number) {
+  constructor(
+    text: string,
+    private readonly at: number,
+    private readonly width: number,
+  ) {
     this.literal = new Literal(text)
     // The words' own memory, in the byte order `Literal` wrote them in.
     this.bytes = Buffer.from(this.literal.words.buffer)
@@ -80,7 +84,10 @@ export class LocalTimestamp {
     if (this.style === 'short') return [time, '']
     const offsetMinutes = -date.getTimezoneOffset()
     const absolute = Math.abs(offsetMinutes)
-    return [`${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${time}`, `${offsetMinutes < 0 ? '-' : '+'}${pad(Math.floor(absolute / 60))}${pad(absolute % 60)}`]
+    return [
+      `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${time}`,
+      `${offsetMinutes < 0 ? '-' : '+'}${pad(Math.floor(absolute / 60))}${pad(absolute % 60)}`,
+    ]
   }
 }
 

@@ -13,7 +13,11 @@ const CONTROL = 1
 // A lead byte of U+0080–U+009F (C2), U+061C (D8), or the bidi marks and overrides U+200E–U+2069 (E2).
 const MAYBE = 2
 export const VISIBLE_ESCAPES = new Uint8Array(256).map((_, byte) =>
-  (byte < 0x20 && byte !== 0x09) || byte === 0x7f ? CONTROL : byte === 0xc2 || byte === 0xd8 || byte === 0xe2 ? MAYBE : 0,
+  (byte < 0x20 && byte !== 0x09) || byte === 0x7f
+    ? CONTROL
+    : byte === 0xc2 || byte === 0xd8 || byte === 0xe2
+      ? MAYBE
+      : 0,
 )
 
 /**
@@ -41,7 +45,14 @@ export function codePointAt(source: Uint8Array, at: number, length: number): num
 }
 
 export const HEX = Buffer.from('0123456789abcdef')
-const SHORT_ESCAPES: Readonly<Record<number, number>> = {0x07: 0x61, 0x08: 0x62, 0x0a: 0x6e, 0x0b: 0x76, 0x0c: 0x66, 0x0d: 0x72}
+const SHORT_ESCAPES: Readonly<Record<number, number>> = {
+  0x07: 0x61,
+  0x08: 0x62,
+  0x0a: 0x6e,
+  0x0b: 0x76,
+  0x0c: 0x66,
+  0x0d: 0x72,
+}
 
 /**
  * `source[start, end)`, valid UTF-8, into `out` with each control character escaped. A run of
@@ -50,7 +61,7 @@ const SHORT_ESCAPES: Readonly<Record<number, number>> = {0x07: 0x61, 0x08: 0x62,
  */
 export function writeVisible(out: ByteSink, source: Uint8Array, start: number, end: number): void {
   let copied = start
-  for (let i = start; ; ) {
+  for (let i = start; ;) {
     i = out.scanPlain(source, i, end, VISIBLE_ESCAPES)
     if (i === end) break
     const length = controlLength(source, i, end)

@@ -27,7 +27,9 @@ export function whyClosed(socket: WebSocket): Promise<string> {
     refusedWith ??= refusalCloseCode(error)
   })
   return new Promise((resolve) => {
-    socket.once('close', (code: number, reason: Buffer) => resolve(describeClose(code, reason.toString('utf8'), refusedWith)))
+    socket.once('close', (code: number, reason: Buffer) =>
+      resolve(describeClose(code, reason.toString('utf8'), refusedWith)),
+    )
   })
 }
 

@@ -9,7 +9,12 @@ import {speaksTls} from '../net/tls-probe.js'
 import {USER_AGENT} from '../net/user-agent.js'
 import {trace, traceHeaders} from '../trace.js'
 import {whyClosed} from './close-reason.js'
-import {describeHandshakeFailure, type HandshakeAnswer, plainRequestToTlsPort, type StreamKind} from './handshake-failure.js'
+import {
+  describeHandshakeFailure,
+  type HandshakeAnswer,
+  plainRequestToTlsPort,
+  type StreamKind,
+} from './handshake-failure.js'
 import {followReadGate, type ReadGate} from './read-gate.js'
 
 export interface ConnectOptions {
@@ -68,7 +73,10 @@ const RESET_CODES = new Set(['ECONNRESET', 'EPIPE'])
 export async function openStream(options: ConnectOptions): Promise<OpenedStream> {
   const {url, signal} = options
   const where = displayEndpoint(url)
-  const headers: Record<string, string> = options.authorization === undefined ? {'user-agent': USER_AGENT} : {'user-agent': USER_AGENT, authorization: options.authorization}
+  const headers: Record<string, string> =
+    options.authorization === undefined
+      ? {'user-agent': USER_AGENT}
+      : {'user-agent': USER_AGENT, authorization: options.authorization}
   trace(`> GET ${url.href} (WebSocket upgrade)`)
   traceHeaders('>', headers)
 
@@ -107,19 +115,27 @@ export async function openStream(options: ConnectOptions): Promise<OpenedStream>
     signal.addEventListener('abort', onAbort, {once: true})
 
     // Our own timer rather than ws's handshakeTimeout, whose error carries no code to branch on.
-    const failure = (error: unknown): Error => proxyFailure(proxy, url, error) ?? describeNetworkFailure(error, url, 'the Traffic Controller')
+    const failure = (error: unknown): Error =>
+      proxyFailure(proxy, url, error) ?? describeNetworkFailure(error, url, 'the Traffic Controller')
     const timer = setTimeout(() => settle(failure({code: 'HANDSHAKE_TIMEOUT'})), options.handshakeTimeoutMs)
     socket.on('upgrade', (response: IncomingMessage) => {
       trace(`< ${response.statusCode} ${response.statusMessage ?? ''}`)
       traceHeaders('<', response.headers)
-      options.onAnswer?.({status: response.statusCode ?? 0, statusMessage: response.statusMessage, headers: response.headers, body: ''})
+      options.onAnswer?.({
+        status: response.statusCode ?? 0,
+        statusMessage: response.statusMessage,
+        headers: response.headers,
+        body: '',
+      })
     })
     socket.once('open', () => settle())
     socket.on('error', (error) => {
       if (url.protocol === 'ws:' && !proxy && RESET_CODES.has(networkErrorCode(error) ?? '')) {
         // The probe has its own bound: the handshake's timer must not report this reset as a timeout.
         clearTimeout(timer)
-        void speaksTls(url, signal).then((tls) => settle(tls ? plainRequestToTlsPort(where, 'reset', error) : failure(error)))
+        void speaksTls(url, signal).then((tls) =>
+          settle(tls ? plainRequestToTlsPort(where, 'reset', error) : failure(error)),
+        )
       } else {
         settle(failure(error))
       }
@@ -134,7 +150,12 @@ export async function openStream(options: ConnectOptions): Promise<OpenedStream>
       }
 
       void readBody(response).then((body) => {
-        const answer = {status: response.statusCode ?? 0, statusMessage: response.statusMessage, headers: response.headers, body}
+        const answer = {
+          status: response.statusCode ?? 0,
+          statusMessage: response.statusMessage,
+          headers: response.headers,
+          body,
+        }
         options.onAnswer?.(answer)
         settle(describeHandshakeFailure(answer, options.kind, where))
       })

@@ -33,11 +33,18 @@ export function describeHandshakeFailure(answer: HandshakeAnswer, kind: StreamKi
   const routerError = headerValue(answer.headers, 'x-cf-routererror')
   const cause = {status, routerError, body: answer.body.slice(0, 200)}
 
-  if (routerError === 'route_service_unsupported' || (status === 502 && /route services is disabled/i.test(answer.body))) {
-    return new EndpointError('ROUTE_SERVICE_UNSUPPORTED', `${where} answered ${status}: its route is bound to a route service`, {
-      cause,
-      hint: 'WebSockets are not routed through route services: unbind the route service from the logging route, or use an endpoint without one (--endpoint).',
-    })
+  if (
+    routerError === 'route_service_unsupported' ||
+    (status === 502 && /route services is disabled/i.test(answer.body))
+  ) {
+    return new EndpointError(
+      'ROUTE_SERVICE_UNSUPPORTED',
+      `${where} answered ${status}: its route is bound to a route service`,
+      {
+        cause,
+        hint: 'WebSockets are not routed through route services: unbind the route service from the logging route, or use an endpoint without one (--endpoint).',
+      },
+    )
   }
 
   if (routerError === 'unknown_route') {
@@ -48,10 +55,14 @@ export function describeHandshakeFailure(answer: HandshakeAnswer, kind: StreamKi
   }
 
   if (routerError === 'no_endpoints') {
-    return new EndpointError('NO_TRAFFIC_CONTROLLER', `${where} answered ${status}: no healthy Traffic Controller behind the router`, {
-      cause,
-      hint: 'The platform has no running Traffic Controller right now: try again later or tell your platform team.',
-    })
+    return new EndpointError(
+      'NO_TRAFFIC_CONTROLLER',
+      `${where} answered ${status}: no healthy Traffic Controller behind the router`,
+      {
+        cause,
+        hint: 'The platform has no running Traffic Controller right now: try again later or tell your platform team.',
+      },
+    )
   }
 
   // Go's net/http answers a plaintext request on a TLS listener so, before any handler runs.
@@ -60,38 +71,60 @@ export function describeHandshakeFailure(answer: HandshakeAnswer, kind: StreamKi
   }
 
   if (isUnroutedPath(status, answer.body)) {
-    return new EndpointError('PATH_NOT_SERVED', `${where} answered 404 page not found: it serves no log stream at that path`, {
-      cause,
-      hint: 'Point --endpoint at the Traffic Controller itself (cf curl /v2/info shows doppler_logging_endpoint), without a path prefix; the Cloud Controller is not it.',
-    })
+    return new EndpointError(
+      'PATH_NOT_SERVED',
+      `${where} answered 404 page not found: it serves no log stream at that path`,
+      {
+        cause,
+        hint: 'Point --endpoint at the Traffic Controller itself (cf curl /v2/info shows doppler_logging_endpoint), without a path prefix; the Cloud Controller is not it.',
+      },
+    )
   }
 
   if (status === 400 || (status >= 200 && status < 300)) {
-    return new EndpointError('UPGRADE_STRIPPED', `${where} answered ${status} instead of upgrading to a WebSocket`, {cause, hint: UPGRADE_HINT})
+    return new EndpointError('UPGRADE_STRIPPED', `${where} answered ${status} instead of upgrading to a WebSocket`, {
+      cause,
+      hint: UPGRADE_HINT,
+    })
   }
 
   if (status === 401) {
     return kind === 'firehose'
-      ? new ForbiddenError('FIREHOSE_UNAUTHORIZED', `The Traffic Controller refused the firehose: ${answer.body.trim() || '401 Unauthorized'}`, {
+      ? new ForbiddenError(
+          'FIREHOSE_UNAUTHORIZED',
+          `The Traffic Controller refused the firehose: ${answer.body.trim() || '401 Unauthorized'}`,
+          {
+            cause,
+            hint: 'The firehose needs a token with the doppler.firehose scope.',
+          },
+        )
+      : new AuthError('STREAM_UNAUTHORIZED', 'The Traffic Controller rejected the token (401)', {
           cause,
-          hint: 'The firehose needs a token with the doppler.firehose scope.',
+          hint: HINTS.login,
         })
-      : new AuthError('STREAM_UNAUTHORIZED', 'The Traffic Controller rejected the token (401)', {cause, hint: HINTS.login})
   }
 
   if (status === 403 || (status === 404 && kind === 'app')) {
-    return new ForbiddenError('LOGS_NOT_VISIBLE', `The Traffic Controller answered ${status}: no access to this app's logs`, {
-      cause,
-      hint: HINTS.logAccess,
-    })
+    return new ForbiddenError(
+      'LOGS_NOT_VISIBLE',
+      `The Traffic Controller answered ${status}: no access to this app's logs`,
+      {
+        cause,
+        hint: HINTS.logAccess,
+      },
+    )
   }
 
   if (status >= 300 && status < 400) {
     const location = headerValue(answer.headers, 'location')
-    return new EndpointError('HANDSHAKE_REDIRECTED', `${where} answered ${status}${location ? ` (to ${location})` : ''} instead of upgrading to a WebSocket`, {
-      cause,
-      hint: location ? `Point --endpoint at ${location.replace(/^http/, 'ws')} directly.` : UPGRADE_HINT,
-    })
+    return new EndpointError(
+      'HANDSHAKE_REDIRECTED',
+      `${where} answered ${status}${location ? ` (to ${location})` : ''} instead of upgrading to a WebSocket`,
+      {
+        cause,
+        hint: location ? `Point --endpoint at ${location.replace(/^http/, 'ws')} directly.` : UPGRADE_HINT,
+      },
+    )
   }
 
   if (status >= 500) {

@@ -39,12 +39,20 @@ function partBody(part: Buffer): Buffer {
   let end = part.length
   if (part[end - 1] === 0x0a) end -= part[end - 2] === 0x0d ? 2 : 1
   const headerEnd = part.indexOf('\r\n\r\n')
-  const start = part[0] === 0x0d || part[0] === 0x0a ? skipLineBreak(part, 0) : looksLikeHeaders(part, headerEnd) ? headerEnd + 4 : 0
+  const start =
+    part[0] === 0x0d || part[0] === 0x0a
+      ? skipLineBreak(part, 0)
+      : looksLikeHeaders(part, headerEnd)
+        ? headerEnd + 4
+        : 0
   return part.subarray(start, Math.max(start, end))
 }
 
 function looksLikeHeaders(part: Buffer, headerEnd: number): boolean {
-  return headerEnd > 0 && /^[\x21-\x7e]+:[^\r\n]*(\r\n[\x21-\x7e]+:[^\r\n]*)*$/.test(part.subarray(0, headerEnd).toString('latin1'))
+  return (
+    headerEnd > 0 &&
+    /^[\x21-\x7e]+:[^\r\n]*(\r\n[\x21-\x7e]+:[^\r\n]*)*$/.test(part.subarray(0, headerEnd).toString('latin1'))
+  )
 }
 
 /** The boundary parameter of a Content-Type, or undefined. */

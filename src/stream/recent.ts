@@ -18,37 +18,65 @@ export interface RecentLogsAnswer {
  * The Traffic Controller's `GET /apps/{guid}/recentlogs` for foundations without Log Cache (it was
  * removed from the Traffic Controller in Dec 2022, PROTOCOL.md §1). No retries: `--recent` is one shot.
  */
-export async function readTrafficControllerRecentLogs(endpoint: URL, appGuid: string, tokens: TokenHolder, verifyTls: boolean, signal?: AbortSignal): Promise<RecentLogsAnswer> {
+export async function readTrafficControllerRecentLogs(
+  endpoint: URL,
+  appGuid: string,
+  tokens: TokenHolder,
+  verifyTls: boolean,
+  signal?: AbortSignal,
+): Promise<RecentLogsAnswer> {
   const url = recentLogsUrl(endpoint, appGuid)
   const response = await sendWithRefresh(
     tokens,
-    async (authorization) => sendHttp(url, {headers: {authorization, accept: 'multipart/x-protobuf'}, verifyTls, serverName: 'the Traffic Controller', signal}),
+    async (authorization) =>
+      sendHttp(url, {
+        headers: {authorization, accept: 'multipart/x-protobuf'},
+        verifyTls,
+        serverName: 'the Traffic Controller',
+        signal,
+      }),
     (answer) => answer.status === 401,
   )
-  if (response.status === 401) throw new AuthError('STREAM_UNAUTHORIZED', 'The Traffic Controller rejected the token (401)', {hint: HINTS.login})
+  if (response.status === 401)
+    throw new AuthError('STREAM_UNAUTHORIZED', 'The Traffic Controller rejected the token (401)', {hint: HINTS.login})
   if (isUnroutedPath(response.status, response.body)) {
-    throw new EndpointError('RECENT_LOGS_UNSUPPORTED', 'This Traffic Controller stopped serving recent logs in 2022, and the foundation advertises no Log Cache', {
-      hint: 'Recent logs now come from Log Cache: ask your platform team to deploy it. Streaming (cfws logs APP without --recent) still works.',
-    })
+    throw new EndpointError(
+      'RECENT_LOGS_UNSUPPORTED',
+      'This Traffic Controller stopped serving recent logs in 2022, and the foundation advertises no Log Cache',
+      {
+        hint: 'Recent logs now come from Log Cache: ask your platform team to deploy it. Streaming (cfws logs APP without --recent) still works.',
+      },
+    )
   }
 
   if (response.status === 404) {
-    throw new ForbiddenError('LOGS_NOT_VISIBLE', "The Traffic Controller answered 404 for the app's recent logs: no access to them", {
-      hint: HINTS.logAccess,
-    })
+    throw new ForbiddenError(
+      'LOGS_NOT_VISIBLE',
+      "The Traffic Controller answered 404 for the app's recent logs: no access to them",
+      {
+        hint: HINTS.logAccess,
+      },
+    )
   }
 
   if (response.status !== 200) {
-    throw new EndpointError('RECENT_LOGS_FAILED', `${displayEndpoint(url)} answered ${response.status} to GET ${url.pathname}`)
+    throw new EndpointError(
+      'RECENT_LOGS_FAILED',
+      `${displayEndpoint(url)} answered ${response.status} to GET ${url.pathname}`,
+    )
   }
 
   const header = response.headers['content-type']
   const contentType = typeof header === 'string' ? header : undefined
   const boundary = multipartBoundary(contentType)
   if (!boundary) {
-    throw new EndpointError('NOT_MULTIPART', `The Traffic Controller answered recentlogs with ${contentType ?? 'no Content-Type'}, not multipart with a boundary`, {
-      hint: 'This foundation may not serve recent logs from the Traffic Controller any more; it needs Log Cache.',
-    })
+    throw new EndpointError(
+      'NOT_MULTIPART',
+      `The Traffic Controller answered recentlogs with ${contentType ?? 'no Content-Type'}, not multipart with a boundary`,
+      {
+        hint: 'This foundation may not serve recent logs from the Traffic Controller any more; it needs Log Cache.',
+      },
+    )
   }
 
   const answer: RecentLogsAnswer = {logs: [], undecodable: 0}

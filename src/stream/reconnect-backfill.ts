@@ -115,7 +115,7 @@ export class ReconnectBackfill {
   // The oldest held frames go first: the fill that is running may still bring their lines back.
   private keepWithinBudget(): void {
     const allowed = this.options.heldBytesAllowed()
-    for (let i = 0; this.held > allowed && i < this.segments.length; ) {
+    for (let i = 0; this.held > allowed && i < this.segments.length;) {
       const segment = this.segments[i]
       if (segment === GAP || segment.head === segment.frames.length) {
         i++

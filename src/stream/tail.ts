@@ -132,7 +132,12 @@ export async function tailStream(options: TailOptions): Promise<void> {
   }
 }
 
-async function waitBeforeRetry(options: TailOptions, why: string, attempt: number, random: () => number): Promise<void> {
+async function waitBeforeRetry(
+  options: TailOptions,
+  why: string,
+  attempt: number,
+  random: () => number,
+): Promise<void> {
   const {initialDelayMs, maxDelayMs} = options.retry
   const ceilingMs = Math.min(maxDelayMs, initialDelayMs * 2 ** Math.min(attempt - 1, 30))
   const delayMs = Math.round(random() * ceilingMs)

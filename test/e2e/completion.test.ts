@@ -63,7 +63,10 @@ describe('cfws completion (end to end)', () => {
     })
   })
 
-  for (const [shell, check] of [['zsh', ['-n']], ['fish', ['--no-execute']]] as const) {
+  for (const [shell, check] of [
+    ['zsh', ['-n']],
+    ['fish', ['--no-execute']],
+  ] as const) {
     const present = installed(shell)
     describe(`${shell}${present ? '' : `: skipped, ${shell} is not installed`}`, () => {
       before(function () {
@@ -80,13 +83,19 @@ describe('cfws completion (end to end)', () => {
     const zsh = (await runCli(['completion', 'zsh'])).stdout
     assert.match(zsh, /^ {4}--timestamps='\[how each line starts\]:timestamps:\(default utc short none\)' \\$/m)
     const fish = (await runCli(['completion', 'fish'])).stdout
-    assert.match(fish, /^complete -c cfws -n '__fish_seen_subcommand_from logs' -l timestamps -x -a 'default utc short none' -d 'how each line starts'$/m)
+    assert.match(
+      fish,
+      /^complete -c cfws -n '__fish_seen_subcommand_from logs' -l timestamps -x -a 'default utc short none' -d 'how each line starts'$/m,
+    )
   })
 
   it('refuses a shell it does not know (exit 2)', async () => {
     const result = await runCli(['completion', 'tcsh'])
     assert.equal(result.code, 2)
     assert.equal(result.stdout, '')
-    assert.match(result.stderr, /^cfws: Expected tcsh to be one of: bash, zsh, fish\nhint: See 'cfws completion --help'\.\n$/)
+    assert.match(
+      result.stderr,
+      /^cfws: Expected tcsh to be one of: bash, zsh, fish\nhint: See 'cfws completion --help'\.\n$/,
+    )
   })
 })

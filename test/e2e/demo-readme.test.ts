@@ -16,7 +16,10 @@ interface Example {
 
 /** The `$ cfws demo …` commands of the README's demo section and the stdout lines it shows for each (`cfws:` lines are stderr). */
 function demoExamples(): Example[] {
-  const section = README.slice(README.indexOf('## Try it without a foundation'), README.indexOf('\n## ', README.indexOf('## Try it without a foundation') + 1))
+  const section = README.slice(
+    README.indexOf('## Try it without a foundation'),
+    README.indexOf('\n## ', README.indexOf('## Try it without a foundation') + 1),
+  )
   const block = section.match(/```console\n([\s\S]*?)```/)![1]
   const examples: Example[] = []
   for (const line of block.split('\n').filter(Boolean)) {
@@ -37,7 +40,11 @@ function withoutTimes(line: string): string {
 
 /** Runs the example in a shell, as a user would, until it printed as many lines as the README shows. */
 async function run(command: string, lines: number, env: Record<string, string>): Promise<string[]> {
-  const child = spawn('sh', ['-c', command.replaceAll(/\bcfws\b(?= demo)/g, `"${process.execPath}" "${RUN_JS}"`)], {env, detached: true, stdio: ['ignore', 'pipe', 'ignore']})
+  const child = spawn('sh', ['-c', command.replaceAll(/\bcfws\b(?= demo)/g, `"${process.execPath}" "${RUN_JS}"`)], {
+    env,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'ignore'],
+  })
   const closed = once(child, 'close')
   let stdout = ''
   let interrupted = false
@@ -60,16 +67,25 @@ describe('README: Try it without a foundation', () => {
   afterEach(() => rmSync(tmp, {recursive: true, force: true}))
 
   it('shows three examples, each with its output', () => {
-    assert.deepEqual(demoExamples().map((example) => [example.command, example.stdout.length > 0]), [
-      ['cfws demo logs web', true],
-      ["cfws demo logs worker --recent | grep -m1 -A3 'Exit status'", true],
-      ['cfws demo firehose --filter ValueMetric', true],
-    ])
+    assert.deepEqual(
+      demoExamples().map((example) => [example.command, example.stdout.length > 0]),
+      [
+        ['cfws demo logs web', true],
+        ["cfws demo logs worker --recent | grep -m1 -A3 'Exit status'", true],
+        ['cfws demo firehose --filter ValueMetric', true],
+      ],
+    )
   })
 
   for (const example of demoExamples()) {
     it(`prints what it shows for \`${example.command}\``, async () => {
-      const stdout = await run(example.command, example.stdout.length, {PATH: process.env.PATH!, HOME: tmp, TMPDIR: tmp, TZ: 'UTC', OCLIF_SKIP_NEW_VERSION_CHECK: 'true'})
+      const stdout = await run(example.command, example.stdout.length, {
+        PATH: process.env.PATH!,
+        HOME: tmp,
+        TMPDIR: tmp,
+        TZ: 'UTC',
+        OCLIF_SKIP_NEW_VERSION_CHECK: 'true',
+      })
       assert.deepEqual(stdout.map(withoutTimes), example.stdout.map(withoutTimes))
     })
   }

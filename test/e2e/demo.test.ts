@@ -24,7 +24,8 @@ function assertTimesWithin(lines: readonly string[], fromMs: number, toMs: numbe
   })
 }
 
-const DEMO_NOTICE = /^cfws: demo: a Cloud Foundry on this machine \(http:\/\/127\.0\.0\.1:\d+\) with apps web, worker; your cf config is left alone\n/
+const DEMO_NOTICE =
+  /^cfws: demo: a Cloud Foundry on this machine \(http:\/\/127\.0\.0\.1:\d+\) with apps web, worker; your cf config is left alone\n/
 
 describe('cfws demo (end to end)', () => {
   let tmp: string
@@ -61,7 +62,10 @@ describe('cfws demo (end to end)', () => {
     ])
     // Live: logged now, in order.
     const times = assertTimesWithin(lines, startMs, Date.now())
-    assert.deepEqual(times, [...times].sort((a, b) => a - b))
+    assert.deepEqual(
+      times,
+      [...times].sort((a, b) => a - b),
+    )
     assert.match(result.stderr, DEMO_NOTICE)
     assert.equal(result.stderr.replace(DEMO_NOTICE, ''), 'cfws: tailing web in demo-org/demo-space (Ctrl-C to stop)\n')
     assert.deepEqual(readdirSync(tmp), [], 'the demo removed its CF_HOME')
@@ -87,20 +91,30 @@ describe('cfws demo (end to end)', () => {
       'T [CELL/0] OUT Security group rules were updated',
       'T [CELL/0] OUT Cell a8f0c2d4-6b1e-4e3f-9a2c-7d5b3e1f0c9a successfully created container for instance a08ff49b-6f77-4263-8716-c43069c43a8c',
     ])
-    assert.ok(lines.map(withoutTimes).includes('T [APP/PROC/WEB/1] OUT web 1.4.2 listening on port 8080 (NODE_ENV=production)'))
-    const trace = lines.findIndex((line) => line.includes("ERR TypeError: Cannot read properties of undefined (reading 'price')"))
-    assert.deepEqual(lines.slice(trace, trace + 7).map((line) => line.replace(HEADER_TIME, '')), [
-      "[APP/PROC/WEB/1] ERR TypeError: Cannot read properties of undefined (reading 'price')",
-      '[APP/PROC/WEB/1] ERR     at /home/vcap/app/src/cart.js:42:31',
-      '[APP/PROC/WEB/1] ERR     at Array.reduce (<anonymous>)',
-      '[APP/PROC/WEB/1] ERR     at cartTotal (/home/vcap/app/src/cart.js:41:22)',
-      '[APP/PROC/WEB/1] ERR     at checkout (/home/vcap/app/src/routes/checkout.js:18:19)',
-      '[APP/PROC/WEB/1] ERR     at Layer.handle [as handle_request] (/home/vcap/app/node_modules/express/lib/router/layer.js:95:5)',
-      '[APP/PROC/WEB/1] OUT POST /api/checkout 500 52 - 5.446 ms',
-    ])
+    assert.ok(
+      lines.map(withoutTimes).includes('T [APP/PROC/WEB/1] OUT web 1.4.2 listening on port 8080 (NODE_ENV=production)'),
+    )
+    const trace = lines.findIndex((line) =>
+      line.includes("ERR TypeError: Cannot read properties of undefined (reading 'price')"),
+    )
+    assert.deepEqual(
+      lines.slice(trace, trace + 7).map((line) => line.replace(HEADER_TIME, '')),
+      [
+        "[APP/PROC/WEB/1] ERR TypeError: Cannot read properties of undefined (reading 'price')",
+        '[APP/PROC/WEB/1] ERR     at /home/vcap/app/src/cart.js:42:31',
+        '[APP/PROC/WEB/1] ERR     at Array.reduce (<anonymous>)',
+        '[APP/PROC/WEB/1] ERR     at cartTotal (/home/vcap/app/src/cart.js:41:22)',
+        '[APP/PROC/WEB/1] ERR     at checkout (/home/vcap/app/src/routes/checkout.js:18:19)',
+        '[APP/PROC/WEB/1] ERR     at Layer.handle [as handle_request] (/home/vcap/app/node_modules/express/lib/router/layer.js:95:5)',
+        '[APP/PROC/WEB/1] OUT POST /api/checkout 500 52 - 5.446 ms',
+      ],
+    )
     // The last 90 s before the demo started, sorted.
     const times = assertTimesWithin(lines, startMs - 90_000, Date.now())
-    assert.deepEqual(times, [...times].sort((a, b) => a - b))
+    assert.deepEqual(
+      times,
+      [...times].sort((a, b) => a - b),
+    )
     assert.equal(lines.length, 335)
   })
 
@@ -127,7 +141,10 @@ describe('cfws demo (end to end)', () => {
       'T [CELL/0] OUT Container became healthy',
       'T [APP/PROC/WORKER/0] OUT INFO worker: job 4840 charge-subscription done in 503ms',
     ])
-    assert.match(lines[crash + 4], /^T \[API\/0\] OUT App instance exited with guid 1b2c3d4e-5f60-4a7b-9c8d-e0f1a2b3c4d5 payload: \{"instance"=>"b548ea75-c1c3-46d9-8a5f-0e0230f7af37", "index"=>0, .*"reason"=>"CRASHED", "exit_description"=>"APP\/PROC\/WORKER: Exited with status 137 \(out of memory\)", "crash_count"=>1, /)
+    assert.match(
+      lines[crash + 4],
+      /^T \[API\/0\] OUT App instance exited with guid 1b2c3d4e-5f60-4a7b-9c8d-e0f1a2b3c4d5 payload: \{"instance"=>"b548ea75-c1c3-46d9-8a5f-0e0230f7af37", "index"=>0, .*"reason"=>"CRASHED", "exit_description"=>"APP\/PROC\/WORKER: Exited with status 137 \(out of memory\)", "crash_count"=>1, /,
+    )
   })
 
   it('streams the platform metrics of the firehose with --filter ValueMetric', async () => {
@@ -136,13 +153,19 @@ describe('cfws demo (end to end)', () => {
     cli.child.kill('SIGINT')
     const result = await cli.result()
     assert.equal(result.code, 130)
-    assert.deepEqual(lines.map((line) => line.replace(/ timestamp:\d{19} /, ' timestamp:T ')), [
-      'origin:"rep" eventType:ValueMetric timestamp:T deployment:"cf" job:"diego-cell" index:"0" ip:"10.0.16.5" tags:<key:"source_id" value:"rep" > valueMetric:<name:"CapacityRemainingMemory" value:11712 unit:"MiB" >',
-      'origin:"rep" eventType:ValueMetric timestamp:T deployment:"cf" job:"diego-cell" index:"0" ip:"10.0.16.5" tags:<key:"source_id" value:"rep" > valueMetric:<name:"ContainerCount" value:3 unit:"Metric" >',
-      'origin:"gorouter" eventType:ValueMetric timestamp:T deployment:"cf" job:"router" index:"0" ip:"10.0.1.17" tags:<key:"source_id" value:"gorouter" > valueMetric:<name:"latency" value:7.938 unit:"ms" >',
-    ])
+    assert.deepEqual(
+      lines.map((line) => line.replace(/ timestamp:\d{19} /, ' timestamp:T ')),
+      [
+        'origin:"rep" eventType:ValueMetric timestamp:T deployment:"cf" job:"diego-cell" index:"0" ip:"10.0.16.5" tags:<key:"source_id" value:"rep" > valueMetric:<name:"CapacityRemainingMemory" value:11712 unit:"MiB" >',
+        'origin:"rep" eventType:ValueMetric timestamp:T deployment:"cf" job:"diego-cell" index:"0" ip:"10.0.16.5" tags:<key:"source_id" value:"rep" > valueMetric:<name:"ContainerCount" value:3 unit:"Metric" >',
+        'origin:"gorouter" eventType:ValueMetric timestamp:T deployment:"cf" job:"router" index:"0" ip:"10.0.1.17" tags:<key:"source_id" value:"gorouter" > valueMetric:<name:"latency" value:7.938 unit:"ms" >',
+      ],
+    )
     assert.match(result.stderr, DEMO_NOTICE)
-    assert.match(result.stderr.replace(DEMO_NOTICE, ''), /^cfws: subscription id (cfws-[0-9a-f]{10}): add processes with --subscription-id \1 to share this stream\n$/)
+    assert.match(
+      result.stderr.replace(DEMO_NOTICE, ''),
+      /^cfws: subscription id (cfws-[0-9a-f]{10}): add processes with --subscription-id \1 to share this stream\n$/,
+    )
   })
 
   it('ends quietly with exit 0 when the reader closes the pipe, as `| head` does', async () => {
@@ -151,7 +174,17 @@ describe('cfws demo (end to end)', () => {
     cli.child.stdout!.destroy()
     const result = await cli.result()
     assert.equal(result.code, 0)
-    assert.deepEqual({...JSON.parse(line), timestamp: 'T'}, {timestamp: 'T', app: 'web', source_type: 'APP/PROC/WEB', source_instance: '1', message_type: 'OUT', message: 'GET /api/products/1248 200 610 - 4.324 ms'})
+    assert.deepEqual(
+      {...JSON.parse(line), timestamp: 'T'},
+      {
+        timestamp: 'T',
+        app: 'web',
+        source_type: 'APP/PROC/WEB',
+        source_instance: '1',
+        message_type: 'OUT',
+        message: 'GET /api/products/1248 200 610 - 4.324 ms',
+      },
+    )
     assert.deepEqual(readdirSync(tmp), [])
   })
 
@@ -178,7 +211,14 @@ describe('cfws demo (end to end)', () => {
 
   it('says which commands it runs when given none or another, with exit 2', async () => {
     const none = await runCli(['demo'], {TMPDIR: tmp})
-    assert.deepEqual([none.code, none.stdout, none.stderr], [2, '', "cfws: demo needs a command: logs APP or firehose\nhint: Try 'cfws demo logs web', 'cfws demo logs worker --recent' or 'cfws demo firehose --filter ValueMetric'.\n"])
+    assert.deepEqual(
+      [none.code, none.stdout, none.stderr],
+      [
+        2,
+        '',
+        "cfws: demo needs a command: logs APP or firehose\nhint: Try 'cfws demo logs web', 'cfws demo logs worker --recent' or 'cfws demo firehose --filter ValueMetric'.\n",
+      ],
+    )
     const other = await runCli(['demo', 'apps'], {TMPDIR: tmp})
     assert.equal(other.code, 2)
     assert.match(other.stderr, /^cfws: demo runs logs or firehose, not 'apps'\nhint: /)
@@ -187,7 +227,10 @@ describe('cfws demo (end to end)', () => {
   it("reports an app the demo does not have as the real command does (exit 5), and the command's own usage errors", async () => {
     const missing = await runCli(['demo', 'logs', 'api'], {TMPDIR: tmp, HOME: home})
     assert.equal(missing.code, 5)
-    assert.match(missing.stderr.replace(DEMO_NOTICE, ''), /^cfws: App 'api' not found in space demo-space of org demo-org\n/)
+    assert.match(
+      missing.stderr.replace(DEMO_NOTICE, ''),
+      /^cfws: App 'api' not found in space demo-space of org demo-org\n/,
+    )
     const usage = await runCli(['demo', 'firehose', '--filter', 'Nope'], {TMPDIR: tmp, HOME: home})
     assert.equal(usage.code, 2)
     assert.deepEqual(readdirSync(tmp), [])

@@ -77,7 +77,11 @@ describe('cfws doctor (end to end)', function () {
   }
 
   /** A TLS Traffic Controller on its own loopback address, answering for the names its certificate covers. */
-  async function namedTrafficController(address: string, certificate: TestCertificate, port?: number): Promise<FakeTrafficController> {
+  async function namedTrafficController(
+    address: string,
+    certificate: TestCertificate,
+    port?: number,
+  ): Promise<FakeTrafficController> {
     const tc = await FakeTrafficController.start({host: address, port, certificate})
     tc.refuseAnonymous()
     tc.answerPings = true
@@ -124,7 +128,8 @@ describe('cfws doctor (end to end)', function () {
     assert.equal(result.stderr, '')
   })
 
-  const UPGRADE_FIX = '     fix:   A load balancer or proxy in front of the Traffic Controller dropped the WebSocket Upgrade header. It must pass WebSocket upgrades over HTTP/1.1; or point --endpoint at the TCP port (4443 or 8443) or the ws. hostname your platform team provides.'
+  const UPGRADE_FIX =
+    '     fix:   A load balancer or proxy in front of the Traffic Controller dropped the WebSocket Upgrade header. It must pass WebSocket upgrades over HTTP/1.1; or point --endpoint at the TCP port (4443 or 8443) or the ws. hostname your platform team provides.'
 
   it('tells a 400 from a load balancer that stripped Upgrade, with the cause and the fix, and exits 6', async () => {
     f.tc.refuseWith('400 Bad Request', {'Sec-Websocket-Version': '13'})
@@ -141,7 +146,11 @@ describe('cfws doctor (end to end)', function () {
   })
 
   it('shows the server and an escaped excerpt of the page a load balancer answered with 200', async () => {
-    f.tc.refuseWith('200 OK', {'Content-Type': 'text/html', Server: 'nginx/1.25'}, '<html>\n<body>Welcome\x1b[2J</body></html>')
+    f.tc.refuseWith(
+      '200 OK',
+      {'Content-Type': 'text/html', Server: 'nginx/1.25'},
+      '<html>\n<body>Welcome\x1b[2J</body></html>',
+    )
     const result = await doctor(['myapp'])
     assert.deepEqual(checkOf(result, 'upgrade'), [
       'FAIL upgrade            200 OK; no Upgrade header; Connection: close; Server: nginx/1.25; Content-Type: text/html; body "<html>\\n<body>Welcome\\x1b[2J</body></html>" (N ms)',
@@ -152,19 +161,33 @@ describe('cfws doctor (end to end)', function () {
   })
 
   it('names a route service bound to the logging route (503 route_service_unsupported)', async () => {
-    f.tc.refuseWith('503 Service Unavailable', {'X-Cf-Routererror': 'route_service_unsupported'}, '503 Service Unavailable: Websocket requests are not supported for routes bound to Route Services.')
+    f.tc.refuseWith(
+      '503 Service Unavailable',
+      {'X-Cf-Routererror': 'route_service_unsupported'},
+      '503 Service Unavailable: Websocket requests are not supported for routes bound to Route Services.',
+    )
     const result = await doctor(['myapp'])
     const [line, cause, fix] = checkOf(result, 'upgrade')
-    assert.match(line, /^FAIL upgrade {12}503 Service Unavailable; no Upgrade header; Connection: close; X-Cf-Routererror: route_service_unsupported; body "503 Service Unavailable: Websocket requests are not supported for routes bound to Route Services\." \(N ms\)$/)
+    assert.match(
+      line,
+      /^FAIL upgrade {12}503 Service Unavailable; no Upgrade header; Connection: close; X-Cf-Routererror: route_service_unsupported; body "503 Service Unavailable: Websocket requests are not supported for routes bound to Route Services\." \(N ms\)$/,
+    )
     assert.equal(cause, '     cause: ws://127.0.0.1:PORT answered 503: its route is bound to a route service')
     assert.match(fix, /^ {5}fix: {3}WebSockets are not routed through route services/)
     assert.equal(result.code, 6)
   })
 
   it('names an unknown route (404 unknown_route)', async () => {
-    f.tc.refuseWith('404 Not Found', {'X-Cf-Routererror': 'unknown_route'}, "404 Not Found: Requested route ('doppler.sys.example.com') does not exist.")
+    f.tc.refuseWith(
+      '404 Not Found',
+      {'X-Cf-Routererror': 'unknown_route'},
+      "404 Not Found: Requested route ('doppler.sys.example.com') does not exist.",
+    )
     const result = await doctor(['myapp'])
-    assert.equal(checkOf(result, 'upgrade')[1], '     cause: ws://127.0.0.1:PORT answered 404: the router knows no such route')
+    assert.equal(
+      checkOf(result, 'upgrade')[1],
+      '     cause: ws://127.0.0.1:PORT answered 404: the router knows no such route',
+    )
     assert.equal(result.code, 6)
   })
 
@@ -178,7 +201,10 @@ describe('cfws doctor (end to end)', function () {
       'FAIL tcp                Connection refused by the Traffic Controller at 127.0.0.1:PORT (N ms)',
       '     fix:   Check the port, and that nothing between you and the foundation blocks it.',
     ])
-    assert.deepEqual(['tls', 'upgrade', 'auth'].map((name) => checkOf(result, name)[0]), ['skip tls                needs tcp', 'skip upgrade            needs tcp', 'skip auth               needs tcp'])
+    assert.deepEqual(
+      ['tls', 'upgrade', 'auth'].map((name) => checkOf(result, name)[0]),
+      ['skip tls                needs tcp', 'skip upgrade            needs tcp', 'skip auth               needs tcp'],
+    )
     assert.equal(result.code, 6)
   })
 
@@ -199,9 +225,18 @@ describe('cfws doctor (end to end)', function () {
     f.cc.loggingEndpoint = `wss://doppler.sys.test:${new URL(tc.url).port}`
     const result = await doctor(['myapp'], dnsEnv({'doppler.sys.test': address}))
     const [line, cause, fix] = checkOf(result, 'tls')
-    assert.match(line, /^FAIL tls {16}TLSv1\.3, CN=doppler\.sys\.test \(issuer CN=doppler\.sys\.test\), expires \d{4}-\d\d-\d\d, names doppler\.sys\.test \(N ms\)$/)
-    assert.equal(cause, '     cause: The certificate of doppler.sys.test:PORT is not trusted (DEPTH_ZERO_SELF_SIGNED_CERT)')
-    assert.equal(fix, '     fix:   Add the CA that issued it (CN=doppler.sys.test) with NODE_EXTRA_CA_CERTS=/path/to/ca.pem; --skip-ssl-validation also gets past it, but trusts any server.')
+    assert.match(
+      line,
+      /^FAIL tls {16}TLSv1\.3, CN=doppler\.sys\.test \(issuer CN=doppler\.sys\.test\), expires \d{4}-\d\d-\d\d, names doppler\.sys\.test \(N ms\)$/,
+    )
+    assert.equal(
+      cause,
+      '     cause: The certificate of doppler.sys.test:PORT is not trusted (DEPTH_ZERO_SELF_SIGNED_CERT)',
+    )
+    assert.equal(
+      fix,
+      '     fix:   Add the CA that issued it (CN=doppler.sys.test) with NODE_EXTRA_CA_CERTS=/path/to/ca.pem; --skip-ssl-validation also gets past it, but trusts any server.',
+    )
     assert.equal(result.code, 6)
   })
 
@@ -213,8 +248,14 @@ describe('cfws doctor (end to end)', function () {
     f.cc.loggingEndpoint = `wss://doppler.sys.test:${port}`
     const result = await doctor(['myapp'], dnsEnv({'doppler.sys.test': address}, certificate))
     const [, cause, fix] = checkOf(result, 'tls')
-    assert.equal(cause, '     cause: The certificate of doppler.sys.test:PORT covers logs.other.test, not doppler.sys.test')
-    assert.equal(fix, '     fix:   NODE_EXTRA_CA_CERTS cannot fix a name mismatch: use a name the certificate covers (--endpoint wss://logs.other.test:PORT), or --skip-ssl-validation on a network you trust.')
+    assert.equal(
+      cause,
+      '     cause: The certificate of doppler.sys.test:PORT covers logs.other.test, not doppler.sys.test',
+    )
+    assert.equal(
+      fix,
+      '     fix:   NODE_EXTRA_CA_CERTS cannot fix a name mismatch: use a name the certificate covers (--endpoint wss://logs.other.test:PORT), or --skip-ssl-validation on a network you trust.',
+    )
     assert.equal(result.code, 6)
   })
 
@@ -228,15 +269,23 @@ describe('cfws doctor (end to end)', function () {
     await sent
     assert.match(checkOf(result, 'tls')[0], /^ok {3}tls .*names doppler\.sys\.test; trusted \(N ms\)$/)
     assert.equal(checkOf(result, 'dns')[0], 'ok   dns                doppler.sys.test → ADDRESS (N ms)')
-    assert.equal(checkOf(result, 'auth')[0], 'ok   auth               token accepted: 101 Switching Protocols; Upgrade: websocket; Connection: Upgrade (N ms)')
+    assert.equal(
+      checkOf(result, 'auth')[0],
+      'ok   auth               token accepted: 101 Switching Protocols; Upgrade: websocket; Connection: Upgrade (N ms)',
+    )
     assert.equal(result.code, 0)
   })
 
   it('refreshes an expired token, says so, and saves it', async () => {
     f.login({AccessToken: `bearer ${expiredJwt(USER_SCOPES)}`})
     const result = await doctor(['myapp'])
-    assert.match(checkOf(result, 'token')[0], /^ok {3}token {14}expired 1m(1s)? ago: refreshed through UAA and saved to the cf config, valid for (1h0m|59m\d+s) \(N ms\)$/)
-    assert.deepEqual(checkOf(result, 'uaa'), ['ok   uaa                http://127.0.0.1:PORT answered the token refresh (N ms)'])
+    assert.match(
+      checkOf(result, 'token')[0],
+      /^ok {3}token {14}expired 1m(1s)? ago: refreshed through UAA and saved to the cf config, valid for (1h0m|59m\d+s) \(N ms\)$/,
+    )
+    assert.deepEqual(checkOf(result, 'uaa'), [
+      'ok   uaa                http://127.0.0.1:PORT answered the token refresh (N ms)',
+    ])
     assert.equal(f.home.read().RefreshToken, 'refresh-token-2')
     assert.equal(result.code, 0)
   })
@@ -256,7 +305,7 @@ describe('cfws doctor (end to end)', function () {
   it('fails at an app that is not in the space (exit 5), and still checks that upgrades pass', async () => {
     const result = await doctor(['nosuchapp'])
     assert.deepEqual(checkOf(result, 'app'), [
-      'FAIL app                App \'nosuchapp\' not found in space dev of org acme (N ms)',
+      "FAIL app                App 'nosuchapp' not found in space dev of org acme (N ms)",
       "     fix:   Check the name with 'cf apps', or target another space with 'cf target -s SPACE'.",
     ])
     assert.match(checkOf(result, 'upgrade')[0], /^ok {3}upgrade {12}upgrades pass/)
@@ -267,12 +316,24 @@ describe('cfws doctor (end to end)', function () {
   it('opens the firehose under a subscription of its own with --firehose', async () => {
     f.login({AccessToken: `bearer ${freshJwt([...USER_SCOPES, 'doppler.firehose'])}`})
     const result = await doctor(['--firehose'])
-    assert.equal(checkOf(result, 'scopes')[0], 'ok   scopes             cloud_controller.read cloud_controller.write doppler.firehose (N ms)')
-    assert.equal(checkOf(result, 'first envelope')[0], 'ok   first envelope     a LogMessage from [APP/PROC/WEB/0] N ms after the upgrade (N ms)')
-    assert.deepEqual(f.tc.upgrades.map((upgrade) => [/^\/firehose\/cfws-doctor-[\da-f]{10}$/.test(upgrade.path), upgrade.authorization?.split(' ')[0]]), [
-      [true, undefined],
-      [true, 'bearer'],
-    ])
+    assert.equal(
+      checkOf(result, 'scopes')[0],
+      'ok   scopes             cloud_controller.read cloud_controller.write doppler.firehose (N ms)',
+    )
+    assert.equal(
+      checkOf(result, 'first envelope')[0],
+      'ok   first envelope     a LogMessage from [APP/PROC/WEB/0] N ms after the upgrade (N ms)',
+    )
+    assert.deepEqual(
+      f.tc.upgrades.map((upgrade) => [
+        /^\/firehose\/cfws-doctor-[\da-f]{10}$/.test(upgrade.path),
+        upgrade.authorization?.split(' ')[0],
+      ]),
+      [
+        [true, undefined],
+        [true, 'bearer'],
+      ],
+    )
     assert.equal(normalized(result.stdout).at(-1), 'Result: a stream works')
     assert.equal(result.code, 0)
   })
@@ -285,7 +346,10 @@ describe('cfws doctor (end to end)', function () {
       '     cause: The Traffic Controller rejected the token (401)',
       "     fix:   Log in again with 'cf login'.",
     ])
-    assert.ok(f.cc.requests.some((request) => request.path === '/oauth/token'), 'refreshed once before giving up')
+    assert.ok(
+      f.cc.requests.some((request) => request.path === '/oauth/token'),
+      'refreshed once before giving up',
+    )
     assert.equal(result.code, 3)
   })
 
@@ -302,17 +366,39 @@ describe('cfws doctor (end to end)', function () {
 
   it('writes the JSON report of what it found so far on Ctrl-C, exit 130, and on SIGTERM, exit 143', async () => {
     f.tc.hangUpgrades = true
-    for (const [run, [signal, code]] of ([['SIGINT', 130], ['SIGTERM', 143]] as const).entries()) {
+    for (const [run, [signal, code]] of (
+      [
+        ['SIGINT', 130],
+        ['SIGTERM', 143],
+      ] as const
+    ).entries()) {
       const cli = new CliProcess(['doctor', 'myapp', '--json'], {CF_HOME: f.home.dir})
       await f.tc.waitForUpgrades(run + 1)
       cli.child.kill(signal)
       const result = await cli.result()
-      const report = JSON.parse(result.stdout) as {checks: Array<{name: string; status: string}>; interrupted_by: string; exit_code: number}
+      const report = JSON.parse(result.stdout) as {
+        checks: Array<{name: string; status: string}>
+        interrupted_by: string
+        exit_code: number
+      }
       // The upgrade without a token hangs: it is not among the checks that ended.
-      assert.deepEqual(report.checks.map((check) => `${check.status} ${check.name}`), [
-        'ok cf config', 'ok token', 'ok scopes', 'ok uaa', 'ok cloud controller', 'ok logger endpoint', 'warn log cache endpoint', 'ok app',
-        'ok proxy', 'ok dns', 'ok tcp', 'skip tls',
-      ])
+      assert.deepEqual(
+        report.checks.map((check) => `${check.status} ${check.name}`),
+        [
+          'ok cf config',
+          'ok token',
+          'ok scopes',
+          'ok uaa',
+          'ok cloud controller',
+          'ok logger endpoint',
+          'warn log cache endpoint',
+          'ok app',
+          'ok proxy',
+          'ok dns',
+          'ok tcp',
+          'skip tls',
+        ],
+      )
       assert.deepEqual([report.interrupted_by, report.exit_code, result.code, result.stderr], [signal, code, code, ''])
     }
   })
@@ -323,7 +409,10 @@ describe('cfws doctor (end to end)', function () {
       "FAIL cf config          Not logged in. Use 'cf login' to log in. (N ms)",
       `     fix:   No cf config at ${scratch}/.cf/config.json; set CF_HOME if it lives elsewhere.`,
     ])
-    assert.equal(checkOf(result, 'logger endpoint')[0], 'ok   logger endpoint    ws://127.0.0.1:PORT from --endpoint (N ms)')
+    assert.equal(
+      checkOf(result, 'logger endpoint')[0],
+      'ok   logger endpoint    ws://127.0.0.1:PORT from --endpoint (N ms)',
+    )
     assert.match(checkOf(result, 'upgrade')[0], /^ok {3}upgrade {12}upgrades pass/)
     assert.deepEqual(checkOf(result, 'auth'), ['skip auth               needs a valid token'])
     assert.equal(f.tc.upgrades.length, 1)
@@ -350,7 +439,10 @@ describe('cfws doctor (end to end)', function () {
     const result = await doctor(['myapp', '--skip-ssl-validation'], dnsEnv({'doppler.sys.test': address}))
     const [line, cause] = checkOf(result, 'tls')
     assert.match(line, /^warn tls .*; not verified \(--skip-ssl-validation or SSLDisabled\) \(N ms\)$/)
-    assert.equal(cause, '     cause: The certificate of doppler.sys.test:PORT is not trusted (DEPTH_ZERO_SELF_SIGNED_CERT)')
+    assert.equal(
+      cause,
+      '     cause: The certificate of doppler.sys.test:PORT is not trusted (DEPTH_ZERO_SELF_SIGNED_CERT)',
+    )
     assert.equal(checkOf(result, 'auth')[0].slice(0, 10), 'ok   auth ')
     assert.equal(result.code, 0)
   })
@@ -363,7 +455,10 @@ describe('cfws doctor (end to end)', function () {
       balancer.refuseWith('400 Bad Request')
       const tcp = await namedTrafficController(address, certificate, 4443)
       f.cc.loggingEndpoint = `wss://doppler.sys.test:${new URL(balancer.url).port}`
-      const result = await doctor(['myapp'], dnsEnv({'doppler.sys.test': address, 'ws.sys.test': loopbackAddress()}, certificate))
+      const result = await doctor(
+        ['myapp'],
+        dnsEnv({'doppler.sys.test': address, 'ws.sys.test': loopbackAddress()}, certificate),
+      )
       const lines = normalized(result.stdout)
       assert.deepEqual(lines.slice(lines.findIndex((line) => line.startsWith('Trying'))), [
         'Trying 6 other endpoints of sys.test, each without the token first:',
@@ -378,10 +473,13 @@ describe('cfws doctor (end to end)', function () {
         '  export CFWS_LOGGER_ENDPOINT=wss://doppler.sys.test:4443',
         'Result: upgrade failed (exit 6)',
       ])
-      assert.deepEqual(tcp.upgrades.map((upgrade) => [upgrade.path, upgrade.authorization?.replace(/ .*/, ' …')]), [
-        [`/apps/${APP_GUID}/stream`, undefined],
-        [`/apps/${APP_GUID}/stream`, 'bearer …'],
-      ])
+      assert.deepEqual(
+        tcp.upgrades.map((upgrade) => [upgrade.path, upgrade.authorization?.replace(/ .*/, ' …')]),
+        [
+          [`/apps/${APP_GUID}/stream`, undefined],
+          [`/apps/${APP_GUID}/stream`, 'bearer …'],
+        ],
+      )
       assert.equal(result.code, 6)
       assert.equal(result.stderr, '')
     })
@@ -395,7 +493,12 @@ describe('cfws doctor (end to end)', function () {
       f.cc.loggingEndpoint = `wss://doppler.sys.test:${new URL(balancer.url).port}`
       const result = await doctor(['myapp'], dnsEnv({'doppler.sys.test': doppler, 'ws.sys.test': ws}, certificate))
       const lines = normalized(result.stdout)
-      assert.ok(lines.includes('ok   try                wss://ws.sys.test:4443: upgrades pass (401 without the token); token accepted: a stream opened (N ms)'), result.stdout)
+      assert.ok(
+        lines.includes(
+          'ok   try                wss://ws.sys.test:4443: upgrades pass (401 without the token); token accepted: a stream opened (N ms)',
+        ),
+        result.stdout,
+      )
       assert.deepEqual(lines.slice(-4), [
         'Use wss://ws.sys.test:4443:',
         '  cfws logs myapp --endpoint wss://ws.sys.test:4443',
@@ -417,8 +520,12 @@ describe('cfws doctor (end to end)', function () {
   it('reads one envelope from Log Cache when the foundation has one', async () => {
     f.cc.logCache = new FakeLogCache([v2Log(1_764_000_000_000_000_000n, 'cached line')])
     const result = await doctor(['myapp'])
-    assert.deepEqual(checkOf(result, 'log cache endpoint'), ['ok   log cache endpoint http://127.0.0.1:PORT (from root links.log_cache) (N ms)'])
-    assert.deepEqual(checkOf(result, 'log cache'), ['ok   log cache          read the newest line, logged 2025-11-24T16:00:00.000Z (N ms)'])
+    assert.deepEqual(checkOf(result, 'log cache endpoint'), [
+      'ok   log cache endpoint http://127.0.0.1:PORT (from root links.log_cache) (N ms)',
+    ])
+    assert.deepEqual(checkOf(result, 'log cache'), [
+      'ok   log cache          read the newest line, logged 2025-11-24T16:00:00.000Z (N ms)',
+    ])
     assert.equal(f.cc.logCache.reads[0].get('limit'), '1')
   })
 
@@ -426,7 +533,10 @@ describe('cfws doctor (end to end)', function () {
     f.cc.logCache = new FakeLogCache([])
     f.cc.logCache.acceptToken = () => false
     const result = await doctor(['myapp'])
-    assert.deepEqual(checkOf(result, 'log cache')[0], "warn log cache          Log Cache answered 404: no access to this app's logs (N ms)")
+    assert.deepEqual(
+      checkOf(result, 'log cache')[0],
+      "warn log cache          Log Cache answered 404: no access to this app's logs (N ms)",
+    )
     assert.equal(result.code, 0)
   })
 
@@ -436,7 +546,16 @@ describe('cfws doctor (end to end)', function () {
     const report = JSON.parse(result.stdout) as {
       app: string
       stream: string
-      checks: Array<{name: string; status: string; detail: string; duration_ms: number; cause?: string; fix?: string; code?: string; exit_code?: number}>
+      checks: Array<{
+        name: string
+        status: string
+        detail: string
+        duration_ms: number
+        cause?: string
+        fix?: string
+        code?: string
+        exit_code?: number
+      }>
       candidates: Array<{endpoint: string; status: string; stream_opened: boolean}>
       recommended_endpoint: string | null
       commands: string[]
@@ -444,27 +563,51 @@ describe('cfws doctor (end to end)', function () {
     }
     assert.equal(report.app, 'myapp')
     assert.equal(report.stream, 'app')
-    assert.deepEqual(report.checks.map((check) => `${check.status} ${check.name}`), [
-      'ok cf config', 'ok token', 'ok scopes', 'ok uaa', 'ok cloud controller', 'ok logger endpoint', 'warn log cache endpoint', 'ok app',
-      'ok proxy', 'ok dns', 'ok tcp', 'skip tls', 'fail upgrade', 'skip auth', 'skip keepalive', 'skip first envelope', 'skip log cache',
-    ])
+    assert.deepEqual(
+      report.checks.map((check) => `${check.status} ${check.name}`),
+      [
+        'ok cf config',
+        'ok token',
+        'ok scopes',
+        'ok uaa',
+        'ok cloud controller',
+        'ok logger endpoint',
+        'warn log cache endpoint',
+        'ok app',
+        'ok proxy',
+        'ok dns',
+        'ok tcp',
+        'skip tls',
+        'fail upgrade',
+        'skip auth',
+        'skip keepalive',
+        'skip first envelope',
+        'skip log cache',
+      ],
+    )
     const upgrade = report.checks.find((check) => check.name === 'upgrade')!
-    assert.deepEqual({...upgrade, duration_ms: 0}, {
-      name: 'upgrade',
-      status: 'fail',
-      detail: '400 Bad Request; no Upgrade header; Connection: close',
-      duration_ms: 0,
-      cause: `${f.tc.url} answered 400 instead of upgrading to a WebSocket`,
-      fix: UPGRADE_FIX.replace(/^ +fix: +/, ''),
-      code: 'UPGRADE_STRIPPED',
-      exit_code: 6,
-    })
+    assert.deepEqual(
+      {...upgrade, duration_ms: 0},
+      {
+        name: 'upgrade',
+        status: 'fail',
+        detail: '400 Bad Request; no Upgrade header; Connection: close',
+        duration_ms: 0,
+        cause: `${f.tc.url} answered 400 instead of upgrading to a WebSocket`,
+        fix: UPGRADE_FIX.replace(/^ +fix: +/, ''),
+        code: 'UPGRADE_STRIPPED',
+        exit_code: 6,
+      },
+    )
     assert.ok(report.checks.every((check) => Number.isInteger(check.duration_ms) && check.duration_ms >= 0))
-    assert.deepEqual(report.candidates.map((candidate) => [candidate.endpoint, candidate.status, candidate.stream_opened]), [
-      ['wss://127.0.0.1:443', 'fail', false],
-      ['wss://127.0.0.1:4443', 'fail', false],
-      ['wss://127.0.0.1:8443', 'fail', false],
-    ])
+    assert.deepEqual(
+      report.candidates.map((candidate) => [candidate.endpoint, candidate.status, candidate.stream_opened]),
+      [
+        ['wss://127.0.0.1:443', 'fail', false],
+        ['wss://127.0.0.1:4443', 'fail', false],
+        ['wss://127.0.0.1:8443', 'fail', false],
+      ],
+    )
     assert.equal(report.recommended_endpoint, null)
     assert.deepEqual(report.commands, [])
     assert.equal(report.exit_code, 6)
@@ -495,13 +638,16 @@ describe('cfws doctor (end to end)', function () {
 
     it('says HTTPS_PROXY applies and checks the tunnel, TLS and the stream through it', async () => {
       const result = await doctor(['myapp'], {...dnsEnv({}, certificate), HTTPS_PROXY: proxy.url})
-      assert.deepEqual(['proxy', 'dns', 'tcp', 'auth', 'first envelope'].map((name) => checkOf(result, name)[0]), [
-        'ok   proxy              HTTPS_PROXY applies to doppler.sys.test: through the proxy at 127.0.0.1:PORT (N ms)',
-        'skip dns                the proxy at 127.0.0.1:PORT resolves doppler.sys.test',
-        'ok   tcp                tunnel to doppler.sys.test:PORT through the proxy at 127.0.0.1:PORT (N ms)',
-        'ok   auth               token accepted: 101 Switching Protocols; Upgrade: websocket; Connection: Upgrade (N ms)',
-        'ok   first envelope     a LogMessage from [APP/PROC/WEB/0] N ms after the upgrade (N ms)',
-      ])
+      assert.deepEqual(
+        ['proxy', 'dns', 'tcp', 'auth', 'first envelope'].map((name) => checkOf(result, name)[0]),
+        [
+          'ok   proxy              HTTPS_PROXY applies to doppler.sys.test: through the proxy at 127.0.0.1:PORT (N ms)',
+          'skip dns                the proxy at 127.0.0.1:PORT resolves doppler.sys.test',
+          'ok   tcp                tunnel to doppler.sys.test:PORT through the proxy at 127.0.0.1:PORT (N ms)',
+          'ok   auth               token accepted: 101 Switching Protocols; Upgrade: websocket; Connection: Upgrade (N ms)',
+          'ok   first envelope     a LogMessage from [APP/PROC/WEB/0] N ms after the upgrade (N ms)',
+        ],
+      )
       assert.match(checkOf(result, 'tls')[0], /^ok {3}tls .*; trusted \(N ms\)$/)
       assert.deepEqual([...new Set(proxy.tunnels.map((tunnel) => tunnel.target))], [`doppler.sys.test:${port}`])
       assert.equal(proxy.tunnels.length, 3, 'the TLS check, the upgrade without the token, and the stream')
@@ -519,8 +665,15 @@ describe('cfws doctor (end to end)', function () {
     })
 
     it('says when NO_PROXY sends a host direct', async () => {
-      const result = await doctor(['myapp'], {...dnsEnv({'doppler.sys.test': '127.0.0.1'}, certificate), HTTPS_PROXY: proxy.url, NO_PROXY: '.sys.test'})
-      assert.equal(checkOf(result, 'proxy')[0], 'ok   proxy              HTTPS_PROXY is set, but NO_PROXY lists doppler.sys.test: direct (N ms)')
+      const result = await doctor(['myapp'], {
+        ...dnsEnv({'doppler.sys.test': '127.0.0.1'}, certificate),
+        HTTPS_PROXY: proxy.url,
+        NO_PROXY: '.sys.test',
+      })
+      assert.equal(
+        checkOf(result, 'proxy')[0],
+        'ok   proxy              HTTPS_PROXY is set, but NO_PROXY lists doppler.sys.test: direct (N ms)',
+      )
       assert.equal(checkOf(result, 'dns')[0], 'ok   dns                doppler.sys.test → 127.0.0.1 (N ms)')
       assert.deepEqual(proxy.tunnels, [])
       assert.equal(result.code, 0)

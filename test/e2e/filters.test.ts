@@ -21,7 +21,9 @@ describe('cfws logs filters (end to end)', () => {
     client.send(logEnvelope('web 2 ok', {sourceInstance: '2'}))
     client.send(logEnvelope('Error: timeout\n    at main', {messageType: 2, timestamp: T0 + S}))
     client.send(logEnvelope('migrating', {sourceType: 'APP/TASK/migrate'}))
-    client.send(logEnvelope('ERR end', {messageType: 2, sourceType: 'APP/PROC/WEB', sourceInstance: '0', timestamp: T0 + 2n * S}))
+    client.send(
+      logEnvelope('ERR end', {messageType: 2, sourceType: 'APP/PROC/WEB', sourceInstance: '0', timestamp: T0 + 2n * S}),
+    )
     const output = await cli.waitForStdoutLines(lines)
     cli.child.kill('SIGINT')
     const result = await cli.result()
@@ -50,12 +52,18 @@ describe('cfws logs filters (end to end)', () => {
     })()
     cli.child.kill('SIGINT')
     await cli.result()
-    assert.deepEqual(output.map((line) => (JSON.parse(line) as {source_type: string}).source_type), ['RTR', 'STG'])
+    assert.deepEqual(
+      output.map((line) => (JSON.parse(line) as {source_type: string}).source_type),
+      ['RTR', 'STG'],
+    )
   })
 
   it('--instance and --type err keep instance 0’s errors, in JSON', async () => {
     const output = await streamMix(start(['--instance', '0', '--type', 'err', '--json']), 2)
-    assert.deepEqual(output.map((line) => (JSON.parse(line) as {message: string}).message), ['Error: timeout\n    at main', 'ERR end'])
+    assert.deepEqual(
+      output.map((line) => (JSON.parse(line) as {message: string}).message),
+      ['Error: timeout\n    at main', 'ERR end'],
+    )
   })
 
   it('--include keeps messages matching any pattern, --exclude drops those matching one', async () => {
@@ -66,7 +74,7 @@ describe('cfws logs filters (end to end)', () => {
   })
 
   it('--highlight changes nothing in a pipe', async () => {
-    assert.deepEqual((await streamMix(start(['--highlight', 'ok', '--type', 'out', '--source', 'APP/PROC']), 2)), [
+    assert.deepEqual(await streamMix(start(['--highlight', 'ok', '--type', 'out', '--source', 'APP/PROC']), 2), [
       '2025-11-24T09:46:47.12+0000 [APP/PROC/WEB/0] OUT web 0 ok',
       '2025-11-24T09:46:47.12+0000 [APP/PROC/WEB/2] OUT web 2 ok',
     ])
@@ -83,9 +91,20 @@ describe('cfws logs filters (end to end)', () => {
     const result = await runCli(['logs', 'myapp', '--recent', '--source', 'APP', '--lines', '2'], {CF_HOME: f.home.dir})
     assert.equal(result.code, 0)
     assert.equal(result.stderr, '')
-    assert.equal(result.stdout, '2025-11-24T09:46:48.12+0000 [APP/PROC/WEB/0] ERR Error: boom\n2025-11-24T09:46:50.12+0000 [APP/PROC/WEB/0] OUT new app line\n')
-    const json = await runCli(['logs', 'myapp', '--recent', '--exclude', '^GET', '--type', 'out', '--json'], {CF_HOME: f.home.dir})
-    assert.deepEqual(json.stdout.trim().split('\n').map((line) => (JSON.parse(line) as {message: string}).message), ['old app line', 'new app line'])
+    assert.equal(
+      result.stdout,
+      '2025-11-24T09:46:48.12+0000 [APP/PROC/WEB/0] ERR Error: boom\n2025-11-24T09:46:50.12+0000 [APP/PROC/WEB/0] OUT new app line\n',
+    )
+    const json = await runCli(['logs', 'myapp', '--recent', '--exclude', '^GET', '--type', 'out', '--json'], {
+      CF_HOME: f.home.dir,
+    })
+    assert.deepEqual(
+      json.stdout
+        .trim()
+        .split('\n')
+        .map((line) => (JSON.parse(line) as {message: string}).message),
+      ['old app line', 'new app line'],
+    )
   })
 
   for (const flag of ['--include', '--exclude', '--highlight']) {
@@ -93,7 +112,10 @@ describe('cfws logs filters (end to end)', () => {
       const result = await runCli(['logs', 'myapp', flag, 'a(b'], {CF_HOME: f.home.dir})
       assert.equal(result.code, 2)
       assert.equal(result.stdout, '')
-      assert.equal(result.stderr, `cfws: Invalid regular expression in ${flag} 'a(b': /a(b/: Unterminated group\nhint: Use a JavaScript regular expression, e.g. --include "timeout|refused"; quote it for the shell.\n`)
+      assert.equal(
+        result.stderr,
+        `cfws: Invalid regular expression in ${flag} 'a(b': /a(b/: Unterminated group\nhint: Use a JavaScript regular expression, e.g. --include "timeout|refused"; quote it for the shell.\n`,
+      )
       assert.equal(f.cc.requests.length, 0)
     })
   }

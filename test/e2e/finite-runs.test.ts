@@ -23,19 +23,28 @@ describe('cfws logs --max-lines and --for (end to end)', () => {
     const result = await cli.result()
     assert.equal(result.code, 0)
     assert.equal(result.stderr, TAILING_MYAPP)
-    assert.equal(result.stdout, [
-      '2025-11-24T09:46:47.12+0000 [APP/PROC/WEB/0] OUT one',
-      '2025-11-24T09:46:47.12+0000 [APP/PROC/WEB/0] OUT two lines',
-      '2025-11-24T09:46:47.12+0000 [APP/PROC/WEB/0] OUT three',
-      '',
-    ].join('\n'))
+    assert.equal(
+      result.stdout,
+      [
+        '2025-11-24T09:46:47.12+0000 [APP/PROC/WEB/0] OUT one',
+        '2025-11-24T09:46:47.12+0000 [APP/PROC/WEB/0] OUT two lines',
+        '2025-11-24T09:46:47.12+0000 [APP/PROC/WEB/0] OUT three',
+        '',
+      ].join('\n'),
+    )
   })
 
   it('--max-lines stops --recent after N messages, oldest first', async () => {
     f.cc.logCache = new FakeLogCache([v2Log(T0, 'a'), v2Log(T0 + S, 'b'), v2Log(T0 + 2n * S, 'c')])
     const result = await runCli(['logs', 'myapp', '--recent', '--max-lines', '2', '--json'], {CF_HOME: f.home.dir})
     assert.equal(result.code, 0)
-    assert.deepEqual(result.stdout.trim().split('\n').map((line) => (JSON.parse(line) as {message: string}).message), ['a', 'b'])
+    assert.deepEqual(
+      result.stdout
+        .trim()
+        .split('\n')
+        .map((line) => (JSON.parse(line) as {message: string}).message),
+      ['a', 'b'],
+    )
   })
 
   it('--for exits 0 after that long, with every line received printed', async () => {
@@ -59,10 +68,16 @@ describe('cfws logs --max-lines and --for (end to end)', () => {
   it('refuses a bad --for, --max-lines 0 and --for with --recent as usage errors', async () => {
     const bad = await runCli(['logs', 'myapp', '--for', 'soon'], {CF_HOME: f.home.dir})
     assert.equal(bad.code, 2)
-    assert.equal(bad.stderr, "cfws: Invalid --for 'soon'\nhint: Use numbers with units, as Go writes durations: 250ms, 45s, 10m, 1h30m or 1d.\n")
+    assert.equal(
+      bad.stderr,
+      "cfws: Invalid --for 'soon'\nhint: Use numbers with units, as Go writes durations: 250ms, 45s, 10m, 1h30m or 1d.\n",
+    )
     const zero = await runCli(['logs', 'myapp', '--max-lines', '0'], {CF_HOME: f.home.dir})
     assert.equal(zero.code, 2)
-    assert.equal(zero.stderr, "cfws: Parsing --max-lines; Expected an integer greater than or equal to 1 but received: 0\nhint: See 'cfws logs --help'.\n")
+    assert.equal(
+      zero.stderr,
+      "cfws: Parsing --max-lines; Expected an integer greater than or equal to 1 but received: 0\nhint: See 'cfws logs --help'.\n",
+    )
     const recent = await runCli(['logs', 'myapp', '--for', '1s', '--recent'], {CF_HOME: f.home.dir})
     assert.equal(recent.code, 2)
     assert.match(recent.stderr, /^cfws: --recent=true cannot also be provided when using --for/)

@@ -27,12 +27,21 @@ describe('cfws firehose (end to end)', () => {
     const lines = await cli.waitForStdoutLines(6)
     cli.child.kill('SIGINT')
     const result = await cli.result()
-    assert.deepEqual(lines.map((line) => /eventType:(\w+)/.exec(line)?.[1]), ['LogMessage', 'ValueMetric', 'CounterEvent', 'ContainerMetric', 'HttpStartStop', 'Error'])
-    assert.equal(lines[1], 'origin:"rep" eventType:ValueMetric timestamp:1764000000000000000 deployment:"cf" job:"diego-cell" index:"0" ip:"10.0.16.5" valueMetric:<name:"CapacityTotalMemory" value:16000 unit:"MiB" >')
+    assert.deepEqual(
+      lines.map((line) => /eventType:(\w+)/.exec(line)?.[1]),
+      ['LogMessage', 'ValueMetric', 'CounterEvent', 'ContainerMetric', 'HttpStartStop', 'Error'],
+    )
+    assert.equal(
+      lines[1],
+      'origin:"rep" eventType:ValueMetric timestamp:1764000000000000000 deployment:"cf" job:"diego-cell" index:"0" ip:"10.0.16.5" valueMetric:<name:"CapacityTotalMemory" value:16000 unit:"MiB" >',
+    )
     assert.equal(result.code, 130)
     const id = /^\/firehose\/(cfws-[0-9a-f]{10})$/.exec(f.tc.upgrades[0].path)?.[1]
     assert.ok(id, f.tc.upgrades[0].path)
-    assert.equal(result.stderr, `cfws: subscription id ${id}: add processes with --subscription-id ${id} to share this stream\n`)
+    assert.equal(
+      result.stderr,
+      `cfws: subscription id ${id}: add processes with --subscription-id ${id} to share this stream\n`,
+    )
     assert.equal([...f.tc.upgrades[0].query].length, 0, 'no server-side filter for every type')
   })
 
@@ -107,22 +116,35 @@ describe('cfws firehose (end to end)', () => {
     it('2 for an unknown --filter type, naming the valid ones', async () => {
       const result = await runCli(['firehose', '--filter', 'Heartbeat'], {CF_HOME: f.home.dir})
       assert.equal(result.code, 2)
-      assert.equal(result.stderr, "cfws: Unknown event type 'Heartbeat' in --filter\nhint: Valid types: HttpStartStop, LogMessage, ValueMetric, CounterEvent, Error, ContainerMetric.\n")
+      assert.equal(
+        result.stderr,
+        "cfws: Unknown event type 'Heartbeat' in --filter\nhint: Valid types: HttpStartStop, LogMessage, ValueMetric, CounterEvent, Error, ContainerMetric.\n",
+      )
     })
 
     it('4 before connecting when the token lacks doppler.firehose', async () => {
       f.login({AccessToken: `bearer ${freshJwt(['logs.admin'])}`})
       const result = await runCli(['firehose'], {CF_HOME: f.home.dir})
       assert.equal(result.code, 4)
-      assert.match(result.stderr, /^cfws: The token has no doppler\.firehose scope, which the firehose needs\nhint: .*--client-id/)
+      assert.match(
+        result.stderr,
+        /^cfws: The token has no doppler\.firehose scope, which the firehose needs\nhint: .*--client-id/,
+      )
       assert.equal(f.tc.upgrades.length, 0)
     })
 
     it('4 when the Traffic Controller still refuses the firehose after a fresh token', async () => {
-      f.tc.refuseWith('401 Unauthorized', {'WWW-Authenticate': 'Basic'}, 'You are not authorized. invalid authorization')
+      f.tc.refuseWith(
+        '401 Unauthorized',
+        {'WWW-Authenticate': 'Basic'},
+        'You are not authorized. invalid authorization',
+      )
       const result = await runCli(['firehose', '--subscription-id', 'x'], {CF_HOME: f.home.dir})
       assert.equal(result.code, 4)
-      assert.equal(result.stderr, 'cfws: The Traffic Controller refused the firehose: You are not authorized. invalid authorization\nhint: The firehose needs a token with the doppler.firehose scope.\n')
+      assert.equal(
+        result.stderr,
+        'cfws: The Traffic Controller refused the firehose: You are not authorized. invalid authorization\nhint: The firehose needs a token with the doppler.firehose scope.\n',
+      )
       assert.equal(f.tc.upgrades.length, 2)
       assert.equal(f.cc.requests.filter((r) => r.path === '/oauth/token').length, 1)
     })

@@ -6,8 +6,10 @@ import {TAILING_MYAPP, useFakeFoundation} from '../helpers/fake-foundation.js'
 import {CliProcess} from '../helpers/run-cli.js'
 
 const S = 1_000_000_000n
-const at = (second: number, text: string, options = {}) => logEnvelope(text, {timestamp: T0 + BigInt(second) * S, ...options})
-const line = (second: number, text: string, type = 'OUT') => `2025-11-24T09:46:${47 + second}.12+0000 [APP/PROC/WEB/0] ${type} ${text}`
+const at = (second: number, text: string, options = {}) =>
+  logEnvelope(text, {timestamp: T0 + BigInt(second) * S, ...options})
+const line = (second: number, text: string, type = 'OUT') =>
+  `2025-11-24T09:46:${47 + second}.12+0000 [APP/PROC/WEB/0] ${type} ${text}`
 
 describe('cfws logs --tail / --since without --recent: history, then follow (end to end)', () => {
   const f = useFakeFoundation()
@@ -60,7 +62,13 @@ describe('cfws logs --tail / --since without --recent: history, then follow (end
     answer()
     const result = await cli.result()
     assert.equal(result.code, 0)
-    assert.deepEqual(result.stdout.trim().split('\n').map((text) => (JSON.parse(text) as {message: string}).message), ['b', 'd', 'e'])
+    assert.deepEqual(
+      result.stdout
+        .trim()
+        .split('\n')
+        .map((text) => (JSON.parse(text) as {message: string}).message),
+      ['b', 'd', 'e'],
+    )
     assert.equal(f.cc.logCache!.reads[0].get('start_time'), '1763977608000000000')
   })
 
@@ -83,7 +91,10 @@ describe('cfws logs --tail / --since without --recent: history, then follow (end
     cli.child.kill('SIGINT')
     const result = await cli.result()
     assert.equal(result.code, 130)
-    assert.equal(result.stderr, `${TAILING_MYAPP}cfws: could not read the history from Log Cache: Log Cache answered 404: no access to this app's logs; live lines only\n`)
+    assert.equal(
+      result.stderr,
+      `${TAILING_MYAPP}cfws: could not read the history from Log Cache: Log Cache answered 404: no access to this app's logs; live lines only\n`,
+    )
   })
 
   it('keeps backfilling after a reconnect, from the newest line printed', async () => {

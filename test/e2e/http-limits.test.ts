@@ -15,7 +15,9 @@ const HTTP_CLIENT = fileURLToPath(new URL('../../src/net/http-client.ts', import
 const EXIT_WITHIN_MS = 5000
 
 /** A server that answers every request with `answer`, on 127.0.0.1. */
-async function startServer(answer: (request: IncomingMessage, response: ServerResponse) => void): Promise<{server: Server; url: string}> {
+async function startServer(
+  answer: (request: IncomingMessage, response: ServerResponse) => void,
+): Promise<{server: Server; url: string}> {
   const server = createServer((request, response) => {
     // The client cuts these answers off on purpose.
     request.on('error', () => {})
@@ -43,7 +45,10 @@ interface ChildOutcome {
  * One sendHttp in a child process of its own, which prints the error code it ends with (or the
  * status) and must then exit by itself: a socket or timer left behind keeps it alive.
  */
-async function sendInChild(request: {url: string; timeoutMs?: number; abortAfterMs?: number}, env: Record<string, string> = {}): Promise<ChildOutcome> {
+async function sendInChild(
+  request: {url: string; timeoutMs?: number; abortAfterMs?: number},
+  env: Record<string, string> = {},
+): Promise<ChildOutcome> {
   const script = `
     import {sendHttp} from ${JSON.stringify(HTTP_CLIENT)}
     const request = JSON.parse(process.env.REQUEST)
@@ -126,7 +131,10 @@ describe('HTTP answers that are too slow, too big or cut short (end to end)', ()
       const proxy = await ConnectProxy.start()
       proxy.silent = true
       try {
-        const outcome = await sendInChild({url: 'https://api.example.com/v2/info', timeoutMs: 300}, {HTTPS_PROXY: proxy.url})
+        const outcome = await sendInChild(
+          {url: 'https://api.example.com/v2/info', timeoutMs: 300},
+          {HTTPS_PROXY: proxy.url},
+        )
         assert.deepEqual(outcome, {stdout: 'TIMEOUT\n', stderr: '', code: 0})
       } finally {
         await proxy.close()

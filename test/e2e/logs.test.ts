@@ -17,7 +17,9 @@ describe('cfws logs (end to end)', () => {
     const cli = start(['myapp'])
     const client = await f.tc.nextClient()
     client.send(logEnvelope('Listening on port 8080'))
-    client.send(logEnvelope('Error: boom\n    at main (/app/index.js:3:9)\n', {messageType: 2, timestamp: T0 + 890_000_000n}))
+    client.send(
+      logEnvelope('Error: boom\n    at main (/app/index.js:3:9)\n', {messageType: 2, timestamp: T0 + 890_000_000n}),
+    )
     client.send(logEnvelope('GET / 200', {sourceType: 'RTR', sourceInstance: '1'}))
     assert.deepEqual(await cli.waitForStdoutLines(4), [
       '2025-11-24T09:46:47.12+0000 [APP/PROC/WEB/0] OUT Listening on port 8080',
@@ -32,7 +34,10 @@ describe('cfws logs (end to end)', () => {
     assert.equal(f.tc.upgrades[0].path, `/apps/${APP_GUID}/stream`)
     assert.match(f.tc.upgrades[0].authorization ?? '', /^bearer eyJ/)
     // Every request and the upgrade say which client called, for the platform's access logs.
-    assert.deepEqual(f.cc.requests.map((request) => `${request.path.split('?')[0]} ${request.userAgent}`), [`/v2/info ${USER_AGENT}`, `/v3/apps ${USER_AGENT}`])
+    assert.deepEqual(
+      f.cc.requests.map((request) => `${request.path.split('?')[0]} ${request.userAgent}`),
+      [`/v2/info ${USER_AGENT}`, `/v3/apps ${USER_AGENT}`],
+    )
     assert.equal(f.tc.upgrades[0].userAgent, USER_AGENT)
   })
 
@@ -41,7 +46,10 @@ describe('cfws logs (end to end)', () => {
     const client = await f.tc.nextClient()
     client.send(logEnvelope('line one\r\nline two\n'))
     const [line] = await cli.waitForStdoutLines(1)
-    assert.equal(line, '{"timestamp":"2025-11-24T09:46:47.123456789Z","app":"myapp","source_type":"APP/PROC/WEB","source_instance":"0","message_type":"OUT","message":"line one\\r\\nline two"}')
+    assert.equal(
+      line,
+      '{"timestamp":"2025-11-24T09:46:47.123456789Z","app":"myapp","source_type":"APP/PROC/WEB","source_instance":"0","message_type":"OUT","message":"line one\\r\\nline two"}',
+    )
     cli.child.kill('SIGTERM')
     assert.equal((await cli.result()).code, 143)
   })
@@ -58,7 +66,10 @@ describe('cfws logs (end to end)', () => {
     const result = await cli.result()
     assert.equal(result.code, 130)
     // No start notice, no "connection lost" or "reconnected": only that a gap may have lost lines.
-    assert.equal(result.stderr, 'cfws: this foundation has no Log Cache: lines logged while disconnected may be missing\n')
+    assert.equal(
+      result.stderr,
+      'cfws: this foundation has no Log Cache: lines logged while disconnected may be missing\n',
+    )
   })
 
   it('shows the time in the zone of TZ', async () => {
@@ -114,7 +125,10 @@ describe('cfws logs (end to end)', () => {
     ])
     cli.child.kill('SIGINT')
     const result = await cli.result()
-    assert.match(result.stderr, /^cfws: tailing myapp in acme\/dev \(Ctrl-C to stop\)\ncfws: skipped a frame that is not a dropsonde envelope \(.+\); further ones are counted\n$/)
+    assert.match(
+      result.stderr,
+      /^cfws: tailing myapp in acme\/dev \(Ctrl-C to stop\)\ncfws: skipped a frame that is not a dropsonde envelope \(.+\); further ones are counted\n$/,
+    )
   })
 
   it('finds the endpoint through the root document when /v2/info answers 404', async () => {
@@ -124,7 +138,10 @@ describe('cfws logs (end to end)', () => {
     assert.deepEqual(await cli.waitForStdoutLines(1), ['2025-11-24T09:46:47.12+0000 [APP/PROC/WEB/0] OUT via root'])
     cli.child.kill('SIGINT')
     await cli.result()
-    assert.deepEqual(f.cc.requests.slice(0, 2).map((r) => r.path), ['/v2/info', '/'])
+    assert.deepEqual(
+      f.cc.requests.slice(0, 2).map((r) => r.path),
+      ['/v2/info', '/'],
+    )
   })
 
   it('refreshes an expired token through UAA before connecting and writes it back to the cf config', async () => {
@@ -137,14 +154,19 @@ describe('cfws logs (end to end)', () => {
     assert.equal(refresh?.authorization, 'Basic Y2Y6')
     assert.equal(refresh?.body, 'grant_type=refresh_token&refresh_token=refresh-token-1')
     assert.equal(f.home.read().RefreshToken, 'refresh-token-2')
-    assert.equal(f.tc.upgrades[0].authorization, `bearer ${(f.home.read().AccessToken as string).slice('bearer '.length)}`)
+    assert.equal(
+      f.tc.upgrades[0].authorization,
+      `bearer ${(f.home.read().AccessToken as string).slice('bearer '.length)}`,
+    )
   })
 
   it('takes CFWS_LOGGER_ENDPOINT over discovery', async () => {
     f.cc.loggingEndpoint = 'wss://doppler.invalid:4443'
     const cli = start(['myapp'], {CFWS_LOGGER_ENDPOINT: f.tc.url})
     ;(await f.tc.nextClient()).send(logEnvelope('from the variable'))
-    assert.deepEqual(await cli.waitForStdoutLines(1), ['2025-11-24T09:46:47.12+0000 [APP/PROC/WEB/0] OUT from the variable'])
+    assert.deepEqual(await cli.waitForStdoutLines(1), [
+      '2025-11-24T09:46:47.12+0000 [APP/PROC/WEB/0] OUT from the variable',
+    ])
     cli.child.kill('SIGINT')
     await cli.result()
     assert.ok(!f.cc.requests.some((r) => r.path === '/v2/info'), 'no discovery')
@@ -157,7 +179,9 @@ describe('cfws logs (end to end)', () => {
       f.login({SSLDisabled: true})
       const cli = start(['myapp'])
       ;(await tls.nextClient()).send(logEnvelope('self-signed is fine here'))
-      assert.deepEqual(await cli.waitForStdoutLines(1), ['2025-11-24T09:46:47.12+0000 [APP/PROC/WEB/0] OUT self-signed is fine here'])
+      assert.deepEqual(await cli.waitForStdoutLines(1), [
+        '2025-11-24T09:46:47.12+0000 [APP/PROC/WEB/0] OUT self-signed is fine here',
+      ])
       cli.child.kill('SIGINT')
       await cli.result()
     } finally {
@@ -183,7 +207,10 @@ describe('cfws logs (end to end)', () => {
     it('2 when APP is missing', async () => {
       const result = await runCli(['logs'], {CF_HOME: f.home.dir})
       assert.equal(result.code, 2)
-      assert.equal(result.stderr, "cfws: Missing required argument APP\nhint: Give one or more app names, or --all, or --app-regex RE; see 'cfws logs --help'.\n")
+      assert.equal(
+        result.stderr,
+        "cfws: Missing required argument APP\nhint: Give one or more app names, or --all, or --app-regex RE; see 'cfws logs --help'.\n",
+      )
     })
 
     it('2 for an unknown flag', async () => {
@@ -204,7 +231,10 @@ describe('cfws logs (end to end)', () => {
       f.cc.tokenAnswers = [{status: 401, body: {error: 'invalid_token'}}]
       const result = await runCli(['logs', 'myapp'], {CF_HOME: f.home.dir})
       assert.equal(result.code, 3)
-      assert.equal(result.stderr, "cfws: The login has expired or was revoked, and the token could not be refreshed\nhint: Log in again with 'cf login'.\n")
+      assert.equal(
+        result.stderr,
+        "cfws: The login has expired or was revoked, and the token could not be refreshed\nhint: Log in again with 'cf login'.\n",
+      )
       assert.equal(f.cc.requests.filter((r) => r.path === '/oauth/token').length, 1)
     })
 
@@ -242,20 +272,35 @@ describe('cfws logs (end to end)', () => {
       f.tc.refuseWith('400 Bad Request', {'Sec-Websocket-Version': '13'})
       const result = await runCli(['logs', 'myapp'], {CF_HOME: f.home.dir})
       assert.equal(result.code, 6)
-      assert.match(result.stderr, /^cfws: ws:\/\/127\.0\.0\.1:\d+ answered 400 instead of upgrading to a WebSocket\nhint: .*WebSocket upgrades.*4443 or 8443.*ws\. hostname/)
+      assert.match(
+        result.stderr,
+        /^cfws: ws:\/\/127\.0\.0\.1:\d+ answered 400 instead of upgrading to a WebSocket\nhint: .*WebSocket upgrades.*4443 or 8443.*ws\. hostname/,
+      )
     })
 
     it('6 when the route is bound to a route service', async () => {
-      f.tc.refuseWith('503 Service Unavailable', {'X-Cf-Routererror': 'route_service_unsupported'}, '503 Service Unavailable: Websocket requests are not supported for routes bound to Route Services.')
+      f.tc.refuseWith(
+        '503 Service Unavailable',
+        {'X-Cf-Routererror': 'route_service_unsupported'},
+        '503 Service Unavailable: Websocket requests are not supported for routes bound to Route Services.',
+      )
       const result = await runCli(['logs', 'myapp'], {CF_HOME: f.home.dir})
       assert.equal(result.code, 6)
-      assert.match(result.stderr, /answered 503: its route is bound to a route service\nhint: WebSockets are not routed through route services/)
+      assert.match(
+        result.stderr,
+        /answered 503: its route is bound to a route service\nhint: WebSockets are not routed through route services/,
+      )
     })
 
     it('6 before any connection for plain ws:// to a remote host', async () => {
-      const result = await runCli(['logs', 'myapp', '--endpoint', 'ws://doppler.example.com:8081'], {CF_HOME: f.home.dir})
+      const result = await runCli(['logs', 'myapp', '--endpoint', 'ws://doppler.example.com:8081'], {
+        CF_HOME: f.home.dir,
+      })
       assert.equal(result.code, 6)
-      assert.match(result.stderr, /^cfws: Refusing plain ws:\/\/ to doppler\.example\.com:8081: the token would travel in clear\n/)
+      assert.match(
+        result.stderr,
+        /^cfws: Refusing plain ws:\/\/ to doppler\.example\.com:8081: the token would travel in clear\n/,
+      )
       assert.equal(f.cc.requests.length, 0)
     })
 

@@ -59,17 +59,34 @@ describe('the npm package', function () {
       'oclif.manifest.json',
       'package.json',
     ])
-    assert.equal(createHash('sha256').update(readFileSync(unpacked('LICENSE'))).digest('hex'), APACHE_2_SHA256)
+    assert.equal(
+      createHash('sha256')
+        .update(readFileSync(unpacked('LICENSE')))
+        .digest('hex'),
+      APACHE_2_SHA256,
+    )
     const notices = readFileSync(unpacked('dist', 'THIRD-PARTY-LICENSES.txt'), 'utf8')
-    for (const bundled of ['@oclif/core 4.14.0 (MIT)', 'ws 8.23.0 (MIT)', 'protobufjs 8.8.1 (BSD-3-Clause)', 'chalk 5.6.2 (MIT)']) {
+    for (const bundled of [
+      '@oclif/core 4.14.0 (MIT)',
+      'ws 8.23.0 (MIT)',
+      'protobufjs 8.8.1 (BSD-3-Clause)',
+      'chalk 5.6.2 (MIT)',
+    ]) {
       assert.match(notices, new RegExp(`^${bundled.replace(/[.()]/g, '\\$&')}$`, 'm'), bundled)
     }
   })
 
   it('depends on nothing and runs no script when installed', () => {
-    const manifest = JSON.parse(readFileSync(unpacked('package.json'), 'utf8')) as {dependencies?: object; scripts: Record<string, string>; engines: object}
+    const manifest = JSON.parse(readFileSync(unpacked('package.json'), 'utf8')) as {
+      dependencies?: object
+      scripts: Record<string, string>
+      engines: object
+    }
     assert.equal(manifest.dependencies, undefined)
-    assert.deepEqual(INSTALL_SCRIPTS.filter((script) => script in manifest.scripts), [])
+    assert.deepEqual(
+      INSTALL_SCRIPTS.filter((script) => script in manifest.scripts),
+      [],
+    )
     assert.deepEqual(manifest.engines, {node: '>=20.12'})
   })
 
@@ -77,7 +94,9 @@ describe('the npm package', function () {
     assert.equal(existsSync(unpacked('node_modules')), false)
     const cli = new CliProcess(['logs', 'myapp'], {CF_HOME: f.home.dir}, unpacked('bin', 'run.js'))
     ;(await f.tc.nextClient()).send(logEnvelope('Listening on port 8080'))
-    assert.deepEqual(await cli.waitForStdoutLines(1), ['2025-11-24T09:46:47.12+0000 [APP/PROC/WEB/0] OUT Listening on port 8080'])
+    assert.deepEqual(await cli.waitForStdoutLines(1), [
+      '2025-11-24T09:46:47.12+0000 [APP/PROC/WEB/0] OUT Listening on port 8080',
+    ])
     cli.child.kill('SIGINT')
     const result = await cli.result()
     assert.equal(result.code, 130)
@@ -86,9 +105,23 @@ describe('the npm package', function () {
 
   it('installs globally into an empty prefix without a warning, and the cfws it links runs', async () => {
     const prefix = join(work, 'prefix')
-    const install = await run('npm', ['install', '--global', '--prefix', prefix, '--offline', '--no-audit', '--no-fund', '--no-update-notifier', tarball], {
-      env: {...process.env, npm_config_cache: join(work, 'npm-cache')},
-    })
+    const install = await run(
+      'npm',
+      [
+        'install',
+        '--global',
+        '--prefix',
+        prefix,
+        '--offline',
+        '--no-audit',
+        '--no-fund',
+        '--no-update-notifier',
+        tarball,
+      ],
+      {
+        env: {...process.env, npm_config_cache: join(work, 'npm-cache')},
+      },
+    )
     assert.equal(install.stderr, '')
     assert.deepEqual(readdirSync(join(prefix, 'lib', 'node_modules')), ['cfws'])
     assert.equal(existsSync(join(prefix, 'lib', 'node_modules', 'cfws', 'node_modules')), false)
@@ -101,4 +134,3 @@ describe('the npm package', function () {
     assert.deepEqual(await fromTarball.result(), await runCli(['logs', '--help']))
   })
 })
-

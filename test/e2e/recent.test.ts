@@ -11,7 +11,8 @@ const S = 1_000_000_000n
 describe('cfws logs --recent (end to end)', () => {
   const f = useFakeFoundation()
 
-  const recent = (args: string[] = [], env: Record<string, string> = {}) => runCli(['logs', 'myapp', '--recent', ...args], {CF_HOME: f.home.dir, ...env})
+  const recent = (args: string[] = [], env: Record<string, string> = {}) =>
+    runCli(['logs', 'myapp', '--recent', ...args], {CF_HOME: f.home.dir, ...env})
 
   describe('from Log Cache', () => {
     beforeEach(() => {
@@ -26,21 +27,30 @@ describe('cfws logs --recent (end to end)', () => {
       const result = await recent()
       assert.equal(result.code, 0)
       assert.equal(result.stderr, '')
-      assert.equal(result.stdout, [
-        '2025-11-24T09:46:47.12+0000 [APP/PROC/WEB/0] OUT Listening on port 8080',
-        '2025-11-24T09:46:48.12+0000 [APP/PROC/WEB/0] ERR Error: boom',
-        '2025-11-24T09:46:48.12+0000 [APP/PROC/WEB/0] ERR     at main',
-        '2025-11-24T09:46:49.12+0000 [RTR/1] OUT GET / 200',
-        '',
-      ].join('\n'))
+      assert.equal(
+        result.stdout,
+        [
+          '2025-11-24T09:46:47.12+0000 [APP/PROC/WEB/0] OUT Listening on port 8080',
+          '2025-11-24T09:46:48.12+0000 [APP/PROC/WEB/0] ERR Error: boom',
+          '2025-11-24T09:46:48.12+0000 [APP/PROC/WEB/0] ERR     at main',
+          '2025-11-24T09:46:49.12+0000 [RTR/1] OUT GET / 200',
+          '',
+        ].join('\n'),
+      )
       assert.equal(f.tc.requests.length + f.tc.upgrades.length, 0, 'the Traffic Controller is not asked')
-      assert.ok(f.cc.requests.some((request) => request.path.startsWith('/api/v1/read/')), 'Log Cache was read')
+      assert.ok(
+        f.cc.requests.some((request) => request.path.startsWith('/api/v1/read/')),
+        'Log Cache was read',
+      )
       assert.deepEqual([...new Set(f.cc.requests.map((request) => request.userAgent))], [USER_AGENT])
     })
 
     it('writes the same JSON objects as the stream with --json', async () => {
       const result = await recent(['--json', '--lines', '1'])
-      assert.equal(result.stdout, '{"timestamp":"2025-11-24T09:46:49.123456789Z","app":"myapp","source_type":"RTR","source_instance":"1","message_type":"OUT","message":"GET / 200"}\n')
+      assert.equal(
+        result.stdout,
+        '{"timestamp":"2025-11-24T09:46:49.123456789Z","app":"myapp","source_type":"RTR","source_instance":"1","message_type":"OUT","message":"GET / 200"}\n',
+      )
     })
 
     it('keeps only messages since an RFC 3339 time', async () => {
@@ -84,7 +94,8 @@ describe('cfws logs --recent (end to end)', () => {
     const boundary = 'a1b2c3'
     function multipart(parts: Uint8Array[], options: {final?: boolean} = {}): Buffer {
       const chunks: Buffer[] = [Buffer.from('preamble\r\n')]
-      for (const part of parts) chunks.push(Buffer.from(`--${boundary}\r\n\r\n`), Buffer.from(part), Buffer.from('\r\n'))
+      for (const part of parts)
+        chunks.push(Buffer.from(`--${boundary}\r\n\r\n`), Buffer.from(part), Buffer.from('\r\n'))
       if (options.final !== false) chunks.push(Buffer.from(`--${boundary}--\r\n`))
       return Buffer.concat(chunks)
     }
@@ -92,11 +103,23 @@ describe('cfws logs --recent (end to end)', () => {
     it('reads recentlogs (newest first, an empty part, a bad part, no final boundary) and prints oldest first', async () => {
       f.tc.recentLogs = {
         contentType: `multipart/x-protobuf; boundary=${boundary}`,
-        body: multipart([logEnvelope('third', {timestamp: T0 + 2n * S}), new Uint8Array(), Buffer.from([0x0a, 0xff]), logEnvelope('second', {timestamp: T0 + S}), logEnvelope('first')], {final: false}),
+        body: multipart(
+          [
+            logEnvelope('third', {timestamp: T0 + 2n * S}),
+            new Uint8Array(),
+            Buffer.from([0x0a, 0xff]),
+            logEnvelope('second', {timestamp: T0 + S}),
+            logEnvelope('first'),
+          ],
+          {final: false},
+        ),
       }
       const result = await recent(['--lines', '2'])
       assert.equal(result.code, 0)
-      assert.equal(result.stdout, '2025-11-24T09:46:48.12+0000 [APP/PROC/WEB/0] OUT second\n2025-11-24T09:46:49.12+0000 [APP/PROC/WEB/0] OUT third\n')
+      assert.equal(
+        result.stdout,
+        '2025-11-24T09:46:48.12+0000 [APP/PROC/WEB/0] OUT second\n2025-11-24T09:46:49.12+0000 [APP/PROC/WEB/0] OUT third\n',
+      )
       assert.equal(result.stderr, 'cfws: skipped 1 parts of the recent logs that were not dropsonde envelopes\n')
       assert.match(f.tc.requests[0].path, /^\/apps\/[\w-]+\/recentlogs$/)
       assert.match(f.tc.requests[0].authorization ?? '', /^bearer /)
@@ -106,18 +129,34 @@ describe('cfws logs --recent (end to end)', () => {
       f.tc.recentLogs = {contentType: 'text/plain', body: Buffer.from('hello')}
       const result = await recent()
       assert.equal(result.code, 6)
-      assert.match(result.stderr, /^cfws: The Traffic Controller answered recentlogs with text\/plain, not multipart with a boundary\n/)
+      assert.match(
+        result.stderr,
+        /^cfws: The Traffic Controller answered recentlogs with text\/plain, not multipart with a boundary\n/,
+      )
     })
 
     it('says the Traffic Controller stopped serving recent logs when it routes no recentlogs (exit 6)', async () => {
-      f.tc.recentLogs = {status: 404, contentType: 'text/plain; charset=utf-8', body: Buffer.from('404 page not found\n')}
+      f.tc.recentLogs = {
+        status: 404,
+        contentType: 'text/plain; charset=utf-8',
+        body: Buffer.from('404 page not found\n'),
+      }
       const result = await recent()
       assert.equal(result.code, 6)
-      assert.match(result.stderr, /^cfws: This Traffic Controller stopped serving recent logs in 2022, and the foundation advertises no Log Cache\nhint: .*Log Cache/)
+      assert.match(
+        result.stderr,
+        /^cfws: This Traffic Controller stopped serving recent logs in 2022, and the foundation advertises no Log Cache\nhint: .*Log Cache/,
+      )
     })
 
     it('ignores an encodable envelope that is not a log', async () => {
-      f.tc.recentLogs = {contentType: `multipart/x-protobuf; boundary=${boundary}`, body: multipart([encodeEnvelope({origin: 'rep', eventType: 9, containerMetric: {instanceIndex: 0}}), logEnvelope('only log')])}
+      f.tc.recentLogs = {
+        contentType: `multipart/x-protobuf; boundary=${boundary}`,
+        body: multipart([
+          encodeEnvelope({origin: 'rep', eventType: 9, containerMetric: {instanceIndex: 0}}),
+          logEnvelope('only log'),
+        ]),
+      }
       const result = await recent()
       assert.equal(result.stdout, '2025-11-24T09:46:47.12+0000 [APP/PROC/WEB/0] OUT only log\n')
     })
@@ -127,7 +166,10 @@ describe('cfws logs --recent (end to end)', () => {
     it('for a bad --since, naming the accepted forms', async () => {
       const result = await recent(['--since', 'yesterday'])
       assert.equal(result.code, 2)
-      assert.equal(result.stderr, "cfws: Invalid --since 'yesterday'\nhint: Use a duration back from now (90s, 10m, 1h30m, 2d) or an RFC 3339 time (2026-11-24T09:00:00Z).\n")
+      assert.equal(
+        result.stderr,
+        "cfws: Invalid --since 'yesterday'\nhint: Use a duration back from now (90s, 10m, 1h30m, 2d) or an RFC 3339 time (2026-11-24T09:00:00Z).\n",
+      )
     })
   })
 })

@@ -28,12 +28,17 @@ function peakRssBytes(pid: number): number {
   return Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) * 1024
 }
 
-const printedMessages = (stdout: string): string[] => stdout.split('\n').filter(Boolean).map((text) => text.slice(text.indexOf(' OUT ') + 5))
+const printedMessages = (stdout: string): string[] =>
+  stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((text) => text.slice(text.indexOf(' OUT ') + 5))
 
 describe('nothing lost, nothing hangs (end to end)', function () {
   this.timeout(30_000)
   const f = useFakeFoundation()
-  const start = (args: string[], env: Record<string, string> = {}): CliProcess => new CliProcess(args, {CF_HOME: f.home.dir, ...env})
+  const start = (args: string[], env: Record<string, string> = {}): CliProcess =>
+    new CliProcess(args, {CF_HOME: f.home.dir, ...env})
 
   it('gives a reader that keeps up every line of a fast stream, in order, and drops nothing', async () => {
     const total = 200_000
@@ -44,7 +49,10 @@ describe('nothing lost, nothing hangs (end to end)', function () {
     await cli.waitForStdoutLines(total)
     cli.child.kill('SIGINT')
     const result = await cli.result()
-    assert.deepEqual(printedMessages(result.stdout), Array.from({length: total}, (_, i) => message(i)))
+    assert.deepEqual(
+      printedMessages(result.stdout),
+      Array.from({length: total}, (_, i) => message(i)),
+    )
     assert.equal(result.stderr, '')
     assert.equal(result.code, 130)
   })
@@ -64,7 +72,9 @@ describe('nothing lost, nothing hangs (end to end)', function () {
     while (!cli.stdout.endsWith('OUT the end\n')) await cli.waitForStdoutLines(cli.stdout.split('\n').length)
     cli.child.kill('SIGINT')
     const result = await cli.result()
-    const dropped = Number(/^cfws: dropped (\d+) lines: stdout was slower than the stream \(--buffer-size\)\n$/.exec(result.stderr)?.[1])
+    const dropped = Number(
+      /^cfws: dropped (\d+) lines: stdout was slower than the stream \(--buffer-size\)\n$/.exec(result.stderr)?.[1],
+    )
     const printed = printedMessages(result.stdout)
     assert.ok(dropped > 0, result.stderr)
     assert.equal(printed.length + dropped, total + 1)
@@ -88,24 +98,51 @@ describe('nothing lost, nothing hangs (end to end)', function () {
     first.terminate()
     // The second connection's backfill hangs in Log Cache; that connection sends five lines and ends.
     const second = await f.tc.nextClient()
-    for (const [seconds, text] of [[3, 'd'], [4, 'e'], [5, 'f'], [6, 'g'], [7, 'h']] as const) second.send(at(seconds, text))
+    for (const [seconds, text] of [
+      [3, 'd'],
+      [4, 'e'],
+      [5, 'f'],
+      [6, 'g'],
+      [7, 'h'],
+    ] as const)
+      second.send(at(seconds, text))
     second.close(1000)
     const third = await f.tc.nextClient()
     third.send(at(9, 'j'))
     // Log Cache answers now, with what it has by then: c (missed), the second connection's lines, and i.
-    f.cc.logCache.envelopes.push(...[[3, 'd'], [4, 'e'], [5, 'f'], [6, 'g'], [7, 'h'], [8, 'i']].map(([seconds, text]) => v2Log(T0 + BigInt(seconds) * S, text as string)))
+    f.cc.logCache.envelopes.push(
+      ...[
+        [3, 'd'],
+        [4, 'e'],
+        [5, 'f'],
+        [6, 'g'],
+        [7, 'h'],
+        [8, 'i'],
+      ].map(([seconds, text]) => v2Log(T0 + BigInt(seconds) * S, text as string)),
+    )
     answerLogCache()
     const lines = await cli.waitForStdoutLines(10)
     cli.child.kill('SIGINT')
     const result = await cli.result()
-    assert.deepEqual(lines, ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j'].map((text, seconds) => line(seconds, text)))
+    assert.deepEqual(
+      lines,
+      ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j'].map((text, seconds) => line(seconds, text)),
+    )
     assert.equal(result.stdout.split('\n').length - 1, 10)
     // The first fill brings c and the second connection's lines, which its held frames then skip.
-    assert.match(result.stderr, /cfws: backfilled 7 lines from Log Cache\n[^]*cfws: backfilled 0 lines from Log Cache\n/)
+    assert.match(
+      result.stderr,
+      /cfws: backfilled 7 lines from Log Cache\n[^]*cfws: backfilled 0 lines from Log Cache\n/,
+    )
   })
 
   describe('exits promptly on a signal in every phase', () => {
-    const exitsOn = async (cli: CliProcess, signal: NodeJS.Signals, code: number, mayBeBeforeStream = false): Promise<void> => {
+    const exitsOn = async (
+      cli: CliProcess,
+      signal: NodeJS.Signals,
+      code: number,
+      mayBeBeforeStream = false,
+    ): Promise<void> => {
       const sentAt = performance.now()
       cli.child.kill(signal)
       const result = await cli.result()
@@ -167,7 +204,11 @@ describe('nothing lost, nothing hangs (end to end)', function () {
       await once(client, 'close')
       await exitsOn(cli, 'SIGTERM', 143)
       // On a busy machine the signal can still beat cfws to the end of the stream: then there is nothing to say.
-      if (cli.stderr !== TAILING_MYAPP) assert.match(cli.stderr, /\ncfws: Gave up after 0 failed reconnects: connection lost \(the server ended the stream \(1000\)\)\nhint: /)
+      if (cli.stderr !== TAILING_MYAPP)
+        assert.match(
+          cli.stderr,
+          /\ncfws: Gave up after 0 failed reconnects: connection lost \(the server ended the stream \(1000\)\)\nhint: /,
+        )
     })
   })
 
@@ -184,7 +225,10 @@ describe('nothing lost, nothing hangs (end to end)', function () {
     cli.child.kill('SIGINT')
     const result = await cli.result()
     assert.equal(result.stderr, TAILING_MYAPP)
-    assert.deepEqual(f.cc.requests.filter((request) => request.path === '/oauth/token'), [])
+    assert.deepEqual(
+      f.cc.requests.filter((request) => request.path === '/oauth/token'),
+      [],
+    )
   })
 
   it('says a full disk in one line and exits 1', async () => {
@@ -197,7 +241,11 @@ describe('nothing lost, nothing hangs (end to end)', function () {
     const client = await f.tc.nextClient()
     client.send(at(0, 'a'))
     const [code] = await once(child, 'close')
-    assert.equal(stderr, TAILING_MYAPP + 'cfws: Cannot write to stdout (ENOSPC): stopped\nhint: The device stdout goes to is full: free some space, or send the output elsewhere.\n')
+    assert.equal(
+      stderr,
+      TAILING_MYAPP +
+        'cfws: Cannot write to stdout (ENOSPC): stopped\nhint: The device stdout goes to is full: free some space, or send the output elsewhere.\n',
+    )
     assert.equal(code, 1)
     assert.equal(f.tc.clients.size, 0)
   })

@@ -10,14 +10,20 @@ import {useFakeFoundation} from '../helpers/fake-foundation.js'
 import {CliProcess, USER_AGENT} from '../helpers/run-cli.js'
 import {at, line, S} from '../helpers/timeline.js'
 
-
 describe('streams that survive (end to end)', () => {
   const f = useFakeFoundation()
 
-  const start = (args: string[] = [], env: Record<string, string> = {}): CliProcess => new CliProcess(['logs', 'myapp', ...args], {CF_HOME: f.home.dir, ...env})
+  const start = (args: string[] = [], env: Record<string, string> = {}): CliProcess =>
+    new CliProcess(['logs', 'myapp', ...args], {CF_HOME: f.home.dir, ...env})
 
   it('resumes after a drop and backfills the gap from Log Cache, printing each line once and in order', async () => {
-    f.cc.logCache = new FakeLogCache([v2Log(T0, 'a'), v2Log(T0 + S, 'b'), v2Log(T0 + 2n * S, 'c'), v2Log(T0 + 3n * S, 'd'), v2Log(T0 + 4n * S, 'e')])
+    f.cc.logCache = new FakeLogCache([
+      v2Log(T0, 'a'),
+      v2Log(T0 + S, 'b'),
+      v2Log(T0 + 2n * S, 'c'),
+      v2Log(T0 + 3n * S, 'd'),
+      v2Log(T0 + 4n * S, 'e'),
+    ])
     const cli = start()
     const first = await f.tc.nextClient()
     first.send(at(0, 'a'))
@@ -32,7 +38,10 @@ describe('streams that survive (end to end)', () => {
     const result = await cli.result()
     assert.deepEqual(lines, [line(0, 'a'), line(1, 'b'), line(2, 'c'), line(3, 'd'), line(4, 'e'), line(5, 'f')])
     assert.equal(result.stdout.split('\n').length - 1, 6)
-    assert.match(result.stderr, /^cfws: tailing myapp in acme\/dev \(Ctrl-C to stop\)\ncfws: connection lost \(dropped without a close frame \(1006\)\); reconnecting in \d+\.\ds \(attempt 1\)\ncfws: reconnected to ws:\/\/127\.0\.0\.1:\d+\ncfws: backfilled 3 lines from Log Cache\n$/)
+    assert.match(
+      result.stderr,
+      /^cfws: tailing myapp in acme\/dev \(Ctrl-C to stop\)\ncfws: connection lost \(dropped without a close frame \(1006\)\); reconnecting in \d+\.\ds \(attempt 1\)\ncfws: reconnected to ws:\/\/127\.0\.0\.1:\d+\ncfws: backfilled 3 lines from Log Cache\n$/,
+    )
     assert.equal(f.cc.logCache.reads[0].get('start_time'), (T0 + S).toString())
   })
 
@@ -47,7 +56,10 @@ describe('streams that survive (end to end)', () => {
     cli.child.kill('SIGINT')
     const result = await cli.result()
     assert.match(result.stderr, /connection lost \(the server ended the stream \(1000\)\)/)
-    assert.match(result.stderr, /cfws: this foundation has no Log Cache: lines logged while disconnected may be missing\n/)
+    assert.match(
+      result.stderr,
+      /cfws: this foundation has no Log Cache: lines logged while disconnected may be missing\n/,
+    )
   })
 
   it('reconnects a connection that goes silent past --idle-timeout', async () => {
@@ -57,7 +69,10 @@ describe('streams that survive (end to end)', () => {
     await cli.waitForStderr(/reconnected/)
     cli.child.kill('SIGINT')
     const result = await cli.result()
-    assert.match(result.stderr, /^cfws: tailing myapp in acme\/dev \(Ctrl-C to stop\)\ncfws: connection lost \(no data or ping for 0\.3s\); reconnecting in/)
+    assert.match(
+      result.stderr,
+      /^cfws: tailing myapp in acme\/dev \(Ctrl-C to stop\)\ncfws: connection lost \(no data or ping for 0\.3s\); reconnecting in/,
+    )
   })
 
   it('gives up after --max-retries failed reconnects with exit 6', async () => {
@@ -67,7 +82,10 @@ describe('streams that survive (end to end)', () => {
     client.terminate()
     const result = await cli.result()
     assert.equal(result.code, 6)
-    assert.match(result.stderr, /\ncfws: Gave up after 1 failed reconnects: ws:\/\/127\.0\.0\.1:\d+ answered 503 to the WebSocket upgrade\nhint: /)
+    assert.match(
+      result.stderr,
+      /\ncfws: Gave up after 1 failed reconnects: ws:\/\/127\.0\.0\.1:\d+ answered 503 to the WebSocket upgrade\nhint: /,
+    )
   })
 
   it('refreshes the token ahead of its expiry while connected', async () => {
@@ -92,7 +110,10 @@ describe('streams that survive (end to end)', () => {
     const result = await cli.result()
     assert.equal(result.code, 3)
     assert.equal(result.stdout, line(0, 'printed before the end') + '\n')
-    assert.match(result.stderr, /cfws: The login has expired or was revoked, and the token could not be refreshed\nhint: Log in again with 'cf login'\.\n$/)
+    assert.match(
+      result.stderr,
+      /cfws: The login has expired or was revoked, and the token could not be refreshed\nhint: Log in again with 'cf login'\.\n$/,
+    )
   })
 
   it('keeps reading while stdout is stalled, drops the oldest lines past --buffer-size, and says how many', async function () {
@@ -116,7 +137,10 @@ describe('streams that survive (end to end)', () => {
     const printed = result.stdout.split('\n').length - 1
     assert.ok(dropped > LINES - 5000, `dropped ${dropped}`)
     assert.equal(printed + dropped, LINES + 1, 'every line is either printed or counted')
-    assert.ok(result.stdout.endsWith(`${line(0, 'last')}\n`), `the newest lines are kept: ${result.stdout.slice(-200)} / ${result.stderr}`)
+    assert.ok(
+      result.stdout.endsWith(`${line(0, 'last')}\n`),
+      `the newest lines are kept: ${result.stdout.slice(-200)} / ${result.stderr}`,
+    )
     // Measured: ~190-220 MiB (V8 collects the dropped lines lazily); retaining the frames gave 340.
     assert.ok(peakKiB < 280 * 1024, `peak RSS ${peakKiB} KiB`)
     if (process.env.CFWS_TEST_VERBOSE) console.log(`peak RSS ${peakKiB} KiB, dropped ${dropped}, printed ${printed}`)
@@ -147,13 +171,24 @@ describe('streams that survive (end to end)', () => {
       assert.deepEqual(await cli.waitForStdoutLines(1), [line(0, 'via proxy')])
       cli.child.kill('SIGINT')
       await cli.result()
-      assert.deepEqual(proxy.tunnels.map((t) => t.target), [`doppler.example.com:${new URL(tls.url).port}`])
-      assert.deepEqual(proxy.tunnels.map((t) => t.userAgent), [USER_AGENT])
+      assert.deepEqual(
+        proxy.tunnels.map((t) => t.target),
+        [`doppler.example.com:${new URL(tls.url).port}`],
+      )
+      assert.deepEqual(
+        proxy.tunnels.map((t) => t.userAgent),
+        [USER_AGENT],
+      )
 
       proxy.refuseWith = '407 Proxy Authentication Required'
-      const refused = await start(['--endpoint', endpoint], {HTTPS_PROXY: proxy.url.replace('//', '//user:s3cret@')}).result()
+      const refused = await start(['--endpoint', endpoint], {
+        HTTPS_PROXY: proxy.url.replace('//', '//user:s3cret@'),
+      }).result()
       assert.equal(refused.code, 6)
-      assert.match(refused.stderr, /^cfws: The proxy at 127\.0\.0\.1:\d+ refused a tunnel to doppler\.example\.com:\d+ \(407\)\nhint: /)
+      assert.match(
+        refused.stderr,
+        /^cfws: The proxy at 127\.0\.0\.1:\d+ refused a tunnel to doppler\.example\.com:\d+ \(407\)\nhint: /,
+      )
       assert.ok(!refused.stderr.includes('s3cret'))
     } finally {
       await tls.close()

@@ -11,7 +11,8 @@ const WEB = '11111111-1111-4111-8111-111111111111'
 const WORKER = '22222222-2222-4222-8222-222222222222'
 const API = '33333333-3333-4333-8333-333333333333'
 const streamOf = (guid: string): string => `/apps/${guid}/stream`
-const at = (seconds: number, text: string, options = {}) => logEnvelope(text, {timestamp: T0 + BigInt(Math.round(seconds * 1000)) * (S / 1000n), ...options})
+const at = (seconds: number, text: string, options = {}) =>
+  logEnvelope(text, {timestamp: T0 + BigInt(Math.round(seconds * 1000)) * (S / 1000n), ...options})
 
 describe('cfws logs with several apps (end to end)', () => {
   const f = useFakeFoundation()
@@ -19,7 +20,8 @@ describe('cfws logs with several apps (end to end)', () => {
     f.cc.apps = {web: WEB, worker: WORKER}
   })
 
-  const start = (args: string[], env: Record<string, string> = {}) => new CliProcess(['logs', ...args], {CF_HOME: f.home.dir, ...env})
+  const start = (args: string[], env: Record<string, string> = {}) =>
+    new CliProcess(['logs', ...args], {CF_HOME: f.home.dir, ...env})
 
   it('merges the apps’ lines in timestamp order, each with its app’s name first', async () => {
     const cli = start(['web', 'worker'])
@@ -30,13 +32,22 @@ describe('cfws logs with several apps (end to end)', () => {
     web.send(at(4, 'web fourth'))
     worker.send(at(1, 'worker first'))
     worker.send(at(3, 'worker third'))
-    assert.deepEqual(await cli.waitForStdoutLines(4), [`worker ${line(1, 'worker first')}`, `web ${line(2, 'web second')}`, `worker ${line(3, 'worker third')}`, `web ${line(4, 'web fourth')}`])
+    assert.deepEqual(await cli.waitForStdoutLines(4), [
+      `worker ${line(1, 'worker first')}`,
+      `web ${line(2, 'web second')}`,
+      `worker ${line(3, 'worker third')}`,
+      `web ${line(4, 'web fourth')}`,
+    ])
     cli.child.kill('SIGINT')
     const result = await cli.result()
     assert.equal(result.code, 130)
     assert.equal(result.stderr, 'cfws: tailing web, worker in acme/dev (Ctrl-C to stop)\n')
     assert.deepEqual(f.tc.upgrades.map((upgrade) => upgrade.path).sort(), [streamOf(WEB), streamOf(WORKER)])
-    assert.equal(f.cc.requests.filter((request) => request.path.startsWith('/v3/apps')).length, 1, 'both names in one request')
+    assert.equal(
+      f.cc.requests.filter((request) => request.path.startsWith('/v3/apps')).length,
+      1,
+      'both names in one request',
+    )
   })
 
   it('prints in arrival order with --order-window 0', async () => {
@@ -46,7 +57,10 @@ describe('cfws logs with several apps (end to end)', () => {
     web.send(at(5, 'newer, first'))
     await cli.waitForStdoutLines(1)
     worker.send(at(1, 'older, later'))
-    assert.deepEqual(await cli.waitForStdoutLines(2), [`web ${line(5, 'newer, first')}`, `worker ${line(1, 'older, later')}`])
+    assert.deepEqual(await cli.waitForStdoutLines(2), [
+      `web ${line(5, 'newer, first')}`,
+      `worker ${line(1, 'older, later')}`,
+    ])
     cli.child.kill('SIGINT')
     await cli.result()
   })
@@ -58,10 +72,12 @@ describe('cfws logs with several apps (end to end)', () => {
     web.send(at(2, 'b'))
     worker.send(at(1, 'a'))
     // Nothing is printed within an hour; the server's echo of our ping says both frames were read.
-    await Promise.all([web, worker].map(async (client) => {
-      client.ping()
-      await once(client, 'pong')
-    }))
+    await Promise.all(
+      [web, worker].map(async (client) => {
+        client.ping()
+        await once(client, 'pong')
+      }),
+    )
     cli.child.kill('SIGTERM')
     const result = await cli.result()
     assert.equal(result.code, 143)
@@ -80,12 +96,24 @@ describe('cfws logs with several apps (end to end)', () => {
     const webAgain = await f.tc.nextClientOf(streamOf(WEB))
     webAgain.send(at(3, 'web after'))
     worker.send(at(4, 'worker after'))
-    assert.deepEqual(await cli.waitForStdoutLines(4), [`web ${line(1, 'web before')}`, `worker ${line(2, 'worker meanwhile')}`, `web ${line(3, 'web after')}`, `worker ${line(4, 'worker after')}`])
+    assert.deepEqual(await cli.waitForStdoutLines(4), [
+      `web ${line(1, 'web before')}`,
+      `worker ${line(2, 'worker meanwhile')}`,
+      `web ${line(3, 'web after')}`,
+      `worker ${line(4, 'worker after')}`,
+    ])
     cli.child.kill('SIGINT')
     const result = await cli.result()
     // Each notice says which app's stream it is about.
-    assert.match(result.stderr, /^cfws: tailing web, worker in acme\/dev \(Ctrl-C to stop\)\ncfws: web: connection lost \(.*\); reconnecting in \d+\.\ds \(attempt 1\)\ncfws: web: reconnected to ws:\/\/127\.0\.0\.1:\d+\ncfws: web: this foundation has no Log Cache: lines logged while disconnected may be missing\n$/)
-    assert.equal(f.tc.upgrades.filter((upgrade) => upgrade.path === streamOf(WORKER)).length, 1, 'the worker’s stream was never touched')
+    assert.match(
+      result.stderr,
+      /^cfws: tailing web, worker in acme\/dev \(Ctrl-C to stop\)\ncfws: web: connection lost \(.*\); reconnecting in \d+\.\ds \(attempt 1\)\ncfws: web: reconnected to ws:\/\/127\.0\.0\.1:\d+\ncfws: web: this foundation has no Log Cache: lines logged while disconnected may be missing\n$/,
+    )
+    assert.equal(
+      f.tc.upgrades.filter((upgrade) => upgrade.path === streamOf(WORKER)).length,
+      1,
+      'the worker’s stream was never touched',
+    )
   })
 
   it('follows --all as apps appear and disappear: + app, - app, and the gone app’s stream closed', async () => {
@@ -101,12 +129,19 @@ describe('cfws logs with several apps (end to end)', () => {
     f.cc.apps = {worker: WORKER}
     const [code] = (await once(web, 'close')) as [number]
     worker.send(at(3, 'worker goes on'))
-    assert.deepEqual(await cli.waitForStdoutLines(3), [`worker ${line(1, 'worker is up')}`, `web ${line(2, 'web still here')}`, `worker ${line(3, 'worker goes on')}`])
+    assert.deepEqual(await cli.waitForStdoutLines(3), [
+      `worker ${line(1, 'worker is up')}`,
+      `web ${line(2, 'web still here')}`,
+      `worker ${line(3, 'worker goes on')}`,
+    ])
     cli.child.kill('SIGINT')
     const result = await cli.result()
     assert.equal(code, 1000, 'closed cleanly by cfws')
     assert.equal(result.stderr, 'cfws: tailing web in acme/dev (Ctrl-C to stop)\ncfws: + worker\ncfws: - web\n')
-    assert.ok(f.cc.requests.every((request) => !request.path.startsWith('/v3/apps') || !request.path.includes('names=')), 'the whole space is listed')
+    assert.ok(
+      f.cc.requests.every((request) => !request.path.startsWith('/v3/apps') || !request.path.includes('names=')),
+      'the whole space is listed',
+    )
   })
 
   it('tails only the apps --app-regex matches, and waits for one when none does yet; --quiet says nothing', async () => {
@@ -119,8 +154,14 @@ describe('cfws logs with several apps (end to end)', () => {
     assert.deepEqual(await cli.waitForStdoutLines(1), [`api-orders ${line(1, 'order placed')}`])
     cli.child.kill('SIGINT')
     const result = await cli.result()
-    assert.equal(result.stderr, 'cfws: no app in acme/dev matches /^api/ yet; looking again every 0.1s (Ctrl-C to stop)\ncfws: + api-orders\ncfws: tailing api-orders in acme/dev (Ctrl-C to stop)\n')
-    assert.deepEqual(f.tc.upgrades.map((upgrade) => upgrade.path), [streamOf(API)])
+    assert.equal(
+      result.stderr,
+      'cfws: no app in acme/dev matches /^api/ yet; looking again every 0.1s (Ctrl-C to stop)\ncfws: + api-orders\ncfws: tailing api-orders in acme/dev (Ctrl-C to stop)\n',
+    )
+    assert.deepEqual(
+      f.tc.upgrades.map((upgrade) => upgrade.path),
+      [streamOf(API)],
+    )
 
     const quiet = start(['--all', '--refresh-apps', '100ms', '--quiet'])
     await f.tc.nextClientOf(streamOf(WEB))
@@ -138,7 +179,8 @@ describe('cfws logs with several apps (end to end)', () => {
       code: 5,
       signal: null,
       stdout: '',
-      stderr: "cfws: Apps 'nope', 'zilch' not found in space dev of org acme\nhint: Check the names with 'cf apps', or target another space with 'cf target -s SPACE'.\n",
+      stderr:
+        "cfws: Apps 'nope', 'zilch' not found in space dev of org acme\nhint: Check the names with 'cf apps', or target another space with 'cf target -s SPACE'.\n",
     })
     assert.deepEqual(f.tc.upgrades, [])
   })
@@ -150,8 +192,16 @@ describe('cfws logs with several apps (end to end)', () => {
     const lines = await cli.waitForStdoutLines(2)
     cli.child.kill('SIGINT')
     await cli.result()
-    assert.deepEqual(lines.map((text) => JSON.parse(text) as {app: string; message: string}).map(({app, message}) => `${app}: ${message}`), ['worker: k', 'web: w'])
-    assert.equal(lines[0], '{"timestamp":"2025-11-24T09:46:48.123456789Z","app":"worker","source_type":"APP/PROC/WEB","source_instance":"0","message_type":"OUT","message":"k"}')
+    assert.deepEqual(
+      lines
+        .map((text) => JSON.parse(text) as {app: string; message: string})
+        .map(({app, message}) => `${app}: ${message}`),
+      ['worker: k', 'web: w'],
+    )
+    assert.equal(
+      lines[0],
+      '{"timestamp":"2025-11-24T09:46:48.123456789Z","app":"worker","source_type":"APP/PROC/WEB","source_instance":"0","message_type":"OUT","message":"k"}',
+    )
   })
 
   it('colours each app’s name when there is colour, the same colour every run', async () => {
@@ -185,7 +235,14 @@ describe('cfws logs with several apps (end to end)', () => {
     const lines = await cli.waitForStdoutLines(6)
     cli.child.kill('SIGINT')
     const result = await cli.result()
-    assert.deepEqual(lines, [`web ${line(1, 'web 1')}`, `worker ${line(2, 'worker 2')}`, `web ${line(3, 'web 3')}`, `worker ${line(4, 'worker 4')}`, `web ${line(5, 'web live')}`, `worker ${line(6, 'worker live')}`])
+    assert.deepEqual(lines, [
+      `web ${line(1, 'web 1')}`,
+      `worker ${line(2, 'worker 2')}`,
+      `web ${line(3, 'web 3')}`,
+      `worker ${line(4, 'worker 4')}`,
+      `web ${line(5, 'web live')}`,
+      `worker ${line(6, 'worker live')}`,
+    ])
     assert.equal(result.stdout.split('\n').length - 1, 6, 'the seam’s line once')
   })
 
@@ -193,7 +250,11 @@ describe('cfws logs with several apps (end to end)', () => {
     // 1,500 lines of each app, interleaved a millisecond apart: some 500 kB, where live lines get 256 KiB.
     const ms = S / 1000n
     f.cc.logCache = new FakeLogCache(
-      Array.from({length: 3000}, (_, i) => v2Log(T0 + BigInt(i) * ms, `${String(i).padStart(4, '0')} ${'x'.repeat(100)}`, {appGuid: i % 2 === 0 ? WEB : WORKER})),
+      Array.from({length: 3000}, (_, i) =>
+        v2Log(T0 + BigInt(i) * ms, `${String(i).padStart(4, '0')} ${'x'.repeat(100)}`, {
+          appGuid: i % 2 === 0 ? WEB : WORKER,
+        }),
+      ),
     )
     const cli = start(['web', 'worker', '--tail', '1500', '--timestamps', 'none'])
     await f.tc.nextClientOf(streamOf(WEB))
@@ -202,8 +263,13 @@ describe('cfws logs with several apps (end to end)', () => {
     cli.child.kill('SIGINT')
     await cli.result()
     const numbers = lines.map((text) => Number(/OUT (\d{4}) /.exec(text)![1]))
-    assert.deepEqual(numbers, Array.from({length: 3000}, (_, i) => i))
-    assert.ok(lines[0].startsWith('web [APP/PROC/WEB/0] OUT 0000 ') && lines[1].startsWith('worker [APP/PROC/WEB/0] OUT 0001 '))
+    assert.deepEqual(
+      numbers,
+      Array.from({length: 3000}, (_, i) => i),
+    )
+    assert.ok(
+      lines[0].startsWith('web [APP/PROC/WEB/0] OUT 0000 ') && lines[1].startsWith('worker [APP/PROC/WEB/0] OUT 0001 '),
+    )
   })
 
   it('keeps what the apps’ streams hold during their history reads within one --buffer-size', async () => {
@@ -220,10 +286,12 @@ describe('cfws logs with several apps (end to end)', () => {
       worker.send(at(1 + i / 100, `worker ${text}`))
     }
 
-    await Promise.all([web, worker].map(async (client) => {
-      client.ping()
-      await once(client, 'pong')
-    }))
+    await Promise.all(
+      [web, worker].map(async (client) => {
+        client.ping()
+        await once(client, 'pong')
+      }),
+    )
     answer()
     await cli.waitForStderr(/dropped \d+ lines received while the gap was backfilled/)
     cli.child.kill('SIGINT')
@@ -244,7 +312,13 @@ describe('cfws logs with several apps (end to end)', () => {
       code: 0,
       signal: null,
       stderr: '',
-      stdout: [`web ${line(0, 'web 0')}`, `web ${line(2, 'web 2')}`, `worker ${line(3, 'worker 3')}`, `worker ${line(4, 'worker 4')}`, ''].join('\n'),
+      stdout: [
+        `web ${line(0, 'web 0')}`,
+        `web ${line(2, 'web 2')}`,
+        `worker ${line(3, 'worker 3')}`,
+        `worker ${line(4, 'worker 4')}`,
+        '',
+      ].join('\n'),
     })
   })
 
@@ -260,6 +334,9 @@ describe('cfws logs with several apps (end to end)', () => {
     web.send(at(4, 'past the budget'))
     const result = await cli.result()
     assert.equal(result.code, 0)
-    assert.equal(result.stdout, [`web ${line(1, 'one')}`, `worker ${line(2, 'two')}`, `web ${line(3, 'three')}`, ''].join('\n'))
+    assert.equal(
+      result.stdout,
+      [`web ${line(1, 'one')}`, `worker ${line(2, 'two')}`, `web ${line(3, 'three')}`, ''].join('\n'),
+    )
   })
 })

@@ -26,8 +26,14 @@ describe('cfws start-up from the bundle', () => {
     assert.match(root.stdout, /^ {2}logs +Stream an app's logs/m)
     const logs = await runCli(['logs', '--help'])
     assert.equal(logs.code, 0)
-    assert.match(logs.stdout, /^USAGE\n {2}\$ cfws logs \[APP\.\.\.\] \[--json \| --raw-escapes \| --timestamps\n {4}STYLE\] \[--endpoint URL\] \[--skip-ssl-validation\] \[--\[no-\]color\]/m)
-    assert.match(logs.stdout, /\[--recent \| --for DURATION\] \[--tail N\] \[--quiet\]\n {4}\[--max-lines N\] \[--since DURATION\|TIME\]\n/)
+    assert.match(
+      logs.stdout,
+      /^USAGE\n {2}\$ cfws logs \[APP\.\.\.\] \[--json \| --raw-escapes \| --timestamps\n {4}STYLE\] \[--endpoint URL\] \[--skip-ssl-validation\] \[--\[no-\]color\]/m,
+    )
+    assert.match(
+      logs.stdout,
+      /\[--recent \| --for DURATION\] \[--tail N\] \[--quiet\]\n {4}\[--max-lines N\] \[--since DURATION\|TIME\]\n/,
+    )
     assert.doesNotMatch(logs.stdout, / \]/)
     const help = await runCli(['help', 'firehose'])
     assert.equal(help.code, 0)
@@ -49,7 +55,10 @@ describe('cfws start-up from the bundle', () => {
       }
       requireCached(${JSON.stringify(dist('commands-bundle.cjs'))})
       console.log(JSON.stringify({packages, zlib: process.moduleLoadList.includes('NativeModule zlib')}))`
-    const run = spawnSync(process.execPath, ['-e', script], {env: {PATH: process.env.PATH, NODE_DISABLE_COMPILE_CACHE: '1'}, encoding: 'utf8'})
+    const run = spawnSync(process.execPath, ['-e', script], {
+      env: {PATH: process.env.PATH, NODE_DISABLE_COMPILE_CACHE: '1'},
+      encoding: 'utf8',
+    })
     assert.equal(run.stderr, '')
     const loaded = JSON.parse(run.stdout) as {packages: string[]; zlib: boolean}
     // Not ws's search for its optional bufferutil addon, nor zlib for compression never negotiated.
@@ -57,9 +66,11 @@ describe('cfws start-up from the bundle', () => {
     assert.equal(loaded.zlib, false)
     // Bundled but never run: ws's server, protobufjs's writer, long.js (which compiles WebAssembly as it loads).
     const bundled = readFileSync(dist('commands-bundle.cjs'), 'utf8')
-    for (const unused of ['ws/lib/websocket-server.js', 'protobufjs/src/writer.js', 'node_modules/long/']) assert.ok(!bundled.includes(unused), unused)
+    for (const unused of ['ws/lib/websocket-server.js', 'protobufjs/src/writer.js', 'node_modules/long/'])
+      assert.ok(!bundled.includes(unused), unused)
     // The demo's foundation is a bundle of its own, read only when `cfws demo` runs.
-    for (const demo of ['src/demo/foundation.ts', 'src/demo/traffic-controller.ts', 'src/envelope/encode.ts']) assert.ok(!bundled.includes(demo), demo)
+    for (const demo of ['src/demo/foundation.ts', 'src/demo/traffic-controller.ts', 'src/envelope/encode.ts'])
+      assert.ok(!bundled.includes(demo), demo)
     assert.match(bundled, /requireCached\(require\.resolve\("\.\/demo\.cjs"\)\)/)
   })
 
@@ -77,12 +88,18 @@ describe('cfws start-up from the bundle', () => {
       // A command that runs (and stops at its missing argument) loads the commands bundle too.
       const first = await runCli(['logs'], {XDG_CACHE_HOME: cacheHome})
       assert.equal(first.code, 2)
-      assert.deepEqual(files().map((name) => name.replace(/\.[0-9a-f]{16}$/, '')), ['commands-bundle.cjs', 'main.cjs'])
+      assert.deepEqual(
+        files().map((name) => name.replace(/\.[0-9a-f]{16}$/, '')),
+        ['commands-bundle.cjs', 'main.cjs'],
+      )
       const written = files().map((name) => statSync(join(cacheDir(), name)).mtimeMs)
       const second = await runCli(['logs'], {XDG_CACHE_HOME: cacheHome})
       assert.deepEqual(second, first)
       // V8 accepted both: a rejected cache is written again.
-      assert.deepEqual(files().map((name) => statSync(join(cacheDir(), name)).mtimeMs), written)
+      assert.deepEqual(
+        files().map((name) => statSync(join(cacheDir(), name)).mtimeMs),
+        written,
+      )
     })
 
     it('replaces a damaged cache without a word', async () => {

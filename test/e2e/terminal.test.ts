@@ -16,7 +16,14 @@ const HOSTILE = 'title\u001B]0;PWNED\u0007 clear\u001B[2J forged\rFAKE [APP/PROC
 async function onTerminal(args: string[], env: Record<string, string>): Promise<{code: number | null; bytes: Buffer}> {
   const command = [process.execPath, RUN_JS, ...args].map((word) => `'${word.replaceAll("'", "'\\''")}'`).join(' ')
   const child = spawn('script', ['--quiet', '--return', '--command', command, '/dev/null'], {
-    env: {PATH: process.env.PATH, HOME: '/nonexistent', TZ: 'UTC', TERM: 'xterm-256color', OCLIF_SKIP_NEW_VERSION_CHECK: 'true', ...env},
+    env: {
+      PATH: process.env.PATH,
+      HOME: '/nonexistent',
+      TZ: 'UTC',
+      TERM: 'xterm-256color',
+      OCLIF_SKIP_NEW_VERSION_CHECK: 'true',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   })
   const chunks: Buffer[] = []
@@ -51,17 +58,26 @@ describe(TITLE, function () {
 
   it('shows the pages of a long history read on one line it then clears, and nothing of it with --quiet', async () => {
     f.cc.logCache = new FakeLogCache(Array.from({length: 2500}, (_, i) => v2Log(T0 + BigInt(i), `m${i}`)))
-    const {code, bytes} = await onTerminal(['logs', 'myapp', '--recent', '--tail', '2500', '--no-color', '--timestamps', 'none'], {CF_HOME: f.home.dir})
+    const {code, bytes} = await onTerminal(
+      ['logs', 'myapp', '--recent', '--tail', '2500', '--no-color', '--timestamps', 'none'],
+      {CF_HOME: f.home.dir},
+    )
     assert.equal(code, 0)
     const lines = Array.from({length: 2500}, (_, i) => `[APP/PROC/WEB/0] OUT m${i}\r\n`).join('')
-    const progress = '\rcfws: reading from Log Cache: 2 pages, 1999 messages\u001B[K\rcfws: reading from Log Cache: 3 pages, 2500 messages\u001B[K\r\u001B[K'
+    const progress =
+      '\rcfws: reading from Log Cache: 2 pages, 1999 messages\u001B[K\rcfws: reading from Log Cache: 3 pages, 2500 messages\u001B[K\r\u001B[K'
     assert.equal(bytes.toString('utf8'), progress + lines)
-    const quiet = await onTerminal(['logs', 'myapp', '--recent', '--tail', '2500', '--no-color', '--timestamps', 'none', '--quiet'], {CF_HOME: f.home.dir})
+    const quiet = await onTerminal(
+      ['logs', 'myapp', '--recent', '--tail', '2500', '--no-color', '--timestamps', 'none', '--quiet'],
+      {CF_HOME: f.home.dir},
+    )
     assert.equal(quiet.bytes.toString('utf8'), lines)
   })
 
   it('passes the app’s bytes unchanged with --raw-escapes', async () => {
-    const {code, bytes} = await onTerminal(['logs', 'myapp', '--recent', '--no-color', '--raw-escapes'], {CF_HOME: f.home.dir})
+    const {code, bytes} = await onTerminal(['logs', 'myapp', '--recent', '--no-color', '--raw-escapes'], {
+      CF_HOME: f.home.dir,
+    })
     assert.equal(code, 0)
     assert.equal(bytes.toString('utf8'), `2025-11-24T09:46:47.12+0000 [APP/PROC/WEB/0] OUT ${HOSTILE}\r\n`)
   })

@@ -12,7 +12,15 @@ export async function makeCertificate(): Promise<TestCertificate> {
   cached ??= generate([{name: 'commonName', value: '127.0.0.1'}], {
     keySize: 2048,
     algorithm: 'sha256',
-    extensions: [{name: 'subjectAltName', altNames: [{type: 7, ip: '127.0.0.1'}, {type: 2, value: 'localhost'}]}],
+    extensions: [
+      {
+        name: 'subjectAltName',
+        altNames: [
+          {type: 7, ip: '127.0.0.1'},
+          {type: 2, value: 'localhost'},
+        ],
+      },
+    ],
   }).then((pems) => ({key: pems.private, cert: pems.cert}))
   return cached
 }
@@ -21,9 +29,14 @@ export async function makeCertificate(): Promise<TestCertificate> {
  * A self-signed certificate for these DNS names, made at test time: trusted only through
  * NODE_EXTRA_CA_CERTS, and expired when asked.
  */
-export async function makeNamedCertificate(names: string[], options: {expired?: boolean} = {}): Promise<TestCertificate> {
+export async function makeNamedCertificate(
+  names: string[],
+  options: {expired?: boolean} = {},
+): Promise<TestCertificate> {
   const day = 24 * 3600 * 1000
-  const validity = options.expired ? {notBeforeDate: new Date(Date.now() - 30 * day), notAfterDate: new Date(Date.now() - day)} : {}
+  const validity = options.expired
+    ? {notBeforeDate: new Date(Date.now() - 30 * day), notAfterDate: new Date(Date.now() - day)}
+    : {}
   const pems = await generate([{name: 'commonName', value: names[0]}], {
     keySize: 2048,
     algorithm: 'sha256',

@@ -23,7 +23,10 @@ export class ConnectProxy {
   private readonly sockets = new Set<Socket>()
   private readonly waiters: Array<(tunnel: Tunnel) => void> = []
 
-  private constructor(private readonly server: Server, readonly url: string) {
+  private constructor(
+    private readonly server: Server,
+    readonly url: string,
+  ) {
     server.on('connect', (request: IncomingMessage, client: Socket) => this.onConnect(request, client))
   }
 
@@ -47,9 +50,14 @@ export class ConnectProxy {
 
   private onConnect(request: IncomingMessage, client: Socket): void {
     this.sockets.add(client)
-    const tunnel = {target: request.url ?? '', proxyAuthorization: request.headers['proxy-authorization'], userAgent: request.headers['user-agent'], closed: new Promise<void>((resolve) => {
+    const tunnel = {
+      target: request.url ?? '',
+      proxyAuthorization: request.headers['proxy-authorization'],
+      userAgent: request.headers['user-agent'],
+      closed: new Promise<void>((resolve) => {
         client.once('end', resolve).once('close', resolve)
-      })}
+      }),
+    }
     this.tunnels.push(tunnel)
     for (const resolve of this.waiters.splice(0)) resolve(tunnel)
     if (this.silent) return

@@ -28,7 +28,12 @@ export class FakeCloudController {
   v2Info: 'serve' | 'missing' = 'serve'
   apps: Record<string, string> = {myapp: APP_GUID}
   /** Answers to POST /oauth/token, in turn; the last one repeats. */
-  tokenAnswers: Answer[] = [{status: 200, body: {access_token: freshJwt(), token_type: 'bearer', refresh_token: 'refresh-token-2', expires_in: 600}}]
+  tokenAnswers: Answer[] = [
+    {
+      status: 200,
+      body: {access_token: freshJwt(), token_type: 'bearer', refresh_token: 'refresh-token-2', expires_in: 600},
+    },
+  ]
   appsAnswer?: Answer
   /** POST /oauth/token is answered once this resolves (a slow UAA, while another writer changes the config). */
   tokenAnswering: Promise<void> = Promise.resolve()
@@ -39,7 +44,10 @@ export class FakeCloudController {
   advertiseLogCache = true
   private requestWaiters: Array<() => void> = []
 
-  private constructor(private readonly server: Server, readonly url: string) {
+  private constructor(
+    private readonly server: Server,
+    readonly url: string,
+  ) {
     server.on('request', (request: IncomingMessage, response: ServerResponse) => {
       this.onRequest(request, response).catch(() => response.destroy())
     })
@@ -71,7 +79,13 @@ export class FakeCloudController {
     const chunks: Buffer[] = []
     for await (const chunk of request) chunks.push(chunk as Buffer)
     const url = new URL(request.url ?? '/', this.url)
-    this.requests.push({method: request.method ?? '', path: url.pathname + url.search, authorization: request.headers.authorization, userAgent: request.headers['user-agent'], body: Buffer.concat(chunks).toString()})
+    this.requests.push({
+      method: request.method ?? '',
+      path: url.pathname + url.search,
+      authorization: request.headers.authorization,
+      userAgent: request.headers['user-agent'],
+      body: Buffer.concat(chunks).toString(),
+    })
     for (const resolve of this.requestWaiters.splice(0)) resolve()
     if (this.hangPaths?.test(url.pathname)) return
     if (this.logCache && url.pathname.startsWith('/api/v1/read/')) await this.logCache.answering
@@ -90,12 +104,17 @@ export class FakeCloudController {
     if (url.pathname === '/info') return {status: 200, body: {app: {version: '77.1.0'}}}
 
     if (url.pathname === '/v2/info') {
-      return this.v2Info === 'serve' ? {status: 200, body: {api_version: '2.250.0', doppler_logging_endpoint: this.loggingEndpoint}} : {status: 404, body: {}}
+      return this.v2Info === 'serve'
+        ? {status: 200, body: {api_version: '2.250.0', doppler_logging_endpoint: this.loggingEndpoint}}
+        : {status: 404, body: {}}
     }
 
     if (url.pathname === '/') {
       const logCache = this.logCache && this.advertiseLogCache ? {href: this.url} : null
-      return {status: 200, body: {links: {logging: {href: this.loggingEndpoint}, log_cache: logCache, uaa: {href: this.url}}}}
+      return {
+        status: 200,
+        body: {links: {logging: {href: this.loggingEndpoint}, log_cache: logCache, uaa: {href: this.url}}},
+      }
     }
 
     if (this.logCache && url.pathname.startsWith('/api/v1/read/')) {
@@ -130,10 +149,21 @@ export class FakeCloudController {
 }
 
 /** A v2 log envelope as Log Cache writes it in JSON; `camelCase` as older servers do. */
-export function v2Log(timestampNs: bigint, text: string, options: {type?: 'OUT' | 'ERR'; instance?: string; sourceType?: string; camelCase?: boolean; appGuid?: string} = {}): Record<string, unknown> {
+export function v2Log(
+  timestampNs: bigint,
+  text: string,
+  options: {type?: 'OUT' | 'ERR'; instance?: string; sourceType?: string; camelCase?: boolean; appGuid?: string} = {},
+): Record<string, unknown> {
   const sourceId = options.appGuid ?? APP_GUID
-  const ids = options.camelCase ? {sourceId, instanceId: options.instance ?? '0'} : {source_id: sourceId, instance_id: options.instance ?? '0'}
-  return {timestamp: timestampNs.toString(), ...ids, tags: {source_type: options.sourceType ?? 'APP/PROC/WEB'}, log: {payload: Buffer.from(text).toString('base64'), type: options.type ?? 'OUT'}}
+  const ids = options.camelCase
+    ? {sourceId, instanceId: options.instance ?? '0'}
+    : {source_id: sourceId, instance_id: options.instance ?? '0'}
+  return {
+    timestamp: timestampNs.toString(),
+    ...ids,
+    tags: {source_type: options.sourceType ?? 'APP/PROC/WEB'},
+    log: {payload: Buffer.from(text).toString('base64'), type: options.type ?? 'OUT'},
+  }
 }
 
 /**
@@ -147,7 +177,8 @@ export class FakeLogCache {
   throttleTimes = 0
   /** Reads are answered once this resolves (a slow Log Cache), with the envelopes of that moment. */
   answering: Promise<void> = Promise.resolve()
-  acceptToken: (authorization: string | undefined) => boolean = (authorization) => Boolean(authorization?.startsWith('bearer '))
+  acceptToken: (authorization: string | undefined) => boolean = (authorization) =>
+    Boolean(authorization?.startsWith('bearer '))
 
   constructor(readonly envelopes: Array<Record<string, unknown>>) {}
 
@@ -166,7 +197,9 @@ export class FakeLogCache {
     const end = q.has('end_time') ? BigInt(q.get('end_time')!) : undefined
     const batch = this.envelopes
       .filter((e) => (e.source_id ?? e.sourceId) === appGuid)
-      .filter((e) => BigInt(e.timestamp as string) >= start && (end === undefined || BigInt(e.timestamp as string) <= end))
+      .filter(
+        (e) => BigInt(e.timestamp as string) >= start && (end === undefined || BigInt(e.timestamp as string) <= end),
+      )
       .sort((a, b) => (BigInt(b.timestamp as string) > BigInt(a.timestamp as string) ? 1 : -1))
       .slice(0, limit)
     return {status: 200, body: {envelopes: {batch}}}

@@ -17,7 +17,9 @@ dns.lookup = function lookup(host, options, callback) {
   }
 
   if (String(host).endsWith('.test')) {
-    process.nextTick(() => done(Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), {code: 'ENOTFOUND', hostname: host})))
+    process.nextTick(() =>
+      done(Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), {code: 'ENOTFOUND', hostname: host})),
+    )
     return
   }
 

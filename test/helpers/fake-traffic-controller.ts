@@ -44,23 +44,39 @@ export class FakeTrafficController {
   private readonly unclaimed: WebSocket[] = []
   private upgradeWaiters: Array<() => void> = []
 
-  private constructor(private readonly server: Server, readonly url: string, readonly certificate?: TestCertificate) {
+  private constructor(
+    private readonly server: Server,
+    readonly url: string,
+    readonly certificate?: TestCertificate,
+  ) {
     server.on('connection', (socket: Socket) => {
       this.sockets.add(socket)
       socket.on('close', () => this.sockets.delete(socket))
     })
-    server.on('upgrade', (request: IncomingMessage, socket: Socket, head: Buffer) => this.onUpgrade(request, socket, head))
+    server.on('upgrade', (request: IncomingMessage, socket: Socket, head: Buffer) =>
+      this.onUpgrade(request, socket, head),
+    )
     server.on('request', (request: IncomingMessage, response: ServerResponse) => {
       const url = new URL(request.url ?? '/', 'http://fake')
-      this.requests.push({path: url.pathname, query: url.searchParams, authorization: request.headers.authorization, userAgent: request.headers['user-agent']})
+      this.requests.push({
+        path: url.pathname,
+        query: url.searchParams,
+        authorization: request.headers.authorization,
+        userAgent: request.headers['user-agent'],
+      })
       const answer = /^\/apps\/[^/]+\/recentlogs$/.test(url.pathname) ? this.recentLogs : undefined
-      response.writeHead(answer?.status ?? (answer ? 200 : 404), answer?.contentType ? {'content-type': answer.contentType} : {})
+      response.writeHead(
+        answer?.status ?? (answer ? 200 : 404),
+        answer?.contentType ? {'content-type': answer.contentType} : {},
+      )
       response.end(answer?.body)
     })
   }
 
   /** `host` and `port` place it on another loopback address or a fixed port; `certificate` replaces the 127.0.0.1 one. */
-  static async start(options: {tls?: boolean; host?: string; port?: number; certificate?: TestCertificate} = {}): Promise<FakeTrafficController> {
+  static async start(
+    options: {tls?: boolean; host?: string; port?: number; certificate?: TestCertificate} = {},
+  ): Promise<FakeTrafficController> {
     const certificate = options.certificate ?? (options.tls ? await makeCertificate() : undefined)
     const server = certificate ? createHttpsServer({key: certificate.key, cert: certificate.cert}) : createHttpServer()
     const host = options.host ?? '127.0.0.1'
@@ -72,7 +88,8 @@ export class FakeTrafficController {
 
   /** Answers an upgrade without a token with 401, as the real one does, and upgrades the others. */
   refuseAnonymous(): void {
-    this.answer = (request) => (request.headers.authorization ? undefined : rawResponse('401 Unauthorized', {'WWW-Authenticate': 'Basic'}))
+    this.answer = (request) =>
+      request.headers.authorization ? undefined : rawResponse('401 Unauthorized', {'WWW-Authenticate': 'Basic'})
   }
 
   /** Resolves with the oldest client not handed to the test yet, waiting for its upgrade if need be. */
@@ -114,7 +131,12 @@ export class FakeTrafficController {
 
   private onUpgrade(request: IncomingMessage, socket: Socket, head: Buffer): void {
     const url = new URL(request.url ?? '/', 'http://fake')
-    this.upgrades.push({path: url.pathname, query: url.searchParams, authorization: request.headers.authorization, userAgent: request.headers['user-agent']})
+    this.upgrades.push({
+      path: url.pathname,
+      query: url.searchParams,
+      authorization: request.headers.authorization,
+      userAgent: request.headers['user-agent'],
+    })
     for (const resolve of this.upgradeWaiters.splice(0)) resolve()
     if (this.hangUpgrades) return
     const raw = this.answer(request)
@@ -141,6 +163,11 @@ export class FakeTrafficController {
 }
 
 export function rawResponse(status: string, headers: Record<string, string> = {}, body = ''): string {
-  const lines = [`HTTP/1.1 ${status}`, ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`), `Content-Length: ${Buffer.byteLength(body)}`, 'Connection: close']
+  const lines = [
+    `HTTP/1.1 ${status}`,
+    ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`),
+    `Content-Length: ${Buffer.byteLength(body)}`,
+    'Connection: close',
+  ]
   return `${lines.join('\r\n')}\r\n\r\n${body}`
 }

@@ -3,7 +3,14 @@ import type {Envelope} from '../../src/envelope/model.js'
 export const U64_MAX = 18_446_744_073_709_551_615n
 export const ABOVE_2_53 = 9_007_199_254_740_993n // 2^53 + 1: a double would round it
 
-const header = {origin: 'rep', timestamp: 1_764_000_000_000_000_000n, deployment: 'cf', job: 'diego-cell', index: '0', ip: '10.0.16.5'}
+const header = {
+  origin: 'rep',
+  timestamp: 1_764_000_000_000_000_000n,
+  deployment: 'cf',
+  job: 'diego-cell',
+  index: '0',
+  ip: '10.0.16.5',
+}
 
 /** One envelope of each event type, with the awkward values the issue lists. */
 export const SAMPLE_ENVELOPES: Record<string, Envelope> = {
@@ -11,14 +18,29 @@ export const SAMPLE_ENVELOPES: Record<string, Envelope> = {
     ...header,
     eventType: 5,
     tags: new Map([['source_id', 'app-guid']]),
-    logMessage: {message: Buffer.from('say "hi"\n\tcaf\u00e9 \\ done'), messageType: 2, timestamp: 1_764_000_000_123_456_789n, appId: 'app-guid', sourceType: 'APP/PROC/WEB', sourceInstance: '0'},
+    logMessage: {
+      message: Buffer.from('say "hi"\n\tcaf\u00e9 \\ done'),
+      messageType: 2,
+      timestamp: 1_764_000_000_123_456_789n,
+      appId: 'app-guid',
+      sourceType: 'APP/PROC/WEB',
+      sourceInstance: '0',
+    },
   },
   ValueMetric: {...header, eventType: 6, valueMetric: {name: 'CapacityTotalMemory', value: 16_000, unit: 'MiB'}},
   CounterEvent: {...header, eventType: 7, counterEvent: {name: 'dropped', delta: ABOVE_2_53, total: U64_MAX}},
   ContainerMetric: {
     ...header,
     eventType: 9,
-    containerMetric: {applicationId: 'app-guid', instanceIndex: -1, cpuPercentage: 0.5, memoryBytes: ABOVE_2_53, diskBytes: 0n, memoryBytesQuota: 1_073_741_824n, diskBytesQuota: 2_147_483_648n},
+    containerMetric: {
+      applicationId: 'app-guid',
+      instanceIndex: -1,
+      cpuPercentage: 0.5,
+      memoryBytes: ABOVE_2_53,
+      diskBytes: 0n,
+      memoryBytesQuota: 1_073_741_824n,
+      diskBytesQuota: 2_147_483_648n,
+    },
   },
   HttpStartStop: {
     ...header,

@@ -89,12 +89,21 @@ export class LoggregatorKit {
    */
   async sendStandardScenario(): Promise<{v1: string[]; v2: string[]}> {
     const sent = await withSentFile(async (sentFile) => {
-      await run(join(KIT_DIR, 'bin', 'sender'), ['-scenario', 'standard', '-addr', this.info.dopplerAddr, '-certs', this.info.certs, '-sent', sentFile])
+      await run(join(KIT_DIR, 'bin', 'sender'), [
+        '-scenario',
+        'standard',
+        '-addr',
+        this.info.dopplerAddr,
+        '-certs',
+        this.info.certs,
+        '-sent',
+        sentFile,
+      ])
     })
-    const ofKind = (kind: string): string[] => sent.filter((line) => line.startsWith(`${kind} `)).map((line) => line.slice(kind.length + 1))
+    const ofKind = (kind: string): string[] =>
+      sent.filter((line) => line.startsWith(`${kind} `)).map((line) => line.slice(kind.length + 1))
     return {v1: ofKind('v1'), v2: ofKind('v2')}
   }
-
 
   /** The Traffic Controller's log so far: what it says about its clients and dopplers. */
   trafficControllerLog(): string {
@@ -217,7 +226,12 @@ async function until(condition: () => boolean | Promise<boolean>): Promise<void>
  * Sends `marker(n)` until every CLI has printed one. Doppler drops what it gets before the Traffic
  * Controller's subscription reaches it, so an open WebSocket does not yet mean lines arrive.
  */
-export async function sendUntilPrinted(clis: CliProcess[], sender: EnvelopeSender, marker: (attempt: number) => Uint8Array | Uint8Array[], printed: RegExp): Promise<void> {
+export async function sendUntilPrinted(
+  clis: CliProcess[],
+  sender: EnvelopeSender,
+  marker: (attempt: number) => Uint8Array | Uint8Array[],
+  printed: RegExp,
+): Promise<void> {
   // Rejects, with the CLI's output, when one exits first.
   const allPrinted = Promise.all(clis.map(async (cli) => cli.waitForStdout(printed))).then(() => true)
   for (let attempt = 0; attempt < 100; attempt++) {
@@ -226,5 +240,7 @@ export async function sendUntilPrinted(clis: CliProcess[], sender: EnvelopeSende
     if (await Promise.race([allPrinted, resendDue])) return
   }
 
-  throw new Error(`no marker printed after 10 s\n${clis.map((cli) => `stdout: ${cli.stdout}\nstderr: ${cli.stderr}`).join('\n')}`)
+  throw new Error(
+    `no marker printed after 10 s\n${clis.map((cli) => `stdout: ${cli.stdout}\nstderr: ${cli.stderr}`).join('\n')}`,
+  )
 }

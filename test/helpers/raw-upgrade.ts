@@ -8,7 +8,9 @@ export async function upgradeAnsweredWith(frames: Buffer): Promise<{url: string;
   const sockets: Socket[] = []
   const server = createServer().on('upgrade', (request: IncomingMessage, socket: Socket) => {
     sockets.push(socket)
-    const accept = createHash('sha1').update(`${request.headers['sec-websocket-key']}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64')
+    const accept = createHash('sha1')
+      .update(`${request.headers['sec-websocket-key']}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`)
+      .digest('base64')
     const answer = `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`
     socket.write(Buffer.concat([Buffer.from(answer), frames]))
   })

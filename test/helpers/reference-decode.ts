@@ -6,7 +6,16 @@ const root = loadDropsonde()
 // cfws reads what real servers send, "required" fields missing included (PROTOCOL.md §6):
 // protobufjs is told the same (its resolved feature, before its decoder is generated), so the
 // two can disagree only on how they read the bytes.
-for (const name of ['Envelope', 'HttpStartStop', 'LogMessage', 'ValueMetric', 'CounterEvent', 'Error', 'ContainerMetric', 'UUID']) {
+for (const name of [
+  'Envelope',
+  'HttpStartStop',
+  'LogMessage',
+  'ValueMetric',
+  'CounterEvent',
+  'Error',
+  'ContainerMetric',
+  'UUID',
+]) {
   for (const field of root.lookupType(`events.${name}`).fieldsArray) {
     const features = (field as unknown as {_features: {field_presence?: string}})._features
     if (features.field_presence === 'LEGACY_REQUIRED') features.field_presence = 'EXPLICIT'
@@ -53,7 +62,10 @@ function valueOf(field: protobuf.Field, value: unknown): Json | undefined {
 
   if (field.repeated) return (value as string[]).length > 0 ? [...(value as string[])] : undefined
   if (resolved instanceof protobuf.Enum) return resolved.valuesById[value as number]
-  if (resolved instanceof protobuf.Type) return resolved.name === 'UUID' ? uuidOf(value as {low?: protobuf.Long; high?: protobuf.Long}) : objectOf(resolved, value as Record<string, unknown>)
+  if (resolved instanceof protobuf.Type)
+    return resolved.name === 'UUID'
+      ? uuidOf(value as {low?: protobuf.Long; high?: protobuf.Long})
+      : objectOf(resolved, value as Record<string, unknown>)
   switch (field.type) {
     case 'bytes': {
       return Buffer.from(value as Uint8Array).toString('utf8')
@@ -81,7 +93,8 @@ function valueOf(field: protobuf.Field, value: unknown): Json | undefined {
 /** The 16 bytes in string order, each half little-endian (PROTOCOL.md §6); a missing half is zeros. */
 function uuidOf(uuid: {low?: protobuf.Long; high?: protobuf.Long}): string {
   const bytes = Buffer.alloc(16)
-  for (const [i, word] of [uuid.low?.low, uuid.low?.high, uuid.high?.low, uuid.high?.high].entries()) bytes.writeInt32LE(word ?? 0, i * 4)
+  for (const [i, word] of [uuid.low?.low, uuid.low?.high, uuid.high?.low, uuid.high?.high].entries())
+    bytes.writeInt32LE(word ?? 0, i * 4)
   const hex = bytes.toString('hex')
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`
 }

@@ -43,7 +43,12 @@ export class CliProcess {
     this.exited = once(this.child, 'close').then(([code, signal]) => {
       running.delete(this)
       this.notify()
-      return {code: code as number | null, signal: signal as NodeJS.Signals | null, stdout: this.stdout, stderr: this.stderr}
+      return {
+        code: code as number | null,
+        signal: signal as NodeJS.Signals | null,
+        stdout: this.stdout,
+        stderr: this.stderr,
+      }
     })
     running.add(this)
   }
@@ -59,7 +64,9 @@ export class CliProcess {
 
   /** Resolves once stdout holds at least `count` lines. */
   async waitForStdoutLines(count: number): Promise<string[]> {
-    return this.waitFor(() => this.stdout.split('\n').length - 1 >= count).then(() => this.stdout.split('\n').slice(0, count))
+    return this.waitFor(() => this.stdout.split('\n').length - 1 >= count).then(() =>
+      this.stdout.split('\n').slice(0, count),
+    )
   }
 
   /**

@@ -46,10 +46,16 @@ describe(TITLE, function () {
   const ready = (attempt: number): Uint8Array => appLine(`ready ${attempt}`)
   const afterReady = (stdout: string, endMarker: string): string[] => {
     const lines = stdout.split('\n')
-    return lines.slice(lastIndexMatching(lines, / OUT ready \d+$/) + 1, lines.findIndex((line) => line.endsWith(endMarker)))
+    return lines.slice(
+      lastIndexMatching(lines, / OUT ready \d+$/) + 1,
+      lines.findIndex((line) => line.endsWith(endMarker)),
+    )
   }
 
-  async function tailApp(args: string[] = [], printed = / OUT ready \d+\n/): Promise<{cli: CliProcess; sender: ReturnType<LoggregatorKit['sender']>}> {
+  async function tailApp(
+    args: string[] = [],
+    printed = / OUT ready \d+\n/,
+  ): Promise<{cli: CliProcess; sender: ReturnType<LoggregatorKit['sender']>}> {
     const cli = new CliProcess(['logs', kit.info.appName, ...args], env)
     const sender = kit.sender()
     await sendUntilPrinted([cli], sender, ready, printed)
@@ -58,7 +64,10 @@ describe(TITLE, function () {
 
   // Doppler logs "Dropped 1000 envelopes (v1 buffer)" for a subscriber that fell behind.
   const dopplerDropped = (): number =>
-    [...readFileSync(join(kit.info.logs, 'doppler.log'), 'utf8').matchAll(/Dropped (\d+) envelopes/g)].reduce((sum, match) => sum + Number(match[1]), 0)
+    [...readFileSync(join(kit.info.logs, 'doppler.log'), 'utf8').matchAll(/Dropped (\d+) envelopes/g)].reduce(
+      (sum, match) => sum + Number(match[1]),
+      0,
+    )
 
   async function interrupt(cli: CliProcess): Promise<void> {
     cli.child.kill('SIGINT')
@@ -72,7 +81,11 @@ describe(TITLE, function () {
       const long = 'x'.repeat(70_000)
       sender.send(
         appLine('Listening on port 8080', {timestamp: T1 + 1n}),
-        appLine('Error: boom\n    at main (/app/index.js:3:9)', {messageType: 2, sourceInstance: '1', timestamp: T1 + 2n}),
+        appLine('Error: boom\n    at main (/app/index.js:3:9)', {
+          messageType: 2,
+          sourceInstance: '1',
+          timestamp: T1 + 2n,
+        }),
         appLine('GET /health 200', {sourceType: 'RTR', sourceInstance: '3', timestamp: T1 + 3n}),
         appLine('caf\u00e9 \u{1F680} \u001b[31mred', {sourceType: 'STG', timestamp: T1 + 4n}),
         appLine(long, {timestamp: T1 + 5n}),
@@ -94,15 +107,32 @@ describe(TITLE, function () {
 
     it('writes one JSON object per message with --json', async () => {
       const {cli, sender} = await tailApp(['--json'], /"message":"ready \d+"/)
-      sender.send(appLine('say "hi"\n\tthere', {messageType: 2, timestamp: T1 + 7n}), appLine('done', {timestamp: T1 + 8n}))
+      sender.send(
+        appLine('say "hi"\n\tthere', {messageType: 2, timestamp: T1 + 7n}),
+        appLine('done', {timestamp: T1 + 8n}),
+      )
       await sender.end()
       await cli.waitForStdout(/"message":"done"/)
       const lines = cli.stdout.split('\n').filter((line) => line && !/"message":"ready \d+"/.test(line))
       assert.deepEqual(
         lines.map((line) => JSON.parse(line) as unknown),
         [
-          {timestamp: '2026-01-02T03:04:05.678000007Z', app: kit.info.appName, source_type: 'APP/PROC/WEB', source_instance: '0', message_type: 'ERR', message: 'say "hi"\n\tthere'},
-          {timestamp: '2026-01-02T03:04:05.678000008Z', app: kit.info.appName, source_type: 'APP/PROC/WEB', source_instance: '0', message_type: 'OUT', message: 'done'},
+          {
+            timestamp: '2026-01-02T03:04:05.678000007Z',
+            app: kit.info.appName,
+            source_type: 'APP/PROC/WEB',
+            source_instance: '0',
+            message_type: 'ERR',
+            message: 'say "hi"\n\tthere',
+          },
+          {
+            timestamp: '2026-01-02T03:04:05.678000008Z',
+            app: kit.info.appName,
+            source_type: 'APP/PROC/WEB',
+            source_instance: '0',
+            message_type: 'OUT',
+            message: 'done',
+          },
         ],
       )
       await interrupt(cli)
@@ -116,14 +146,16 @@ describe(TITLE, function () {
         const {cli} = await tailApp(['--endpoint', relay.url])
         const droppedBefore = dopplerDropped()
         const fast = kit.sender({rate: 20_000})
-        for (let index = 0; index < 40_000; index++) fast.send(appLine(`fast line ${index}`, {timestamp: T1 + BigInt(index)}))
+        for (let index = 0; index < 40_000; index++)
+          fast.send(appLine(`fast line ${index}`, {timestamp: T1 + BigInt(index)}))
         await sendUntilPrinted([cli], fast, (attempt) => appLine(`done ${attempt}`), / OUT done \d+\n/)
         await fast.end()
         const printed = cli.stdout.split('\n').filter((line) => / OUT fast line \d+$/.test(line))
         assert.equal(printed.length, relay.relayed, 'cfws printed every line it received')
         const dropped = dopplerDropped() - droppedBefore
         assert.ok(relay.relayed + dropped >= 40_000, `${relay.relayed} lines received, ${dropped} dropped by doppler`)
-        if (relay.relayed === 40_000) assert.equal(printed.at(-1), '2026-01-02T03:04:05.67+0000 [APP/PROC/WEB/0] OUT fast line 39999')
+        if (relay.relayed === 40_000)
+          assert.equal(printed.at(-1), '2026-01-02T03:04:05.67+0000 [APP/PROC/WEB/0] OUT fast line 39999')
         await interrupt(cli)
         assert.equal(cli.stderr, tailing())
       } finally {
@@ -167,14 +199,21 @@ describe(TITLE, function () {
       const plain = kit.info.tc.replace('wss:', 'ws:')
       const {code, stderr} = await runCli(['logs', kit.info.appName, '--endpoint', plain], env)
       // Go answers 400 and closes with the rest of the request unread: a reset that may come first.
-      const [, how] = /^cfws: \S+ is a TLS port: it (answered 400 to|reset) a plain ws:\/\/ request\n/.exec(stderr) ?? []
-      assert.equal(stderr, `cfws: ${plain} is a TLS port: it ${how} a plain ws:// request\nhint: Use ${kit.info.tc} instead.\n`)
+      const [, how] =
+        /^cfws: \S+ is a TLS port: it (answered 400 to|reset) a plain ws:\/\/ request\n/.exec(stderr) ?? []
+      assert.equal(
+        stderr,
+        `cfws: ${plain} is a TLS port: it ${how} a plain ws:// request\nhint: Use ${kit.info.tc} instead.\n`,
+      )
       assert.equal(code, 6)
     })
 
     it('tells a path the Traffic Controller does not serve from an access refusal (exit 6)', async () => {
       const {code, stderr} = await runCli(['logs', kit.info.appName, '--endpoint', `${kit.info.tc}/doppler`], env)
-      assert.match(stderr, /^cfws: \S+ answered 404 page not found: it serves no log stream at that path\nhint: Point --endpoint at the Traffic Controller itself/)
+      assert.match(
+        stderr,
+        /^cfws: \S+ answered 404 page not found: it serves no log stream at that path\nhint: Point --endpoint at the Traffic Controller itself/,
+      )
       assert.equal(code, 6)
     })
 
@@ -193,7 +232,10 @@ describe(TITLE, function () {
     it('says the login is refused when the token stays invalid after a refresh (exit 3)', async () => {
       const home = kit.cfHome(await kit.token([...FULL_SCOPE, '+invalid']), {RefreshToken: 'stillbad'})
       const {code, stderr} = await runCli(['logs', kit.info.appName], {CF_HOME: home.dir})
-      assert.equal(stderr, "cfws: The Cloud Controller rejected the token even after a refresh\nhint: Log in again with 'cf login'.\n")
+      assert.equal(
+        stderr,
+        "cfws: The Cloud Controller rejected the token even after a refresh\nhint: Log in again with 'cf login'.\n",
+      )
       assert.equal(code, 3)
     })
   })
@@ -208,7 +250,8 @@ describe(TITLE, function () {
       const all = [...clis.values(), everything]
       const markerSender = kit.sender()
       // One marker of every type, so that each filtered process has one to print.
-      const markers = (attempt: number, origin: string): Uint8Array[] => types.map((type) => withOrigin(SAMPLE_ENVELOPES[type], `${origin}-${attempt}`))
+      const markers = (attempt: number, origin: string): Uint8Array[] =>
+        types.map((type) => withOrigin(SAMPLE_ENVELOPES[type], `${origin}-${attempt}`))
       const isMarker = (line: string): boolean => /^origin:"(marker|end)-\d+"/.test(line)
       await sendUntilPrinted(all, markerSender, (attempt) => markers(attempt, 'marker'), /origin:"marker-\d+"/)
       // The kit's own set, written down by the sender in Go's compact text: v1 envelopes, then v2
@@ -222,7 +265,8 @@ describe(TITLE, function () {
         const expected = v1.filter((line) => !type || line.includes(` eventType:${type} `))
         assert.deepEqual(printed.slice(0, expected.length), expected, `--filter ${type}`)
         // What follows came from doppler's v2 conversion: of the filtered type, if one was asked for.
-        for (const line of printed.slice(expected.length)) assert.ok(!type || line.includes(` eventType:${type} `), `--filter ${type}: ${line}`)
+        for (const line of printed.slice(expected.length))
+          assert.ok(!type || line.includes(` eventType:${type} `), `--filter ${type}: ${line}`)
       }
 
       await Promise.all(all.map(async (cli) => interrupt(cli)))
@@ -230,14 +274,19 @@ describe(TITLE, function () {
 
     it('splits one subscription id between two processes: every envelope once', async () => {
       const id = `cfws-integration-${process.pid}`
-      const pair = [new CliProcess(['firehose', '--filter', 'ValueMetric', '--subscription-id', id], env), new CliProcess(['firehose', '--filter', 'ValueMetric', '--subscription-id', id], env)]
+      const pair = [
+        new CliProcess(['firehose', '--filter', 'ValueMetric', '--subscription-id', id], env),
+        new CliProcess(['firehose', '--filter', 'ValueMetric', '--subscription-id', id], env),
+      ]
       const sender = kit.sender()
-      const metric = (name: string): Uint8Array => encodeEnvelope({...SAMPLE_ENVELOPES.ValueMetric, valueMetric: {name, value: 1, unit: 'x'}})
+      const metric = (name: string): Uint8Array =>
+        encodeEnvelope({...SAMPLE_ENVELOPES.ValueMetric, valueMetric: {name, value: 1, unit: 'x'}})
       await sendUntilPrinted(pair, sender, (attempt) => metric(`ready-${attempt}`), /name:"ready-\d+"/)
       const names = Array.from({length: 200}, (_, index) => `metric-${index}`)
       sender.send(...names.map((name) => metric(name)))
       await sender.end()
-      const shares = (): string[][] => pair.map((cli) => [...cli.stdout.matchAll(/name:"(metric-\d+)"/g)].map((match) => match[1]))
+      const shares = (): string[][] =>
+        pair.map((cli) => [...cli.stdout.matchAll(/name:"(metric-\d+)"/g)].map((match) => match[1]))
       // Each process wakes on its own output: whichever prints the last share sees the whole.
       await Promise.race(pair.map(async (cli) => cli.waitFor(() => shares().flat().length >= names.length)))
       const [first, second] = shares()
@@ -283,7 +332,10 @@ describe(TITLE, function () {
       await cli.waitForStdout(/ OUT done\n/)
       const lines = cli.stdout.split('\n')
       const printed = lines.slice(lastIndexMatching(lines, / OUT back \d+$/) + 1, -2)
-      assert.deepEqual(printed, Array.from({length: 100}, (_, index) => `2026-01-02T03:04:05.67+0000 [APP/PROC/WEB/0] OUT after ${index}`))
+      assert.deepEqual(
+        printed,
+        Array.from({length: 100}, (_, index) => `2026-01-02T03:04:05.67+0000 [APP/PROC/WEB/0] OUT after ${index}`),
+      )
       await interrupt(cli)
       assert.equal(cli.stderr, tailing(), 'the Traffic Controller keeps the WebSocket open while doppler is away')
     })
@@ -340,7 +392,11 @@ class Relay {
     this.closes = once(server, 'connection').then(async (event) => {
       const [client, request] = event as [WebSocket, IncomingMessage]
       client.pause()
-      const upstream = new WebSocket(new URL(request.url ?? '/', target).href, {headers: {authorization: request.headers.authorization}, ca, maxPayload: 0})
+      const upstream = new WebSocket(new URL(request.url ?? '/', target).href, {
+        headers: {authorization: request.headers.authorization},
+        ca,
+        maxPayload: 0,
+      })
       await once(upstream, 'open')
       upstream.on('message', (data: Buffer, isBinary) => {
         if (data.includes(counted)) this.relayed++
@@ -358,7 +414,13 @@ class Relay {
   static async start(target: string, caFile: string, counted = '\0'): Promise<Relay> {
     const server = new WebSocketServer({host: '127.0.0.1', port: 0})
     await once(server, 'listening')
-    return new Relay(server, `ws://127.0.0.1:${(server.address() as AddressInfo).port}`, target, readFileSync(caFile), counted)
+    return new Relay(
+      server,
+      `ws://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      target,
+      readFileSync(caFile),
+      counted,
+    )
   }
 
   async close(): Promise<void> {

@@ -16,13 +16,15 @@ import {
 } from '../../src/errors.js'
 
 // The class each exit belongs to; the constructors' code types keep any other pairing from compiling.
-const CLASS_OF_EXIT: Record<FailureExit, new (code: never, message: string, options?: CfwsErrorOptions) => CfwsError> = {
-  bug: OutputError, usage: UsageError,
-  auth: AuthError,
-  forbidden: ForbiddenError,
-  notFound: NotFoundError,
-  unreachable: EndpointError,
-}
+const CLASS_OF_EXIT: Record<FailureExit, new (code: never, message: string, options?: CfwsErrorOptions) => CfwsError> =
+  {
+    bug: OutputError,
+    usage: UsageError,
+    auth: AuthError,
+    forbidden: ForbiddenError,
+    notFound: NotFoundError,
+    unreachable: EndpointError,
+  }
 
 const CODES = Object.keys(ERROR_CATALOGUE) as ErrorCode[]
 
@@ -31,14 +33,26 @@ describe('the error catalogue', () => {
     for (const code of CODES) {
       const {exit} = ERROR_CATALOGUE[code]
       const error = new CLASS_OF_EXIT[exit](code as never, 'm')
-      assert.deepEqual([code, error.code, error.exitCode, error.name], [code, code, ExitCode[exit], CLASS_OF_EXIT[exit].name])
+      assert.deepEqual(
+        [code, error.code, error.exitCode, error.name],
+        [code, code, ExitCode[exit], CLASS_OF_EXIT[exit].name],
+      )
     }
   })
 
   it('lets a stream that has worked retry only passing failures', () => {
     assert.deepEqual(
       CODES.filter((code) => new CLASS_OF_EXIT[ERROR_CATALOGUE[code].exit](code as never, 'm').retryable),
-      ['REFRESH_FAILED', 'DNS_FAILURE', 'CONNECTION_REFUSED', 'TIMEOUT', 'NETWORK_FAILURE', 'PROXY_UNREACHABLE', 'NO_TRAFFIC_CONTROLLER', 'SERVER_ERROR'],
+      [
+        'REFRESH_FAILED',
+        'DNS_FAILURE',
+        'CONNECTION_REFUSED',
+        'TIMEOUT',
+        'NETWORK_FAILURE',
+        'PROXY_UNREACHABLE',
+        'NO_TRAFFIC_CONTROLLER',
+        'SERVER_ERROR',
+      ],
     )
   })
 
@@ -51,8 +65,14 @@ describe('the error catalogue', () => {
 
   it('keeps the message, hint and cause it was given', () => {
     const cause = new Error('low level')
-    const error = new EndpointError('TIMEOUT', 'UAA at uaa:443 did not answer in time', {hint: 'Check your network.', cause})
-    assert.deepEqual([error.message, error.hint, error.cause], ['UAA at uaa:443 did not answer in time', 'Check your network.', cause])
+    const error = new EndpointError('TIMEOUT', 'UAA at uaa:443 did not answer in time', {
+      hint: 'Check your network.',
+      cause,
+    })
+    assert.deepEqual(
+      [error.message, error.hint, error.cause],
+      ['UAA at uaa:443 did not answer in time', 'Check your network.', cause],
+    )
     assert.ok(error instanceof CfwsError && error instanceof Error)
   })
 

@@ -20,24 +20,46 @@ describe('Cloud Controller', () => {
   })
 
   it('falls back to the root document’s links.logging when /v2/info is 404', async () => {
-    nock(API).get('/v2/info').reply(404).get('/').reply(200, {links: {logging: {href: 'wss://doppler.sys.example.com:443'}, log_cache: null}})
+    nock(API)
+      .get('/v2/info')
+      .reply(404)
+      .get('/')
+      .reply(200, {links: {logging: {href: 'wss://doppler.sys.example.com:443'}, log_cache: null}})
     assert.equal(await discoverLoggingEndpoint(options), 'wss://doppler.sys.example.com:443')
   })
 
   it('says which endpoint is missing when neither names one (exit 6)', async () => {
-    nock(API).get('/v2/info').reply(404).get('/').reply(200, {links: {logging: null}})
+    nock(API)
+      .get('/v2/info')
+      .reply(404)
+      .get('/')
+      .reply(200, {links: {logging: null}})
     await assert.rejects(discoverLoggingEndpoint(options), {code: 'NO_LOGGING_ENDPOINT', exitCode: 6})
   })
 
   it('finds the app GUID by name in the targeted space', async () => {
-    nock(API).get('/v3/apps').query({names: 'myapp', space_guids: 'space-guid-1'}).reply(200, {resources: [{guid: '11111111-1111-4111-8111-111111111111', name: 'myapp'}]})
+    nock(API)
+      .get('/v3/apps')
+      .query({names: 'myapp', space_guids: 'space-guid-1'})
+      .reply(200, {resources: [{guid: '11111111-1111-4111-8111-111111111111', name: 'myapp'}]})
     assert.equal(await findAppGuid(options, login.tokens, app), '11111111-1111-4111-8111-111111111111')
   })
 
   it('keeps only the app whose name is exactly the one asked for', async () => {
-    nock(API).get('/v3/apps').query(true).reply(200, {resources: [{guid: '99999999-9999-4999-8999-999999999999', name: 'myapp-2'}, {guid: '11111111-1111-4111-8111-111111111111', name: 'myapp'}]})
+    nock(API)
+      .get('/v3/apps')
+      .query(true)
+      .reply(200, {
+        resources: [
+          {guid: '99999999-9999-4999-8999-999999999999', name: 'myapp-2'},
+          {guid: '11111111-1111-4111-8111-111111111111', name: 'myapp'},
+        ],
+      })
     assert.equal(await findAppGuid(options, login.tokens, app), '11111111-1111-4111-8111-111111111111')
-    nock(API).get('/v3/apps').query(true).reply(200, {resources: [{guid: '99999999-9999-4999-8999-999999999999', name: 'MyApp'}]})
+    nock(API)
+      .get('/v3/apps')
+      .query(true)
+      .reply(200, {resources: [{guid: '99999999-9999-4999-8999-999999999999', name: 'MyApp'}]})
     await assert.rejects(findAppGuid(options, login.tokens, app), {code: 'APP_NOT_FOUND'})
   })
 
@@ -46,28 +68,53 @@ describe('Cloud Controller', () => {
     nock(API)
       .get('/v3/apps')
       .query({per_page: '5000', space_guids: 'space-guid-1'})
-      .reply(200, {resources: [{guid: 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa', name: 'a'}], pagination: {next: {href: 'https://elsewhere.example.com/v3/apps?page=2&per_page=5000'}}})
+      .reply(200, {
+        resources: [{guid: 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa', name: 'a'}],
+        pagination: {next: {href: 'https://elsewhere.example.com/v3/apps?page=2&per_page=5000'}},
+      })
       .get('/v3/apps')
       .query({page: '2', per_page: '5000'})
-      .reply(200, {resources: [{guid: 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb', name: 'b'}, {guid: 'abababab-abab-4bab-8bab-abababababab', name: 'a,b'}], pagination: {next: null}})
+      .reply(200, {
+        resources: [
+          {guid: 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb', name: 'b'},
+          {guid: 'abababab-abab-4bab-8bab-abababababab', name: 'a,b'},
+        ],
+        pagination: {next: null},
+      })
     assert.equal(await findAppGuid(options, login.tokens, comma), 'abababab-abab-4bab-8bab-abababababab')
   })
 
   it('refuses an app id that is not a GUID: the Traffic Controller would answer it with a 401, read as a bad token', async () => {
-    nock(API).get('/v3/apps').query(true).reply(200, {resources: [{guid: 'not-a-guid', name: 'myapp'}]})
-    await assert.rejects(findAppGuid(options, login.tokens, app), {code: 'CC_INVALID_APP_GUID', message: "The Cloud Controller gave app 'myapp' the id 'not-a-guid', which is not a GUID"})
+    nock(API)
+      .get('/v3/apps')
+      .query(true)
+      .reply(200, {resources: [{guid: 'not-a-guid', name: 'myapp'}]})
+    await assert.rejects(findAppGuid(options, login.tokens, app), {
+      code: 'CC_INVALID_APP_GUID',
+      message: "The Cloud Controller gave app 'myapp' the id 'not-a-guid', which is not a GUID",
+    })
   })
 
   it('says the app is not found (exit 5) on an empty resources list', async () => {
     nock(API).get('/v3/apps').query(true).reply(200, {resources: []})
-    await assert.rejects(findAppGuid(options, login.tokens, app), {code: 'APP_NOT_FOUND', exitCode: 5, message: "App 'myapp' not found in space dev of org acme"})
+    await assert.rejects(findAppGuid(options, login.tokens, app), {
+      code: 'APP_NOT_FOUND',
+      exitCode: 5,
+      message: "App 'myapp' not found in space dev of org acme",
+    })
   })
 
   it('refreshes once on 401 and tries again', async () => {
     const fresh = freshJwt()
-    nock(API).get('/v3/apps').query(true).reply(401, {errors: [{code: 1000, title: 'CF-InvalidAuthToken'}]})
+    nock(API)
+      .get('/v3/apps')
+      .query(true)
+      .reply(401, {errors: [{code: 1000, title: 'CF-InvalidAuthToken'}]})
     nock(API).post('/oauth/token').reply(200, {access_token: fresh, token_type: 'bearer'})
-    nock(API, {reqheaders: {authorization: `bearer ${fresh}`}}).get('/v3/apps').query(true).reply(200, {resources: [{guid: '22222222-2222-4222-8222-222222222222', name: 'myapp'}]})
+    nock(API, {reqheaders: {authorization: `bearer ${fresh}`}})
+      .get('/v3/apps')
+      .query(true)
+      .reply(200, {resources: [{guid: '22222222-2222-4222-8222-222222222222', name: 'myapp'}]})
     assert.equal(await findAppGuid(options, login.tokens, app), '22222222-2222-4222-8222-222222222222')
   })
 
@@ -80,7 +127,9 @@ describe('Cloud Controller', () => {
   })
 
   it('explains an unreachable Cloud Controller (exit 6)', async () => {
-    nock(API).get('/v2/info').replyWithError(Object.assign(new Error('getaddrinfo ENOTFOUND'), {code: 'ENOTFOUND'}))
+    nock(API)
+      .get('/v2/info')
+      .replyWithError(Object.assign(new Error('getaddrinfo ENOTFOUND'), {code: 'ENOTFOUND'}))
     await assert.rejects(discoverLoggingEndpoint(options), {code: 'DNS_FAILURE', exitCode: 6})
   })
 

@@ -49,7 +49,11 @@ describe('cf config', () => {
 
   it('refuses an AccessToken that holds a line break (exit 3), since no header can carry it', async () => {
     home = makeCfHome(cfConfig('https://api.example.com', {AccessToken: 'bearer abc\r\nX-Injected: 1'}))
-    await assert.rejects(readCfConfig({CF_HOME: home.dir}), {code: 'CONFIG_INVALID', exitCode: 3, message: /AccessToken .* holds a line break/})
+    await assert.rejects(readCfConfig({CF_HOME: home.dir}), {
+      code: 'CONFIG_INVALID',
+      exitCode: 3,
+      message: /AccessToken .* holds a line break/,
+    })
   })
 
   it('says no space is targeted (exit 5)', async () => {
@@ -73,7 +77,12 @@ describe('cf config', () => {
   it('keeps what another writer changed since the config was read, and the refresh token it stored when UAA sent none', async () => {
     home = makeCfHome(cfConfig('https://api.example.com'))
     await readCfConfig({CF_HOME: home.dir})
-    writeFileSync(home.configPath, JSON.stringify(cfConfig('https://api.other.example.com', {RefreshToken: 'from-cf', SpaceFields: {GUID: 's2', Name: 'prod'}})))
+    writeFileSync(
+      home.configPath,
+      JSON.stringify(
+        cfConfig('https://api.other.example.com', {RefreshToken: 'from-cf', SpaceFields: {GUID: 's2', Name: 'prod'}}),
+      ),
+    )
     await saveTokens(home.configPath, {accessToken: 'bearer new'})
     const saved = home.read()
     assert.equal(saved.AccessToken, 'bearer new')
@@ -87,7 +96,9 @@ describe('cf config', () => {
     const text = JSON.stringify(cfConfig('https://api.example.com')).replace(/}$/, `,"Deep":${deep}}`)
     home = makeCfHome(text)
     assert.equal((await readCfConfig({CF_HOME: home.dir})).target, 'https://api.example.com')
-    await assert.rejects(saveTokens(home.configPath, {accessToken: 'bearer new'}), {message: `${home.configPath} is nested too deeply to write back`})
+    await assert.rejects(saveTokens(home.configPath, {accessToken: 'bearer new'}), {
+      message: `${home.configPath} is nested too deeply to write back`,
+    })
     assert.equal(readFileSync(home.configPath, 'utf8'), text)
     assert.deepEqual(readdirSync(dirname(home.configPath)), ['config.json'])
   })

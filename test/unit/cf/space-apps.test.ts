@@ -19,7 +19,10 @@ describe('the apps of a space', () => {
     nock(API)
       .get('/v3/apps')
       .query({per_page: '5000', space_guids: 'space-guid-1'})
-      .reply(200, {resources: [WEB], pagination: {next: {href: `${API}/v3/apps?page=2&per_page=5000&space_guids=space-guid-1`}}})
+      .reply(200, {
+        resources: [WEB],
+        pagination: {next: {href: `${API}/v3/apps?page=2&per_page=5000&space_guids=space-guid-1`}},
+      })
       .get('/v3/apps')
       .query({page: '2', per_page: '5000', space_guids: 'space-guid-1'})
       .reply(200, {resources: [WORKER], pagination: {next: null}})
@@ -28,25 +31,47 @@ describe('the apps of a space', () => {
 
   it('refuses an answer that is not a list of apps rather than read it as an empty space (exit 6)', async () => {
     nock(API).get('/v3/apps').query(true).reply(200, '<html>maintenance</html>', {'Content-Type': 'text/html'})
-    await assert.rejects(listSpaceApps(options, login.tokens, space), {code: 'CC_UNEXPECTED_ANSWER', exitCode: 6, message: "The Cloud Controller's answer to GET /v3/apps is not a list of apps"})
-  })
-
-  it('finds several names in one request, in the order given, each once', async () => {
-    nock(API).get('/v3/apps').query({names: 'worker,web', per_page: '5000', space_guids: 'space-guid-1'}).reply(200, {resources: [WEB, WORKER]})
-    assert.deepEqual(await findSpaceApps(options, login.tokens, {names: ['worker', 'web', 'worker'], space, org: {name: 'acme'}}), [WORKER, WEB])
-  })
-
-  it('names every missing app in one error (exit 5)', async () => {
-    nock(API).get('/v3/apps').query(true).reply(200, {resources: [WEB]})
-    await assert.rejects(findSpaceApps(options, login.tokens, {names: ['web', 'api', 'db'], space, org: {name: 'acme'}}), {
-      code: 'APP_NOT_FOUND',
-      exitCode: 5,
-      message: "Apps 'api', 'db' not found in space dev of org acme",
+    await assert.rejects(listSpaceApps(options, login.tokens, space), {
+      code: 'CC_UNEXPECTED_ANSWER',
+      exitCode: 6,
+      message: "The Cloud Controller's answer to GET /v3/apps is not a list of apps",
     })
   })
 
+  it('finds several names in one request, in the order given, each once', async () => {
+    nock(API)
+      .get('/v3/apps')
+      .query({names: 'worker,web', per_page: '5000', space_guids: 'space-guid-1'})
+      .reply(200, {resources: [WEB, WORKER]})
+    assert.deepEqual(
+      await findSpaceApps(options, login.tokens, {names: ['worker', 'web', 'worker'], space, org: {name: 'acme'}}),
+      [WORKER, WEB],
+    )
+  })
+
+  it('names every missing app in one error (exit 5)', async () => {
+    nock(API)
+      .get('/v3/apps')
+      .query(true)
+      .reply(200, {resources: [WEB]})
+    await assert.rejects(
+      findSpaceApps(options, login.tokens, {names: ['web', 'api', 'db'], space, org: {name: 'acme'}}),
+      {
+        code: 'APP_NOT_FOUND',
+        exitCode: 5,
+        message: "Apps 'api', 'db' not found in space dev of org acme",
+      },
+    )
+  })
+
   it('lists the whole space when a name holds a comma, which names= cannot carry', async () => {
-    nock(API).get('/v3/apps').query({per_page: '5000', space_guids: 'space-guid-1'}).reply(200, {resources: [WEB, {guid: WORKER.guid, name: 'a,b'}]})
-    assert.deepEqual(await findSpaceApps(options, login.tokens, {names: ['a,b', 'web'], space, org: {name: 'acme'}}), [{guid: WORKER.guid, name: 'a,b'}, WEB])
+    nock(API)
+      .get('/v3/apps')
+      .query({per_page: '5000', space_guids: 'space-guid-1'})
+      .reply(200, {resources: [WEB, {guid: WORKER.guid, name: 'a,b'}]})
+    assert.deepEqual(await findSpaceApps(options, login.tokens, {names: ['a,b', 'web'], space, org: {name: 'acme'}}), [
+      {guid: WORKER.guid, name: 'a,b'},
+      WEB,
+    ])
   })
 })

@@ -15,7 +15,11 @@ describe('keepTokenFresh', () => {
   it('refreshes when due, backs off after a passing failure, and stops on a rejected refresh token', async () => {
     const controller = new AbortController()
     const notices: string[] = []
-    const outcomes: Array<Error | undefined> = [undefined, new EndpointError('DNS_FAILURE', 'Cannot resolve the host of UAA: uaa'), new AuthError('SESSION_EXPIRED', 'expired')]
+    const outcomes: Array<Error | undefined> = [
+      undefined,
+      new EndpointError('DNS_FAILURE', 'Cannot resolve the host of UAA: uaa'),
+      new AuthError('SESSION_EXPIRED', 'expired'),
+    ]
     let refreshes = 0
     const tokens = {
       msUntilRefresh: () => 5,
@@ -25,14 +29,27 @@ describe('keepTokenFresh', () => {
         return 'bearer fresh'
       },
     }
-    await assert.rejects(keepTokenFresh(tokens, {signal: controller.signal, retryDelayMs: 2, maxRetryDelayMs: 8, onNotice: (text) => notices.push(text)}), {code: 'SESSION_EXPIRED'})
+    await assert.rejects(
+      keepTokenFresh(tokens, {
+        signal: controller.signal,
+        retryDelayMs: 2,
+        maxRetryDelayMs: 8,
+        onNotice: (text) => notices.push(text),
+      }),
+      {code: 'SESSION_EXPIRED'},
+    )
     assert.equal(refreshes, 3)
-    assert.deepEqual(notices, ['could not refresh the token (Cannot resolve the host of UAA: uaa); trying again in 0.002s'])
+    assert.deepEqual(notices, [
+      'could not refresh the token (Cannot resolve the host of UAA: uaa); trying again in 0.002s',
+    ])
   })
 
   it('resolves quietly when the stream ends', async () => {
     const controller = new AbortController()
-    const keeping = keepTokenFresh({msUntilRefresh: () => 60_000, refresh: async () => 'x'}, {signal: controller.signal, retryDelayMs: 1, maxRetryDelayMs: 1, onNotice() {}})
+    const keeping = keepTokenFresh(
+      {msUntilRefresh: () => 60_000, refresh: async () => 'x'},
+      {signal: controller.signal, retryDelayMs: 1, maxRetryDelayMs: 1, onNotice() {}},
+    )
     controller.abort()
     await keeping
   })
@@ -47,16 +64,29 @@ describe('keepTokenFresh', () => {
       },
     }
     const notices: string[] = []
-    await keepTokenFresh(tokens, {signal: controller.signal, retryDelayMs: 1, maxRetryDelayMs: 1, onNotice: (text) => notices.push(text)})
+    await keepTokenFresh(tokens, {
+      signal: controller.signal,
+      retryDelayMs: 1,
+      maxRetryDelayMs: 1,
+      onNotice: (text) => notices.push(text),
+    })
     assert.deepEqual(notices, [])
   })
 
   describe('with a token valid for longer than a timer can wait (2^31−1 ms, about 24.8 days)', () => {
     // UAA is nock with no answer: any refresh fails, and the keeper would say so in a notice.
     useNock()
-    for (const [label, validForS] of [['30 days', 30 * DAY_S], ['10 years', 3650 * DAY_S]] as const) {
+    for (const [label, validForS] of [
+      ['30 days', 30 * DAY_S],
+      ['10 years', 3650 * DAY_S],
+    ] as const) {
       it(`asks UAA for nothing and warns of nothing with a token valid for ${label}`, async () => {
-        const home = makeCfHome(cfConfig('https://api.example.com', {AuthorizationEndpoint: 'https://uaa.example.com', AccessToken: `bearer ${makeJwt({exp: Math.floor(Date.now() / 1000) + validForS})}`}))
+        const home = makeCfHome(
+          cfConfig('https://api.example.com', {
+            AuthorizationEndpoint: 'https://uaa.example.com',
+            AccessToken: `bearer ${makeJwt({exp: Math.floor(Date.now() / 1000) + validForS})}`,
+          }),
+        )
         const warnings: Error[] = []
         const onWarning = (warning: Error): number => warnings.push(warning)
         process.on('warning', onWarning)
@@ -64,13 +94,21 @@ describe('keepTokenFresh', () => {
           const tokens = new TokenSource(await readCfConfig({CF_HOME: home.dir}), {verifyTls: true})
           const controller = new AbortController()
           const notices: string[] = []
-          const keeping = keepTokenFresh(tokens, {signal: controller.signal, retryDelayMs: 1, maxRetryDelayMs: 1, onNotice: (text) => notices.push(text)})
+          const keeping = keepTokenFresh(tokens, {
+            signal: controller.signal,
+            retryDelayMs: 1,
+            maxRetryDelayMs: 1,
+            onNotice: (text) => notices.push(text),
+          })
           // An overflowed timer fires after 1 ms: this window holds dozens of them.
           await sleep(50)
           controller.abort()
           await keeping
           assert.deepEqual(notices, [])
-          assert.deepEqual(warnings.map((warning) => warning.name), [])
+          assert.deepEqual(
+            warnings.map((warning) => warning.name),
+            [],
+          )
         } finally {
           process.off('warning', onWarning)
           home.remove()

@@ -14,7 +14,11 @@ describe('tokens', () => {
   let home: CfHome | undefined
   afterEach(() => home?.remove())
 
-  async function tokenSource(overrides: Record<string, unknown>, signal?: AbortSignal, onNotice?: (text: string) => void): Promise<TokenSource> {
+  async function tokenSource(
+    overrides: Record<string, unknown>,
+    signal?: AbortSignal,
+    onNotice?: (text: string) => void,
+  ): Promise<TokenSource> {
     home = makeCfHome(cfConfig('https://api.example.com', {AuthorizationEndpoint: UAA, ...overrides}))
     return new TokenSource(await readCfConfig({CF_HOME: home.dir}), {verifyTls: true, signal, onNotice})
   }
@@ -57,7 +61,12 @@ describe('tokens', () => {
     nock(UAA, {reqheaders: {authorization: `Basic ${Buffer.from('nozzle:s3cret').toString('base64')}`}})
       .post('/oauth/token', 'grant_type=client_credentials&client_id=nozzle&client_secret=s3cret')
       .reply(200, {access_token: 'abc', token_type: 'bearer'})
-    const tokens = await tokenSource({UAAGrantType: 'client_credentials', UAAOAuthClient: 'nozzle', UAAOAuthClientSecret: 's3cret', RefreshToken: ''})
+    const tokens = await tokenSource({
+      UAAGrantType: 'client_credentials',
+      UAAOAuthClient: 'nozzle',
+      UAAOAuthClientSecret: 's3cret',
+      RefreshToken: '',
+    })
     assert.equal(await tokens.refresh(), 'bearer abc')
   })
 
@@ -69,7 +78,11 @@ describe('tokens', () => {
 
   it('says once a run, as a notice, that a refreshed token could not be saved, and keeps using it', async () => {
     const [first, second] = [freshJwt(), freshJwt()]
-    nock(UAA).post('/oauth/token').reply(200, {access_token: first, token_type: 'bearer'}).post('/oauth/token').reply(200, {access_token: second, token_type: 'bearer'})
+    nock(UAA)
+      .post('/oauth/token')
+      .reply(200, {access_token: first, token_type: 'bearer'})
+      .post('/oauth/token')
+      .reply(200, {access_token: second, token_type: 'bearer'})
     const notices: string[] = []
     const tokens = await tokenSource({AccessToken: `bearer ${expiredJwt()}`}, undefined, (text) => notices.push(text))
     home!.remove()
@@ -81,34 +94,59 @@ describe('tokens', () => {
 
   it('says an AuthorizationEndpoint that is not an http(s) URL is a config problem (exit 3), when a refresh needs it', async () => {
     const tokens = await tokenSource({AuthorizationEndpoint: 'uaa.example.com', AccessToken: `bearer ${expiredJwt()}`})
-    await assert.rejects(tokens.validToken(), {code: 'CONFIG_INVALID', exitCode: 3, message: /^The AuthorizationEndpoint in .* is not an http\(s\) URL: 'uaa\.example\.com'$/})
+    await assert.rejects(tokens.validToken(), {
+      code: 'CONFIG_INVALID',
+      exitCode: 3,
+      message: /^The AuthorizationEndpoint in .* is not an http\(s\) URL: 'uaa\.example\.com'$/,
+    })
   })
 
   it('refuses to send credentials to UAA over plain http to a remote host', async () => {
-    const tokens = await tokenSource({AuthorizationEndpoint: 'http://uaa.example.com', AccessToken: `bearer ${expiredJwt()}`})
+    const tokens = await tokenSource({
+      AuthorizationEndpoint: 'http://uaa.example.com',
+      AccessToken: `bearer ${expiredJwt()}`,
+    })
     await assert.rejects(tokens.validToken(), {code: 'CLEARTEXT_REFUSED', exitCode: 6})
   })
 
   describe('one refresh at a time', () => {
     it('asks UAA once for the refreshes that the keeper, a reconnect and a 401 retry ask for together', async () => {
       const fresh = freshJwt()
-      nock(UAA).post('/oauth/token').once().reply(200, {access_token: fresh, token_type: 'bearer', refresh_token: 'refresh-token-2'})
+      nock(UAA)
+        .post('/oauth/token')
+        .once()
+        .reply(200, {access_token: fresh, token_type: 'bearer', refresh_token: 'refresh-token-2'})
       const tokens = await tokenSource({AccessToken: `bearer ${expiredJwt()}`})
-      assert.deepEqual(await Promise.all([tokens.refresh(), tokens.validToken(), tokens.refresh()]), [`bearer ${fresh}`, `bearer ${fresh}`, `bearer ${fresh}`])
+      assert.deepEqual(await Promise.all([tokens.refresh(), tokens.validToken(), tokens.refresh()]), [
+        `bearer ${fresh}`,
+        `bearer ${fresh}`,
+        `bearer ${fresh}`,
+      ])
     })
 
     it('asks UAA again for a refresh asked after the shared one ended', async () => {
-      nock(UAA).post('/oauth/token').reply(200, {access_token: 'first', token_type: 'bearer'}).post('/oauth/token').reply(200, {access_token: 'second', token_type: 'bearer'})
+      nock(UAA)
+        .post('/oauth/token')
+        .reply(200, {access_token: 'first', token_type: 'bearer'})
+        .post('/oauth/token')
+        .reply(200, {access_token: 'second', token_type: 'bearer'})
       const tokens = await tokenSource({})
       assert.equal(await tokens.refresh(), 'bearer first')
       assert.equal(await tokens.refresh(), 'bearer second')
     })
 
     it('gives every caller of a failed refresh its error, and asks again on the next call', async () => {
-      nock(UAA).post('/oauth/token').reply(503).post('/oauth/token').reply(200, {access_token: 'later', token_type: 'bearer'})
+      nock(UAA)
+        .post('/oauth/token')
+        .reply(503)
+        .post('/oauth/token')
+        .reply(200, {access_token: 'later', token_type: 'bearer'})
       const tokens = await tokenSource({AccessToken: `bearer ${expiredJwt()}`})
       const outcomes = await Promise.allSettled([tokens.validToken(), tokens.refresh()])
-      assert.deepEqual(outcomes.map((outcome) => outcome.status === 'rejected' && (outcome.reason as {code: string}).code), ['REFRESH_FAILED', 'REFRESH_FAILED'])
+      assert.deepEqual(
+        outcomes.map((outcome) => outcome.status === 'rejected' && (outcome.reason as {code: string}).code),
+        ['REFRESH_FAILED', 'REFRESH_FAILED'],
+      )
       assert.equal(await tokens.refresh(), 'bearer later')
     })
   })

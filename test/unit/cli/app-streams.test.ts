@@ -70,11 +70,24 @@ describe('tailApps', () => {
   })
 
   it('starts a stream for an app that appears and closes the one of an app that went', async () => {
-    const {events, run, done, discoveriesDone} = harness([[app('web'), app('worker')], [app('api'), app('web')], [app('api'), app('web')]])
+    const {events, run, done, discoveriesDone} = harness([
+      [app('web'), app('worker')],
+      [app('api'), app('web')],
+      [app('api'), app('web')],
+    ])
     await discoveriesDone(3)
     run.abort()
     await done
-    assert.deepEqual(events, ['start web', 'start worker', '- worker', 'start api', '+ api', 'stop worker', 'stop web', 'stop api'])
+    assert.deepEqual(events, [
+      'start web',
+      'start worker',
+      '- worker',
+      'start api',
+      '+ api',
+      'stop worker',
+      'stop web',
+      'stop api',
+    ])
   })
 
   it('takes a renamed app, or one made again under the same name, for another app', async () => {
@@ -83,7 +96,16 @@ describe('tailApps', () => {
     run.abort()
     await done
     assert.deepEqual(events.slice(0, 4), ['start web', 'start worker', '- web', '- worker'])
-    assert.deepEqual(events.slice(4).sort(), ['+ web-v2', '+ worker', 'start web-v2', 'start worker', 'stop web', 'stop web-v2', 'stop worker', 'stop worker'])
+    assert.deepEqual(events.slice(4).sort(), [
+      '+ web-v2',
+      '+ worker',
+      'start web-v2',
+      'start worker',
+      'stop web',
+      'stop web-v2',
+      'stop worker',
+      'stop worker',
+    ])
   })
 
   it('keeps the streams as they are when a discovery fails, and tries again', async () => {
@@ -101,7 +123,15 @@ describe('tailApps', () => {
     await discoveriesDone(1)
     run.abort()
     await done
-    assert.deepEqual(events, ['start web', 'start worker', 'ended worker: app gone', 'start worker', '+ worker', 'stop web', 'stop worker'])
+    assert.deepEqual(events, [
+      'start web',
+      'start worker',
+      'ended worker: app gone',
+      'start worker',
+      '+ worker',
+      'stop web',
+      'stop worker',
+    ])
   })
 
   it('ends every stream and rejects with the first final error', async () => {

@@ -15,7 +15,11 @@ describe('ProgressLine', () => {
     line.update('reading: 3 pages')
     line.end()
     line.end()
-    assert.deepEqual(stderr.written, ['\rcfws: reading: 2 pages\u001B[K', '\rcfws: reading: 3 pages\u001B[K', '\r\u001B[K'])
+    assert.deepEqual(stderr.written, [
+      '\rcfws: reading: 2 pages\u001B[K',
+      '\rcfws: reading: 3 pages\u001B[K',
+      '\r\u001B[K',
+    ])
   })
 
   it('writes nothing when stderr is not a terminal', () => {

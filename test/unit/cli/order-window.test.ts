@@ -23,11 +23,16 @@ function harness(options: Partial<OrderWindowOptions> = {}) {
   })
   const lanes = new Map<string, WindowLane<string>>()
   const laneOf = (name: string): WindowLane<string> => {
-    if (!lanes.has(name)) lanes.set(name, window.lane((item: string) => batch.push(item)))
+    if (!lanes.has(name))
+      lanes.set(
+        name,
+        window.lane((item: string) => batch.push(item)),
+      )
     return lanes.get(name)!
   }
 
-  const push = (second: number, item: string, bytes = 10): void => laneOf(item[0]).push(BigInt(second) * 1_000_000_000n, bytes, item)
+  const push = (second: number, item: string, bytes = 10): void =>
+    laneOf(item[0]).push(BigInt(second) * 1_000_000_000n, bytes, item)
   return {window, clock, batches, push, laneOf, released: () => batches.flat()}
 }
 
@@ -82,7 +87,10 @@ describe('OrderWindow', () => {
 
     clock.advance(300)
     const key = (item: string): bigint => BigInt(item.slice(1))
-    assert.deepEqual(released(), expected.sort((x, y) => (key(x) < key(y) ? -1 : key(x) > key(y) ? 1 : 0)))
+    assert.deepEqual(
+      released(),
+      expected.sort((x, y) => (key(x) < key(y) ? -1 : key(x) > key(y) ? 1 : 0)),
+    )
     assert.equal(window.size, 0)
     assert.equal(clock.pending, 0, 'no timer left once empty')
   })
@@ -163,7 +171,14 @@ describe('OrderWindow', () => {
     assert.deepEqual(batches, [['a1', 'b2']], 'past 45: down to three quarters of it')
     release()
     push(6, 'c6')
-    assert.deepEqual(batches, [['a1', 'b2'], ['a3', 'b4', 'c5']], 'past 25 once the hold is off: down to three quarters of 25')
+    assert.deepEqual(
+      batches,
+      [
+        ['a1', 'b2'],
+        ['a3', 'b4', 'c5'],
+      ],
+      'past 25 once the hold is off: down to three quarters of 25',
+    )
     clock.advance(300)
     assert.deepEqual(batches.at(-1), ['c6'])
   })

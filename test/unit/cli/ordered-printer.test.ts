@@ -9,19 +9,36 @@ import type {LogRenderer} from '../../../src/render/log-message.js'
 import {ManualClock} from '../../helpers/manual-clock.js'
 
 const S = 1_000_000_000n
-const log = (second: number, text: string): LogMessage => ({timestamp: BigInt(second) * S, message: Buffer.from(text), messageType: 1, sourceType: 'APP/PROC/WEB', sourceInstance: '0'})
+const log = (second: number, text: string): LogMessage => ({
+  timestamp: BigInt(second) * S,
+  message: Buffer.from(text),
+  messageType: 1,
+  sourceType: 'APP/PROC/WEB',
+  sourceInstance: '0',
+})
 
 /** Two apps' printers over one window of 300 ms, rendering `APP TEXT` lines into one output. */
 function harness(budget?: LineBudget) {
   const clock = new ManualClock()
   const output = {sink: new ByteSink()}
   const window = new OrderWindow({windowMs: 300, maxHeldBytes: 1024 * 1024, clock, onReleased() {}})
-  const renderer = (app: string): LogRenderer => (message, out) => {
-    out.ascii(`${app} ${message.message!.toString()}\n`)
-    out.checkpoint()
-  }
+  const renderer =
+    (app: string): LogRenderer =>
+    (message, out) => {
+      out.ascii(`${app} ${message.message!.toString()}\n`)
+      out.checkpoint()
+    }
 
-  const printers = Object.fromEntries(['web', 'worker'].map((app) => [app, new OrderedPrinter(new LogPrinter(renderer(app), (message) => !Buffer.from(message.message!).toString().includes('noise'), budget), window, output)]))
+  const printers = Object.fromEntries(
+    ['web', 'worker'].map((app) => [
+      app,
+      new OrderedPrinter(
+        new LogPrinter(renderer(app), (message) => !Buffer.from(message.message!).toString().includes('noise'), budget),
+        window,
+        output,
+      ),
+    ]),
+  )
   const printed = (): string[] => output.sink.buf.toString('utf8', 0, output.sink.pos).split('\n').slice(0, -1)
   return {clock, window, printers, printed}
 }

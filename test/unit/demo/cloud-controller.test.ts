@@ -32,7 +32,10 @@ describe('the demo Cloud Controller and UAA', () => {
   it('tells where the Traffic Controller and Log Cache are', async () => {
     assert.equal((await get('/v2/info')).body.doppler_logging_endpoint, 'ws://127.0.0.1:1')
     const {links} = (await get('/')).body
-    assert.deepEqual([links.logging.href, links.log_cache.href, links.uaa.href], ['ws://127.0.0.1:1', 'http://127.0.0.1:2', cc.url])
+    assert.deepEqual(
+      [links.logging.href, links.log_cache.href, links.uaa.href],
+      ['ws://127.0.0.1:1', 'http://127.0.0.1:2', cc.url],
+    )
   })
 
   it('logs in with an expired token that UAA refreshes, for a client cf with no secret', async () => {
@@ -40,18 +43,29 @@ describe('the demo Cloud Controller and UAA', () => {
     assert.ok(readJwtClaims(login.accessToken)!.exp! * 1000 < Date.now())
     assert.equal(uaa.scopesOf(`bearer ${login.accessToken}`), undefined)
     assert.equal((await refresh(login.refreshToken, Buffer.from('other:').toString('base64'))).status, 401)
-    assert.deepEqual((await refresh('unknown')).body, {error: 'invalid_token', error_description: 'The refresh token is not valid.'})
+    assert.deepEqual((await refresh('unknown')).body, {
+      error: 'invalid_token',
+      error_description: 'The refresh token is not valid.',
+    })
     const {status, body} = await refresh(login.refreshToken)
     assert.equal(status, 200)
     assert.deepEqual([body.token_type, body.refresh_token, body.expires_in], ['bearer', login.refreshToken, 3600])
-    assert.deepEqual(readJwtClaims(body.access_token)!.scope, ['openid', 'cloud_controller.read', 'cloud_controller.write', 'doppler.firehose'])
+    assert.deepEqual(readJwtClaims(body.access_token)!.scope, [
+      'openid',
+      'cloud_controller.read',
+      'cloud_controller.write',
+      'doppler.firehose',
+    ])
   })
 
   it('finds an app by name in the space with a live token, and answers as the Cloud Controller does otherwise', async () => {
     const {body: grant} = await refresh(uaa.login().refreshToken)
     const token = `bearer ${grant.access_token}`
     const found = await get(`/v3/apps?names=web&space_guids=${DEMO_SPACE.guid}`, token)
-    assert.deepEqual(found.body.resources.map((app: {guid: string; name: string}) => [app.name, app.guid]), [['web', WEB_APP.guid]])
+    assert.deepEqual(
+      found.body.resources.map((app: {guid: string; name: string}) => [app.name, app.guid]),
+      [['web', WEB_APP.guid]],
+    )
     assert.deepEqual((await get(`/v3/apps?names=api&space_guids=${DEMO_SPACE.guid}`, token)).body.resources, [])
     assert.deepEqual((await get(`/v3/apps?names=web&space_guids=other`, token)).body.resources, [])
     const refused = await get('/v3/apps?names=web', 'bearer stale')

@@ -9,15 +9,38 @@ import {liveToken} from '../../helpers/demo-token.js'
 describe('DemoLogCache', () => {
   const uaa = new DemoUaa()
   const cache = new DemoLogCache(uaa)
-  for (let i = 1; i <= 5; i++) cache.store(appLog(WEB_APP, i === 3 ? 'RTR' : 'APP/PROC/WEB', String(i % 2), `line ${i}`, BigInt(i) * 10n, i === 4 ? 'ERR' : 'OUT'))
+  for (let i = 1; i <= 5; i++)
+    cache.store(
+      appLog(
+        WEB_APP,
+        i === 3 ? 'RTR' : 'APP/PROC/WEB',
+        String(i % 2),
+        `line ${i}`,
+        BigInt(i) * 10n,
+        i === 4 ? 'ERR' : 'OUT',
+      ),
+    )
   cache.store(appLog(WORKER_APP, 'APP/PROC/WORKER', '0', 'other app', 25n))
   cache.store(valueMetric('doppler', DOPPLER_VM, 30n, 'subscriptions', 1, 'count'))
 
-  const read = (query: string) => cache.read(WEB_APP.guid, new URLSearchParams(query)).map((log) => Buffer.from(log.log.payload, 'base64').toString())
+  const read = (query: string) =>
+    cache.read(WEB_APP.guid, new URLSearchParams(query)).map((log) => Buffer.from(log.log.payload, 'base64').toString())
 
   it("keeps each app's logs as v2 envelopes in JSON", () => {
     assert.deepEqual(cache.read(WEB_APP.guid, new URLSearchParams('start_time=40&end_time=40')), [
-      {timestamp: '40', source_id: WEB_APP.guid, instance_id: '0', tags: {source_id: WEB_APP.guid, app_name: 'web', organization_name: 'demo-org', space_name: 'demo-space', source_type: 'APP/PROC/WEB'}, log: {payload: Buffer.from('line 4').toString('base64'), type: 'ERR'}},
+      {
+        timestamp: '40',
+        source_id: WEB_APP.guid,
+        instance_id: '0',
+        tags: {
+          source_id: WEB_APP.guid,
+          app_name: 'web',
+          organization_name: 'demo-org',
+          space_name: 'demo-space',
+          source_type: 'APP/PROC/WEB',
+        },
+        log: {payload: Buffer.from('line 4').toString('base64'), type: 'ERR'},
+      },
     ])
   })
 
@@ -39,7 +62,10 @@ describe('DemoLogCache', () => {
       const answer = await fetch(url, {headers: {authorization: liveToken(uaa)}})
       assert.equal(answer.status, 200)
       const body = (await answer.json()) as {envelopes: {batch: Array<{timestamp: string}>}}
-      assert.deepEqual(body.envelopes.batch.map((envelope) => envelope.timestamp), ['50'])
+      assert.deepEqual(
+        body.envelopes.batch.map((envelope) => envelope.timestamp),
+        ['50'],
+      )
     } finally {
       await server.close()
     }

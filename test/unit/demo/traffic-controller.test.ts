@@ -44,15 +44,23 @@ describe('DemoTrafficController', () => {
   }
 
   /** Publishes the envelopes, then waits for a pong on each socket: what was sent before it has arrived. */
-  async function publishAndSettle(envelopes: Parameters<DemoTrafficController['publish']>[0][], ...sockets: WebSocket[]): Promise<void> {
+  async function publishAndSettle(
+    envelopes: Parameters<DemoTrafficController['publish']>[0][],
+    ...sockets: WebSocket[]
+  ): Promise<void> {
     for (const envelope of envelopes) tc.publish(envelope)
-    await Promise.all(sockets.map(async (socket) => {
-      socket.ping()
-      await once(socket, 'pong')
-    }))
+    await Promise.all(
+      sockets.map(async (socket) => {
+        socket.ping()
+        await once(socket, 'pong')
+      }),
+    )
   }
 
-  async function refusal(path: string, authorization?: string): Promise<{status: number; headers: Record<string, string | string[] | undefined>; body: string}> {
+  async function refusal(
+    path: string,
+    authorization?: string,
+  ): Promise<{status: number; headers: Record<string, string | string[] | undefined>; body: string}> {
     const socket = new WebSocket(`${server.url}${path}`, {headers: authorization ? {authorization} : {}})
     // Once it answers unexpected-response, ws leaves the socket to us: terminate() then errors.
     socket.on('error', () => {})
@@ -75,7 +83,10 @@ describe('DemoTrafficController', () => {
     const logs = await connect('/firehose/logs?filter-type=logs')
     const metrics = await connect('/firehose/metrics?filter-type=metrics')
     await publishAndSettle([webLog, metric, workerLog], all.socket, logs.socket, metrics.socket)
-    const origins = (frames: Buffer[]) => frames.map((frame) => frame.equals(encodeEnvelope(metric)) ? 'metric' : frame.equals(encodeEnvelope(webLog)) ? 'web' : 'worker')
+    const origins = (frames: Buffer[]) =>
+      frames.map((frame) =>
+        frame.equals(encodeEnvelope(metric)) ? 'metric' : frame.equals(encodeEnvelope(webLog)) ? 'web' : 'worker',
+      )
     assert.deepEqual(origins(all.frames), ['web', 'metric', 'worker'])
     assert.deepEqual(origins(logs.frames), ['web', 'worker'])
     assert.deepEqual(origins(metrics.frames), ['metric'])
@@ -89,30 +100,56 @@ describe('DemoTrafficController', () => {
   })
 
   it('refuses upgrades as the real Traffic Controller does', async () => {
-    assert.deepEqual(await refusal('/apps/not-a-guid/stream', liveToken(uaa)).then((r) => [r.status, r.body]), [401, ''])
+    assert.deepEqual(await refusal('/apps/not-a-guid/stream', liveToken(uaa)).then((r) => [r.status, r.body]), [
+      401,
+      '',
+    ])
     const unknownToken = await refusal(`/apps/${WEB_APP.guid}/stream`, 'bearer not-issued')
-    assert.deepEqual([unknownToken.status, unknownToken.headers['www-authenticate'], unknownToken.body], [401, 'Basic', ''])
-    assert.deepEqual(await refusal('/apps/00000000-0000-4000-8000-000000000000/stream', liveToken(uaa)).then((r) => [r.status, r.body]), [404, ''])
+    assert.deepEqual(
+      [unknownToken.status, unknownToken.headers['www-authenticate'], unknownToken.body],
+      [401, 'Basic', ''],
+    )
+    assert.deepEqual(
+      await refusal('/apps/00000000-0000-4000-8000-000000000000/stream', liveToken(uaa)).then((r) => [
+        r.status,
+        r.body,
+      ]),
+      [404, ''],
+    )
     const firehose = await refusal('/firehose/x', 'bearer not-issued')
-    assert.deepEqual([firehose.status, firehose.headers['www-authenticate'], firehose.body], [401, 'Basic', 'You are not authorized. Error: Invalid authorization'])
-    assert.deepEqual(await refusal('/apps/x/recentlogs', liveToken(uaa)).then((r) => [r.status, r.body]), [404, '404 page not found\n'])
+    assert.deepEqual(
+      [firehose.status, firehose.headers['www-authenticate'], firehose.body],
+      [401, 'Basic', 'You are not authorized. Error: Invalid authorization'],
+    )
+    assert.deepEqual(await refusal('/apps/x/recentlogs', liveToken(uaa)).then((r) => [r.status, r.body]), [
+      404,
+      '404 page not found\n',
+    ])
     assert.equal(clients, 0)
   })
 
   it('answers a request that lost its Upgrade header with 400 and the WebSocket version', async () => {
-    const response = await new Promise<import('node:http').IncomingMessage>((resolve) => request(`${server.url.replace('ws:', 'http:')}/firehose/x`, resolve).end())
+    const response = await new Promise<import('node:http').IncomingMessage>((resolve) =>
+      request(`${server.url.replace('ws:', 'http:')}/firehose/x`, resolve).end(),
+    )
     response.resume()
     assert.deepEqual([response.statusCode, response.headers['sec-websocket-version']], [400, '13'])
   })
 
   it('pings at once and after each pong, and closes with 1008 a client that stops answering', async () => {
-    const socket = new WebSocket(`${server.url}/firehose/quiet`, {headers: {authorization: liveToken(uaa)}, autoPong: false})
+    const socket = new WebSocket(`${server.url}/firehose/quiet`, {
+      headers: {authorization: liveToken(uaa)},
+      autoPong: false,
+    })
     open.push(socket)
     // The first ping may come with the upgrade's answer, before 'open'.
     await once(socket, 'ping')
     socket.pong()
     await once(socket, 'ping')
     const [code, reason] = (await once(socket, 'close')) as [number, Buffer]
-    assert.deepEqual([code, reason.toString()], [1008, 'Client did not respond to ping before keep-alive timeout expired.'])
+    assert.deepEqual(
+      [code, reason.toString()],
+      [1008, 'Client did not respond to ping before keep-alive timeout expired.'],
+    )
   })
 })

@@ -11,7 +11,9 @@ describe('doctor candidates', () => {
   })
 
   it('tries the host, doppler. and ws. on 443, 4443 and 8443 with the prefix kept, never the configured one again', () => {
-    const tried = candidateEndpoints('sys.example.com', new URL('wss://doppler.sys.example.com:443/prefix')).map((url) => `${url.hostname}:${url.port || 443}${url.pathname}`)
+    const tried = candidateEndpoints('sys.example.com', new URL('wss://doppler.sys.example.com:443/prefix')).map(
+      (url) => `${url.hostname}:${url.port || 443}${url.pathname}`,
+    )
     assert.deepEqual(tried, [
       'doppler.sys.example.com:4443/prefix',
       'doppler.sys.example.com:8443/prefix',
@@ -33,8 +35,14 @@ describe('doctor candidates', () => {
 
   it('writes the command for the app, quoted for the shell when it must be, or for the firehose', () => {
     const url = new URL('wss://doppler.sys.example.com:4443')
-    assert.deepEqual(commandsFor(url, {kind: 'app', app: "it's"}), [String.raw`cfws logs 'it'\''s' --endpoint wss://doppler.sys.example.com:4443`, 'export CFWS_LOGGER_ENDPOINT=wss://doppler.sys.example.com:4443'])
+    assert.deepEqual(commandsFor(url, {kind: 'app', app: "it's"}), [
+      String.raw`cfws logs 'it'\''s' --endpoint wss://doppler.sys.example.com:4443`,
+      'export CFWS_LOGGER_ENDPOINT=wss://doppler.sys.example.com:4443',
+    ])
     assert.equal(commandsFor(url, {kind: 'firehose'})[0], 'cfws firehose --endpoint wss://doppler.sys.example.com:4443')
-    assert.equal(commandsFor(new URL('wss://ws.sys.example.com:443'), {kind: 'none'})[0], 'cfws logs APP --endpoint wss://ws.sys.example.com:443')
+    assert.equal(
+      commandsFor(new URL('wss://ws.sys.example.com:443'), {kind: 'none'})[0],
+      'cfws logs APP --endpoint wss://ws.sys.example.com:443',
+    )
   })
 })

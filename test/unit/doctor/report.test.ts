@@ -30,15 +30,31 @@ describe('DoctorReport', () => {
 })
 
 describe('doctor text report', () => {
-  const failure = failedCheck('upgrade', new EndpointError('UPGRADE_STRIPPED', 'answered 400', {hint: 'pass upgrades'}), 12, '400 Bad Request')
+  const failure = failedCheck(
+    'upgrade',
+    new EndpointError('UPGRADE_STRIPPED', 'answered 400', {hint: 'pass upgrades'}),
+    12,
+    '400 Bad Request',
+  )
 
   it('writes ✓ ✗ ! marks with the cause and the fix under a failure', () => {
-    assert.deepEqual(checkLines(failure, {symbols: true}), ['✗ upgrade            400 Bad Request (12 ms)', '  cause: answered 400', '  fix:   pass upgrades'])
+    assert.deepEqual(checkLines(failure, {symbols: true}), [
+      '✗ upgrade            400 Bad Request (12 ms)',
+      '  cause: answered 400',
+      '  fix:   pass upgrades',
+    ])
   })
 
   it('writes ok/FAIL/warn words without UTF-8, and hides tokens and shows control characters in what a server said', () => {
-    const check = {name: 'upgrade', status: 'warn' as const, detail: 'body "bearer eyJabc.def.ghi \u001b[2J"', durationMs: 1}
-    assert.deepEqual(checkLines(check, {symbols: false}), ['warn upgrade            body "bearer [PRIVATE DATA HIDDEN] \\x1b[2J" (1 ms)'])
+    const check = {
+      name: 'upgrade',
+      status: 'warn' as const,
+      detail: 'body "bearer eyJabc.def.ghi \u001b[2J"',
+      durationMs: 1,
+    }
+    assert.deepEqual(checkLines(check, {symbols: false}), [
+      'warn upgrade            body "bearer [PRIVATE DATA HIDDEN] \\x1b[2J" (1 ms)',
+    ])
   })
 
   it('reads UTF-8 from LC_ALL, then LC_CTYPE, then LANG', () => {
@@ -58,7 +74,10 @@ describe('doctor text report', () => {
 describe('runTimed', () => {
   it('reports the step’s own timeout when the work outlives it, and aborts the work’s signal', async () => {
     let aborted = false
-    const step = await runTimed(async (signal) => new Promise((resolve) => signal.addEventListener('abort', () => resolve((aborted = true)))), {timeoutMs: 20, signal: new AbortController().signal, timedOut: timeout})
+    const step = await runTimed(
+      async (signal) => new Promise((resolve) => signal.addEventListener('abort', () => resolve((aborted = true)))),
+      {timeoutMs: 20, signal: new AbortController().signal, timedOut: timeout},
+    )
     assert.ok(!step.ok)
     assert.equal(step.error.code, 'TIMEOUT')
     assert.ok(aborted)
@@ -66,7 +85,11 @@ describe('runTimed', () => {
 
   it('settles at once when the run is interrupted, even for work that ignores its signal', async () => {
     const run = new AbortController()
-    const pending = runTimed(async () => new Promise(() => {}), {timeoutMs: 60_000, signal: run.signal, timedOut: timeout})
+    const pending = runTimed(async () => new Promise(() => {}), {
+      timeoutMs: 60_000,
+      signal: run.signal,
+      timedOut: timeout,
+    })
     run.abort()
     const step = await pending
     assert.ok(!step.ok)
@@ -74,7 +97,11 @@ describe('runTimed', () => {
   })
 
   it('passes a value through with its duration', async () => {
-    const step = await runTimed(async () => 42, {timeoutMs: 1000, signal: new AbortController().signal, timedOut: timeout})
+    const step = await runTimed(async () => 42, {
+      timeoutMs: 1000,
+      signal: new AbortController().signal,
+      timedOut: timeout,
+    })
     assert.deepEqual(step.ok && step.value, 42)
   })
 })

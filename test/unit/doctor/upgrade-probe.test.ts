@@ -12,7 +12,13 @@ describe('probeUpgrade', () => {
     const server = await upgradeAnsweredWith(Buffer.concat([PING, binaryFrame('first')]))
     try {
       const step = await probeUpgrade(
-        {url: new URL(`${server.url}/apps/g-1/stream`), kind: 'app', verifyTls: true, signal: new AbortController().signal, authorization: 'bearer t'},
+        {
+          url: new URL(`${server.url}/apps/g-1/stream`),
+          kind: 'app',
+          verifyTls: true,
+          signal: new AbortController().signal,
+          authorization: 'bearer t',
+        },
         () => new EndpointError('TIMEOUT', 'timed out'),
       )
       assert.ok(step.ok)

@@ -25,8 +25,14 @@ describe('resolveEndpoint', () => {
   })
 
   it('asks recentlogs over https (or http on loopback) under the same prefix', () => {
-    assert.equal(recentLogsUrl(resolveEndpoint('wss://host.example.com:8443/prefix', '--endpoint'), 'g-1').href, 'https://host.example.com:8443/prefix/apps/g-1/recentlogs')
-    assert.equal(recentLogsUrl(resolveEndpoint('ws://127.0.0.1:9', '--endpoint'), 'g-1').href, 'http://127.0.0.1:9/apps/g-1/recentlogs')
+    assert.equal(
+      recentLogsUrl(resolveEndpoint('wss://host.example.com:8443/prefix', '--endpoint'), 'g-1').href,
+      'https://host.example.com:8443/prefix/apps/g-1/recentlogs',
+    )
+    assert.equal(
+      recentLogsUrl(resolveEndpoint('ws://127.0.0.1:9', '--endpoint'), 'g-1').href,
+      'http://127.0.0.1:9/apps/g-1/recentlogs',
+    )
   })
 
   for (const given of ['ws://doppler.example.com:8081', 'http://10.0.0.5:8081', 'ws://127.example.com']) {

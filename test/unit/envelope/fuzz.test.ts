@@ -23,29 +23,38 @@ function random(seed: number): () => number {
   }
 }
 
-const VALID = [logEnvelope('a valid line between the attacks'), ...Object.values(SAMPLE_ENVELOPES).map((e) => encodeEnvelope(e))]
+const VALID = [
+  logEnvelope('a valid line between the attacks'),
+  ...Object.values(SAMPLE_ENVELOPES).map((e) => encodeEnvelope(e)),
+]
 
 function mutate(next: () => number, int: (n: number) => number): Uint8Array {
   const base = Buffer.from(VALID[int(VALID.length)])
   switch (int(6)) {
-    case 0: { // bit flips
+    case 0: {
+      // bit flips
       for (let i = int(8) + 1; i > 0; i--) base[int(base.length)] ^= 1 << int(8)
       return base
     }
 
-    case 1: return base.subarray(0, int(base.length)) // truncation
-    case 2: { // a huge length prefix where a length goes
+    case 1:
+      return base.subarray(0, int(base.length)) // truncation
+    case 2: {
+      // a huge length prefix where a length goes
       const huge = Buffer.from([0x42, 0xff, 0xff, 0xff, 0xff, 0x0f])
       return Buffer.concat([base.subarray(0, int(base.length)), huge, base.subarray(int(base.length))])
     }
 
-    case 3: { // deep nesting: start-group tags with or without their ends
+    case 3: {
+      // deep nesting: start-group tags with or without their ends
       const depth = int(5000) + 1
       return Buffer.concat([Buffer.alloc(depth, 0x7b), Buffer.alloc(next() < 0.5 ? depth : int(depth), 0x7c)])
     }
 
-    case 4: return Buffer.from(Array.from({length: int(400)}, () => int(256))) // noise
-    default: { // splice two valid frames at random points
+    case 4:
+      return Buffer.from(Array.from({length: int(400)}, () => int(256))) // noise
+    default: {
+      // splice two valid frames at random points
       const other = VALID[int(VALID.length)]
       return Buffer.concat([base.subarray(0, int(base.length)), other.subarray(int(other.length))])
     }
@@ -100,7 +109,11 @@ describe('the frame scanner and renderers under attack', () => {
         out.pos = 0
         const reason = scanner.scan(frame)
         const reference = referenceJson(frame)
-        assert.equal(reason === undefined, reference !== undefined, `frame ${i} (${Buffer.from(frame).toString('hex').slice(0, 200)}): cfws ${reason ?? 'reads it'}, protobufjs ${reference ? 'reads it' : 'refuses it'}`)
+        assert.equal(
+          reason === undefined,
+          reference !== undefined,
+          `frame ${i} (${Buffer.from(frame).toString('hex').slice(0, 200)}): cfws ${reason ?? 'reads it'}, protobufjs ${reference ? 'reads it' : 'refuses it'}`,
+        )
         if (reason === undefined) {
           text.write(out, scanner.envelope)
           json.write(out, scanner.envelope)
@@ -108,7 +121,11 @@ describe('the frame scanner and renderers under attack', () => {
           exact.write(exactOut, scanner.envelope)
           const ours = JSON.parse(exactOut.buf.toString('utf8', 0, exactOut.pos)) as Decoded
           withoutUnnamedEnums(ENVELOPE_FIELDS, ours, reference as Decoded)
-          assert.equal(JSON.stringify(ours), JSON.stringify(reference), `frame ${i} (${Buffer.from(frame).toString('hex').slice(0, 200)}) reads otherwise than protobufjs`)
+          assert.equal(
+            JSON.stringify(ours),
+            JSON.stringify(reference),
+            `frame ${i} (${Buffer.from(frame).toString('hex').slice(0, 200)}) reads otherwise than protobufjs`,
+          )
           compared++
         } else {
           failures++

@@ -3,7 +3,13 @@ import {strict as assert} from 'node:assert'
 import {createLogFilter, type LogFilterOptions} from '../../../src/envelope/log-filter.js'
 import type {LogMessage} from '../../../src/envelope/types.js'
 
-const line = (message: string, fields: Partial<LogMessage> = {}): LogMessage => ({message: Buffer.from(message), messageType: 1, sourceType: 'APP/PROC/WEB', sourceInstance: '0', ...fields})
+const line = (message: string, fields: Partial<LogMessage> = {}): LogMessage => ({
+  message: Buffer.from(message),
+  messageType: 1,
+  sourceType: 'APP/PROC/WEB',
+  sourceInstance: '0',
+  ...fields,
+})
 
 const LINES = [
   line('web out'),
@@ -53,11 +59,14 @@ describe('createLogFilter', () => {
   })
 
   it('refuses a bad pattern as a usage error naming the flag and the pattern', () => {
-    assert.throws(() => createLogFilter({exclude: ['ok', 'a(b']}), (error: {code?: string; exitCode?: number; message: string}) => {
-      assert.equal(error.code, 'INVALID_REGEX')
-      assert.equal(error.exitCode, 2)
-      assert.equal(error.message, "Invalid regular expression in --exclude 'a(b': /a(b/: Unterminated group")
-      return true
-    })
+    assert.throws(
+      () => createLogFilter({exclude: ['ok', 'a(b']}),
+      (error: {code?: string; exitCode?: number; message: string}) => {
+        assert.equal(error.code, 'INVALID_REGEX')
+        assert.equal(error.exitCode, 2)
+        assert.equal(error.message, "Invalid regular expression in --exclude 'a(b': /a(b/: Unterminated group")
+        return true
+      },
+    )
   })
 })

@@ -38,15 +38,27 @@ describe('FrameScanner', () => {
       valueMetric: {name: 'CapacityTotalMemory', value: 16_000.5, unit: 'MiB'},
       counterEvent: {name: 'dropped', delta: BIG, total: BIG},
       error: {source: 'doppler', code: -42, message: 'oops'},
-      containerMetric: {applicationId: 'guid', instanceIndex: 3, cpuPercentage: 12.5, memoryBytes: BIG, diskBytes: 1n, memoryBytesQuota: 2n, diskBytesQuota: 0n},
+      containerMetric: {
+        applicationId: 'guid',
+        instanceIndex: 3,
+        cpuPercentage: 12.5,
+        memoryBytes: BIG,
+        diskBytes: 1n,
+        memoryBytesQuota: 2n,
+        diskBytesQuota: 0n,
+      },
       deployment: '',
       job: 'router',
       index: 'z1',
       ip: '',
-      tags: new Map([['a', '1'], ['', '']]),
+      tags: new Map([
+        ['a', '1'],
+        ['', ''],
+      ]),
     }
     // As cfws 0.2.0's object decoder and JSON renderer wrote it.
-    const expected = '{"origin":"gorouter","eventType":"HttpStartStop","timestamp":9223372036854775807,"deployment":"","job":"router","index":"z1","ip":"","tags":{"a":"1","":""},"httpStartStop":{"startTimestamp":1764000000000000001,"stopTimestamp":1764000000000000999,"requestId":"f47ac10b-58cc-4372-a567-0e02b2c3d479","peerType":"Client","method":"VERSION_CONTROL","uri":"https://app.example.com/","remoteAddress":"10.0.0.1:5000","userAgent":"curl/8","statusCode":200,"contentLength":-1,"applicationId":"01000000-0000-0000-ffff-ffffffffffff","instanceIndex":-1,"instanceId":"abc","forwarded":["1.1.1.1","2.2.2.2"]},"valueMetric":{"name":"CapacityTotalMemory","value":16000.5,"unit":"MiB"},"counterEvent":{"name":"dropped","delta":18446744073709551615,"total":18446744073709551615},"error":{"source":"doppler","code":-42,"message":"oops"},"containerMetric":{"applicationId":"guid","instanceIndex":3,"cpuPercentage":12.5,"memoryBytes":18446744073709551615,"diskBytes":1,"memoryBytesQuota":2,"diskBytesQuota":0}}\n'
+    const expected =
+      '{"origin":"gorouter","eventType":"HttpStartStop","timestamp":9223372036854775807,"deployment":"","job":"router","index":"z1","ip":"","tags":{"a":"1","":""},"httpStartStop":{"startTimestamp":1764000000000000001,"stopTimestamp":1764000000000000999,"requestId":"f47ac10b-58cc-4372-a567-0e02b2c3d479","peerType":"Client","method":"VERSION_CONTROL","uri":"https://app.example.com/","remoteAddress":"10.0.0.1:5000","userAgent":"curl/8","statusCode":200,"contentLength":-1,"applicationId":"01000000-0000-0000-ffff-ffffffffffff","instanceIndex":-1,"instanceId":"abc","forwarded":["1.1.1.1","2.2.2.2"]},"valueMetric":{"name":"CapacityTotalMemory","value":16000.5,"unit":"MiB"},"counterEvent":{"name":"dropped","delta":18446744073709551615,"total":18446744073709551615},"error":{"source":"doppler","code":-42,"message":"oops"},"containerMetric":{"applicationId":"guid","instanceIndex":3,"cpuPercentage":12.5,"memoryBytes":18446744073709551615,"diskBytes":1,"memoryBytesQuota":2,"diskBytesQuota":0}}\n'
     assert.equal(renderFrameText(encodeEnvelope(envelope), 'json'), expected)
   })
 
@@ -55,7 +67,13 @@ describe('FrameScanner', () => {
       origin: 'gorouter',
       eventType: 4,
       timestamp: -2n,
-      httpStartStop: {uri: '/a', statusCode: -7, contentLength: 0x1_0000_0002n, requestId: {low: 5n, high: BIG}, forwarded: ['x', 'yz']},
+      httpStartStop: {
+        uri: '/a',
+        statusCode: -7,
+        contentLength: 0x1_0000_0002n,
+        requestId: {low: 5n, high: BIG},
+        forwarded: ['x', 'yz'],
+      },
       valueMetric: {name: 'm', value: 2.5, unit: 'B'},
     })
     assert.equal(scanner.scan(frame), undefined)
@@ -77,11 +95,16 @@ describe('FrameScanner', () => {
     assert.deepEqual([forwarded.count, forwarded.ends[1] - forwarded.starts[1]], [2, 2])
     assert.equal(http.has(fieldIndex(httpFields, 'method')), false)
     const metricFields = ENVELOPE_FIELDS[fieldIndex(ENVELOPE_FIELDS, 'valueMetric')].fields!
-    assert.equal(envelope.child(fieldIndex(ENVELOPE_FIELDS, 'valueMetric')).double(fieldIndex(metricFields, 'value')), 2.5)
+    assert.equal(
+      envelope.child(fieldIndex(ENVELOPE_FIELDS, 'valueMetric')).double(fieldIndex(metricFields, 'value')),
+      2.5,
+    )
   })
 
   it('names the fields there are when asked for one there is not', () => {
-    assert.throws(() => fieldIndex(ENVELOPE_FIELDS.slice(0, 2), 'tags'), {message: 'no field tags in origin, eventType'})
+    assert.throws(() => fieldIndex(ENVELOPE_FIELDS.slice(0, 2), 'tags'), {
+      message: 'no field tags in origin, eventType',
+    })
   })
 
   it('gives the LogMessage to `cfws logs` with its values exact', () => {
@@ -93,9 +116,12 @@ describe('FrameScanner', () => {
     assert.equal(log.timestamp, T0)
     assert.equal(log.sourceType, 'APP/PROC/WEB')
     assert.equal(log.sourceInstance, '0')
-    const negative = logs.decode(encodeEnvelope({logMessage: {timestamp: -2n, appId: 'not needed', sourceType: 'caf\u00e9'}}))
+    const negative = logs.decode(
+      encodeEnvelope({logMessage: {timestamp: -2n, appId: 'not needed', sourceType: 'caf\u00e9'}}),
+    )
     assert.deepEqual(negative.ok && negative.envelope, {logMessage: {timestamp: -2n, sourceType: 'caf\u00e9'}})
-    for (let i = 0; i < 60; i++) { // more distinct values than the decoder keeps, repeated
+    for (let i = 0; i < 60; i++) {
+      // more distinct values than the decoder keeps, repeated
       const sourceType = i % 2 === 0 ? 'APP/PROC/WEB' : `RTR-${i % 25}`
       const decoded = logs.decode(encodeEnvelope({logMessage: {sourceType, sourceInstance: String(i % 3)}}))
       assert.deepEqual(decoded.ok && decoded.envelope, {logMessage: {sourceType, sourceInstance: String(i % 3)}})
@@ -106,7 +132,10 @@ describe('FrameScanner', () => {
 
   it('skips fields it does not know', () => {
     const envelope: Envelope = {origin: 'x', eventType: 6, valueMetric: {name: 'n', value: 1, unit: 'u'}}
-    assert.equal(renderFrameText(withUnknownField(encodeEnvelope(envelope)), 'text'), 'origin:"x" eventType:ValueMetric valueMetric:<name:"n" value:1 unit:"u" >\n')
+    assert.equal(
+      renderFrameText(withUnknownField(encodeEnvelope(envelope)), 'text'),
+      'origin:"x" eventType:ValueMetric valueMetric:<name:"n" value:1 unit:"u" >\n',
+    )
   })
 
   it('accepts an envelope without its "required" fields and an event type it does not know', () => {
@@ -127,7 +156,11 @@ describe('FrameScanner', () => {
     assert.ok(rejected > valid.length / 2, `only ${rejected} truncations rejected`)
     assert.match(scanner.scan(Buffer.from([0x0a, 0xff, 0x01])) ?? '', /index out of range/)
     assert.notEqual(scanner.scan(Buffer.from([0x42, 0xff, 0xff, 0xff, 0xff, 0x0f])), undefined, 'a huge length prefix')
-    assert.notEqual(scanner.scan(Buffer.from([0x30, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01])), undefined, 'an 11-byte varint')
+    assert.notEqual(
+      scanner.scan(Buffer.from([0x30, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01])),
+      undefined,
+      'an 11-byte varint',
+    )
     assert.match(scanner.scan(Buffer.from([0x0f])) ?? '', /invalid wire type 7/)
     assert.notEqual(scanner.scan(Buffer.from([0x00])), undefined, 'field number 0')
   })
@@ -145,7 +178,10 @@ describe('FrameScanner', () => {
     })
 
     it('merges a message field met twice instead of keeping the last', () => {
-      const twice = Buffer.concat([encodeEnvelope({valueMetric: {name: 'n', unit: 'u'}}), encodeEnvelope({valueMetric: {value: 2}})])
+      const twice = Buffer.concat([
+        encodeEnvelope({valueMetric: {name: 'n', unit: 'u'}}),
+        encodeEnvelope({valueMetric: {value: 2}}),
+      ])
       assert.equal(renderFrameText(twice, 'json'), '{"valueMetric":{"name":"n","value":2,"unit":"u"}}\n')
       assert.deepEqual(referenceJson(twice), {valueMetric: {name: 'n', value: 2, unit: 'u'}})
     })
@@ -164,7 +200,13 @@ describe('FrameScanner', () => {
   })
 
   it('keeps no field of the previous frame', () => {
-    assert.equal(renderFrameText(encodeEnvelope({origin: 'a', tags: new Map([['k', 'v']]), httpStartStop: {forwarded: ['x']}}), 'text'), 'origin:"a" tags:<key:"k" value:"v" > httpStartStop:<forwarded:"x" >\n')
+    assert.equal(
+      renderFrameText(
+        encodeEnvelope({origin: 'a', tags: new Map([['k', 'v']]), httpStartStop: {forwarded: ['x']}}),
+        'text',
+      ),
+      'origin:"a" tags:<key:"k" value:"v" > httpStartStop:<forwarded:"x" >\n',
+    )
     assert.equal(renderFrameText(encodeEnvelope({ip: 'b', httpStartStop: {}}), 'text'), 'ip:"b" httpStartStop:<>\n')
   })
 

@@ -15,7 +15,10 @@ interface Shape {
   fields?: Shape[]
 }
 
-const KIND_NAMES = Object.fromEntries(Object.entries(Kind).map(([name, value]) => [value, name])) as Record<Kind, string>
+const KIND_NAMES = Object.fromEntries(Object.entries(Kind).map(([name, value]) => [value, name])) as Record<
+  Kind,
+  string
+>
 
 function fromSchema(fields: readonly Field[]): Shape[] {
   return fields.map((field) => ({
@@ -27,17 +30,42 @@ function fromSchema(fields: readonly Field[]): Shape[] {
   }))
 }
 
-const SCALARS: Record<string, string> = {string: 'String', bytes: 'Bytes', int32: 'Int32', int64: 'Int64', uint64: 'Uint64', double: 'Double'}
+const SCALARS: Record<string, string> = {
+  string: 'String',
+  bytes: 'Bytes',
+  int32: 'Int32',
+  int64: 'Int64',
+  uint64: 'Uint64',
+  double: 'Double',
+}
 
 /** What cfws's schema must say for each field of `type`; a type cfws has no kind for shows as `unsupported …`. */
 function fromProto(type: protobuf.Type): Shape[] {
   return type.fieldsArray.map((field) => {
     const shape = {name: field.name, number: field.id}
     const resolved = field.resolvedType
-    if (field instanceof protobuf.MapField) return {...shape, kind: field.keyType === 'string' && field.type === 'string' ? 'Tags' : `unsupported map<${field.keyType}, ${field.type}>`}
-    if (field.repeated) return {...shape, kind: field.type === 'string' ? 'Strings' : `unsupported repeated ${field.type}`}
-    if (resolved instanceof protobuf.Enum) return {...shape, kind: 'Int32', enumValues: Object.entries(resolved.values).map(([name, value]): [number, string] => [value, name]).sort(([a], [b]) => a - b)}
-    if (resolved instanceof protobuf.Type) return resolved.name === 'UUID' ? {...shape, kind: 'Uuid'} : {...shape, kind: 'Message', fields: fromProto(resolved)}
+    if (field instanceof protobuf.MapField)
+      return {
+        ...shape,
+        kind:
+          field.keyType === 'string' && field.type === 'string'
+            ? 'Tags'
+            : `unsupported map<${field.keyType}, ${field.type}>`,
+      }
+    if (field.repeated)
+      return {...shape, kind: field.type === 'string' ? 'Strings' : `unsupported repeated ${field.type}`}
+    if (resolved instanceof protobuf.Enum)
+      return {
+        ...shape,
+        kind: 'Int32',
+        enumValues: Object.entries(resolved.values)
+          .map(([name, value]): [number, string] => [value, name])
+          .sort(([a], [b]) => a - b),
+      }
+    if (resolved instanceof protobuf.Type)
+      return resolved.name === 'UUID'
+        ? {...shape, kind: 'Uuid'}
+        : {...shape, kind: 'Message', fields: fromProto(resolved)}
     return {...shape, kind: SCALARS[field.type] ?? `unsupported ${field.type}`}
   })
 }

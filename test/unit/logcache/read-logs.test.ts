@@ -23,7 +23,15 @@ describe('readRecentLogs', () => {
   })
   afterEach(async () => server.close())
 
-  function read(logCache: FakeLogCache, options: {maxMessages?: number; startTimeNs?: bigint; onPage?: (pages: number, kept: number) => void; accept?: (log: LogMessage) => boolean} = {}): ReturnType<typeof readRecentLogs> {
+  function read(
+    logCache: FakeLogCache,
+    options: {
+      maxMessages?: number
+      startTimeNs?: bigint
+      onPage?: (pages: number, kept: number) => void
+      accept?: (log: LogMessage) => boolean
+    } = {},
+  ): ReturnType<typeof readRecentLogs> {
     server.logCache = logCache
     return readRecentLogs({
       baseUrl: server.url,
@@ -37,7 +45,8 @@ describe('readRecentLogs', () => {
     })
   }
 
-  const text = (logs: Awaited<ReturnType<typeof readRecentLogs>>): string[] => logs.map((log) => Buffer.from(log.message!).toString())
+  const text = (logs: Awaited<ReturnType<typeof readRecentLogs>>): string[] =>
+    logs.map((log) => Buffer.from(log.message!).toString())
 
   it('pages back past 1000 over 2,500 messages stored out of order and returns them oldest first', async () => {
     const envelopes = Array.from({length: 2500}, (_, i) => v2Log(T + BigInt(i) * 1000n, `m${i}`))
@@ -50,7 +59,11 @@ describe('readRecentLogs', () => {
     assert.deepEqual(text(logs).slice(0, 2), ['m100', 'm101'])
     assert.equal(text(logs).at(-1), 'm2499')
     assert.ok(logs.every((log, i) => i === 0 || log.timestamp! > logs[i - 1].timestamp!))
-    assert.deepEqual(logCache.reads.map((q) => q.get('limit')), ['1000', '1000', '402'], 'the last page asks again for the message at its end_time')
+    assert.deepEqual(
+      logCache.reads.map((q) => q.get('limit')),
+      ['1000', '1000', '402'],
+      'the last page asks again for the message at its end_time',
+    )
     assert.equal(logCache.reads[1].get('end_time'), (T + 1500n * 1000n).toString())
     assert.equal(logCache.reads[0].get('descending'), 'true')
     assert.equal(logCache.reads[0].get('envelope_types'), 'LOG')
@@ -58,17 +71,33 @@ describe('readRecentLogs', () => {
 
   it('reads back in whole pages when filtered, however few messages are asked for', async () => {
     // Only the oldest of 2,000 matches: a page of one would see the boundary message again and stop.
-    const logCache = new FakeLogCache(Array.from({length: 2000}, (_, i) => v2Log(T + BigInt(i), i === 0 ? 'boom' : `fine ${i}`)))
-    const logs = await read(logCache, {maxMessages: 1, accept: (log) => Buffer.from(log.message!).toString() === 'boom'})
+    const logCache = new FakeLogCache(
+      Array.from({length: 2000}, (_, i) => v2Log(T + BigInt(i), i === 0 ? 'boom' : `fine ${i}`)),
+    )
+    const logs = await read(logCache, {
+      maxMessages: 1,
+      accept: (log) => Buffer.from(log.message!).toString() === 'boom',
+    })
     assert.deepEqual(text(logs), ['boom'])
-    assert.deepEqual(logCache.reads.map((q) => q.get('limit')), ['1000', '1000', '1000'], 'back to the oldest, a whole page each time')
+    assert.deepEqual(
+      logCache.reads.map((q) => q.get('limit')),
+      ['1000', '1000', '1000'],
+      'back to the oldest, a whole page each time',
+    )
   })
 
   it('tells after each page how many pages were read and messages kept', async () => {
     const pages: Array<[number, number]> = []
-    await read(new FakeLogCache(Array.from({length: 2500}, (_, i) => v2Log(T + BigInt(i) * 1000n, `m${i}`))), {maxMessages: 2400, onPage: (read, kept) => pages.push([read, kept])})
+    await read(new FakeLogCache(Array.from({length: 2500}, (_, i) => v2Log(T + BigInt(i) * 1000n, `m${i}`))), {
+      maxMessages: 2400,
+      onPage: (read, kept) => pages.push([read, kept]),
+    })
     // A page after the first asks again for the message at its end_time: one fewer is new.
-    assert.deepEqual(pages, [[1, 1000], [2, 1999], [3, 2400]])
+    assert.deepEqual(pages, [
+      [1, 1000],
+      [2, 1999],
+      [3, 2400],
+    ])
   })
 
   it('stops when the cache runs out, and keeps several messages of the same nanosecond once each, in order', async () => {
@@ -80,7 +109,10 @@ describe('readRecentLogs', () => {
     const logCache = new FakeLogCache([v2Log(T, 'only')])
     logCache.throttleTimes = 2
     assert.deepEqual(text(await read(logCache)), ['only'])
-    assert.deepEqual(logCache.reads.map((q) => q.get('limit')), ['1000', '500', '250', '250'])
+    assert.deepEqual(
+      logCache.reads.map((q) => q.get('limit')),
+      ['1000', '500', '250', '250'],
+    )
   })
 
   it('reads snake_case and camelCase envelopes alike, with ERR by name or number', () => {
@@ -120,9 +152,18 @@ describe('readRecentLogs', () => {
     let logCache: ScriptedLogCache | undefined
     afterEach(async () => logCache?.close())
 
-    async function readFrom(answer: PageAnswer, options: {maxMessages: number; signal?: AbortSignal}): ReturnType<typeof readRecentLogs> {
+    async function readFrom(
+      answer: PageAnswer,
+      options: {maxMessages: number; signal?: AbortSignal},
+    ): ReturnType<typeof readRecentLogs> {
       logCache = await ScriptedLogCache.start(answer)
-      return readRecentLogs({baseUrl: logCache.url, appGuid: APP_GUID, tokens: {validToken: async () => 'bearer t', refresh: async () => 'bearer t'}, verifyTls: true, ...options})
+      return readRecentLogs({
+        baseUrl: logCache.url,
+        appGuid: APP_GUID,
+        tokens: {validToken: async () => 'bearer t', refresh: async () => 'bearer t'},
+        verifyTls: true,
+        ...options,
+      })
     }
 
     const timestamps = (logs: Awaited<ReturnType<typeof readRecentLogs>>): bigint[] => logs.map((log) => log.timestamp!)
@@ -132,20 +173,37 @@ describe('readRecentLogs', () => {
       const count = 300_000
       // Newest first, as Log Cache answers with descending=true.
       const stored = Array.from({length: count}, (_, i) => entry(T + BigInt(count - 1 - i)))
-      const logs = await readFrom((query, response) => {
-        if (!query.has('end_time')) return page(response, stored)
-        const from = count - 1 - Number(BigInt(query.get('end_time')!) - T)
-        page(response, stored.slice(from, from + Number(query.get('limit'))))
-      }, {maxMessages: count})
+      const logs = await readFrom(
+        (query, response) => {
+          if (!query.has('end_time')) return page(response, stored)
+          const from = count - 1 - Number(BigInt(query.get('end_time')!) - T)
+          page(response, stored.slice(from, from + Number(query.get('limit'))))
+        },
+        {maxMessages: count},
+      )
       assert.equal(logs.length, count)
       assert.equal(logs[0].timestamp, T)
       assert.equal(logs.at(-1)!.timestamp, T + BigInt(count - 1))
-      assert.ok(logs.every((log, i) => i === 0 || log.timestamp! > logs[i - 1].timestamp!), 'oldest first, each once')
-      assert.equal(logCache!.reads[1].get('end_time'), (T + BigInt(count - 1000)).toString(), 'the first page counts for the 1000 asked, no more')
+      assert.ok(
+        logs.every((log, i) => i === 0 || log.timestamp! > logs[i - 1].timestamp!),
+        'oldest first, each once',
+      )
+      assert.equal(
+        logCache!.reads[1].get('end_time'),
+        (T + BigInt(count - 1000)).toString(),
+        'the first page counts for the 1000 asked, no more',
+      )
     })
 
     it('keeps only the newest of a page longer than asked, whatever its order', async () => {
-      const logs = await readFrom((_query, response) => page(response, [3n, 9n, 1n, 7n, 5n].map((offset) => entry(T + offset))), {maxMessages: 2})
+      const logs = await readFrom(
+        (_query, response) =>
+          page(
+            response,
+            [3n, 9n, 1n, 7n, 5n].map((offset) => entry(T + offset)),
+          ),
+        {maxMessages: 2},
+      )
       assert.deepEqual(timestamps(logs), [T + 7n, T + 9n])
       assert.deepEqual(limits(), ['2'])
     })
@@ -160,28 +218,45 @@ describe('readRecentLogs', () => {
     it('stops on a page of messages no older than end_time', async () => {
       const older = Array.from({length: 1000}, (_, i) => entry(T + BigInt(1999 - i)))
       const newer = [entry(T + 5001n), entry(T + 5000n)]
-      const logs = await readFrom((query, response) => page(response, query.has('end_time') ? newer : older), {maxMessages: 5000})
+      const logs = await readFrom((query, response) => page(response, query.has('end_time') ? newer : older), {
+        maxMessages: 5000,
+      })
       assert.deepEqual([logs.length, logs[0].timestamp, logs.at(-1)!.timestamp], [1000, T + 1000n, T + 1999n])
       assert.equal(logCache!.reads.length, 2)
     })
 
     it('asks for half the page when an answer passes the size cap, as on 429', async () => {
       const stored = Array.from({length: 300}, (_, i) => entry(T + BigInt(299 - i)))
-      const logs = await readFrom((query, response) => {
-        if (Number(query.get('limit')) > 250) return streamForever(response)
-        const end = query.has('end_time') ? BigInt(query.get('end_time')!) : undefined
-        page(response, stored.filter((_, i) => end === undefined || T + BigInt(299 - i) <= end).slice(0, Number(query.get('limit'))))
-      }, {maxMessages: 1000})
+      const logs = await readFrom(
+        (query, response) => {
+          if (Number(query.get('limit')) > 250) return streamForever(response)
+          const end = query.has('end_time') ? BigInt(query.get('end_time')!) : undefined
+          page(
+            response,
+            stored
+              .filter((_, i) => end === undefined || T + BigInt(299 - i) <= end)
+              .slice(0, Number(query.get('limit'))),
+          )
+        },
+        {maxMessages: 1000},
+      )
       assert.equal(logs.length, 300)
       assert.deepEqual(limits(), ['1000', '500', '250', '250', '250'])
     })
 
     it('fails with the size error (exit 6) once even a page of one is too large', async () => {
-      const read = readFrom((_query, response) => {
-        response.writeHead(200, {'content-length': String(17 * 1024 * 1024)})
-        response.flushHeaders()
-      }, {maxMessages: 1000})
-      await assert.rejects(read, {code: 'RESPONSE_TOO_LARGE', exitCode: 6, message: `Log Cache sent more than 16 MiB in answer to GET /api/v1/read/${APP_GUID}`})
+      const read = readFrom(
+        (_query, response) => {
+          response.writeHead(200, {'content-length': String(17 * 1024 * 1024)})
+          response.flushHeaders()
+        },
+        {maxMessages: 1000},
+      )
+      await assert.rejects(read, {
+        code: 'RESPONSE_TOO_LARGE',
+        exitCode: 6,
+        message: `Log Cache sent more than 16 MiB in answer to GET /api/v1/read/${APP_GUID}`,
+      })
       assert.deepEqual(limits(), ['1000', '500', '250', '125', '62', '31', '15', '7', '3', '1'])
     })
 
@@ -199,7 +274,10 @@ type PageAnswer = (query: URLSearchParams, response: ServerResponse) => void
 class ScriptedLogCache {
   readonly reads: URLSearchParams[] = []
 
-  private constructor(private readonly server: ReturnType<typeof createServer>, readonly url: string) {}
+  private constructor(
+    private readonly server: ReturnType<typeof createServer>,
+    readonly url: string,
+  ) {}
 
   static async start(answer: PageAnswer): Promise<ScriptedLogCache> {
     const server = createServer()
@@ -233,4 +311,3 @@ function page(response: ServerResponse, entries: string[]): void {
   response.writeHead(200, {'content-type': 'application/json'})
   response.end(`{"envelopes":{"batch":[${entries.join(',')}]}}`)
 }
-

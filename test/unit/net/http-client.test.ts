@@ -11,7 +11,11 @@ class HandWrittenServer {
   readonly connections: Socket[] = []
   private readonly requestWaiters: Array<(exchange: [IncomingMessage, ServerResponse]) => void> = []
 
-  private constructor(private readonly server: Server, readonly url: string, answer: (request: IncomingMessage, response: ServerResponse) => void) {
+  private constructor(
+    private readonly server: Server,
+    readonly url: string,
+    answer: (request: IncomingMessage, response: ServerResponse) => void,
+  ) {
     server.on('connection', (socket: Socket) => this.connections.push(socket))
     server.on('request', (request: IncomingMessage, response: ServerResponse) => {
       // The client cuts these answers off on purpose.
@@ -83,7 +87,9 @@ describe('sendHttp', () => {
   })
 
   it('cuts off a body past maxBodyBytes, naming the server and the request (exit 6)', async () => {
-    server = await HandWrittenServer.start((_request, response) => streamForever(response, Buffer.alloc(16 * 1024, 'x')))
+    server = await HandWrittenServer.start((_request, response) =>
+      streamForever(response, Buffer.alloc(16 * 1024, 'x')),
+    )
     await assert.rejects(sendHttp(new URL(`${server.url}/v3/apps?names=x`), {...cc, maxBodyBytes: 64 * 1024}), {
       code: 'RESPONSE_TOO_LARGE',
       exitCode: 6,
@@ -97,7 +103,10 @@ describe('sendHttp', () => {
       response.writeHead(200, {'content-length': String(600 * 1024 * 1024)})
       response.flushHeaders()
     })
-    await assert.rejects(sendHttp(new URL(`${server.url}/v2/info`), cc), {code: 'RESPONSE_TOO_LARGE', message: 'The Cloud Controller sent more than 16 MiB in answer to GET /v2/info'})
+    await assert.rejects(sendHttp(new URL(`${server.url}/v2/info`), cc), {
+      code: 'RESPONSE_TOO_LARGE',
+      message: 'The Cloud Controller sent more than 16 MiB in answer to GET /v2/info',
+    })
     await closedByClient(server.connections[0])
   })
 
@@ -109,7 +118,11 @@ describe('sendHttp', () => {
 
   it('sends nothing when the signal has already aborted', async () => {
     server = await HandWrittenServer.start((_request, response) => response.end('{}'))
-    await assert.rejects(sendHttp(new URL(`${server.url}/v2/info`), {...cc, signal: AbortSignal.abort()}), {code: 'ABORTED', exitCode: 6, message: 'Cancelled GET /v2/info to the Cloud Controller'})
+    await assert.rejects(sendHttp(new URL(`${server.url}/v2/info`), {...cc, signal: AbortSignal.abort()}), {
+      code: 'ABORTED',
+      exitCode: 6,
+      message: 'Cancelled GET /v2/info to the Cloud Controller',
+    })
     await sendHttp(new URL(`${server.url}/v2/info`), cc)
     assert.equal(server.connections.length, 1, 'only the second request connected')
   })

@@ -15,25 +15,43 @@ describe('proxies', () => {
   after(() => nock.activate())
 
   describe('which URLs go through a proxy', () => {
-    const env = {HTTPS_PROXY: 'http://user:secret@proxy.example.com:3128', NO_PROXY: '.internal.example.com, api.example.com:8443'}
+    const env = {
+      HTTPS_PROXY: 'http://user:secret@proxy.example.com:3128',
+      NO_PROXY: '.internal.example.com, api.example.com:8443',
+    }
 
     it('uses HTTPS_PROXY for wss and https, naming the proxy without its credentials', async () => {
-      assert.equal((await proxyRouteFor(new URL('wss://doppler.example.com'), env))?.proxyHost, 'proxy.example.com:3128')
-      assert.equal((await proxyRouteFor(new URL('https://doppler.example.com'), {https_proxy: 'proxy:8080'}))?.proxyHost, 'proxy:8080')
+      assert.equal(
+        (await proxyRouteFor(new URL('wss://doppler.example.com'), env))?.proxyHost,
+        'proxy.example.com:3128',
+      )
+      assert.equal(
+        (await proxyRouteFor(new URL('https://doppler.example.com'), {https_proxy: 'proxy:8080'}))?.proxyHost,
+        'proxy:8080',
+      )
     })
 
     it('says a proxy variable that is not an http(s) URL is a usage error (exit 2), never echoing its value', async () => {
-      for (const [name, value] of [['HTTPS_PROXY', 'http://user:s3cret@[bad'], ['https_proxy', 'socks5://user:s3cret@proxy:1080'], ['HTTPS_PROXY', 'http://:8080']]) {
-        await assert.rejects(proxyRouteFor(new URL('wss://doppler.example.com'), {[name]: value}), (error: {code: string; exitCode: number; message: string; hint: string}) => {
-          assert.equal(error.code, 'INVALID_PROXY')
-          assert.equal(error.exitCode, 2)
-          assert.equal(error.message, `${name} is not an http:// or https:// proxy URL`)
-          assert.ok(!`${error.message}${error.hint}`.includes('s3cret'))
-          return true
-        })
+      for (const [name, value] of [
+        ['HTTPS_PROXY', 'http://user:s3cret@[bad'],
+        ['https_proxy', 'socks5://user:s3cret@proxy:1080'],
+        ['HTTPS_PROXY', 'http://:8080'],
+      ]) {
+        await assert.rejects(
+          proxyRouteFor(new URL('wss://doppler.example.com'), {[name]: value}),
+          (error: {code: string; exitCode: number; message: string; hint: string}) => {
+            assert.equal(error.code, 'INVALID_PROXY')
+            assert.equal(error.exitCode, 2)
+            assert.equal(error.message, `${name} is not an http:// or https:// proxy URL`)
+            assert.ok(!`${error.message}${error.hint}`.includes('s3cret'))
+            return true
+          },
+        )
       }
 
-      await assert.rejects(proxyRouteFor(new URL('http://api.example.com'), {HTTP_PROXY: 'http://[bad'}), {message: 'HTTP_PROXY is not an http:// or https:// proxy URL'})
+      await assert.rejects(proxyRouteFor(new URL('http://api.example.com'), {HTTP_PROXY: 'http://[bad'}), {
+        message: 'HTTP_PROXY is not an http:// or https:// proxy URL',
+      })
     })
 
     it('never proxies loopback, and honours NO_PROXY suffixes and ports', async () => {
@@ -66,9 +84,20 @@ describe('proxies', () => {
       const tc = await FakeTrafficController.start({tls: true})
       try {
         const port = new URL(tc.url).port
-        const {socket} = await openStream({url: new URL(`wss://doppler.example.com:${port}/apps/g/stream`), authorization: 'bearer t', kind: 'app', verifyTls: false, handshakeTimeoutMs: 2000, onFrame() {}, signal: new AbortController().signal})
+        const {socket} = await openStream({
+          url: new URL(`wss://doppler.example.com:${port}/apps/g/stream`),
+          authorization: 'bearer t',
+          kind: 'app',
+          verifyTls: false,
+          handshakeTimeoutMs: 2000,
+          onFrame() {},
+          signal: new AbortController().signal,
+        })
         socket.close()
-        assert.deepEqual(proxy.tunnels.map((t) => t.target), [`doppler.example.com:${port}`])
+        assert.deepEqual(
+          proxy.tunnels.map((t) => t.target),
+          [`doppler.example.com:${port}`],
+        )
         assert.equal(tc.upgrades[0].authorization, 'bearer t')
       } finally {
         await tc.close()
@@ -79,9 +108,15 @@ describe('proxies', () => {
       const cc = await FakeCloudController.start()
       try {
         const port = new URL(cc.url).port
-        const response = await sendHttp(new URL(`http://api.example.com:${port}/v2/info`), {verifyTls: true, serverName: 'the Cloud Controller'})
+        const response = await sendHttp(new URL(`http://api.example.com:${port}/v2/info`), {
+          verifyTls: true,
+          serverName: 'the Cloud Controller',
+        })
         assert.equal(response.status, 200)
-        assert.deepEqual(proxy.tunnels.map((t) => t.target), [`api.example.com:${port}`])
+        assert.deepEqual(
+          proxy.tunnels.map((t) => t.target),
+          [`api.example.com:${port}`],
+        )
       } finally {
         await cc.close()
       }
@@ -90,13 +125,27 @@ describe('proxies', () => {
     it('says the proxy refused (407), naming it, for the WebSocket and for HTTP', async () => {
       proxy.refuseWith = '407 Proxy Authentication Required'
       const where = proxy.url.replace('http://', '')
-      await assert.rejects(openStream({url: new URL('wss://doppler.example.com:4443/apps/g/stream'), authorization: 'bearer t', kind: 'app', verifyTls: true, handshakeTimeoutMs: 2000, onFrame() {}, signal: new AbortController().signal}), {
-        code: 'PROXY_REFUSED',
-        exitCode: 6,
-        message: `The proxy at ${where} refused a tunnel to doppler.example.com:4443 (407)`,
-        hint: 'The proxy wants credentials: write USER:PASSWORD@ before its host in HTTPS_PROXY, or add the host to NO_PROXY.',
-      })
-      await assert.rejects(sendHttp(new URL('https://api.example.com/v2/info'), {verifyTls: true, serverName: 'the Cloud Controller'}), {code: 'PROXY_REFUSED'})
+      await assert.rejects(
+        openStream({
+          url: new URL('wss://doppler.example.com:4443/apps/g/stream'),
+          authorization: 'bearer t',
+          kind: 'app',
+          verifyTls: true,
+          handshakeTimeoutMs: 2000,
+          onFrame() {},
+          signal: new AbortController().signal,
+        }),
+        {
+          code: 'PROXY_REFUSED',
+          exitCode: 6,
+          message: `The proxy at ${where} refused a tunnel to doppler.example.com:4443 (407)`,
+          hint: 'The proxy wants credentials: write USER:PASSWORD@ before its host in HTTPS_PROXY, or add the host to NO_PROXY.',
+        },
+      )
+      await assert.rejects(
+        sendHttp(new URL('https://api.example.com/v2/info'), {verifyTls: true, serverName: 'the Cloud Controller'}),
+        {code: 'PROXY_REFUSED'},
+      )
     })
 
     describe('a proxy that takes the connection and never answers the CONNECT', () => {
@@ -106,17 +155,28 @@ describe('proxies', () => {
 
       it('ends an HTTP request at its deadline, in the proxy’s name, and closes the socket to the proxy', async () => {
         const where = proxy.url.replace('http://', '')
-        await assert.rejects(sendHttp(new URL('https://api.example.com/v2/info'), {verifyTls: true, serverName: 'the Cloud Controller', timeoutMs: 100}), {
-          code: 'TIMEOUT',
-          exitCode: 6,
-          message: `The proxy at ${where} did not answer the CONNECT to api.example.com:443 in time`,
-        })
+        await assert.rejects(
+          sendHttp(new URL('https://api.example.com/v2/info'), {
+            verifyTls: true,
+            serverName: 'the Cloud Controller',
+            timeoutMs: 100,
+          }),
+          {
+            code: 'TIMEOUT',
+            exitCode: 6,
+            message: `The proxy at ${where} did not answer the CONNECT to api.example.com:443 in time`,
+          },
+        )
         await proxy.tunnels[0].closed
       })
 
       it('ends an HTTP request at once when its signal aborts, and closes the socket to the proxy', async () => {
         const controller = new AbortController()
-        const sending = sendHttp(new URL('https://api.example.com/v2/info'), {verifyTls: true, serverName: 'the Cloud Controller', signal: controller.signal})
+        const sending = sendHttp(new URL('https://api.example.com/v2/info'), {
+          verifyTls: true,
+          serverName: 'the Cloud Controller',
+          signal: controller.signal,
+        })
         const tunnel = await proxy.nextTunnel()
         controller.abort()
         await assert.rejects(sending, {code: 'ABORTED', message: 'Cancelled GET /v2/info to the Cloud Controller'})
@@ -125,21 +185,35 @@ describe('proxies', () => {
 
       it('ends the WebSocket handshake at its timeout and closes the socket to the proxy', async () => {
         const where = proxy.url.replace('http://', '')
-        await assert.rejects(openStream({url: new URL('wss://doppler.example.com:4443/apps/g/stream'), authorization: 'bearer t', kind: 'app', verifyTls: true, handshakeTimeoutMs: 100, signal: new AbortController().signal, onFrame() {}}), {
-          code: 'TIMEOUT',
-          message: `The proxy at ${where} did not answer the CONNECT to doppler.example.com:4443 in time`,
-        })
+        await assert.rejects(
+          openStream({
+            url: new URL('wss://doppler.example.com:4443/apps/g/stream'),
+            authorization: 'bearer t',
+            kind: 'app',
+            verifyTls: true,
+            handshakeTimeoutMs: 100,
+            signal: new AbortController().signal,
+            onFrame() {},
+          }),
+          {
+            code: 'TIMEOUT',
+            message: `The proxy at ${where} did not answer the CONNECT to doppler.example.com:4443 in time`,
+          },
+        )
         await proxy.tunnels[0].closed
       })
     })
 
     it('says when the proxy itself cannot be reached', async () => {
       process.env.HTTPS_PROXY = 'http://user:secret@127.0.0.1:1'
-      await assert.rejects(sendHttp(new URL('https://api.example.com/v2/info'), {verifyTls: true, serverName: 'the Cloud Controller'}), (error: Error & {code: string}) => {
-        assert.equal(error.code, 'PROXY_UNREACHABLE')
-        assert.equal(error.message, 'Cannot reach the proxy at 127.0.0.1:1')
-        return true
-      })
+      await assert.rejects(
+        sendHttp(new URL('https://api.example.com/v2/info'), {verifyTls: true, serverName: 'the Cloud Controller'}),
+        (error: Error & {code: string}) => {
+          assert.equal(error.code, 'PROXY_UNREACHABLE')
+          assert.equal(error.message, 'Cannot reach the proxy at 127.0.0.1:1')
+          return true
+        },
+      )
     })
   })
 })
@@ -155,8 +229,14 @@ describe('proxyChoiceFor', () => {
   })
 
   it('says why a set proxy is not used: NO_PROXY or loopback', () => {
-    assert.deepEqual(proxyChoiceFor(target, {HTTPS_PROXY: 'proxy.corp:3128', NO_PROXY: '.example.com'}), {variable: 'HTTPS_PROXY', bypass: 'NO_PROXY'})
-    assert.deepEqual(proxyChoiceFor(new URL('wss://127.0.0.1:8443'), {HTTPS_PROXY: 'proxy.corp:3128'}), {variable: 'HTTPS_PROXY', bypass: 'loopback'})
+    assert.deepEqual(proxyChoiceFor(target, {HTTPS_PROXY: 'proxy.corp:3128', NO_PROXY: '.example.com'}), {
+      variable: 'HTTPS_PROXY',
+      bypass: 'NO_PROXY',
+    })
+    assert.deepEqual(proxyChoiceFor(new URL('wss://127.0.0.1:8443'), {HTTPS_PROXY: 'proxy.corp:3128'}), {
+      variable: 'HTTPS_PROXY',
+      bypass: 'loopback',
+    })
     assert.deepEqual(proxyChoiceFor(target, {HTTP_PROXY: 'proxy.corp:3128'}), {})
   })
 

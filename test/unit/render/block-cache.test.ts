@@ -62,8 +62,17 @@ describe('BlockCache', () => {
 
 describe('firehose tags from the block cache', () => {
   it('writes each envelope its own tags when envelopes alternate between sources', () => {
-    const envelope = (instance: string): Uint8Array => encodeEnvelope({origin: 'rep', tags: new Map([['source_id', 'app-guid'], ['instance_id', instance]])})
-    const line = (instance: string): string => `origin:"rep" tags:<key:"instance_id" value:"${instance}" > tags:<key:"source_id" value:"app-guid" >\n`
-    for (const instance of ['0', '1', '0', '2', '1', '0']) assert.equal(renderFrameText(envelope(instance), 'text'), line(instance))
+    const envelope = (instance: string): Uint8Array =>
+      encodeEnvelope({
+        origin: 'rep',
+        tags: new Map([
+          ['source_id', 'app-guid'],
+          ['instance_id', instance],
+        ]),
+      })
+    const line = (instance: string): string =>
+      `origin:"rep" tags:<key:"instance_id" value:"${instance}" > tags:<key:"source_id" value:"app-guid" >\n`
+    for (const instance of ['0', '1', '0', '2', '1', '0'])
+      assert.equal(renderFrameText(envelope(instance), 'text'), line(instance))
   })
 })

@@ -6,7 +6,9 @@ import {Literal} from '../../../src/render/literal.js'
 // Bytes on each side of every boundary the four-at-a-time test draws (0x20–0x7e, `"`, `\`, high bit).
 const EDGE_BYTES = [0x00, 0x1f, 0x20, 0x21, 0x22, 0x23, 0x5b, 0x5c, 0x5d, 0x7e, 0x7f, 0x80, 0xc3, 0xff, 0x61]
 // What a format's table says: copy everything printable but `"` and `\` (the text format's rule).
-const STOPS = new Uint8Array(256).map((_, byte) => (byte >= 0x20 && byte < 0x7f && byte !== 0x22 && byte !== 0x5c ? 0 : 1))
+const STOPS = new Uint8Array(256).map((_, byte) =>
+  byte >= 0x20 && byte < 0x7f && byte !== 0x22 && byte !== 0x5c ? 0 : 1,
+)
 
 function plainPrefix(source: Uint8Array, start: number, end: number): number {
   let i = start
@@ -30,7 +32,11 @@ describe('ByteSink', () => {
             sink.pos = 0
             sink.openQuote(length, 4)
             const stop = sink.copyPlain(source, 0, length, STOPS)
-            assert.equal(stop, plainPrefix(source, 0, length), `length ${length}, offset ${offset}, 0x${byte.toString(16)} at ${at}`)
+            assert.equal(
+              stop,
+              plainPrefix(source, 0, length),
+              `length ${length}, offset ${offset}, 0x${byte.toString(16)} at ${at}`,
+            )
             assert.deepEqual(sink.buf.subarray(1, sink.pos), source.subarray(0, stop))
             checked++
           }
@@ -45,7 +51,11 @@ describe('ByteSink', () => {
     const sink = new ByteSink()
     const first = Buffer.from('xxxxabcdefghijklmnop').subarray(4)
     const second = Buffer.concat([Buffer.from('yyy'), Buffer.from('QRSTUVWXYZ"tail')]).subarray(3)
-    for (const [source, expected] of [[first, 'abcdefghijklmnop'], [second, 'QRSTUVWXYZ'], [first, 'abcdefghijklmnop']] as const) {
+    for (const [source, expected] of [
+      [first, 'abcdefghijklmnop'],
+      [second, 'QRSTUVWXYZ'],
+      [first, 'abcdefghijklmnop'],
+    ] as const) {
       sink.pos = 0
       sink.openQuote(source.length, 4)
       const stop = sink.copyPlain(source, 0, source.length, STOPS)

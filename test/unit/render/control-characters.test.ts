@@ -79,25 +79,37 @@ describe('control characters', () => {
   })
 
   it('splits lines on inner line breaks and trims trailing ones, escaping a CR that ends no line', () => {
-    assert.equal(render(false, 'ok\r\n\u001B]0;PWNED\u0007\rFAKE\r\n'), `${HEADER}ok\n${HEADER}\\x1b]0;PWNED\\a\\rFAKE\n`)
+    assert.equal(
+      render(false, 'ok\r\n\u001B]0;PWNED\u0007\rFAKE\r\n'),
+      `${HEADER}ok\n${HEADER}\\x1b]0;PWNED\\a\\rFAKE\n`,
+    )
   })
 
   it('escapes the source type and instance in the header', () => {
     process.env.TZ = 'UTC'
     const out = new ByteSink()
-    createTextLogRenderer(undefined)({...log, sourceType: 'APP\u001B[2J', sourceInstance: '0\n1', message: Buffer.from('m')}, out)
+    createTextLogRenderer(undefined)(
+      {...log, sourceType: 'APP\u001B[2J', sourceInstance: '0\n1', message: Buffer.from('m')},
+      out,
+    )
     assert.equal(out.take().toString('utf8'), '2025-11-24T09:46:47.12+0000 [APP\\x1b[2J/0\\n1] OUT m\n')
   })
 
   describe('on stderr', () => {
     it('makes a multi-line body with forged lines one line', () => {
-      assert.equal(operatorLine('denied\ncfws: all good\r\nhint: run rm -rf'), 'denied\\ncfws: all good\\r\\nhint: run rm -rf')
+      assert.equal(
+        operatorLine('denied\ncfws: all good\r\nhint: run rm -rf'),
+        'denied\\ncfws: all good\\r\\nhint: run rm -rf',
+      )
     })
 
     it('hides a JWT and a known secret, before cutting, so no half of one shows', () => {
       const jwt = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhZG1pbiJ9.c2lnbmF0dXJlLXZhbHVl'
       assert.equal(operatorLine(`token ${jwt} echoed`), 'token [PRIVATE DATA HIDDEN] echoed')
-      assert.equal(operatorLine('aaaaaaaaaaaaaaaaaaaa.bbbbbbbbbbbbbbbbbbbbbb.cccccccccccccccccccc'), '[PRIVATE DATA HIDDEN]')
+      assert.equal(
+        operatorLine('aaaaaaaaaaaaaaaaaaaa.bbbbbbbbbbbbbbbbbbbbbb.cccccccccccccccccccc'),
+        '[PRIVATE DATA HIDDEN]',
+      )
       hideSecret('s3cr3t-proxy-pass')
       assert.equal(operatorLine('proxy said s3cr3t-proxy-pass'), 'proxy said [PRIVATE DATA HIDDEN]')
       const line = operatorLine(`${'x'.repeat(490)}${jwt}`)

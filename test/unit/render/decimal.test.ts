@@ -21,9 +21,24 @@ describe('decimal digits', () => {
   })
 
   it('writes 64-bit values exactly, across every base-10^7 boundary and past 2^53', () => {
-    const signed = [0n, 1n, -1n, 9_999_999n, 10_000_000n, 99_999_999_999_999n, 100_000_000_000_000n, 2n ** 32n, 2n ** 53n + 1n, -(2n ** 53n) - 1n, 2n ** 63n - 1n, -(2n ** 63n), 1_764_000_000_123_456_789n]
+    const signed = [
+      0n,
+      1n,
+      -1n,
+      9_999_999n,
+      10_000_000n,
+      99_999_999_999_999n,
+      100_000_000_000_000n,
+      2n ** 32n,
+      2n ** 53n + 1n,
+      -(2n ** 53n) - 1n,
+      2n ** 63n - 1n,
+      -(2n ** 63n),
+      1_764_000_000_123_456_789n,
+    ]
     for (const value of signed) assert.equal(decimal64(value, true), String(value), String(value))
-    for (const value of [2n ** 64n - 1n, 2n ** 63n, 9_007_199_254_740_993n]) assert.equal(decimal64(value, false), String(value), String(value))
+    for (const value of [2n ** 64n - 1n, 2n ** 63n, 9_007_199_254_740_993n])
+      assert.equal(decimal64(value, false), String(value), String(value))
     assert.equal(decimal64(-1n, false), '18446744073709551615', 'all ones, unsigned')
   })
 })

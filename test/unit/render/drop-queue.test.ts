@@ -20,7 +20,10 @@ describe('DropQueue', () => {
           continue
         }
 
-        const lines = Array.from({length: 1 + Math.floor(next() * 4)}, () => `${counter++}${'x'.repeat(Math.floor(next() * 30))}\n`)
+        const lines = Array.from(
+          {length: 1 + Math.floor(next() * 4)},
+          () => `${counter++}${'x'.repeat(Math.floor(next() * 30))}\n`,
+        )
         const bound = next() < 0.2 ? Math.floor(next() * capacity) : capacity
         queue.push(Buffer.from(lines.join('')), bound)
         if (lines.join('').length > bound) {

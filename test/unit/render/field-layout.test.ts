@@ -15,7 +15,9 @@ function scannedTags(keys: string[]): Tags {
 }
 
 function keysIn(tags: Tags, order: Int32Array): string[] {
-  return [...order.subarray(0, tags.count)].map((entry) => tags.keyBufs[entry].toString('utf8', tags.keyStarts[entry], tags.keyEnds[entry]))
+  return [...order.subarray(0, tags.count)].map((entry) =>
+    tags.keyBufs[entry].toString('utf8', tags.keyStarts[entry], tags.keyEnds[entry]),
+  )
 }
 
 describe('TagOrder', () => {

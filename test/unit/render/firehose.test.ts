@@ -28,15 +28,40 @@ describe('firehose text (cf nozzle) format', () => {
   }
 
   it('prints an unknown enum value as its number and sorts tags by key', () => {
-    assert.equal(renderEnvelopeText({origin: 'x', eventType: 42, tags: new Map([['b', '2'], ['a', '1']])}), 'origin:"x" eventType:42 tags:<key:"a" value:"1" > tags:<key:"b" value:"2" >\n')
+    assert.equal(
+      renderEnvelopeText({
+        origin: 'x',
+        eventType: 42,
+        tags: new Map([
+          ['b', '2'],
+          ['a', '1'],
+        ]),
+      }),
+      'origin:"x" eventType:42 tags:<key:"a" value:"1" > tags:<key:"b" value:"2" >\n',
+    )
   })
 
   it('quotes like Go’s text format, so no byte can break the line', () => {
-    assert.equal(renderEnvelopeText({logMessage: {message: Buffer.from([0x00, 0x0d, 0x7f, 0xff])}, ip: 'plain ascii'}), 'ip:"plain ascii" logMessage:<message:"\\000\\r\\177\\377" >\n')
+    assert.equal(
+      renderEnvelopeText({logMessage: {message: Buffer.from([0x00, 0x0d, 0x7f, 0xff])}, ip: 'plain ascii'}),
+      'ip:"plain ascii" logMessage:<message:"\\000\\r\\177\\377" >\n',
+    )
   })
 
   it('formats doubles as Go’s %v does', () => {
-    const cases: Array<[number, string]> = [[16_000, '16000'], [0.5, '0.5'], [1.6e7, '1.6e+07'], [123_456, '123456'], [1_234_567, '1.234567e+06'], [0.0001, '0.0001'], [0.000_012_5, '1.25e-05'], [-0, '-0'], [Number.NaN, 'nan'], [-Infinity, '-inf'], [1e300, '1e+300']]
+    const cases: Array<[number, string]> = [
+      [16_000, '16000'],
+      [0.5, '0.5'],
+      [1.6e7, '1.6e+07'],
+      [123_456, '123456'],
+      [1_234_567, '1.234567e+06'],
+      [0.0001, '0.0001'],
+      [0.000_012_5, '1.25e-05'],
+      [-0, '-0'],
+      [Number.NaN, 'nan'],
+      [-Infinity, '-inf'],
+      [1e300, '1e+300'],
+    ]
     for (const [value, text] of cases) assert.equal(formatDouble(value), text, String(value))
   })
 })
@@ -44,7 +69,10 @@ describe('firehose text (cf nozzle) format', () => {
 describe('firehose JSON', () => {
   it('writes the whole envelope with exact 64-bit numbers, names by .proto, enums by name', () => {
     const line = renderEnvelopeJson(SAMPLE_ENVELOPES.CounterEvent)
-    assert.equal(line, '{"origin":"rep","eventType":"CounterEvent","timestamp":1764000000000000000,"deployment":"cf","job":"diego-cell","index":"0","ip":"10.0.16.5","counterEvent":{"name":"dropped","delta":9007199254740993,"total":18446744073709551615}}\n')
+    assert.equal(
+      line,
+      '{"origin":"rep","eventType":"CounterEvent","timestamp":1764000000000000000,"deployment":"cf","job":"diego-cell","index":"0","ip":"10.0.16.5","counterEvent":{"name":"dropped","delta":9007199254740993,"total":18446744073709551615}}\n',
+    )
   })
 
   it('writes LogMessage bytes as UTF-8 text and UUIDs canonically', () => {
@@ -67,8 +95,16 @@ describe('firehose JSON', () => {
   })
 
   it('turns UUID halves into 8-4-4-4-12', () => {
-    const line = renderEnvelopeJson({httpStartStop: {requestId: {low: 0x7243cc580bc17af4n, high: 0x79d4c3b2020e67a5n}, applicationId: {low: 0n, high: 2n ** 64n - 1n}}})
-    assert.equal(line, '{"httpStartStop":{"requestId":"f47ac10b-58cc-4372-a567-0e02b2c3d479","applicationId":"00000000-0000-0000-ffff-ffffffffffff"}}\n')
+    const line = renderEnvelopeJson({
+      httpStartStop: {
+        requestId: {low: 0x7243cc580bc17af4n, high: 0x79d4c3b2020e67a5n},
+        applicationId: {low: 0n, high: 2n ** 64n - 1n},
+      },
+    })
+    assert.equal(
+      line,
+      '{"httpStartStop":{"requestId":"f47ac10b-58cc-4372-a567-0e02b2c3d479","applicationId":"00000000-0000-0000-ffff-ffffffffffff"}}\n',
+    )
   })
 })
 
@@ -82,7 +118,11 @@ describe('event type filter', () => {
   })
 
   it('calls an unknown type a usage error naming the valid ones', () => {
-    assert.throws(() => parseEventTypeFilter(['Heartbeat']), {code: 'UNKNOWN_EVENT_TYPE', exitCode: 2, hint: /LogMessage, ValueMetric, CounterEvent/})
+    assert.throws(() => parseEventTypeFilter(['Heartbeat']), {
+      code: 'UNKNOWN_EVENT_TYPE',
+      exitCode: 2,
+      hint: /LogMessage, ValueMetric, CounterEvent/,
+    })
   })
 
   it('asks the server for logs or metrics only when that is all that is wanted', () => {

@@ -11,7 +11,10 @@ import {seeded} from '../../../src/demo/seeded-random.js'
 // ---- The reference: cfws 0.4.1's string renderers (src/render/log-message.ts and timestamp.ts), kept
 // as they were but for the timestamp cache, which lives in a closure so that each TZ starts afresh.
 
-function referenceTimestamps(): {formatLocalTimestamp: (nanoseconds: bigint) => string; formatUtcTimestamp: (nanoseconds: bigint) => string} {
+function referenceTimestamps(): {
+  formatLocalTimestamp: (nanoseconds: bigint) => string
+  formatUtcTimestamp: (nanoseconds: bigint) => string
+} {
   const NS_PER_SECOND = 1_000_000_000n
 
   function pad(value: number, width = 2): string {
@@ -62,7 +65,9 @@ function messageText(log: LogMessage): string {
   if (!bytes) return ''
   let end = bytes.length
   while (end > 0 && (bytes[end - 1] === 0x0a || bytes[end - 1] === 0x0d)) end--
-  return Buffer.isBuffer(bytes) ? bytes.toString('utf8', 0, end) : Buffer.from(bytes.buffer, bytes.byteOffset, end).toString('utf8')
+  return Buffer.isBuffer(bytes)
+    ? bytes.toString('utf8', 0, end)
+    : Buffer.from(bytes.buffer, bytes.byteOffset, end).toString('utf8')
 }
 
 function messageTypeName(log: LogMessage): string {
@@ -73,9 +78,20 @@ function messageTypeName(log: LogMessage): string {
 
 // The documented escapes (README "Control characters"), written apart from visible-controls.ts.
 const CONTROLS = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g
-const SHORT_ESCAPES: Record<string, string> = {'\u0007': '\\a', '\b': '\\b', '\n': '\\n', '\v': '\\v', '\f': '\\f', '\r': '\\r'}
+const SHORT_ESCAPES: Record<string, string> = {
+  '\u0007': '\\a',
+  '\b': '\\b',
+  '\n': '\\n',
+  '\v': '\\v',
+  '\f': '\\f',
+  '\r': '\\r',
+}
 const hex = (char: string, digits: number): string => char.codePointAt(0)!.toString(16).padStart(digits, '0')
-const visible = (text: string): string => text.replace(CONTROLS, (char) => SHORT_ESCAPES[char] ?? (char < '\u0080' ? `\\x${hex(char, 2)}` : `\\u${hex(char, 4)}`))
+const visible = (text: string): string =>
+  text.replace(
+    CONTROLS,
+    (char) => SHORT_ESCAPES[char] ?? (char < '\u0080' ? `\\x${hex(char, 2)}` : `\\u${hex(char, 4)}`),
+  )
 // JSON.stringify leaves DEL, C1 and bidi controls as they are; cfws escapes them too.
 const JSON_EXTRA = /[\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g
 const jsonVisible = (json: string): string => json.replace(JSON_EXTRA, (char) => `\\u${hex(char, 4)}`)
@@ -115,7 +131,8 @@ function referenceTextRenderer(chalk: ChalkInstance | undefined, rawEscapes = fa
     const red = type === 'ERR' ? chalk?.red : undefined
     if (!text.includes('\n')) return (red ? red(head + shown(withoutCR(text))) : head + shown(withoutCR(text))) + '\n'
     let out = ''
-    for (const line of text.split('\n')) out += (red ? red(head + shown(withoutCR(line))) : head + shown(withoutCR(line))) + '\n'
+    for (const line of text.split('\n'))
+      out += (red ? red(head + shown(withoutCR(line))) : head + shown(withoutCR(line))) + '\n'
     return out
   }
 }
@@ -129,14 +146,16 @@ function referenceJsonRenderer(appName: string): (log: LogMessage) => string {
   // A lone surrogate in the name is written as U+FFFD, as its UTF-8 bytes decode.
   const app = Buffer.from(appName).toString()
   return (log) =>
-    jsonVisible(JSON.stringify({
-      timestamp: formatUtcTimestamp(log.timestamp ?? 0n),
-      app,
-      source_type: Buffer.from(log.sourceType ?? '').toString(),
-      source_instance: Buffer.from(log.sourceInstance ?? '').toString(),
-      message_type: messageTypeName(log),
-      message: messageText(log),
-    })) + '\n'
+    jsonVisible(
+      JSON.stringify({
+        timestamp: formatUtcTimestamp(log.timestamp ?? 0n),
+        app,
+        source_type: Buffer.from(log.sourceType ?? '').toString(),
+        source_instance: Buffer.from(log.sourceInstance ?? '').toString(),
+        message_type: messageTypeName(log),
+        message: messageText(log),
+      }),
+    ) + '\n'
 }
 
 // ---- Generated messages.
@@ -149,11 +168,66 @@ const pick = <T>(items: readonly T[]): T => items[below(items.length)]
 // UTF-8 of every length, U+2028, and the ill-formed kinds (stray continuations, truncated and
 // overlong sequences, surrogates, past U+10FFFF, bytes that never occur).
 const PIECES = [
-  'GET /v2/apps 200', 'Error: boom', '    at main (/app/index.js:3:9)', '"quoted" \\ back/slash', '\t', ' ', '',
-  '\n', '\r', '\r\n', '\n\r', '\r\r\n', '\n\n\n', '\r\n\r\n', '\u0000', '\u0001', '\u001F', '\u007F', '\u001B', '\u001B[39m', '\u001B[31m', '\u001B[36mcyan\u001B[39m',
-  'é', '€', '😀', '\u2028', '\u2029', '\uFEFF', '\uFFFD', '\u0085', '\u009B', '\u061C', '\u200E', '\u200F', '\u202A', '\u202E', '\u2066', '\u2069', '\u2065', '\u202F', '\u200D',
+  'GET /v2/apps 200',
+  'Error: boom',
+  '    at main (/app/index.js:3:9)',
+  '"quoted" \\ back/slash',
+  '\t',
+  ' ',
+  '',
+  '\n',
+  '\r',
+  '\r\n',
+  '\n\r',
+  '\r\r\n',
+  '\n\n\n',
+  '\r\n\r\n',
+  '\u0000',
+  '\u0001',
+  '\u001F',
+  '\u007F',
+  '\u001B',
+  '\u001B[39m',
+  '\u001B[31m',
+  '\u001B[36mcyan\u001B[39m',
+  'é',
+  '€',
+  '😀',
+  '\u2028',
+  '\u2029',
+  '\uFEFF',
+  '\uFFFD',
+  '\u0085',
+  '\u009B',
+  '\u061C',
+  '\u200E',
+  '\u200F',
+  '\u202A',
+  '\u202E',
+  '\u2066',
+  '\u2069',
+  '\u2065',
+  '\u202F',
+  '\u200D',
 ].map((text) => Buffer.from(text))
-const ILL_FORMED = [[0x80], [0xbf], [0xc0, 0xaf], [0xc1, 0xbf], [0xc2], [0xe2, 0x82], [0xe0, 0x80, 0xaf], [0xed, 0xa0, 0x80], [0xed, 0xbf, 0xbf], [0xf0, 0x9f, 0x98], [0xf0, 0x8f, 0xbf, 0xbf], [0xf4, 0x90, 0x80, 0x80], [0xf5, 0x80], [0xfe], [0xff], [0xf8, 0x88, 0x80, 0x80, 0x80]].map((bytes) => Buffer.from(bytes))
+const ILL_FORMED = [
+  [0x80],
+  [0xbf],
+  [0xc0, 0xaf],
+  [0xc1, 0xbf],
+  [0xc2],
+  [0xe2, 0x82],
+  [0xe0, 0x80, 0xaf],
+  [0xed, 0xa0, 0x80],
+  [0xed, 0xbf, 0xbf],
+  [0xf0, 0x9f, 0x98],
+  [0xf0, 0x8f, 0xbf, 0xbf],
+  [0xf4, 0x90, 0x80, 0x80],
+  [0xf5, 0x80],
+  [0xfe],
+  [0xff],
+  [0xf8, 0x88, 0x80, 0x80, 0x80],
+].map((bytes) => Buffer.from(bytes))
 
 function randomBytes(length: number): Buffer {
   const bytes = Buffer.alloc(length)
@@ -173,7 +247,9 @@ function randomMessage(): Buffer {
 
     case 2: {
       // Long: past the word copies, a few kilobytes of pieces.
-      return Buffer.concat(Array.from({length: 200 + below(600)}, () => (random() < 0.05 ? pick(ILL_FORMED) : pick(PIECES))))
+      return Buffer.concat(
+        Array.from({length: 200 + below(600)}, () => (random() < 0.05 ? pick(ILL_FORMED) : pick(PIECES))),
+      )
     }
 
     case 3: {
@@ -181,16 +257,50 @@ function randomMessage(): Buffer {
     }
 
     default: {
-      const parts = Array.from({length: below(12)}, () => (random() < 0.15 ? pick(ILL_FORMED) : random() < 0.1 ? randomBytes(1 + below(4)) : pick(PIECES)))
+      const parts = Array.from({length: below(12)}, () =>
+        random() < 0.15 ? pick(ILL_FORMED) : random() < 0.1 ? randomBytes(1 + below(4)) : pick(PIECES),
+      )
       return Buffer.concat(parts)
     }
   }
 }
 
-const SOURCE_TYPES = ['APP/PROC/WEB', 'RTR', 'STG', 'CELL', '', 'S'.repeat(1000), 'a\nb', 'a\r\nb', '\u001B[39m', 'say "hi" \\', '\u2028', '\uD800', 'x\uDFFF', '😀', 'é', '\u0000', '\u001F']
+const SOURCE_TYPES = [
+  'APP/PROC/WEB',
+  'RTR',
+  'STG',
+  'CELL',
+  '',
+  'S'.repeat(1000),
+  'a\nb',
+  'a\r\nb',
+  '\u001B[39m',
+  'say "hi" \\',
+  '\u2028',
+  '\uD800',
+  'x\uDFFF',
+  '😀',
+  'é',
+  '\u0000',
+  '\u001F',
+]
 const SOURCE_INSTANCES = ['0', '1', '12', '', 'a/b', '\n', '\u001B[39m\u001B[31m', '\uDBFF', '"']
 const MESSAGE_TYPE_VALUES = [undefined, 1, 1, 1, 2, 2, 0, 3, -1, 2_147_483_647]
-const TIMESTAMPS = [0n, 1n, -1n, 9_999_999n, 10_000_000n, 999_999_999n, 1_000_000_000n, -999_999_999n, -1_000_000_000n, -1_000_000_001n, 9_223_372_036_854_775_807n, -9_223_372_036_854_775_808n, 1_763_977_607_129_999_999n]
+const TIMESTAMPS = [
+  0n,
+  1n,
+  -1n,
+  9_999_999n,
+  10_000_000n,
+  999_999_999n,
+  1_000_000_000n,
+  -999_999_999n,
+  -1_000_000_000n,
+  -1_000_000_001n,
+  9_223_372_036_854_775_807n,
+  -9_223_372_036_854_775_808n,
+  1_763_977_607_129_999_999n,
+]
 
 function randomTimestamp(): bigint | undefined {
   switch (below(4)) {
@@ -244,7 +354,12 @@ function renderAll(render: LogRenderer, logs: readonly LogMessage[]): Buffer {
   return Buffer.concat(chunks)
 }
 
-function assertSameBytes(actual: Buffer, logs: readonly LogMessage[], reference: (log: LogMessage) => string, what: string): void {
+function assertSameBytes(
+  actual: Buffer,
+  logs: readonly LogMessage[],
+  reference: (log: LogMessage) => string,
+  what: string,
+): void {
   const expected = Buffer.from(logs.map((log) => reference(log)).join(''))
   if (actual.equals(expected)) return
   // Find the first message that differs, to show it.
@@ -252,7 +367,11 @@ function assertSameBytes(actual: Buffer, logs: readonly LogMessage[], reference:
   for (const log of logs) {
     const one = Buffer.from(reference(log))
     if (!actual.subarray(at, at + one.length).equals(one)) {
-      assert.equal(JSON.stringify(actual.subarray(at, at + one.length).toString('latin1')), JSON.stringify(one.toString('latin1')), `${what}: ${JSON.stringify({...log, timestamp: String(log.timestamp), message: log.message && Buffer.from(log.message).toString('hex')})}`)
+      assert.equal(
+        JSON.stringify(actual.subarray(at, at + one.length).toString('latin1')),
+        JSON.stringify(one.toString('latin1')),
+        `${what}: ${JSON.stringify({...log, timestamp: String(log.timestamp), message: log.message && Buffer.from(log.message).toString('hex')})}`,
+      )
     }
 
     at += one.length
@@ -276,7 +395,12 @@ describe('log renderers against the string renderers they replace', () => {
           process.env.TZ = tz
           const chalk = level === undefined ? undefined : new Chalk({level})
           const logs = Array.from({length: 1500}, randomLog)
-          assertSameBytes(renderAll(createTextLogRenderer(chalk, {rawEscapes}), logs), logs, referenceTextRenderer(chalk, rawEscapes), `text, ${tz}, level ${level}, raw ${rawEscapes}`)
+          assertSameBytes(
+            renderAll(createTextLogRenderer(chalk, {rawEscapes}), logs),
+            logs,
+            referenceTextRenderer(chalk, rawEscapes),
+            `text, ${tz}, level ${level}, raw ${rawEscapes}`,
+          )
         })
       }
     }
@@ -285,16 +409,40 @@ describe('log renderers against the string renderers they replace', () => {
   for (const app of ['myapp', '', 'my "app" \\ \u2028 \uD800 é\n']) {
     it(`writes the same bytes as JSON for an app named ${JSON.stringify(app)}`, () => {
       const logs = Array.from({length: 3000}, randomLog)
-      assertSameBytes(renderAll(createJsonLogRenderer(app), logs), logs, referenceJsonRenderer(app), `JSON, app ${JSON.stringify(app)}`)
+      assertSameBytes(
+        renderAll(createJsonLogRenderer(app), logs),
+        logs,
+        referenceJsonRenderer(app),
+        `JSON, app ${JSON.stringify(app)}`,
+      )
     })
   }
 
   it('writes the same bytes once more sources came than the header cache keeps', () => {
     process.env.TZ = 'UTC'
     const chalk = new Chalk({level: 1})
-    const logs = Array.from({length: 10_000}, (_, i) => ({...randomLog(), sourceInstance: String(i % 5000), messageType: 1 + (i % 2)}))
-    assertSameBytes(renderAll(createTextLogRenderer(chalk), logs), logs, referenceTextRenderer(chalk), 'text past the cache')
-    assertSameBytes(renderAll(createTextLogRenderer(chalk, {rawEscapes: true}), logs), logs, referenceTextRenderer(chalk, true), 'raw text past the cache')
-    assertSameBytes(renderAll(createJsonLogRenderer('myapp'), logs), logs, referenceJsonRenderer('myapp'), 'JSON past the cache')
+    const logs = Array.from({length: 10_000}, (_, i) => ({
+      ...randomLog(),
+      sourceInstance: String(i % 5000),
+      messageType: 1 + (i % 2),
+    }))
+    assertSameBytes(
+      renderAll(createTextLogRenderer(chalk), logs),
+      logs,
+      referenceTextRenderer(chalk),
+      'text past the cache',
+    )
+    assertSameBytes(
+      renderAll(createTextLogRenderer(chalk, {rawEscapes: true}), logs),
+      logs,
+      referenceTextRenderer(chalk, true),
+      'raw text past the cache',
+    )
+    assertSameBytes(
+      renderAll(createJsonLogRenderer('myapp'), logs),
+      logs,
+      referenceJsonRenderer('myapp'),
+      'JSON past the cache',
+    )
   })
 })

@@ -45,23 +45,40 @@ describe('log rendering', () => {
 
   it('writes each --timestamps style, TZ ruling default and short, and none leaving the line to start with the source', () => {
     process.env.TZ = 'America/St_Johns'
-    const styles = {default: '2025-11-24T06:16:47.12-0330 [', utc: '2025-11-24T09:46:47.12Z [', short: '06:16:47.12 [', none: '['} as const
+    const styles = {
+      default: '2025-11-24T06:16:47.12-0330 [',
+      utc: '2025-11-24T09:46:47.12Z [',
+      short: '06:16:47.12 [',
+      none: '[',
+    } as const
     for (const [style, start] of Object.entries(styles)) {
       const render = createTextLogRenderer(undefined, {timestamps: style as keyof typeof styles})
-      assert.equal(rendered(render, {...log, message: Buffer.from('a\nb')}), `${start}APP/PROC/WEB/0] OUT a\n${start}APP/PROC/WEB/0] OUT b\n`)
+      assert.equal(
+        rendered(render, {...log, message: Buffer.from('a\nb')}),
+        `${start}APP/PROC/WEB/0] OUT a\n${start}APP/PROC/WEB/0] OUT b\n`,
+      )
     }
 
     const short = createTextLogRenderer(undefined, {timestamps: 'short'})
-    assert.equal(rendered(short, {...log, timestamp: log.timestamp + 1_000_000_000n, message: Buffer.from('x')}), '06:16:48.12 [APP/PROC/WEB/0] OUT x\n')
+    assert.equal(
+      rendered(short, {...log, timestamp: log.timestamp + 1_000_000_000n, message: Buffer.from('x')}),
+      '06:16:48.12 [APP/PROC/WEB/0] OUT x\n',
+    )
   })
 
   it('keeps the second it formatted with the renderer: one made after TZ changed writes the new zone for the same second', () => {
     process.env.TZ = 'America/St_Johns'
     const before = createTextLogRenderer(undefined, {timestamps: 'default'})
-    assert.equal(rendered(before, {...log, message: Buffer.from('x')}), '2025-11-24T06:16:47.12-0330 [APP/PROC/WEB/0] OUT x\n')
+    assert.equal(
+      rendered(before, {...log, message: Buffer.from('x')}),
+      '2025-11-24T06:16:47.12-0330 [APP/PROC/WEB/0] OUT x\n',
+    )
     process.env.TZ = 'Asia/Kolkata'
     const after = createTextLogRenderer(undefined, {timestamps: 'default'})
-    assert.equal(rendered(after, {...log, message: Buffer.from('y')}), '2025-11-24T15:16:47.12+0530 [APP/PROC/WEB/0] OUT y\n')
+    assert.equal(
+      rendered(after, {...log, message: Buffer.from('y')}),
+      '2025-11-24T15:16:47.12+0530 [APP/PROC/WEB/0] OUT y\n',
+    )
   })
 
   it('formats RFC 3339 UTC with nine fraction digits', () => {
@@ -80,20 +97,29 @@ describe('log rendering', () => {
       out.byte(0x20)
     }
 
-    assert.equal(out.take().toString('latin1'), '1970-01-01T00:00:01.99+0000 1970-01-01T00:00:01.00+0000 1970-01-01T00:00:02.00+0000 1970-01-01T00:00:00.99+0000 ')
+    assert.equal(
+      out.take().toString('latin1'),
+      '1970-01-01T00:00:01.99+0000 1970-01-01T00:00:01.00+0000 1970-01-01T00:00:02.00+0000 1970-01-01T00:00:00.99+0000 ',
+    )
   })
 
   it('writes one line per message line, each with the full header, without colour for plain output', () => {
     process.env.TZ = 'UTC'
     const render = createTextLogRenderer(undefined)
     const message = Buffer.from('Error: boom\r\n    at main\r\n\n')
-    assert.equal(rendered(render, {...log, messageType: 2, message}), '2025-11-24T09:46:47.12+0000 [APP/PROC/WEB/0] ERR Error: boom\n2025-11-24T09:46:47.12+0000 [APP/PROC/WEB/0] ERR     at main\n')
+    assert.equal(
+      rendered(render, {...log, messageType: 2, message}),
+      '2025-11-24T09:46:47.12+0000 [APP/PROC/WEB/0] ERR Error: boom\n2025-11-24T09:46:47.12+0000 [APP/PROC/WEB/0] ERR     at main\n',
+    )
   })
 
   it('turns invalid UTF-8 into U+FFFD', () => {
     process.env.TZ = 'UTC'
     const render = createTextLogRenderer(undefined)
-    assert.equal(rendered(render, {...log, message: Buffer.from([0x61, 0xff, 0x62])}), '2025-11-24T09:46:47.12+0000 [APP/PROC/WEB/0] OUT a\uFFFDb\n')
+    assert.equal(
+      rendered(render, {...log, message: Buffer.from([0x61, 0xff, 0x62])}),
+      '2025-11-24T09:46:47.12+0000 [APP/PROC/WEB/0] OUT a\uFFFDb\n',
+    )
   })
 
   it('colours ERR lines red and the source per instance on a colour terminal', () => {
@@ -102,12 +128,21 @@ describe('log rendering', () => {
     const render = createTextLogRenderer(chalk)
     // APP/PROC/WEB/0 is bright green in 16 colours (README "Colours").
     const source = '\u001B[92mAPP/PROC/WEB/0\u001B[39m'
-    assert.equal(rendered(render, {...log, message: Buffer.from('ok')}), `2025-11-24T09:46:47.12+0000 [${source}] OUT ok\n`)
+    assert.equal(
+      rendered(render, {...log, message: Buffer.from('ok')}),
+      `2025-11-24T09:46:47.12+0000 [${source}] OUT ok\n`,
+    )
     // The app's closing code is escaped, so the line stays red to its end.
-    assert.equal(rendered(render, {...log, messageType: 2, message: Buffer.from('bad\u001B[39m!')}), `\u001B[31m2025-11-24T09:46:47.12+0000 [${source}\u001B[31m] ERR bad\\x1b[39m!\u001B[39m\n`)
+    assert.equal(
+      rendered(render, {...log, messageType: 2, message: Buffer.from('bad\u001B[39m!')}),
+      `\u001B[31m2025-11-24T09:46:47.12+0000 [${source}\u001B[31m] ERR bad\\x1b[39m!\u001B[39m\n`,
+    )
     // With raw escapes, chalk reopens red after each closing code within the line, the source's own included.
     const raw = createTextLogRenderer(chalk, {rawEscapes: true})
-    assert.equal(rendered(raw, {...log, messageType: 2, message: Buffer.from('bad\u001B[39m!')}), `\u001B[31m2025-11-24T09:46:47.12+0000 [${source}\u001B[31m] ERR bad\u001B[39m\u001B[31m!\u001B[39m\n`)
+    assert.equal(
+      rendered(raw, {...log, messageType: 2, message: Buffer.from('bad\u001B[39m!')}),
+      `\u001B[31m2025-11-24T09:46:47.12+0000 [${source}\u001B[31m] ERR bad\u001B[39m\u001B[31m!\u001B[39m\n`,
+    )
   })
 
   it('shows every match of --highlight in reverse video, on every line, ERR lines staying red, and only with colour', () => {
@@ -126,8 +161,14 @@ describe('log rendering', () => {
       `\u001B[31m2025-11-24T09:46:47.12+0000 [${source}\u001B[31m] ERR it \u001B[7mtime\u001B[27md out\u001B[39m\n`,
     )
     // An empty match highlights nothing and still ends.
-    assert.equal(rendered(createTextLogRenderer(chalk, {highlight: /x*/}), {...log, message: Buffer.from('ab')}), `2025-11-24T09:46:47.12+0000 [${source}] OUT ab\n`)
-    assert.equal(rendered(createTextLogRenderer(undefined, {highlight: /time/}), {...log, message: Buffer.from('time')}), '2025-11-24T09:46:47.12+0000 [APP/PROC/WEB/0] OUT time\n')
+    assert.equal(
+      rendered(createTextLogRenderer(chalk, {highlight: /x*/}), {...log, message: Buffer.from('ab')}),
+      `2025-11-24T09:46:47.12+0000 [${source}] OUT ab\n`,
+    )
+    assert.equal(
+      rendered(createTextLogRenderer(undefined, {highlight: /time/}), {...log, message: Buffer.from('time')}),
+      '2025-11-24T09:46:47.12+0000 [APP/PROC/WEB/0] OUT time\n',
+    )
   })
 
   it('writes the contract’s JSON keys in order, inner line breaks kept', () => {
@@ -143,7 +184,11 @@ describe('log rendering of huge messages', () => {
   const SPILL_AT_BYTES = 64 * 1024
 
   /** Renders into a sink that the test empties as a writer would, and checks it never held more than it should. */
-  function renderSpilling(render: LogRenderer, message: LogMessage, longestLine: number): {bytes: number; first: string; last: string} {
+  function renderSpilling(
+    render: LogRenderer,
+    message: LogMessage,
+    longestLine: number,
+  ): {bytes: number; first: string; last: string} {
     const out = new ByteSink()
     out.spillAtBytes = SPILL_AT_BYTES
     let bytes = 0
@@ -196,7 +241,11 @@ describe('log rendering of huge messages', () => {
     message[message.length - 1] = 0x78
     const sourceType = 'S'.repeat(1000)
     const line = `2025-11-24T09:46:47.12+0000 [${sourceType}/0] OUT \n`
-    const {bytes, first, last} = renderSpilling(createTextLogRenderer(undefined), {...log, sourceType, message}, line.length + 1)
+    const {bytes, first, last} = renderSpilling(
+      createTextLogRenderer(undefined),
+      {...log, sourceType, message},
+      line.length + 1,
+    )
     assert.equal(bytes, line.length * 1_000_000 + 1)
     assert.equal(first, line.slice(0, 200))
     assert.ok(last.endsWith(`${sourceType.slice(-100)}/0] OUT x\n`))
@@ -215,7 +264,8 @@ describe('log rendering of huge messages', () => {
     out.onSpill = () => taken.push(out.take().length)
     const render = createJsonLogRenderer('myapp')
     for (let i = 0; i < 3; i++) render({...log, message: Buffer.from('x')}, out)
-    const line = '{"timestamp":"2025-11-24T09:46:47.129999999Z","app":"myapp","source_type":"APP/PROC/WEB","source_instance":"0","message_type":"OUT","message":"x"}\n'
+    const line =
+      '{"timestamp":"2025-11-24T09:46:47.129999999Z","app":"myapp","source_type":"APP/PROC/WEB","source_instance":"0","message_type":"OUT","message":"x"}\n'
     assert.deepEqual(taken, [line.length, line.length, line.length])
   })
 })
@@ -267,9 +317,24 @@ describe('chooseColorLevel', () => {
       const colors = new Set(Array.from({length: 200}, (_, i) => open(`APP/PROC/WEB/${i}`)))
       assert.equal(colors.size, level === 1 ? 9 : 18)
       // Red (31, 91; 1, 9, 52, 88, 124, 160, 196 and the pinks 161-168, 197-204) is ERR's; 34 is plain blue.
-      assert.ok(![...colors].some((code) => /^\u001B\[(31|91|34)m$|^\u001B\[38;5;(1|9|52|88|124|160|196|16[1-8]|19[7-9]|20[0-4])m$/.test(code)), [...colors].join(' '))
+      assert.ok(
+        ![...colors].some((code) =>
+          /^\u001B\[(31|91|34)m$|^\u001B\[38;5;(1|9|52|88|124|160|196|16[1-8]|19[7-9]|20[0-4])m$/.test(code),
+        ),
+        [...colors].join(' '),
+      )
       // WEB/0, RTR/1 and API/1 shared bright magenta with the old palette.
-      const usual = ['APP/PROC/WEB/0', 'RTR/1', 'API/1', 'APP/PROC/WEB/1', 'RTR/0', 'APP/PROC/WEB/2', 'API/0', 'STG/0', 'CELL/0']
+      const usual = [
+        'APP/PROC/WEB/0',
+        'RTR/1',
+        'API/1',
+        'APP/PROC/WEB/1',
+        'RTR/0',
+        'APP/PROC/WEB/2',
+        'API/0',
+        'STG/0',
+        'CELL/0',
+      ]
       const distinct = level === 1 ? usual.slice(0, 6) : usual
       assert.equal(new Set(distinct.map(open)).size, distinct.length, `level ${level}`)
     }

@@ -6,8 +6,19 @@ import {promisify} from 'node:util'
 const FIXTURE = fileURLToPath(new URL('../../fixtures/writer-retained.ts', import.meta.url))
 const MiB = 1024 * 1024
 
-async function retained(mode: 'flood' | 'trickle', totalBytes: number, bufferBytes: number): Promise<{retainedBytes: number; waitingBytes: number}> {
-  const {stdout} = await promisify(execFile)(process.execPath, ['--expose-gc', '--import=tsx', FIXTURE, mode, String(totalBytes), String(bufferBytes)])
+async function retained(
+  mode: 'flood' | 'trickle',
+  totalBytes: number,
+  bufferBytes: number,
+): Promise<{retainedBytes: number; waitingBytes: number}> {
+  const {stdout} = await promisify(execFile)(process.execPath, [
+    '--expose-gc',
+    '--import=tsx',
+    FIXTURE,
+    mode,
+    String(totalBytes),
+    String(bufferBytes),
+  ])
   return JSON.parse(stdout) as {retainedBytes: number; waitingBytes: number}
 }
 

@@ -81,7 +81,10 @@ describe('OutputWriter', () => {
       await tick()
     }
 
-    assert.ok(stdout.writableLength >= 16 * 1024 && stdout.writableLength < 17 * 1024, `paused at ${stdout.writableLength} bytes`)
+    assert.ok(
+      stdout.writableLength >= 16 * 1024 && stdout.writableLength < 17 * 1024,
+      `paused at ${stdout.writableLength} bytes`,
+    )
     while (writer.paused) assert.ok(stdout.takeOne(), 'the gate opened before stdout took what it held')
     assert.ok(stdout.writableLength <= 4 * 1024)
     stdout.release()
@@ -133,7 +136,11 @@ describe('OutputWriter', () => {
   it('after stdout took nothing for the stall time, opens the gate and drops the oldest queued lines, counted', async () => {
     const stdout = new ManualStdout()
     const dropped: number[] = []
-    const writer = writerFor(stdout, {maxBufferedBytes: 64 * 1024, stallMs: 20, onDropped: (lines) => dropped.push(lines)})
+    const writer = writerFor(stdout, {
+      maxBufferedBytes: 64 * 1024,
+      stallMs: 20,
+      onDropped: (lines) => dropped.push(lines),
+    })
     const first = 'y'.repeat(20 * 1024) + '\n'
     put(writer, first)
     await tick()
@@ -154,7 +161,10 @@ describe('OutputWriter', () => {
     assert.deepEqual(dropped, [2000 - kept.length])
     // The kept lines are the newest, in order, with nothing missing between them.
     const firstKept = Number(/line (\d+)/.exec(kept[0])![1])
-    assert.deepEqual(kept, Array.from({length: 2000 - firstKept}, (_, i) => line(firstKept + i).trimEnd()))
+    assert.deepEqual(
+      kept,
+      Array.from({length: 2000 - firstKept}, (_, i) => line(firstKept + i).trimEnd()),
+    )
   })
 
   it('goes back to pausing once a stalled stdout takes data again', async () => {
@@ -226,7 +236,10 @@ describe('OutputWriter', () => {
   it('turns any other stdout failure into one STDOUT_FAILED error', async () => {
     const stdout = new ManualStdout()
     const failed: Array<{code: string; message: string}> = []
-    const writer = writerFor(stdout, {onClosed: () => assert.fail('not a closed pipe'), onFailed: (error) => failed.push(error)})
+    const writer = writerFor(stdout, {
+      onClosed: () => assert.fail('not a closed pipe'),
+      onFailed: (error) => failed.push(error),
+    })
     stdout.emit('error', Object.assign(new Error('ENOSPC: no space left on device, write'), {code: 'ENOSPC'}))
     stdout.emit('error', Object.assign(new Error('ENOSPC: no space left on device, write'), {code: 'ENOSPC'}))
     await writer.flush()

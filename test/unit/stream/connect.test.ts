@@ -51,14 +51,44 @@ describe('openStream', () => {
 
     const cases: Array<[string, [string, Record<string, string>?, string?], string, number]> = [
       ['a stripped Upgrade (400)', ['400 Bad Request', {'Sec-Websocket-Version': '13'}], 'UPGRADE_STRIPPED', 6],
-      ['a load balancer’s own 200 page', ['200 OK', {'Content-Type': 'text/html'}, '<html>hi</html>'], 'UPGRADE_STRIPPED', 6],
-      ['a route service', ['503 Service Unavailable', {'X-Cf-Routererror': 'route_service_unsupported'}], 'ROUTE_SERVICE_UNSUPPORTED', 6],
-      ['route services disabled', ['502 Bad Gateway', {}, 'Support for route services is disabled.'], 'ROUTE_SERVICE_UNSUPPORTED', 6],
+      [
+        'a load balancer’s own 200 page',
+        ['200 OK', {'Content-Type': 'text/html'}, '<html>hi</html>'],
+        'UPGRADE_STRIPPED',
+        6,
+      ],
+      [
+        'a route service',
+        ['503 Service Unavailable', {'X-Cf-Routererror': 'route_service_unsupported'}],
+        'ROUTE_SERVICE_UNSUPPORTED',
+        6,
+      ],
+      [
+        'route services disabled',
+        ['502 Bad Gateway', {}, 'Support for route services is disabled.'],
+        'ROUTE_SERVICE_UNSUPPORTED',
+        6,
+      ],
       ['an unknown route', ['404 Not Found', {'X-Cf-Routererror': 'unknown_route'}], 'UNKNOWN_ROUTE', 6],
-      ['no healthy Traffic Controller', ['503 Service Unavailable', {'X-Cf-Routererror': 'no_endpoints'}], 'NO_TRAFFIC_CONTROLLER', 6],
+      [
+        'no healthy Traffic Controller',
+        ['503 Service Unavailable', {'X-Cf-Routererror': 'no_endpoints'}],
+        'NO_TRAFFIC_CONTROLLER',
+        6,
+      ],
       ['an app the user cannot see (404, empty body)', ['404 Not Found'], 'LOGS_NOT_VISIBLE', 4],
-      ['a path the server does not route (Go’s 404 page)', ['404 Not Found', {'Content-Type': 'text/plain; charset=utf-8'}, '404 page not found\n'], 'PATH_NOT_SERVED', 6],
-      ['plain HTTP to a TLS port (Go’s 400)', ['400 Bad Request', {}, 'Client sent an HTTP request to an HTTPS server.\n'], 'PLAIN_TO_TLS_PORT', 6],
+      [
+        'a path the server does not route (Go’s 404 page)',
+        ['404 Not Found', {'Content-Type': 'text/plain; charset=utf-8'}, '404 page not found\n'],
+        'PATH_NOT_SERVED',
+        6,
+      ],
+      [
+        'plain HTTP to a TLS port (Go’s 400)',
+        ['400 Bad Request', {}, 'Client sent an HTTP request to an HTTPS server.\n'],
+        'PLAIN_TO_TLS_PORT',
+        6,
+      ],
       ['a rejected token (401)', ['401 Unauthorized', {'WWW-Authenticate': 'Basic'}], 'STREAM_UNAUTHORIZED', 3],
       ['a Traffic Controller that cannot reach Doppler (503)', ['503 Service Unavailable'], 'SERVER_ERROR', 6],
       ['any other 4xx', ['418 I am a teapot'], 'HANDSHAKE_REJECTED', 6],
@@ -72,7 +102,10 @@ describe('openStream', () => {
 
     it('tells a plain ws:// request to a TLS port to use wss://', async () => {
       tc.refuseWith('400 Bad Request', {}, 'Client sent an HTTP request to an HTTPS server.\n')
-      await assert.rejects(open(), {message: /^ws:\/\/127\.0\.0\.1:\d+ is a TLS port/, hint: /^Use wss:\/\/127\.0\.0\.1:\d+ instead\.$/})
+      await assert.rejects(open(), {
+        message: /^ws:\/\/127\.0\.0\.1:\d+ is a TLS port/,
+        hint: /^Use wss:\/\/127\.0\.0\.1:\d+ instead\.$/,
+      })
     })
 
     it('tells a TLS port that cut a plain ws:// request before any answer to use wss://', async () => {
@@ -93,11 +126,18 @@ describe('openStream', () => {
     })
 
     it('reports a plain server that resets the request as a network failure, not as a TLS port', async () => {
-      const server = createServer((socket) => socket.once('data', () => socket.resetAndDestroy())).listen(0, '127.0.0.1')
+      const server = createServer((socket) => socket.once('data', () => socket.resetAndDestroy())).listen(
+        0,
+        '127.0.0.1',
+      )
       await once(server, 'listening')
       const {port} = server.address() as AddressInfo
       try {
-        await assert.rejects(open({url: new URL(`ws://127.0.0.1:${port}/apps/g-1/stream`)}), {code: 'NETWORK_FAILURE', exitCode: 6, message: /ECONNRESET$/})
+        await assert.rejects(open({url: new URL(`ws://127.0.0.1:${port}/apps/g-1/stream`)}), {
+          code: 'NETWORK_FAILURE',
+          exitCode: 6,
+          message: /ECONNRESET$/,
+        })
       } finally {
         server.close()
       }
@@ -113,7 +153,10 @@ describe('openStream', () => {
       await once(server, 'listening')
       const {port} = server.address() as AddressInfo
       try {
-        await assert.rejects(open({url: new URL(`ws://127.0.0.1:${port}/apps/g-1/stream`), handshakeTimeoutMs: 50}), {code: 'TIMEOUT', exitCode: 6})
+        await assert.rejects(open({url: new URL(`ws://127.0.0.1:${port}/apps/g-1/stream`), handshakeTimeoutMs: 50}), {
+          code: 'TIMEOUT',
+          exitCode: 6,
+        })
       } finally {
         server.close()
       }
@@ -126,11 +169,19 @@ describe('openStream', () => {
       const {port} = server.address() as AddressInfo
       const controller = new AbortController()
       try {
-        const opening = open({url: new URL(`ws://127.0.0.1:${port}/apps/g-1/stream`), handshakeTimeoutMs: 60_000, signal: controller.signal})
+        const opening = open({
+          url: new URL(`ws://127.0.0.1:${port}/apps/g-1/stream`),
+          handshakeTimeoutMs: 60_000,
+          signal: controller.signal,
+        })
         const [serverSide] = (await accepted) as [Socket]
         const startedMs = Date.now()
         controller.abort()
-        await assert.rejects(opening, {code: 'ABORTED', exitCode: 6, message: /^Stopped while connecting to ws:\/\/127\.0\.0\.1:\d+$/})
+        await assert.rejects(opening, {
+          code: 'ABORTED',
+          exitCode: 6,
+          message: /^Stopped while connecting to ws:\/\/127\.0\.0\.1:\d+$/,
+        })
         await once(serverSide, 'close')
         assert.ok(Date.now() - startedMs < 200, 'the socket was cut at once')
       } finally {
@@ -169,7 +220,11 @@ describe('openStream', () => {
       const gate = new ManualReadGate(true)
       const frames: string[] = []
       try {
-        const {socket} = await open({url: new URL(`${server.url}/apps/g-1/stream`), readGate: gate, onFrame: (frame) => frames.push(frame.toString())})
+        const {socket} = await open({
+          url: new URL(`${server.url}/apps/g-1/stream`),
+          readGate: gate,
+          onFrame: (frame) => frames.push(frame.toString()),
+        })
         // Nothing may arrive: give ws every chance to read what came with the 101.
         await new Promise((resolve) => setTimeout(resolve, 20))
         assert.deepEqual(frames, [])
@@ -188,7 +243,11 @@ describe('openStream', () => {
       const server = await upgradeAnsweredWith(Buffer.concat([binaryFrame('first'), binaryFrame('second')]))
       const events: string[] = []
       try {
-        const {socket} = await open({url: new URL(`${server.url}/apps/g-1/stream`), onOpen: () => events.push('open'), onFrame: (frame) => events.push(frame.toString())})
+        const {socket} = await open({
+          url: new URL(`${server.url}/apps/g-1/stream`),
+          onOpen: () => events.push('open'),
+          onFrame: (frame) => events.push(frame.toString()),
+        })
         while (!events.includes('second')) await new Promise((resolve) => setImmediate(resolve))
         assert.deepEqual(events, ['open', 'first', 'second'])
         socket.terminate()

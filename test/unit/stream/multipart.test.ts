@@ -2,7 +2,8 @@ import {strict as assert} from 'node:assert'
 
 import {multipartBoundary, splitMultipart} from '../../../src/stream/multipart.js'
 
-const parts = (body: string): string[] => splitMultipart(Buffer.from(body, 'latin1'), 'b0und').map((part) => part.toString('latin1'))
+const parts = (body: string): string[] =>
+  splitMultipart(Buffer.from(body, 'latin1'), 'b0und').map((part) => part.toString('latin1'))
 
 describe('splitMultipart', () => {
   it('splits a CRLF body without part headers', () => {

@@ -138,7 +138,10 @@ describe('tailStream', () => {
     await tc.nextClient()
     controller.abort()
     await done
-    assert.deepEqual(tc.upgrades.map((u) => u.authorization), ['bearer token-0', 'bearer token-1'])
+    assert.deepEqual(
+      tc.upgrades.map((u) => u.authorization),
+      ['bearer token-0', 'bearer token-1'],
+    )
   })
 
   it('fails at once when the first connection fails, without retrying', async () => {
@@ -152,14 +155,21 @@ describe('tailStream', () => {
     const client = await tc.nextClient()
     tc.refuseWith('503 Service Unavailable')
     client.terminate()
-    await assert.rejects(done, {code: 'RETRIES_EXHAUSTED', exitCode: 6, message: /^Gave up after 2 failed reconnects: /})
+    await assert.rejects(done, {
+      code: 'RETRIES_EXHAUSTED',
+      exitCode: 6,
+      message: /^Gave up after 2 failed reconnects: /,
+    })
     assert.equal(tc.upgrades.length, 3, 'the first connection, then two failed reconnects')
   })
 
   it('with --max-retries 0, gives up as soon as the connection is lost', async () => {
     const done = tail({retry: {initialDelayMs: 1, maxDelayMs: 2, stableAfterMs: 60_000, maxRetries: 0}})
     ;(await tc.nextClient()).terminate()
-    await assert.rejects(done, {code: 'RETRIES_EXHAUSTED', message: 'Gave up after 0 failed reconnects: connection lost (dropped without a close frame (1006))'})
+    await assert.rejects(done, {
+      code: 'RETRIES_EXHAUSTED',
+      message: 'Gave up after 0 failed reconnects: connection lost (dropped without a close frame (1006))',
+    })
   })
 
   /** The server's side of the next connection, once cfws's side is open too (it has read a frame). */
@@ -183,11 +193,27 @@ describe('tailStream', () => {
   describe('says why a connection ended, with the close code, and reconnects', () => {
     const unanswered = (bytes: number[]): Buffer => Buffer.from(bytes)
     const cases: Array<[string, (client: WebSocket) => void, string]> = [
-      ['a message over the size cfws takes', (client) => client.send(Buffer.alloc(MAX_MESSAGE_BYTES + 1)), 'cfws refused a frame: message too big (1009)'],
+      [
+        'a message over the size cfws takes',
+        (client) => client.send(Buffer.alloc(MAX_MESSAGE_BYTES + 1)),
+        'cfws refused a frame: message too big (1009)',
+      ],
       // FIN, RSV2 and the binary opcode: no extension was agreed that could use RSV2.
-      ['a frame with a reserved bit set', (client) => tc.sendRaw(client, unanswered([0xa2, 0x00])), 'cfws refused a frame: protocol error (1002)'],
-      ['a text frame that is not UTF-8', (client) => tc.sendRaw(client, unanswered([0x81, 0x02, 0xc3, 0x28])), 'cfws refused a frame: invalid UTF-8 (1007)'],
-      ['a message in more fragments than ws buffers', (client) => tc.sendRaw(client, manyFragments(16 * 1024 + 1)), 'cfws refused a frame: policy violation (1008)'],
+      [
+        'a frame with a reserved bit set',
+        (client) => tc.sendRaw(client, unanswered([0xa2, 0x00])),
+        'cfws refused a frame: protocol error (1002)',
+      ],
+      [
+        'a text frame that is not UTF-8',
+        (client) => tc.sendRaw(client, unanswered([0x81, 0x02, 0xc3, 0x28])),
+        'cfws refused a frame: invalid UTF-8 (1007)',
+      ],
+      [
+        'a message in more fragments than ws buffers',
+        (client) => tc.sendRaw(client, manyFragments(16 * 1024 + 1)),
+        'cfws refused a frame: policy violation (1008)',
+      ],
       ['a server going away', (client) => client.close(1001), 'closed by the server: going away (1001)'],
       [
         'the keepalive timeout of the Traffic Controller',
@@ -205,7 +231,10 @@ describe('tailStream', () => {
         await until(() => frames.length === 1)
         controller.abort()
         await done
-        assert.deepEqual(notices, [`connection lost (${why}); reconnecting in 0.0s (attempt 1)`, `reconnected to ${tc.url}`])
+        assert.deepEqual(notices, [
+          `connection lost (${why}); reconnecting in 0.0s (attempt 1)`,
+          `reconnected to ${tc.url}`,
+        ])
         assert.deepEqual(frames, ['after'])
       })
     }

@@ -17,7 +17,9 @@ describe('sleepUnlessAborted', () => {
       await sleepUnlessAborted(1)
       const before = pendingTimers()
       const outcomes: boolean[] = []
-      const sleeping = sleepUnlessAborted(MAX_TIMER_DELAY_MS + 1, controller.signal).then((slept) => outcomes.push(slept))
+      const sleeping = sleepUnlessAborted(MAX_TIMER_DELAY_MS + 1, controller.signal).then((slept) =>
+        outcomes.push(slept),
+      )
       assert.equal(pendingTimers(), before + 1)
       // setTimeout would have turned this wait into 1 ms: by now it would have fired.
       await sleepUnlessAborted(20)
