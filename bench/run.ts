@@ -10,8 +10,9 @@
 //   apps        the CPU time per line of cfws logs of 20 apps (20 connections, each a twentieth of
 //               the envelopes) against cfws logs of one app, at the same total rate (half the one
 //               app's /dev/null rate, from the throughput rounds or a run of its own), → /dev/null
-// The pipe figures: the highest offered fraction (0.5, 0.7, 0.9, 1) at which the feed kept up
-// (sent ≥ 0.97 of the offer) with no line lost there or at any lower fraction, and the lines lost at
+// The pipe figures: the highest offered fraction (0.5, 0.7, 0.9, 1; three runs each) at which the
+// feed kept up (sent ≥ 0.97 of the offer, in the median run) with no line lost in any run there or
+// at any lower fraction, and the lines lost at
 // full speed; the expected count comes from one run over the pool with stdout to a file.
 // Output: per-run lines on stderr as it goes; on stdout the pipe and stalled-reader details, then one
 // table of every target (min / median / max, goal, PASS or FAIL; exit 1 on any FAIL), then absolutes.
