@@ -39,9 +39,13 @@ export default class Demo extends BaseCommand {
     // The run must reach the demo and nothing else: its login, not the user's endpoint or UAA client.
     process.env.CF_HOME = foundation.cfHome
     for (const name of ['CFWS_LOGGER_ENDPOINT', 'CFWS_CLIENT_ID', 'CFWS_CLIENT_SECRET']) delete process.env[name]
-    notice(
-      `demo: a Cloud Foundry on this machine (${foundation.apiUrl}) with apps ${DEMO_APP_NAMES.join(', ')}; your cf config is left alone`,
-    )
+    // The command silences its notices only once it parses its flags: this one is said before that.
+    const flagWords = args.includes('--') ? args.slice(0, args.indexOf('--')) : args
+    if (!flagWords.includes('--quiet') && !flagWords.includes('-q')) {
+      notice(
+        `demo: a Cloud Foundry on this machine (${foundation.apiUrl}) with apps ${DEMO_APP_NAMES.join(', ')}; your cf config is left alone`,
+      )
+    }
     try {
       await this.config.runCommand(command, args)
     } finally {

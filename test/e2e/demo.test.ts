@@ -168,6 +168,13 @@ describe('cfws demo (end to end)', () => {
     )
   })
 
+  it('says nothing on stderr with --quiet, its own notice included', async () => {
+    const result = await demo(['logs', 'web', '--quiet', '--max-lines', '2']).result()
+    assert.equal(result.code, 0)
+    assert.equal(result.stdout.split('\n').length, 3)
+    assert.equal(result.stderr, '')
+  })
+
   it('ends quietly with exit 0 when the reader closes the pipe, as `| head` does', async () => {
     const cli = demo(['logs', 'web', '--json'])
     const [line] = await cli.waitForStdoutLines(1)
