@@ -7,6 +7,7 @@ import type {OutputWriter} from '../render/output-writer.js'
 import {tailApps} from './app-streams.js'
 import type {StreamSettings} from './flags.js'
 import {type HistoryQuery, LogGapFiller} from './log-gap.js'
+import {LogCacheProgress} from './log-cache-progress.js'
 import {type LineBudget, type LinePrinter, LogPrinter} from './log-printer.js'
 import {OrderedPrinter} from './ordered-printer.js'
 import {info, notice} from './notice.js'
@@ -70,6 +71,7 @@ export async function tailAppLogs(run: LogsRun, endpoint: URL): Promise<number> 
     startNotice: () => `tailing ${[...tailed].join(', ')} in ${run.where} (Ctrl-C to stop)`,
     async streams(tail, output) {
       const window = run.orderWindowMs ? orderWindow(run.orderWindowMs, run.settings, output) : undefined
+      const progress = new LogCacheProgress()
       const fromStart = new Set(run.initial)
       const tailOneApp = async (app: SpaceApp, signal: AbortSignal): Promise<void> => {
         const history = fromStart.has(app) ? run.history : undefined
@@ -78,7 +80,7 @@ export async function tailAppLogs(run: LogsRun, endpoint: URL): Promise<number> 
         tailed.add(app.name)
         try {
           const ordered = window ? new OrderedPrinter(printer, window, output) : undefined
-          await tail(appStream(run, app, endpoint, ordered ?? printer, history, signal, releaseHold))
+          await tail(appStream(run, app, endpoint, ordered ?? printer, {history, progress}, signal, releaseHold))
         } finally {
           tailed.delete(app.name)
           releaseHold?.()
@@ -114,13 +116,13 @@ function appStream(
   app: SpaceApp,
   endpoint: URL,
   printer: LinePrinter,
-  history: HistoryQuery | undefined,
+  {history, progress}: {history?: HistoryQuery; progress: LogCacheProgress},
   signal: AbortSignal,
   onHistoryRead?: () => void,
 ): TailedStream {
   // Several apps share the output (names, --all, --app-regex): their notices say which.
   const label = run.orderWindowMs === undefined ? undefined : app.name
-  const gap = new LogGapFiller(run.session, app.guid, printer, history, label)
+  const gap = new LogGapFiller(run.session, app.guid, printer, {history, label, progress})
   return {
     url: appStreamUrl(endpoint, app.guid),
     renderFrame: (frame, out) => gap.renderFrame(frame, out),
