@@ -144,6 +144,50 @@ describe('cfws logs with several apps (end to end)', () => {
     )
   })
 
+  it('gives an app found later its --tail history, then its live lines, each line once', async () => {
+    f.cc.apps = {web: WEB}
+    f.cc.logCache = new FakeLogCache([
+      v2Log(T0, 'web 0', {appGuid: WEB}),
+      v2Log(T0 + S, 'web 1', {appGuid: WEB}),
+      v2Log(T0 + S + S / 2n, 'worker past the tail', {appGuid: WORKER}),
+      v2Log(T0 + 2n * S, 'worker 2', {appGuid: WORKER}),
+      v2Log(T0 + 3n * S, 'worker 3', {appGuid: WORKER}),
+    ])
+    const cli = start(['--all', '--refresh-apps', '100ms', '--order-window', '50ms', '--tail', '2'])
+    const web = await f.tc.nextClientOf(streamOf(WEB))
+    assert.deepEqual(await cli.waitForStdoutLines(2), [`web ${line(0, 'web 0')}`, `web ${line(1, 'web 1')}`])
+    web.send(at(4, 'web live'))
+    await cli.waitForStdoutLines(3)
+    // The worker's history waits on Log Cache while its stream brings lines, the seam's among them.
+    let answer!: () => void
+    f.cc.logCache.answering = new Promise((resolve) => (answer = resolve))
+    f.cc.apps = {web: WEB, worker: WORKER}
+    const worker = await f.tc.nextClientOf(streamOf(WORKER))
+    worker.send(at(3, 'worker 3'))
+    worker.send(at(5, 'worker live'))
+    worker.ping()
+    await once(worker, 'pong')
+    answer()
+    const lines = await cli.waitForStdoutLines(6)
+    cli.child.kill('SIGINT')
+    const result = await cli.result()
+    assert.deepEqual(lines, [
+      `web ${line(0, 'web 0')}`,
+      `web ${line(1, 'web 1')}`,
+      `web ${line(4, 'web live')}`,
+      `worker ${line(2, 'worker 2')}`,
+      `worker ${line(3, 'worker 3')}`,
+      `worker ${line(5, 'worker live')}`,
+    ])
+    assert.equal(result.stdout, [...lines, ''].join('\n'), 'the seam’s line once')
+    assert.equal(result.stderr, 'cfws: tailing web in acme/dev (Ctrl-C to stop)\ncfws: + worker\n')
+    assert.deepEqual(
+      f.cc.logCache.reads.map((read) => read.get('limit')),
+      ['2', '2'],
+      'one history read each',
+    )
+  })
+
   it('tails only the apps --app-regex matches, and waits for one when none does yet; --quiet says nothing', async () => {
     f.cc.apps = {web: WEB, worker: WORKER}
     const cli = start(['--app-regex', '^api', '--refresh-apps', '100ms'])
