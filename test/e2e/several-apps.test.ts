@@ -188,6 +188,26 @@ describe('cfws logs with several apps (end to end)', () => {
     )
   })
 
+  it('prints an app’s history once, not again when its stream ended on its own and starts anew', async () => {
+    f.cc.apps = {web: WEB}
+    f.cc.logCache = new FakeLogCache([v2Log(T0, 'web 0', {appGuid: WEB})])
+    const cli = start(['--all', '--refresh-apps', '100ms', '--order-window', '10ms', '--tail', '1'])
+    const web = await f.tc.nextClientOf(streamOf(WEB))
+    assert.deepEqual(await cli.waitForStdoutLines(1), [`web ${line(0, 'web 0')}`])
+    // Its logs refused (404) on the reconnect: that stream alone ends, and the next look starts it again.
+    f.tc.refuseWith('404 Not Found')
+    web.terminate()
+    await cli.waitForStderr(/- web: .*; looking again in 0\.1s/)
+    f.tc.answer = () => undefined
+    const webAgain = await f.tc.nextClientOf(streamOf(WEB))
+    webAgain.send(at(1, 'web live'))
+    assert.deepEqual(await cli.waitForStdoutLines(2), [`web ${line(0, 'web 0')}`, `web ${line(1, 'web live')}`])
+    cli.child.kill('SIGINT')
+    const result = await cli.result()
+    assert.equal(result.stdout, `web ${line(0, 'web 0')}\nweb ${line(1, 'web live')}\n`)
+    assert.equal(f.cc.logCache.reads.length, 1, 'the history read once')
+  })
+
   it('tails only the apps --app-regex matches, and waits for one when none does yet; --quiet says nothing', async () => {
     f.cc.apps = {web: WEB, worker: WORKER}
     const cli = start(['--app-regex', '^api', '--refresh-apps', '100ms'])
