@@ -47,13 +47,13 @@ export async function tailApps(initial: readonly SpaceApp[], options: AppStreams
 
   const start = (app: SpaceApp): void => {
     const stop = new AbortController()
-    running.set(identity(app), {app, stop})
+    running.set(appIdentity(app), {app, stop})
     const done: Promise<void> = options.tail(app, AbortSignal.any([signal, stop.signal])).then(
       () => void ending.delete(done),
       (error: unknown) => {
         ending.delete(done)
         if (options.discover && !signal.aborted && options.endsOnlyItsStream(error)) {
-          if (running.get(identity(app))?.stop === stop) running.delete(identity(app))
+          if (running.get(appIdentity(app))?.stop === stop) running.delete(appIdentity(app))
           options.onStreamEnded(app, error)
           return
         }
@@ -80,8 +80,8 @@ export async function tailApps(initial: readonly SpaceApp[], options: AppStreams
       if (signal.aborted) break
       const {added, removed} = compareApps(running, found)
       for (const gone of removed) {
-        running.get(identity(gone))!.stop.abort()
-        running.delete(identity(gone))
+        running.get(appIdentity(gone))!.stop.abort()
+        running.delete(appIdentity(gone))
         options.onRemoved(gone)
       }
 
@@ -97,7 +97,7 @@ export async function tailApps(initial: readonly SpaceApp[], options: AppStreams
 }
 
 /** A renamed app is another app to the output (its prefix): the name is part of who it is. */
-function identity(app: SpaceApp): string {
+export function appIdentity(app: SpaceApp): string {
   return `${app.guid} ${app.name}`
 }
 
@@ -106,8 +106,8 @@ function compareApps(
   running: ReadonlyMap<string, Running>,
   found: readonly SpaceApp[],
 ): {added: SpaceApp[]; removed: SpaceApp[]} {
-  const foundById = new Map(found.map((app) => [identity(app), app]))
-  const removed = [...running.values()].map(({app}) => app).filter((app) => !foundById.has(identity(app)))
+  const foundById = new Map(found.map((app) => [appIdentity(app), app]))
+  const removed = [...running.values()].map(({app}) => app).filter((app) => !foundById.has(appIdentity(app)))
   const added = [...foundById].filter(([id]) => !running.has(id)).map(([, app]) => app)
   return {added: added.sort(byName), removed: removed.sort(byName)}
 }

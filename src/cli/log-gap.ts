@@ -5,7 +5,8 @@ import {messageOf} from '../errors.js'
 import {readRecentLogs} from '../logcache/read-logs.js'
 import type {ByteSink} from '../render/byte-sink.js'
 import type {LinePrinter} from './log-printer.js'
-import {historyProgress, info, labelled, notice} from './notice.js'
+import type {LogCacheProgress} from './log-cache-progress.js'
+import {info, labelled, notice} from './notice.js'
 import {findLogCache, type Session} from './session.js'
 
 // Enough for minutes of a busy app; a longer gap is reported by the count, not hidden.
@@ -27,6 +28,18 @@ export interface GapOutput {
   room(): Promise<void>
 }
 
+export interface GapFillerOptions {
+  /**
+   * What to print before the first connection's lines (`--tail`, `--since` without `--recent`),
+   * read by the first fill, which the stream's first open asks for as a reconnect does.
+   */
+  history?: HistoryQuery
+  /** Said before its notices when several apps share the output. */
+  label?: string
+  /** The run's one progress line, which every app's reads share. */
+  progress: LogCacheProgress
+}
+
 /**
  * Renders an app's log messages and fills the gap a reconnect leaves: it remembers the newest
  * timestamp printed, and after a reconnect asks Log Cache for everything since then (inclusive),
@@ -46,18 +59,20 @@ export class LogGapFiller {
   private logCache?: Promise<string | undefined>
   private readonly decoder = new LogMessageDecoder()
 
-  /**
-   * `history`: what to print before the first connection's lines (`--tail`, `--since` without
-   * `--recent`), read by the first fill, which the stream's first open asks for as a reconnect does.
-   * `label`: said before its notices when several apps share the output.
-   */
+  private history?: HistoryQuery
+  private readonly label?: string
+  private readonly progress: LogCacheProgress
+
   constructor(
     private readonly session: Session,
     private readonly appGuid: string,
     private readonly printer: LinePrinter,
-    private history?: HistoryQuery,
-    private readonly label?: string,
-  ) {}
+    options: GapFillerOptions,
+  ) {
+    this.history = options.history
+    this.label = options.label
+    this.progress = options.progress
+  }
 
   /** Writes a streamed frame's log line into `out`; returns why, when the frame is not an envelope. */
   renderFrame(frame: Buffer, out: ByteSink): string | undefined {
@@ -100,7 +115,7 @@ export class LogGapFiller {
     }
 
     const accept = printer.filtering ? (log: LogMessage): boolean => printer.accepts(log) : undefined
-    const progress = historyProgress()
+    const progress = this.progress.begin(this.appGuid)
     const query = {
       baseUrl,
       appGuid: this.appGuid,

@@ -53,19 +53,6 @@ export class ProgressLine {
   }
 }
 
-/** Progress of a read from Log Cache (history, a backfill), shown once it takes more than one page. */
-export function historyProgress(progress = new ProgressLine()): {
-  onPage: (pages: number, kept: number) => void
-  end: () => void
-} {
-  return {
-    onPage(pages, kept) {
-      if (pages > 1) progress.update(`reading from Log Cache: ${pages} pages, ${kept} messages`)
-    },
-    end: () => progress.end(),
-  }
-}
-
 /** `text` said of one app when several share the output (`web: reconnecting…`), as it is when they do not. */
 export function labelled(label: string | undefined, text: string): string {
   return label === undefined ? text : `${label}: ${text}`

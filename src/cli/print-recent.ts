@@ -5,7 +5,8 @@ import {OutputWriter} from '../render/output-writer.js'
 import {readTrafficControllerRecentLogs} from '../stream/recent.js'
 import {trace} from '../trace.js'
 import type {LogPrinter} from './log-printer.js'
-import {historyProgress, notice} from './notice.js'
+import {LogCacheProgress} from './log-cache-progress.js'
+import {notice} from './notice.js'
 import {findLogCache, type Session} from './session.js'
 
 /** As many as `cf logs --recent` shows; `--lines` goes past it by paging. */
@@ -37,7 +38,11 @@ export async function printRecentLogs(run: RecentRun): Promise<void> {
   const logCache = await findLogCache(run.session)
   let endpoint: Promise<URL> | undefined
   const once = {...run, loggerEndpoint: async () => (endpoint ??= run.loggerEndpoint())}
-  const read = await Promise.all(run.apps.map(async (app) => ({app, logs: await readAppLogs(once, app, logCache)})))
+  // The apps are read at once: their pages add up on one progress line.
+  const progress = new LogCacheProgress()
+  const read = await Promise.all(
+    run.apps.map(async (app) => ({app, logs: await readAppLogs(once, app, logCache, progress)})),
+  )
   const lines = read.flatMap(({app, logs}) => logs.map((log) => ({log, printer: app.printer})))
   // Each app's lines are in order already; a stable sort keeps an app's equal timestamps as they came.
   if (read.length > 1) lines.sort((a, b) => byTimestamp(a.log, b.log))
@@ -62,12 +67,17 @@ export async function printRecentLogs(run: RecentRun): Promise<void> {
   if (failure) throw failure
 }
 
-async function readAppLogs(run: RecentRun, app: RecentApp, logCache: string | undefined): Promise<LogMessage[]> {
+async function readAppLogs(
+  run: RecentRun,
+  app: RecentApp,
+  logCache: string | undefined,
+  progress: LogCacheProgress,
+): Promise<LogMessage[]> {
   const {session} = run
   const accept = (log: LogMessage): boolean => app.printer.accepts(log)
   if (logCache) {
     trace(`recent logs from Log Cache at ${logCache}`)
-    const progress = historyProgress()
+    const read = progress.begin(app.guid)
     try {
       return await readRecentLogs({
         baseUrl: logCache,
@@ -77,10 +87,10 @@ async function readAppLogs(run: RecentRun, app: RecentApp, logCache: string | un
         maxMessages: run.maxMessages,
         startTimeNs: run.startTimeNs,
         accept: app.printer.filtering ? accept : undefined,
-        onPage: progress.onPage,
+        onPage: read.onPage,
       })
     } finally {
-      progress.end()
+      read.end()
     }
   }
 

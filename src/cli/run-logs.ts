@@ -4,9 +4,10 @@ import {CfwsError, messageOf} from '../errors.js'
 import type {LogFilter} from '../envelope/log-filter.js'
 import type {LogRenderer} from '../render/log-message.js'
 import type {OutputWriter} from '../render/output-writer.js'
-import {tailApps} from './app-streams.js'
+import {appIdentity, tailApps} from './app-streams.js'
 import type {StreamSettings} from './flags.js'
 import {type HistoryQuery, LogGapFiller} from './log-gap.js'
+import {LogCacheProgress} from './log-cache-progress.js'
 import {type LineBudget, type LinePrinter, LogPrinter} from './log-printer.js'
 import {OrderedPrinter} from './ordered-printer.js'
 import {info, notice} from './notice.js'
@@ -30,8 +31,11 @@ export interface LogsRun {
   renderFor: (app: SpaceApp) => LogRenderer
   filter?: LogFilter
   budget?: LineBudget
-  /** `--tail`/`--since`: history first (the apps tailed from the start), or with `recent`, history only. */
-  history?: HistoryQuery
+  /**
+   * `--tail`/`--since`: each app's history before its live lines, or with `recent`, history only;
+   * asked when the app's stream starts, so that a `--since` duration counts back from then.
+   */
+  history?: () => HistoryQuery
   settings: StreamSettings
   stop: AbortController
   forMs?: number
@@ -53,7 +57,8 @@ export async function printRecentLogsOfApps(
 /**
  * Tails the apps, one stream each into one output, until the run ends; returns the exit code. With
  * several apps their lines meet in the order window, and the history of the apps tailed from the
- * start is held there until every one's is read, so it comes out merged too.
+ * start is held there until every one's is read, so it comes out merged too; an app found later
+ * prints its history, then its live lines, through the same window.
  */
 export async function tailAppLogs(run: LogsRun, endpoint: URL): Promise<number> {
   const tailed = new Set<string>()
@@ -70,15 +75,25 @@ export async function tailAppLogs(run: LogsRun, endpoint: URL): Promise<number> 
     startNotice: () => `tailing ${[...tailed].join(', ')} in ${run.where} (Ctrl-C to stop)`,
     async streams(tail, output) {
       const window = run.orderWindowMs ? orderWindow(run.orderWindowMs, run.settings, output) : undefined
+      const progress = new LogCacheProgress()
       const fromStart = new Set(run.initial)
+      // An app's history is printed the first time it is tailed: one found later gets it too, as stern
+      // shows the tail of a pod that appears; a stream started again after its own failure does not.
+      const historyRead = new Set<string>()
       const tailOneApp = async (app: SpaceApp, signal: AbortSignal): Promise<void> => {
-        const history = fromStart.has(app) ? run.history : undefined
-        const releaseHold = history && window ? window.hold() : undefined
+        const history = historyRead.has(appIdentity(app)) ? undefined : run.history?.()
+        // The apps of the start hold the window until every one's history is read, so it comes out
+        // merged; a later app's goes through the window as live lines do, and stalls no other app.
+        const releaseHold = history && window && fromStart.has(app) ? window.hold() : undefined
+        const historyDone = (): void => {
+          historyRead.add(appIdentity(app))
+          releaseHold?.()
+        }
         const printer = new LogPrinter(run.renderFor(app), run.filter, run.budget)
         tailed.add(app.name)
         try {
           const ordered = window ? new OrderedPrinter(printer, window, output) : undefined
-          await tail(appStream(run, app, endpoint, ordered ?? printer, history, signal, releaseHold))
+          await tail(appStream(run, app, endpoint, ordered ?? printer, {history, progress}, signal, historyDone))
         } finally {
           tailed.delete(app.name)
           releaseHold?.()
@@ -114,13 +129,13 @@ function appStream(
   app: SpaceApp,
   endpoint: URL,
   printer: LinePrinter,
-  history: HistoryQuery | undefined,
+  {history, progress}: {history?: HistoryQuery; progress: LogCacheProgress},
   signal: AbortSignal,
-  onHistoryRead?: () => void,
+  onFilled: () => void,
 ): TailedStream {
   // Several apps share the output (names, --all, --app-regex): their notices say which.
   const label = run.orderWindowMs === undefined ? undefined : app.name
-  const gap = new LogGapFiller(run.session, app.guid, printer, history, label)
+  const gap = new LogGapFiller(run.session, app.guid, printer, {history, label, progress})
   return {
     url: appStreamUrl(endpoint, app.guid),
     renderFrame: (frame, out) => gap.renderFrame(frame, out),
@@ -128,7 +143,7 @@ function appStream(
       try {
         await gap.fillGap(output, fillSignal)
       } finally {
-        onHistoryRead?.()
+        onFilled()
       }
     },
     fillFirst: history !== undefined,

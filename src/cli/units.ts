@@ -80,6 +80,16 @@ export function parseSince(text: string, nowMs = Date.now()): bigint {
 }
 
 /**
+ * `--since` checked once (a usage error before anything connects), as the start of a read that
+ * begins when it is called: a duration counts back from that moment (an app found later gets its
+ * own last `10m`, as stern's `--since` for a pod that appears), a time stays that time.
+ */
+export function readSince(text: string, nowMs: () => number = Date.now): () => bigint {
+  const first = parseSince(text, nowMs())
+  return RFC3339.test(text.trim()) ? () => first : () => parseSince(text, nowMs())
+}
+
+/**
  * Date.parse rolls an impossible day over (February 30 becomes March 2): every field is checked
  * against the date it makes instead.
  */

@@ -14,7 +14,7 @@ import {DEFAULT_RECENT_LINES} from '../cli/print-recent.js'
 import {type LogsRun, printRecentLogsOfApps, tailAppLogs} from '../cli/run-logs.js'
 import {silenceInfo} from '../cli/notice.js'
 import {openSession, resolveLoggerEndpoint} from '../cli/session.js'
-import {MAX_TIMER_MS, parseDuration, parseSince} from '../cli/units.js'
+import {MAX_TIMER_MS, parseDuration, readSince} from '../cli/units.js'
 import {usageLine} from '../cli/usage.js'
 import {Args, Flags} from '../oclif.js'
 import {loadChalk} from '../render/color.js'
@@ -88,7 +88,7 @@ export default class Logs extends BaseCommand {
     const {argv, flags} = await this.parse(Logs)
     const selection = readAppSelection(argv as string[], flags)
     const settings = readStreamSettings(flags)
-    const startTimeNs = flags.since === undefined ? undefined : parseSince(flags.since)
+    const since = flags.since === undefined ? undefined : readSince(flags.since)
     const {filter, highlight} = readLogFilter(flags)
     const forMs = flags.for === undefined ? undefined : parseDuration(flags.for, '--for', MAX_TIMER_MS)
     const {refreshMs, orderWindowMs} = readAppTimings(flags)
@@ -114,9 +114,9 @@ export default class Logs extends BaseCommand {
       selection,
     )
     const history =
-      flags.tail === undefined && startTimeNs === undefined
+      flags.tail === undefined && since === undefined
         ? undefined
-        : {maxMessages: flags.tail ?? DEFAULT_RECENT_LINES, startTimeNs}
+        : () => ({maxMessages: flags.tail ?? DEFAULT_RECENT_LINES, startTimeNs: since?.()})
     const run: LogsRun = {
       session,
       where: `${config.org.name}/${space.name}`,
@@ -137,7 +137,7 @@ export default class Logs extends BaseCommand {
     }
     if (endpoint) process.exitCode = await tailAppLogs(run, endpoint)
     else
-      await printRecentLogsOfApps(run, history ?? {maxMessages: DEFAULT_RECENT_LINES}, async () =>
+      await printRecentLogsOfApps(run, history?.() ?? {maxMessages: DEFAULT_RECENT_LINES}, async () =>
         resolveLoggerEndpoint(session, flags.endpoint),
       )
   }

@@ -144,6 +144,70 @@ describe('cfws logs with several apps (end to end)', () => {
     )
   })
 
+  it('gives an app found later its --tail history, then its live lines, each line once', async () => {
+    f.cc.apps = {web: WEB}
+    f.cc.logCache = new FakeLogCache([
+      v2Log(T0, 'web 0', {appGuid: WEB}),
+      v2Log(T0 + S, 'web 1', {appGuid: WEB}),
+      v2Log(T0 + S + S / 2n, 'worker past the tail', {appGuid: WORKER}),
+      v2Log(T0 + 2n * S, 'worker 2', {appGuid: WORKER}),
+      v2Log(T0 + 3n * S, 'worker 3', {appGuid: WORKER}),
+    ])
+    const cli = start(['--all', '--refresh-apps', '100ms', '--order-window', '50ms', '--tail', '2'])
+    const web = await f.tc.nextClientOf(streamOf(WEB))
+    assert.deepEqual(await cli.waitForStdoutLines(2), [`web ${line(0, 'web 0')}`, `web ${line(1, 'web 1')}`])
+    web.send(at(4, 'web live'))
+    await cli.waitForStdoutLines(3)
+    // The worker's history waits on Log Cache while its stream brings lines, the seam's among them.
+    let answer!: () => void
+    f.cc.logCache.answering = new Promise((resolve) => (answer = resolve))
+    f.cc.apps = {web: WEB, worker: WORKER}
+    const worker = await f.tc.nextClientOf(streamOf(WORKER))
+    worker.send(at(3, 'worker 3'))
+    worker.send(at(5, 'worker live'))
+    worker.ping()
+    await once(worker, 'pong')
+    answer()
+    const lines = await cli.waitForStdoutLines(6)
+    cli.child.kill('SIGINT')
+    const result = await cli.result()
+    assert.deepEqual(lines, [
+      `web ${line(0, 'web 0')}`,
+      `web ${line(1, 'web 1')}`,
+      `web ${line(4, 'web live')}`,
+      `worker ${line(2, 'worker 2')}`,
+      `worker ${line(3, 'worker 3')}`,
+      `worker ${line(5, 'worker live')}`,
+    ])
+    assert.equal(result.stdout, [...lines, ''].join('\n'), 'the seam’s line once')
+    assert.equal(result.stderr, 'cfws: tailing web in acme/dev (Ctrl-C to stop)\ncfws: + worker\n')
+    assert.deepEqual(
+      f.cc.logCache.reads.map((read) => read.get('limit')),
+      ['2', '2'],
+      'one history read each',
+    )
+  })
+
+  it('prints an app’s history once, not again when its stream ended on its own and starts anew', async () => {
+    f.cc.apps = {web: WEB}
+    f.cc.logCache = new FakeLogCache([v2Log(T0, 'web 0', {appGuid: WEB})])
+    const cli = start(['--all', '--refresh-apps', '100ms', '--order-window', '10ms', '--tail', '1'])
+    const web = await f.tc.nextClientOf(streamOf(WEB))
+    assert.deepEqual(await cli.waitForStdoutLines(1), [`web ${line(0, 'web 0')}`])
+    // Its logs refused (404) on the reconnect: that stream alone ends, and the next look starts it again.
+    f.tc.refuseWith('404 Not Found')
+    web.terminate()
+    await cli.waitForStderr(/- web: .*; looking again in 0\.1s/)
+    f.tc.answer = () => undefined
+    const webAgain = await f.tc.nextClientOf(streamOf(WEB))
+    webAgain.send(at(1, 'web live'))
+    assert.deepEqual(await cli.waitForStdoutLines(2), [`web ${line(0, 'web 0')}`, `web ${line(1, 'web live')}`])
+    cli.child.kill('SIGINT')
+    const result = await cli.result()
+    assert.equal(result.stdout, `web ${line(0, 'web 0')}\nweb ${line(1, 'web live')}\n`)
+    assert.equal(f.cc.logCache.reads.length, 1, 'the history read once')
+  })
+
   it('tails only the apps --app-regex matches, and waits for one when none does yet; --quiet says nothing', async () => {
     f.cc.apps = {web: WEB, worker: WORKER}
     const cli = start(['--app-regex', '^api', '--refresh-apps', '100ms'])

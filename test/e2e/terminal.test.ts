@@ -10,6 +10,8 @@ import {useFakeFoundation} from '../helpers/fake-foundation.js'
 const RUN_JS = fileURLToPath(new URL('../../bin/run.js', import.meta.url))
 // `script` from util-linux gives the CLI a real pseudo-terminal; a clone without it skips these.
 const HAS_SCRIPT = spawnSync('script', ['--version'], {stdio: 'ignore'}).status === 0
+const WEB = '11111111-1111-4111-8111-111111111111'
+const WORKER = '22222222-2222-4222-8222-222222222222'
 const HOSTILE = 'title\u001B]0;PWNED\u0007 clear\u001B[2J forged\rFAKE [APP/PROC/WEB/0] OUT ok \u009B31m \u202Eevil'
 
 /** The bytes that reach the terminal: `script` copies what the pty master reads to its stdout. */
@@ -72,6 +74,28 @@ describe(TITLE, function () {
       {CF_HOME: f.home.dir},
     )
     assert.equal(quiet.bytes.toString('utf8'), lines)
+  })
+
+  it('sums the reads of several apps on that one line, cleared once when the last read ends', async () => {
+    f.cc.apps = {web: WEB, worker: WORKER}
+    f.cc.logCache = new FakeLogCache(
+      Array.from({length: 5000}, (_, i) => v2Log(T0 + BigInt(i), `m${i}`, {appGuid: i % 2 === 0 ? WEB : WORKER})),
+    )
+    const {code, bytes} = await onTerminal(
+      ['logs', 'web', 'worker', '--recent', '--tail', '2500', '--no-color', '--timestamps', 'none'],
+      {CF_HOME: f.home.dir},
+    )
+    assert.equal(code, 0)
+    const text = bytes.toString('utf8')
+    const stderr = text.slice(0, text.indexOf('web [APP/PROC/WEB/0] OUT m0\r\n'))
+    const updates = stderr.split('\r\u001B[K')
+    assert.equal(updates.length, 2, `cleared once, at the end: ${JSON.stringify(stderr)}`)
+    const shown = updates[0].split('\u001B[K').slice(0, -1)
+    for (const update of shown)
+      assert.match(update, /^\rcfws: reading from Log Cache: 2 apps, \d+ pages, \d+ messages$/)
+    assert.equal(shown.at(-1), '\rcfws: reading from Log Cache: 2 apps, 6 pages, 5000 messages')
+    assert.equal(updates[1], '', 'the clear is the last thing before the lines')
+    assert.equal(text.slice(stderr.length).split('\r\n').length - 1, 5000)
   })
 
   it('passes the app’s bytes unchanged with --raw-escapes', async () => {

@@ -1,6 +1,6 @@
 import {strict as assert} from 'node:assert'
 
-import {historyProgress, ProgressLine} from '../../../src/cli/notice.js'
+import {ProgressLine} from '../../../src/cli/notice.js'
 
 function fakeStderr(isTTY: boolean): {isTTY: boolean; written: string[]; write: (text: string) => boolean} {
   const written: string[] = []
@@ -34,17 +34,5 @@ describe('ProgressLine', () => {
     const stderr = fakeStderr(true)
     new ProgressLine(stderr).end()
     assert.deepEqual(stderr.written, [])
-  })
-})
-
-describe('historyProgress', () => {
-  it('shows a read only from its second page on', () => {
-    const stderr = fakeStderr(true)
-    const progress = historyProgress(new ProgressLine(stderr))
-    progress.onPage(1, 1000)
-    assert.deepEqual(stderr.written, [])
-    progress.onPage(2, 2000)
-    progress.end()
-    assert.deepEqual(stderr.written, ['\rcfws: reading from Log Cache: 2 pages, 2000 messages\u001B[K', '\r\u001B[K'])
   })
 })

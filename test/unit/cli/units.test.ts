@@ -1,6 +1,6 @@
 import {strict as assert} from 'node:assert'
 
-import {parseDuration, parseDurationOrZero, parseSince, parseSize} from '../../../src/cli/units.js'
+import {parseDuration, parseDurationOrZero, parseSince, parseSize, readSince} from '../../../src/cli/units.js'
 
 describe('units', () => {
   it('reads durations', () => {
@@ -105,5 +105,16 @@ describe('units', () => {
     })
     assert.throws(() => parseSince('1969-12-31T23:59:59Z', now), {code: 'INVALID_SINCE'})
     assert.equal(parseSince('1970-01-01T01:00:00+01:00', now), 0n)
+  })
+
+  it('counts a --since duration back from each time it is asked, and keeps a time as it is (readSince)', () => {
+    let now = Date.parse('2026-11-24T10:00:00Z')
+    const tenMinutes = readSince('10m', () => now)
+    const time = readSince('2026-11-24T09:00:00Z', () => now)
+    assert.equal(tenMinutes(), BigInt(Date.parse('2026-11-24T09:50:00Z')) * 1_000_000n)
+    now += 3_600_000
+    assert.equal(tenMinutes(), BigInt(Date.parse('2026-11-24T10:50:00Z')) * 1_000_000n)
+    assert.equal(time(), BigInt(Date.parse('2026-11-24T09:00:00Z')) * 1_000_000n)
+    assert.throws(() => readSince('yesterday'), {code: 'INVALID_SINCE'})
   })
 })
