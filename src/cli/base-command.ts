@@ -2,7 +2,7 @@ import {CfwsError, ExitCode} from '../errors.js'
 import {CLIError, Command} from '../oclif.js'
 import {visibleControls} from '../render/visible-controls.js'
 import {isDebugEnabled, redactSecrets} from '../trace.js'
-import {operatorLine} from './notice.js'
+import {operatorLine, writeStderrLines} from './notice.js'
 
 /**
  * The one place errors become output: `cfws: <message>`, an optional `hint: <hint>`, the exit code
@@ -24,7 +24,7 @@ export function reportFailure(error: Error, commandId: string): number {
       .split('\n')
       .map((line) => visibleControls(redactSecrets(line)))
       .join('\n')
-  process.stderr.write(output)
+  writeStderrLines(output)
   return exitCode
 }
 

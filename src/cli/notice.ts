@@ -21,7 +21,19 @@ export function operatorLine(text: string): string {
 
 /** One line for the operator on stderr, never on stdout (STYLE.md "Streams and output"). */
 export function notice(text: string): void {
-  process.stderr.write(`cfws: ${operatorLine(text)}\n`)
+  writeStderrLines(`cfws: ${operatorLine(text)}\n`)
+}
+
+// Clears the progress line on the terminal now, if any. Not on the hot path: notices and pages are rare.
+let clearShownProgress: (() => void) | undefined
+
+/**
+ * Whole lines for stderr (notices, a failure's report). A progress line on the terminal is cleared
+ * first, or the lines would be written onto its end; its next update draws it again below them.
+ */
+export function writeStderrLines(text: string): void {
+  clearShownProgress?.()
+  process.stderr.write(text)
 }
 
 let quiet = false
@@ -38,6 +50,7 @@ export function silenceInfo(): void {
  */
 export class ProgressLine {
   private shown = false
+  private readonly clear = (): void => this.end()
 
   constructor(private readonly stderr: Pick<NodeJS.WriteStream, 'isTTY' | 'write'> = process.stderr) {}
 
@@ -45,11 +58,13 @@ export class ProgressLine {
     if (quiet || !this.stderr.isTTY) return
     this.stderr.write(`\rcfws: ${operatorLine(text)}\u001B[K`)
     this.shown = true
+    clearShownProgress = this.clear
   }
 
   end(): void {
     if (this.shown) this.stderr.write('\r\u001B[K')
     this.shown = false
+    if (clearShownProgress === this.clear) clearShownProgress = undefined
   }
 }
 

@@ -1,6 +1,7 @@
 import {strict as assert} from 'node:assert'
+import {mock} from 'node:test'
 
-import {ProgressLine} from '../../../src/cli/notice.js'
+import {notice, ProgressLine} from '../../../src/cli/notice.js'
 
 function fakeStderr(isTTY: boolean): {isTTY: boolean; written: string[]; write: (text: string) => boolean} {
   const written: string[] = []
@@ -34,5 +35,29 @@ describe('ProgressLine', () => {
     const stderr = fakeStderr(true)
     new ProgressLine(stderr).end()
     assert.deepEqual(stderr.written, [])
+  })
+
+  it('is cleared before a notice, so that the notice starts a line of its own, and drawn again by the next update', () => {
+    const written: string[] = []
+    const line = new ProgressLine({isTTY: true, write: (text: string) => written.push(text) > 0})
+    const stderrWrite = mock.method(process.stderr, 'write', (text: string) => written.push(text) > 0)
+    try {
+      line.update('reading: 2 pages')
+      notice('+ worker')
+      notice('web: reconnecting')
+      line.update('reading: 3 pages')
+      line.end()
+    } finally {
+      stderrWrite.mock.restore()
+    }
+
+    assert.deepEqual(written, [
+      '\rcfws: reading: 2 pages\u001B[K',
+      '\r\u001B[K',
+      'cfws: + worker\n',
+      'cfws: web: reconnecting\n',
+      '\rcfws: reading: 3 pages\u001B[K',
+      '\r\u001B[K',
+    ])
   })
 })
