@@ -75,31 +75,7 @@ export async function tailAppLogs(run: LogsRun, endpoint: URL): Promise<number> 
     startNotice: () => `tailing ${[...tailed].join(', ')} in ${run.where} (Ctrl-C to stop)`,
     async streams(tail, output) {
       const window = run.orderWindowMs ? orderWindow(run.orderWindowMs, run.settings, output) : undefined
-      const progress = new LogCacheProgress()
-      const fromStart = new Set(run.initial)
-      // An app's history is printed the first time it is tailed: one found later gets it too, as stern
-      // shows the tail of a pod that appears; a stream started again after its own failure does not.
-      const historyRead = new Set<string>()
-      const tailOneApp = async (app: SpaceApp, signal: AbortSignal): Promise<void> => {
-        const history = historyRead.has(appIdentity(app)) ? undefined : run.history?.()
-        // The apps of the start hold the window until every one's history is read, so it comes out
-        // merged; a later app's goes through the window as live lines do, and stalls no other app.
-        const releaseHold = history && window && fromStart.has(app) ? window.hold() : undefined
-        const historyDone = (): void => {
-          historyRead.add(appIdentity(app))
-          releaseHold?.()
-        }
-        const printer = new LogPrinter(run.renderFor(app), run.filter, run.budget)
-        tailed.add(app.name)
-        try {
-          const ordered = window ? new OrderedPrinter(printer, window, output) : undefined
-          await tail(appStream(run, app, endpoint, ordered ?? printer, {history, progress}, signal, historyDone))
-        } finally {
-          tailed.delete(app.name)
-          releaseHold?.()
-        }
-      }
-
+      const tailOneApp = appTailer(run, endpoint, tailed, {tail, output, window})
       try {
         await tailApps(run.initial, {
           tail: tailOneApp,
@@ -122,6 +98,41 @@ export async function tailAppLogs(run: LogsRun, endpoint: URL): Promise<number> 
       }
     },
   })
+}
+
+/**
+ * How the run tails each app: its printer, in the window when there is one, and its history the
+ * first time it is tailed: an app found later gets it too, as stern shows the tail of a pod that
+ * appears; a stream started again after its own failure does not.
+ */
+function appTailer(
+  run: LogsRun,
+  endpoint: URL,
+  tailed: Set<string>,
+  {tail, output, window}: {tail: (stream: TailedStream) => Promise<void>; output: OutputWriter; window?: OrderWindow},
+): (app: SpaceApp, signal: AbortSignal) => Promise<void> {
+  const progress = new LogCacheProgress()
+  const fromStart = new Set(run.initial)
+  const historyRead = new Set<string>()
+  return async (app, signal) => {
+    const history = historyRead.has(appIdentity(app)) ? undefined : run.history?.()
+    // The apps of the start hold the window until every one's history is read, so it comes out
+    // merged; a later app's goes through the window as live lines do, and stalls no other app.
+    const releaseHold = history && window && fromStart.has(app) ? window.hold() : undefined
+    const historyDone = (): void => {
+      historyRead.add(appIdentity(app))
+      releaseHold?.()
+    }
+    const printer = new LogPrinter(run.renderFor(app), run.filter, run.budget)
+    tailed.add(app.name)
+    try {
+      const ordered = window ? new OrderedPrinter(printer, window, output) : undefined
+      await tail(appStream(run, app, endpoint, ordered ?? printer, {history, progress}, signal, historyDone))
+    } finally {
+      tailed.delete(app.name)
+      releaseHold?.()
+    }
+  }
 }
 
 function appStream(
