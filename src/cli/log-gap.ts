@@ -162,7 +162,8 @@ export class LogGapFiller {
     const timestamp = log.timestamp ?? 0n
     if (this.newestNs === undefined || timestamp > this.newestNs) {
       this.newestNs = timestamp
-      this.keysAtNewest.clear()
+      // Set#clear allocates a fresh table even when empty, and this runs on nearly every line.
+      if (this.keysAtNewest.size > 0) this.keysAtNewest.clear()
       this.newestLine = log
     } else if (timestamp === this.newestNs) {
       if (this.newestLine && this.keysAtNewest.size < MAX_KEYS_AT_NEWEST) this.keysAtNewest.add(logKey(this.newestLine))
