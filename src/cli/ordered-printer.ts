@@ -55,6 +55,7 @@ export class OrderedPrinter implements LinePrinter {
     const {held} = this
     if (!this.printer.done) {
       this.output.sink.copy(held.buf, this.printedUntil - this.base, end - this.base)
+      this.output.sink.checkpoint()
       this.printer.countPrinted()
     }
 

@@ -1,7 +1,8 @@
 import type {Literal} from './literal.js'
 import {isPlainAscii, notPrintableBits, SourceWords} from './source-words.js'
 
-const MIN_CAPACITY = 64 * 1024
+/** A sink's buffer unless it is made with another: what it shrinks back to. */
+export const SINK_CAPACITY = 64 * 1024
 // Copies write whole 32-bit words and may run up to three bytes past the end they report.
 const WORD_SLACK = 3
 // Up to this length a copy is made as words; a longer one in one native copy.
@@ -25,7 +26,7 @@ export class ByteSink {
   private readonly handedOutWhole = new WeakSet<Buffer>()
   private readonly sourceWords = new SourceWords()
 
-  constructor(private readonly minCapacity = MIN_CAPACITY) {
+  constructor(private readonly minCapacity = SINK_CAPACITY) {
     this.buf = Buffer.allocUnsafeSlow(minCapacity)
     this.view = new DataView(this.buf.buffer)
   }

@@ -40,7 +40,7 @@ function harness(budget?: LineBudget) {
     ]),
   )
   const printed = (): string[] => output.sink.buf.toString('utf8', 0, output.sink.pos).split('\n').slice(0, -1)
-  return {clock, window, printers, printed}
+  return {clock, window, printers, printed, output}
 }
 
 describe('OrderedPrinter', () => {
@@ -94,5 +94,17 @@ describe('OrderedPrinter', () => {
     assert.deepEqual(lines.slice(0, 2), [`web 0 ${text}`, `web 1 ${text}`])
     assert.equal(lines.at(-1), `web 4999 ${text}`)
     assert.ok(lines.every((line, i) => line === `web ${i} ${text}`))
+  })
+
+  it('lets the output hand over what it releases in pieces, as it would the lines it renders', () => {
+    const {window, printers, output} = harness()
+    const pieces: string[] = []
+    output.sink.spillAtBytes = 1000
+    output.sink.onSpill = () => pieces.push(output.sink.take().toString())
+    const text = 'x'.repeat(200)
+    for (let i = 0; i < 20; i++) printers.web.print(log(i, text))
+    window.flush()
+    assert.ok(pieces.length >= 4, `${pieces.length} pieces`)
+    assert.ok(pieces.every((piece) => piece.length < 1000 + 210))
   })
 })

@@ -1,6 +1,7 @@
 import {strict as assert} from 'node:assert'
 import {Writable} from 'node:stream'
 
+import {SINK_CAPACITY} from '../../../src/render/byte-sink.js'
 import {OutputWriter, type OutputWriterOptions} from '../../../src/render/output-writer.js'
 
 /** A stdout whose reader takes each write only when told to (`takeOne`, `release`). */
@@ -192,17 +193,20 @@ describe('OutputWriter', () => {
     assert.equal(writer.paused, true)
   })
 
-  it('hands a sink that passes the spill size to stdout within the turn', async () => {
+  it('hands a sink that passes the spill size to stdout within the turn, before its buffer must grow', async () => {
     const stdout = new ManualStdout()
     stdout.release()
     const writer = writerFor(stdout)
+    let largestBuffer = 0
     for (let i = 0; i < 3000; i++) {
       writer.sink.text(line(i))
       writer.sink.checkpoint()
+      largestBuffer = Math.max(largestBuffer, writer.sink.buf.length)
     }
 
     assert.ok(stdout.received.length >= 2, 'nothing was handed over before the turn ended')
-    assert.ok(writer.sink.pos < 64 * 1024)
+    assert.ok(writer.sink.pos < SINK_CAPACITY)
+    assert.equal(largestBuffer, SINK_CAPACITY)
     await writer.flush()
     assert.equal(stdout.received.join(''), Array.from({length: 3000}, (_, i) => line(i)).join(''))
   })
