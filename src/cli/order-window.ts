@@ -1,9 +1,6 @@
-import {type Entry, LaneHeap, type LaneOwner, WindowLane} from './window-lane.js'
+import {LaneHeap, type LaneOwner, WindowLane} from './window-lane.js'
 
 export {WindowLane} from './window-lane.js'
-
-// Enough for what a flood keeps in the window at its byte bound.
-const MAX_SPARE_ENTRIES = 16_384
 
 /** The window's time: tests pass one they move by hand. */
 export interface WindowClock {
@@ -12,12 +9,30 @@ export interface WindowClock {
   after(delayMs: number, callback: () => void): {cancel(): void}
 }
 
-const REAL_CLOCK: WindowClock = {
-  now: () => performance.now(),
-  after(delayMs, callback) {
-    const timer = setTimeout(callback, delayMs).unref()
-    return {cancel: () => clearTimeout(timer)}
-  },
+/**
+ * The real clock, read once a turn of the event loop: the lines of one socket read arrive
+ * together, and a read of the clock for each of them cost more than the rest of their way in.
+ */
+function turnClock(): WindowClock {
+  let turnMs: number | undefined
+  const forget = (): void => {
+    turnMs = undefined
+  }
+
+  return {
+    now() {
+      if (turnMs === undefined) {
+        turnMs = performance.now()
+        queueMicrotask(forget)
+      }
+
+      return turnMs
+    },
+    after(delayMs, callback) {
+      const timer = setTimeout(callback, delayMs).unref()
+      return {cancel: () => clearTimeout(timer)}
+    },
+  }
 }
 
 export interface OrderWindowOptions {
@@ -34,26 +49,26 @@ export interface OrderWindowOptions {
 
 /**
  * Merges the items of several lanes (one per app) in timestamp order, as cf CLI v6's sort buffer
- * did for its sources: an item waits at most `windowMs` from its arrival, and when it goes, the
- * older heads of the other lanes go before it. Each lane keeps its own order, so a merge costs a
- * look at the lanes' heads (a heap of them) rather than a sort of every item. Memory is bounded:
+ * did for its sources: an item waits at most `windowMs` from its arrival (the turn of the event
+ * loop it came in), and when it goes, the older heads of the other lanes go before it. Each lane
+ * keeps its own order, so a merge costs a look at the lanes' heads (a heap of them) rather than a
+ * sort of every item. Memory is bounded:
  * past `maxHeldBytes` the oldest go out at once, so a flood only shortens the wait. `flush()`
  * releases everything: no item is ever kept back at the end.
  */
 export class OrderWindow implements LaneOwner {
   private readonly heads = new LaneHeap()
-  // Entries released, for the next items: a flood then allocates none, and the garbage collector
-  // copies none of them from one young generation to the next.
-  private readonly spare: Array<Entry<unknown>> = []
   private seq = 0
   private heldBytes = 0
   private held = 0
   private holds = 0
   private timer?: {cancel(): void}
+  // The lane whose items the current batch is releasing, while it releases them in a row.
+  private runLane?: WindowLane<unknown>
   private readonly clock: WindowClock
 
   constructor(private readonly options: OrderWindowOptions) {
-    this.clock = options.clock ?? REAL_CLOCK
+    this.clock = options.clock ?? turnClock()
   }
 
   /** Items held now. */
@@ -61,27 +76,23 @@ export class OrderWindow implements LaneOwner {
     return this.held
   }
 
-  lane<T>(release: (item: T) => void): WindowLane<T> {
-    return new WindowLane(this, release)
+  /** A lane of its own for a stream; `endRun`: see WindowLane. */
+  lane<T>(release: (item: T) => void, endRun?: () => void): WindowLane<T> {
+    return new WindowLane(this, release, endRun)
   }
 
   /** @internal Through WindowLane.push. */
-  add<T>(lane: WindowLane<T>, timestampNs: bigint, bytes: number, item: T): void {
-    const wasEmpty = lane.first === undefined
-    const entry = (this.spare.pop() as Entry<T> | undefined) ?? {key: 0, seq: 0, dueMs: 0, bytes: 0, item: undefined}
-    entry.key = Number(timestampNs)
-    entry.seq = this.seq++
-    entry.dueMs = this.clock.now() + this.options.windowMs
-    entry.bytes = bytes
-    entry.item = item
-    lane.entries.push(entry)
-    if (wasEmpty) {
-      lane.firstKey = entry.key
-      lane.firstSeq = entry.seq
-      this.heads.push(lane as WindowLane<unknown>)
+  added(lane: WindowLane<unknown>, slot: number): void {
+    lane.seqs[slot] = this.seq++
+    lane.dues[slot] = this.clock.now() + this.options.windowMs
+    if (lane.count === 1) {
+      lane.firstKey = lane.keys[slot]
+      lane.firstSeq = lane.seqs[slot]
+      this.heads.push(lane)
     }
+
     this.held++
-    this.heldBytes += bytes
+    this.heldBytes += lane.sizes[slot]
     const bound =
       this.holds > 0
         ? Math.max(this.options.maxHeldBytes, this.options.maxHeldBytesWhileHeld ?? 0)
@@ -89,7 +100,7 @@ export class OrderWindow implements LaneOwner {
     if (this.heldBytes > bound) {
       // Down to three quarters: a flood then releases in runs, not one item for each that comes.
       while (this.heldBytes > bound * 0.75) this.releaseOldest()
-      this.options.onReleased()
+      this.endBatch()
     }
 
     this.arm()
@@ -117,7 +128,7 @@ export class OrderWindow implements LaneOwner {
     this.timer = undefined
     if (this.held === 0) return
     while (this.held > 0) this.releaseOldest()
-    this.options.onReleased()
+    this.endBatch()
   }
 
   private releaseDue(): void {
@@ -125,18 +136,15 @@ export class OrderWindow implements LaneOwner {
     if (this.holds > 0) return
     const now = this.clock.now()
     let releasedAny = false
-    for (
-      let earliest = this.earliestArrival();
-      earliest !== undefined && earliest.dueMs <= now;
-      earliest = this.earliestArrival()
-    ) {
+    for (let earliest = this.earliestArrival(); earliest !== undefined; earliest = this.earliestArrival()) {
+      if (earliest.dues[earliest.head] > now) break
       // Everything older than the item that is due goes first, then the item itself.
-      const {seq} = earliest
+      const seq = earliest.firstSeq
       while (this.releaseOldest() !== seq);
       releasedAny = true
     }
 
-    if (releasedAny) this.options.onReleased()
+    if (releasedAny) this.endBatch()
     this.arm()
   }
 
@@ -144,30 +152,40 @@ export class OrderWindow implements LaneOwner {
     if (this.timer !== undefined || this.holds > 0) return
     const earliest = this.earliestArrival()
     if (earliest === undefined) return
-    this.timer = this.clock.after(Math.max(0, earliest.dueMs - this.clock.now()), () => this.releaseDue())
+    const dueMs = earliest.dues[earliest.head]
+    this.timer = this.clock.after(Math.max(0, dueMs - this.clock.now()), () => this.releaseDue())
   }
 
-  /** The item held longest: the first of one of the lanes. */
-  private earliestArrival(): Entry<unknown> | undefined {
-    let earliest: Entry<unknown> | undefined
+  /** The lane whose first item is the one held longest. */
+  private earliestArrival(): WindowLane<unknown> | undefined {
+    let earliest: WindowLane<unknown> | undefined
     for (const lane of this.heads.lanes)
-      if (earliest === undefined || lane.firstSeq < earliest.seq) earliest = lane.first
+      if (earliest === undefined || lane.firstSeq < earliest.firstSeq) earliest = lane
     return earliest
   }
 
   /** Releases the oldest of the lanes' first items; says which (its `seq`). */
   private releaseOldest(): number {
     const lane = this.heads.top!
-    const entry = lane.shift()
-    if (lane.first === undefined) this.heads.removeTop()
+    const seq = lane.firstSeq
+    this.heldBytes -= lane.sizes[lane.head]
+    this.held--
+    const item = lane.shift()
+    if (lane.count === 0) this.heads.removeTop()
     else this.heads.topMoved()
 
-    this.held--
-    this.heldBytes -= entry.bytes
-    const {item, seq} = entry
-    entry.item = undefined
-    if (this.spare.length < MAX_SPARE_ENTRIES) this.spare.push(entry)
+    if (lane !== this.runLane) {
+      this.runLane?.endRun()
+      this.runLane = lane
+    }
+
     lane.release(item)
     return seq
+  }
+
+  private endBatch(): void {
+    this.runLane?.endRun()
+    this.runLane = undefined
+    this.options.onReleased()
   }
 }

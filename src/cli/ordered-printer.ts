@@ -8,26 +8,36 @@ const ENTRY_BYTES = 64
 // The held bytes already printed are cut off once past this, when they are most of the buffer.
 const COMPACT_AFTER_BYTES = 64 * 1024
 const HELD_CAPACITY = 16 * 1024
+// A run of one app's lines released in a row is copied out once it holds this much.
+const RUN_BYTES = 16 * 1024
 
 /**
  * An app's printer when several apps are tailed: a message the filters let through is rendered at
  * once, while its frame is at hand, into bytes that wait in the app's lane of the window shared by
- * every app; in its turn they are copied to the output and counted for --max-lines (past it, they
- * are dropped). The window holds bytes, so no decoded message outlives its frame's turn.
+ * every app; in its turn each is counted for --max-lines (past it, dropped), and the lines the
+ * window releases in a row from this app go to the output in one copy. The window holds bytes, so
+ * no decoded message outlives its frame's turn.
  */
 export class OrderedPrinter implements LinePrinter {
   private readonly held = new ByteSink(HELD_CAPACITY)
   private readonly lane: WindowLane<number>
   // Held output is counted from the run's start: `base` is where `held.buf` starts in that count.
   private base = 0
-  private printedUntil = 0
+  // Released lines end at `releasedUntil`; those up to `copyUntil` are printed, and those from
+  // `copiedUntil` to there are still to be copied to the output.
+  private copiedUntil = 0
+  private copyUntil = 0
+  private releasedUntil = 0
 
   constructor(
     private readonly printer: LogPrinter,
     window: OrderWindow,
     private readonly output: {readonly sink: ByteSink},
   ) {
-    this.lane = window.lane((end: number) => this.release(end))
+    this.lane = window.lane(
+      (end: number) => this.release(end),
+      () => this.copyReleased(),
+    )
   }
 
   accepts(log: LogMessage): boolean {
@@ -50,23 +60,36 @@ export class OrderedPrinter implements LinePrinter {
     return true
   }
 
-  /** The lane's next message is due: its bytes, up to `end`, go to the output. */
+  /** The lane's next message is due: it ends at `end`. */
   private release(end: number): void {
-    const {held} = this
     if (!this.printer.done) {
-      this.output.sink.copy(held.buf, this.printedUntil - this.base, end - this.base)
-      this.output.sink.checkpoint()
+      this.copyUntil = end
       this.printer.countPrinted()
     }
 
-    this.printedUntil = end
-    const printed = end - this.base
-    if (printed === held.pos) {
+    this.releasedUntil = end
+    // A long run goes out in pieces, as the output's own lines do.
+    if (this.copyUntil - this.copiedUntil >= RUN_BYTES) this.copyReleased()
+  }
+
+  /** What was released goes to the output, and the held bytes before it are free again. */
+  private copyReleased(): void {
+    const {held} = this
+    if (this.copyUntil > this.copiedUntil) {
+      this.output.sink.copy(held.buf, this.copiedUntil - this.base, this.copyUntil - this.base)
+      this.output.sink.checkpoint()
+    }
+
+    const end = this.releasedUntil
+    this.copiedUntil = end
+    this.copyUntil = end
+    const released = end - this.base
+    if (released === held.pos) {
       this.base = end
       held.pos = 0
-    } else if (printed >= COMPACT_AFTER_BYTES && printed * 2 >= held.pos) {
-      held.buf.copy(held.buf, 0, printed, held.pos)
-      held.pos -= printed
+    } else if (released >= COMPACT_AFTER_BYTES && released * 2 >= held.pos) {
+      held.buf.copy(held.buf, 0, released, held.pos)
+      held.pos -= released
       this.base = end
     }
   }

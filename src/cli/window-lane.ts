@@ -1,32 +1,39 @@
-/** What a lane hands its items to: the window. */
+/** What a lane tells of each item it takes: the window. */
 export interface LaneOwner {
-  add<T>(lane: WindowLane<T>, timestampNs: bigint, bytes: number, item: T): void
+  /** The lane took an item in `slot`: the window stamps it (`seqs`, `dues`), and sets `firstKey` and `firstSeq` when it is the only one. */
+  added(lane: WindowLane<unknown>, slot: number): void
 }
 
-/** An item held, and when it goes. */
-export interface Entry<T> {
-  /** The timestamp in ns as a double: 256 ns apart at worst, and ties go in arrival order. */
-  key: number
-  /** Arrival order, over every lane. */
-  seq: number
-  dueMs: number
-  bytes: number
-  item: T | undefined
-}
-
-// Released entries at the front of a lane are cut off in one splice once this many.
-const COMPACT_AFTER = 1024
+// A lane starts with room for this many items and doubles as it needs; emptied, one that grew past
+// SHRINK_ABOVE goes back to this, so that a burst (history merged whole) does not keep its room.
+const INITIAL_SLOTS = 64
+const SHRINK_ABOVE = 4096
 
 /**
  * One stream's items (an app's lines), in the order they came: a lane is never reordered within
- * itself, as one app's lines are not when it is tailed alone. Its items leave through `release`.
+ * itself, as one app's lines are not when it is tailed alone. Its items leave through `release`;
+ * `endRun` is told when the window turns to another lane after releasing some of this one's in a
+ * row, and after each batch, so that a run of them can go out in one piece.
+ *
+ * The items wait in a ring of typed arrays, not in an object each: a flood then allocates nothing
+ * per item, and what the window compares lies side by side.
  */
 export class WindowLane<T> {
-  /** @internal The lane's items from `head` on, oldest first. */
-  readonly entries: Array<Entry<T> | undefined> = []
+  /** @internal Timestamps in ns as doubles: 256 ns apart at worst, and ties go in arrival order. */
+  keys = new Float64Array(INITIAL_SLOTS)
+  /** @internal Arrival order, over every lane. */
+  seqs = new Float64Array(INITIAL_SLOTS)
+  /** @internal When each item is due, in the window's clock. */
+  dues = new Float64Array(INITIAL_SLOTS)
+  /** @internal What each item counts against the window's bound. */
+  sizes = new Float64Array(INITIAL_SLOTS)
   /** @internal */
+  items: Array<T | undefined> = new Array<T | undefined>(INITIAL_SLOTS)
+  /** @internal The oldest item's slot; the ring's size is a power of two. */
   head = 0
-  /** @internal The first item's key and seq, kept here so that the heap compares lanes without reaching their items. */
+  /** @internal Items held. */
+  count = 0
+  /** @internal The first item's key and seq, kept here so that the heap compares lanes without reaching into their rings. */
   firstKey = 0
   /** @internal */
   firstSeq = 0
@@ -34,36 +41,61 @@ export class WindowLane<T> {
   constructor(
     private readonly window: LaneOwner,
     readonly release: (item: T) => void,
+    readonly endRun: () => void = () => {},
   ) {}
 
   push(timestampNs: bigint, bytes: number, item: T): void {
-    this.window.add(this, timestampNs, bytes, item)
+    if (this.count === this.keys.length) this.resize(this.keys.length * 2)
+    const slot = (this.head + this.count) & (this.keys.length - 1)
+    this.keys[slot] = Number(timestampNs)
+    this.sizes[slot] = bytes
+    this.items[slot] = item
+    this.count++
+    this.window.added(this as WindowLane<unknown>, slot)
   }
 
-  /** @internal The lane's oldest item, undefined when it holds none. */
-  get first(): Entry<T> | undefined {
-    return this.entries[this.head]
+  /** @internal Takes the oldest item out; its size and seq are read before (`sizes[head]`, `firstSeq`). */
+  shift(): T {
+    const {head} = this
+    const item = this.items[head] as T
+    this.items[head] = undefined
+    this.count--
+    if (this.count === 0) {
+      this.head = 0
+      if (this.keys.length > SHRINK_ABOVE) this.resize(INITIAL_SLOTS)
+      return item
+    }
+
+    const next = (head + 1) & (this.keys.length - 1)
+    this.head = next
+    this.firstKey = this.keys[next]
+    this.firstSeq = this.seqs[next]
+    return item
   }
 
-  /** @internal Takes the oldest item out. */
-  shift(): Entry<T> {
-    const entry = this.entries[this.head]!
-    this.entries[this.head++] = undefined
-    if (this.head === this.entries.length) {
-      this.entries.length = 0
-      this.head = 0
-      return entry
+  /** Moves the held items, oldest first, into rings of `slots`. */
+  private resize(slots: number): void {
+    const keys = new Float64Array(slots)
+    const seqs = new Float64Array(slots)
+    const dues = new Float64Array(slots)
+    const sizes = new Float64Array(slots)
+    const items = new Array<T | undefined>(slots)
+    const mask = this.keys.length - 1
+    for (let i = 0; i < this.count; i++) {
+      const from = (this.head + i) & mask
+      keys[i] = this.keys[from]
+      seqs[i] = this.seqs[from]
+      dues[i] = this.dues[from]
+      sizes[i] = this.sizes[from]
+      items[i] = this.items[from]
     }
 
-    if (this.head >= COMPACT_AFTER && this.head * 2 >= this.entries.length) {
-      this.entries.splice(0, this.head)
-      this.head = 0
-    }
-
-    const next = this.entries[this.head]!
-    this.firstKey = next.key
-    this.firstSeq = next.seq
-    return entry
+    this.keys = keys
+    this.seqs = seqs
+    this.dues = dues
+    this.sizes = sizes
+    this.items = items
+    this.head = 0
   }
 }
 

@@ -190,4 +190,56 @@ describe('OrderWindow', () => {
     push(1, 'b1')
     assert.deepEqual(batches, [['b1']])
   })
+
+  it('tells a lane when a run of its items released in a row ends', () => {
+    const clock = new ManualClock()
+    const events: string[] = []
+    const window = new OrderWindow({windowMs: 300, maxHeldBytes: 1000, clock, onReleased: () => events.push('batch')})
+    const lanes = Object.fromEntries(
+      ['a', 'b'].map((name) => [
+        name,
+        window.lane(
+          (item: string) => events.push(item),
+          () => events.push(`end ${name}`),
+        ),
+      ]),
+    )
+    for (const [second, item] of [
+      [1, 'a1'],
+      [2, 'a2'],
+      [3, 'b3'],
+      [4, 'a4'],
+      [5, 'a5'],
+    ] as const)
+      lanes[item[0]].push(BigInt(second), 1, item)
+    window.flush()
+    assert.deepEqual(events, ['a1', 'a2', 'end a', 'b3', 'end b', 'a4', 'a5', 'end a', 'batch'])
+  })
+
+  it('gives back the room a burst took once the lane is empty again', () => {
+    const {window, laneOf} = harness({maxHeldBytes: Number.POSITIVE_INFINITY})
+    const lane = laneOf('a')
+    for (let i = 0; i < 10_000; i++) lane.push(BigInt(i), 1, `a${i}`)
+    assert.ok(lane.keys.length >= 10_000)
+    window.flush()
+    assert.ok(lane.keys.length <= 64, `${lane.keys.length} slots kept`)
+  })
+
+  it('on the real clock, stamps each turn’s items with that turn’s time', async () => {
+    const windowMs = 20
+    let released: (() => void) | undefined
+    const window = new OrderWindow({windowMs, maxHeldBytes: 1000, onReleased: () => released?.()})
+    const lane = window.lane(() => {})
+    const heldFor = async (item: string): Promise<number> => {
+      const start = performance.now()
+      const out = new Promise<void>((resolve) => (released = resolve))
+      lane.push(0n, 1, item)
+      await out
+      return performance.now() - start
+    }
+
+    // The second item comes in a later turn: it must wait its own window, not the first one's.
+    assert.ok((await heldFor('first')) >= windowMs)
+    assert.ok((await heldFor('second')) >= windowMs)
+  })
 })

@@ -96,15 +96,24 @@ describe('OrderedPrinter', () => {
     assert.ok(lines.every((line, i) => line === `web ${i} ${text}`))
   })
 
-  it('lets the output hand over what it releases in pieces, as it would the lines it renders', () => {
-    const {window, printers, output} = harness()
+  it('copies a run of one app’s released lines out in pieces the output can hand over', () => {
+    const {window, printers, output, printed} = harness()
     const pieces: string[] = []
     output.sink.spillAtBytes = 1000
     output.sink.onSpill = () => pieces.push(output.sink.take().toString())
     const text = 'x'.repeat(200)
-    for (let i = 0; i < 20; i++) printers.web.print(log(i, text))
+    for (let i = 0; i < 400; i++) printers.web.print(log(i, `${i} ${text}`))
     window.flush()
+    pieces.push(...printed().map((line) => `${line}\n`))
+    const lines = pieces.join('').split('\n').slice(0, -1)
+    assert.deepEqual(
+      lines,
+      Array.from({length: 400}, (_, i) => `web ${i} ${text}`),
+    )
     assert.ok(pieces.length >= 4, `${pieces.length} pieces`)
-    assert.ok(pieces.every((piece) => piece.length < 1000 + 210))
+    assert.ok(
+      pieces.every((piece) => piece.length <= 16 * 1024 + 210),
+      'a piece longer than a run',
+    )
   })
 })
