@@ -69,8 +69,9 @@ async function timeClient(
   pool: readonly Uint8Array[],
   command: (url: string) => string[],
   feedOptions: FeedOptions = {},
+  total = TOTAL,
 ): Promise<Run> {
-  const feed = await BenchFeed.start(pool, TOTAL, feedOptions)
+  const feed = await BenchFeed.start(pool, total, feedOptions)
   const [file, ...args] = command(feed.url)
   const child = spawn(file, args, {env, stdio: ['ignore', openSync('/dev/null', 'w'), 'ignore']})
   const rss = watchPeakRss(child.pid!)
@@ -263,30 +264,38 @@ if (runs('startup')) {
 }
 
 if (runs('apps')) {
-  // Both runs end by --max-lines once every envelope is printed, the feeds left open: a feed's
+  // Every run ends by --max-lines once its envelopes are printed, the feeds left open: a feed's
   // close would be a lost connection, and with --max-retries 0 one app's would end the others'.
-  const allLines = ['--max-lines', String(TOTAL)]
-  const several = cfws(['logs', ...SEVERAL_APPS, ...allLines])
+  const upTo = (lines: number) => ['--max-lines', String(lines)]
+  const oneApp = (lines: number) => cfws([...LOGS, ...upTo(lines)])
+  const severalApps = (lines: number) => cfws(['logs', ...SEVERAL_APPS, ...upTo(lines)])
   // Paced at a rate both keep up with, so that the figure is what a line costs, not how long the
   // last lines waited in the order window.
   const oneAppRate = runs('throughput')
     ? median(throughput.logs)
-    : TOTAL / (await timeClient(appPool, cfws([...LOGS, ...allLines]), {keepOpen: true})).seconds
+    : TOTAL / (await timeClient(appPool, oneApp(TOTAL), {keepOpen: true})).seconds
   const ratePerSecond = Math.round(oneAppRate / 2)
+  // What a line costs is what a run's CPU grows by with its lines: a tenth of the run is taken
+  // off the whole, and with it the start-up, which twenty apps pay twenty times (their look-ups,
+  // their handshakes: about 0.1 s of CPU more than one app's, a twentieth of the whole run).
+  const SHORT = TOTAL / 10
+  const cpuPerLine = async (command: (lines: number) => (url: string) => string[], clients: number) => {
+    const feed = {clients, keepOpen: true, ratePerSecond: ratePerSecond / clients}
+    const whole = await timeClient(appPool, command(TOTAL), feed)
+    const short = await timeClient(appPool, command(SHORT), feed, SHORT)
+    return {whole, seconds: (whole.cpuSeconds - short.cpuSeconds) / (TOTAL - SHORT)}
+  }
+
   const ratios: number[] = []
   const perLine = {one: [] as number[], several: [] as number[]}
   for (let round = 1; round <= ROUNDS; round++) {
-    const one = await timeClient(appPool, cfws([...LOGS, ...allLines]), {keepOpen: true, ratePerSecond})
-    const many = await timeClient(appPool, several, {
-      clients: SEVERAL_APPS.length,
-      keepOpen: true,
-      ratePerSecond: ratePerSecond / SEVERAL_APPS.length,
-    })
-    perLine.one.push((one.cpuSeconds / TOTAL) * 1e6)
-    perLine.several.push((many.cpuSeconds / TOTAL) * 1e6)
-    ratios.push(one.cpuSeconds / many.cpuSeconds)
+    const one = await cpuPerLine(oneApp, 1)
+    const many = await cpuPerLine(severalApps, SEVERAL_APPS.length)
+    perLine.one.push(one.seconds * 1e6)
+    perLine.several.push(many.seconds * 1e6)
+    ratios.push(one.seconds / many.seconds)
     console.error(
-      `round ${round} at ${(ratePerSecond / 1e3).toFixed(0)}k lines/s: one app ${one.cpuSeconds.toFixed(2)} s of CPU in ${one.seconds.toFixed(2)} s, ${SEVERAL_APPS.length} apps ${many.cpuSeconds.toFixed(2)} s in ${many.seconds.toFixed(2)} s (peak RSS ${(one.peakRssBytes / MiB).toFixed(0)} / ${(many.peakRssBytes / MiB).toFixed(0)} MiB)`,
+      `round ${round} at ${(ratePerSecond / 1e3).toFixed(0)}k lines/s: one app ${one.whole.cpuSeconds.toFixed(2)} s of CPU in ${one.whole.seconds.toFixed(2)} s, ${SEVERAL_APPS.length} apps ${many.whole.cpuSeconds.toFixed(2)} s in ${many.whole.seconds.toFixed(2)} s (peak RSS ${(one.whole.peakRssBytes / MiB).toFixed(0)} / ${(many.whole.peakRssBytes / MiB).toFixed(0)} MiB); per line past the first tenth ${(one.seconds * 1e6).toFixed(2)} / ${(many.seconds * 1e6).toFixed(2)} µs`,
     )
   }
 
