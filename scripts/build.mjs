@@ -122,12 +122,14 @@ for (const bundle of ['main.cjs', 'commands-bundle.cjs', 'demo.cjs'])
     .update(await readFile(`dist/${bundle}`))
     .digest('hex')
     .slice(0, 16)
+// Each command has a code cache of its own (src/compile-cache.ts): their ids, from the committed manifest.
+const commandIds = Object.keys(JSON.parse(await readFile('oclif.manifest.json', 'utf8')).commands)
 await build({
   ...common,
   entryPoints: ['src/compile-cache.ts'],
   outdir: 'dist',
   outExtension: {'.js': '.cjs'},
-  define: {BUNDLE_HASHES: JSON.stringify(hashes)},
+  define: {BUNDLE_HASHES: JSON.stringify(hashes), COMMAND_IDS: JSON.stringify(commandIds)},
 })
 // oclif requires its command target itself: this one goes through the code cache too.
 await writeFile(

@@ -11,18 +11,20 @@ import {Script} from 'node:vm'
  * exists either: it keeps only what was compiled as a module loaded, and measured slower
  * (`cfws --version`: 45.7 against 38.8 ms on Node 22.23, 43.1 against 37.8 ms on 24.21, 53 ms
  * with no cache; docs/performance.md). It lives in the user's cache directory, keyed by the bundle's
- * content; `NODE_DISABLE_COMPILE_CACHE=1` turns it off, as it does in Node. Nothing about the
- * cache can fail a run: V8 checks what it is given (its own version and flags among it) and
- * compiles afresh on a mismatch, and the run then writes a new one; a cache that cannot be read or
- * written is simply not used.
+ * content and by the command the run is for: a cache holds what its first run compiled, so with one
+ * for every command, a `cfws logs` after a first `cfws --version` does not compile its own path on
+ * every start for as long as that build is installed. `NODE_DISABLE_COMPILE_CACHE=1` turns it off,
+ * as it does in Node. Nothing about the cache can fail a run: V8 checks what it is given (its own
+ * version and flags among it) and compiles afresh on a mismatch, and the run then writes a new one;
+ * a cache that cannot be read or written is simply not used.
  */
 export function requireCached(filename: string): unknown {
   const require = createRequire(filename)
   const loaded = require.cache[filename]
   if (loaded) return loaded.exports
   const source = readFileSync(filename, 'utf8')
-  const cacheFile = cacheFileFor(filename)
-  const cachedData = cacheFile ? readCache(cacheFile) : undefined
+  const cache = cacheFor(filename)
+  const cachedData = cache ? readCache(cache.file) : undefined
   const script = new Script(Module.wrap(source), {filename, cachedData})
   const module = new Module(filename)
   module.filename = filename
@@ -36,18 +38,39 @@ export function requireCached(filename: string): unknown {
   ) => void
   wrapper(module.exports, require, module, filename, dirname(filename))
   module.loaded = true
-  if (cacheFile && (!cachedData || script.cachedDataRejected)) process.once('exit', () => writeCache(cacheFile, script))
+  if (cache && (!cachedData || script.cachedDataRejected)) process.once('exit', () => writeCache(cache, script))
   return module.exports
 }
 
 // Each bundle's content hash, put here by the build (scripts/build.mjs) rather than computed per start.
 declare const BUNDLE_HASHES: Record<string, string>
+// The CLI's command ids (the build reads them from oclif.manifest.json).
+declare const COMMAND_IDS: readonly string[]
 
-function cacheFileFor(filename: string): string | undefined {
-  const contentHash = BUNDLE_HASHES[basename(filename)]
+interface CacheFile {
+  file: string
+  /** Whether a file of the cache directory belongs to this bundle but not to its current build. */
+  isStale: (name: string) => boolean
+}
+
+function cacheFor(filename: string): CacheFile | undefined {
+  const bundle = basename(filename)
+  const contentHash = BUNDLE_HASHES[bundle]
   if (process.env.NODE_DISABLE_COMPILE_CACHE || contentHash === undefined) return undefined
   const root = process.env.XDG_CACHE_HOME || join(homedir(), '.cache')
-  return join(root, 'cfws', 'compile-cache', `${basename(filename)}.${contentHash}`)
+  const current = new Set([...COMMAND_IDS, OTHER_RUNS].map((kind) => `${bundle}.${contentHash}.${kind}`))
+  return {
+    file: join(root, 'cfws', 'compile-cache', `${bundle}.${contentHash}.${runKind()}`),
+    isStale: (name) => name.startsWith(`${bundle}.`) && !current.has(name),
+  }
+}
+
+// `--version`, `--help`, a mistyped command: one cache for all of them, not a file for each typo.
+const OTHER_RUNS = 'other'
+
+function runKind(): string {
+  const command = process.argv[2]
+  return COMMAND_IDS.includes(command) ? command : OTHER_RUNS
 }
 
 function readCache(cacheFile: string): Buffer | undefined {
@@ -59,16 +82,15 @@ function readCache(cacheFile: string): Buffer | undefined {
 }
 
 // Written whole under a temporary name, then renamed: a run starting meanwhile never reads half a
-// file. Caches of the bundle's earlier builds go: one file per bundle stays.
-function writeCache(cacheFile: string, script: Script): void {
+// file. Caches of the bundle's earlier builds go, and temporary files a killed run left behind.
+function writeCache({file, isStale}: CacheFile, script: Script): void {
   try {
-    const directory = dirname(cacheFile)
+    const directory = dirname(file)
     mkdirSync(directory, {recursive: true, mode: 0o700})
-    const bundle = basename(cacheFile).slice(0, basename(cacheFile).lastIndexOf('.') + 1)
-    for (const name of readdirSync(directory)) if (name.startsWith(bundle)) rmSync(join(directory, name), {force: true})
-    const temporary = `${cacheFile}.${process.pid}`
+    for (const name of readdirSync(directory)) if (isStale(name)) rmSync(join(directory, name), {force: true})
+    const temporary = `${file}.${process.pid}`
     writeFileSync(temporary, script.createCachedData(), {mode: 0o600})
-    renameSync(temporary, cacheFile)
+    renameSync(temporary, file)
   } catch {
     // A read-only or missing home: the next run compiles as this one did.
   }

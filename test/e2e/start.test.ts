@@ -1,6 +1,6 @@
 import {strict as assert} from 'node:assert'
 import {spawnSync} from 'node:child_process'
-import {mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
+import {mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -89,8 +89,8 @@ describe('cfws start-up from the bundle', () => {
       const first = await runCli(['logs'], {XDG_CACHE_HOME: cacheHome})
       assert.equal(first.code, 2)
       assert.deepEqual(
-        files().map((name) => name.replace(/\.[0-9a-f]{16}$/, '')),
-        ['commands-bundle.cjs', 'main.cjs'],
+        files().map((name) => name.replace(/\.[0-9a-f]{16}\./, ' ')),
+        ['commands-bundle.cjs logs', 'main.cjs logs'],
       )
       const written = files().map((name) => statSync(join(cacheDir(), name)).mtimeMs)
       const second = await runCli(['logs'], {XDG_CACHE_HOME: cacheHome})
@@ -99,6 +99,24 @@ describe('cfws start-up from the bundle', () => {
       assert.deepEqual(
         files().map((name) => statSync(join(cacheDir(), name)).mtimeMs),
         written,
+      )
+    })
+
+    it('keeps one for each command, so that each holds its own path, and drops those of other builds', async () => {
+      mkdirSync(cacheDir(), {recursive: true})
+      const leftovers = [
+        'main.cjs.0123456789abcdef',
+        'main.cjs.0123456789abcdef.logs',
+        'commands-bundle.cjs.0123456789abcdef.logs.4242',
+      ]
+      for (const name of leftovers) writeFileSync(join(cacheDir(), name), 'an earlier build')
+      writeFileSync(join(cacheDir(), 'unrelated-file'), 'kept')
+      await runCli(['--version'], {XDG_CACHE_HOME: cacheHome})
+      await runCli(['logs'], {XDG_CACHE_HOME: cacheHome})
+      await runCli(['lgos'], {XDG_CACHE_HOME: cacheHome})
+      assert.deepEqual(
+        files().map((name) => name.replace(/\.[0-9a-f]{16}\./, ' ')),
+        ['commands-bundle.cjs logs', 'main.cjs logs', 'main.cjs other', 'unrelated-file'],
       )
     })
 
