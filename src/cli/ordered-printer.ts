@@ -76,8 +76,12 @@ export class OrderedPrinter implements LinePrinter {
   private copyReleased(): void {
     const {held} = this
     if (this.copyUntil > this.copiedUntil) {
-      this.output.sink.copy(held.buf, this.copiedUntil - this.base, this.copyUntil - this.base)
-      this.output.sink.checkpoint()
+      const {sink} = this.output
+      // A run is longer than the room a spill leaves: checked after the copy only, it would make
+      // the output's buffer grow whenever one app's lines come in a row.
+      sink.spillUnlessRoomFor(this.copyUntil - this.copiedUntil)
+      sink.copy(held.buf, this.copiedUntil - this.base, this.copyUntil - this.base)
+      sink.checkpoint()
     }
 
     const end = this.releasedUntil

@@ -36,6 +36,14 @@ export class ByteSink {
     if (this.pos >= this.spillAtBytes) this.onSpill?.()
   }
 
+  /**
+   * Before a copy of whole lines: when `bytes` more would not fit, what is written goes to `onSpill`
+   * first, so that the buffer need not grow (it still does for a copy longer than it).
+   */
+  spillUnlessRoomFor(bytes: number): void {
+    if (this.pos > 0 && this.pos + bytes > this.buf.length) this.onSpill?.()
+  }
+
   /** Makes room for `bytes` more; callers then write `buf[pos++]` directly. */
   reserve(bytes: number): void {
     if (this.pos + bytes <= this.buf.length) return

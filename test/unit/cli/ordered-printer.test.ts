@@ -1,11 +1,13 @@
 import {strict as assert} from 'node:assert'
+import {Writable} from 'node:stream'
 
 import {LineBudget, LogPrinter} from '../../../src/cli/log-printer.js'
 import {OrderWindow} from '../../../src/cli/order-window.js'
 import {OrderedPrinter} from '../../../src/cli/ordered-printer.js'
 import type {LogMessage} from '../../../src/envelope/types.js'
-import {ByteSink} from '../../../src/render/byte-sink.js'
+import {ByteSink, SINK_CAPACITY} from '../../../src/render/byte-sink.js'
 import type {LogRenderer} from '../../../src/render/log-message.js'
+import {OutputWriter} from '../../../src/render/output-writer.js'
 import {ManualClock} from '../../helpers/manual-clock.js'
 
 const S = 1_000_000_000n
@@ -94,6 +96,45 @@ describe('OrderedPrinter', () => {
     assert.deepEqual(lines.slice(0, 2), [`web 0 ${text}`, `web 1 ${text}`])
     assert.equal(lines.at(-1), `web 4999 ${text}`)
     assert.ok(lines.every((line, i) => line === `web ${i} ${text}`))
+  })
+
+  it('hands the output over before a run would make its buffer grow, when one app’s lines come in a row', async () => {
+    const chunkBuffers: number[] = []
+    const stdout = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        chunkBuffers.push(chunk.buffer.byteLength)
+        done()
+      },
+    })
+    const writer = new OutputWriter(stdout, {maxBufferedBytes: 4 << 20, onDropped() {}, onClosed() {}, onFailed() {}})
+    const clock = new ManualClock()
+    const window = new OrderWindow({
+      windowMs: 300,
+      maxHeldBytes: 256 * 1024,
+      clock,
+      onReleased: () => writer.schedule(),
+    })
+    const renderer: LogRenderer = (message, out) => {
+      out.ascii(`${message.message!.toString()}\n`)
+      out.checkpoint()
+    }
+    const busy = new OrderedPrinter(new LogPrinter(renderer), window, writer)
+    new OrderedPrinter(new LogPrinter(renderer), window, writer)
+    const text = 'x'.repeat(200)
+    let largestBuffer = 0
+    for (let i = 0; i < 20_000; i++) {
+      busy.print(log(i, `${i} ${text}`))
+      largestBuffer = Math.max(largestBuffer, writer.sink.buf.length)
+    }
+
+    window.flush()
+    await writer.flush()
+    assert.equal(largestBuffer, SINK_CAPACITY)
+    assert.ok(chunkBuffers.length > 50, `${chunkBuffers.length} chunks`)
+    assert.ok(
+      chunkBuffers.every((bytes) => bytes <= SINK_CAPACITY),
+      `chunks in buffers of ${[...new Set(chunkBuffers)].join(', ')} bytes`,
+    )
   })
 
   it('copies a run of one app’s released lines out in pieces the output can hand over', () => {
