@@ -278,7 +278,7 @@ if (runs('apps')) {
   // What a line costs is what a run's CPU grows by with its lines: a tenth of the run is taken
   // off the whole, and with it the start-up, which twenty apps pay twenty times (their look-ups,
   // their handshakes: about 0.1 s of CPU more than one app's, a twentieth of the whole run).
-  const SHORT = TOTAL / 10
+  const SHORT = Math.round(TOTAL / 10)
   const cpuPerLine = async (command: (lines: number) => (url: string) => string[], clients: number) => {
     const feed = {clients, keepOpen: true, ratePerSecond: ratePerSecond / clients}
     const whole = await timeClient(appPool, command(TOTAL), feed)

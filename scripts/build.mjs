@@ -122,8 +122,12 @@ for (const bundle of ['main.cjs', 'commands-bundle.cjs', 'demo.cjs'])
     .update(await readFile(`dist/${bundle}`))
     .digest('hex')
     .slice(0, 16)
-// Each command has a code cache of its own (src/compile-cache.ts): their ids, from the committed manifest.
-const commandIds = Object.keys(JSON.parse(await readFile('oclif.manifest.json', 'utf8')).commands)
+// Each command has a code cache of its own (src/compile-cache.ts): their ids, from the committed
+// manifest. Without one (`npm run manifest` writes it after this build), every run shares one cache.
+const commandIds = await readFile('oclif.manifest.json', 'utf8').then(
+  (manifest) => Object.keys(JSON.parse(manifest).commands),
+  () => [],
+)
 await build({
   ...common,
   entryPoints: ['src/compile-cache.ts'],

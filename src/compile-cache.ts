@@ -38,7 +38,11 @@ export function requireCached(filename: string): unknown {
   ) => void
   wrapper(module.exports, require, module, filename, dirname(filename))
   module.loaded = true
-  if (cache && (!cachedData || script.cachedDataRejected)) process.once('exit', () => writeCache(cache, script))
+  if (cache && (!cachedData || script.cachedDataRejected))
+    process.once('exit', (code) => {
+      // A run that failed (a usage error, no login) compiled little of its command: the next one writes it.
+      if (ENDED_WELL.has(code)) writeCache(cache, script)
+    })
   return module.exports
 }
 
@@ -58,18 +62,23 @@ function cacheFor(filename: string): CacheFile | undefined {
   const contentHash = BUNDLE_HASHES[bundle]
   if (process.env.NODE_DISABLE_COMPILE_CACHE || contentHash === undefined) return undefined
   const root = process.env.XDG_CACHE_HOME || join(homedir(), '.cache')
-  const current = new Set([...COMMAND_IDS, OTHER_RUNS].map((kind) => `${bundle}.${contentHash}.${kind}`))
+  const currentBuild = `${bundle}.${contentHash}.`
   return {
-    file: join(root, 'cfws', 'compile-cache', `${bundle}.${contentHash}.${runKind()}`),
-    isStale: (name) => name.startsWith(`${bundle}.`) && !current.has(name),
+    file: join(root, 'cfws', 'compile-cache', `${currentBuild}${runKind()}`),
+    // The current build's files stay, temporary ones too: another run may be writing one.
+    isStale: (name) => name.startsWith(`${bundle}.`) && !name.startsWith(currentBuild),
   }
 }
 
-// `--version`, `--help`, a mistyped command: one cache for all of them, not a file for each typo.
+// `--version`, help, a mistyped command: one cache for all of them, not a file for each typo, and
+// `cfws logs --help` does not become what every `cfws logs` finds compiled.
 const OTHER_RUNS = 'other'
+// Done, or ended by Ctrl-C or SIGTERM, as `cfws logs` usually is (errors.ts's exit codes).
+const ENDED_WELL = new Set([0, 130, 143])
 
 function runKind(): string {
-  const command = process.argv[2]
+  const [command, ...rest] = process.argv.slice(2)
+  if (rest.includes('--help') || rest.includes('-h')) return OTHER_RUNS
   return COMMAND_IDS.includes(command) ? command : OTHER_RUNS
 }
 
@@ -82,7 +91,7 @@ function readCache(cacheFile: string): Buffer | undefined {
 }
 
 // Written whole under a temporary name, then renamed: a run starting meanwhile never reads half a
-// file. Caches of the bundle's earlier builds go, and temporary files a killed run left behind.
+// file. Caches of the bundle's earlier builds go, and what a run killed while writing left of them.
 function writeCache({file, isStale}: CacheFile, script: Script): void {
   try {
     const directory = dirname(file)

@@ -85,15 +85,15 @@ describe('cfws start-up from the bundle', () => {
     afterEach(() => rmSync(cacheHome, {recursive: true, force: true}))
 
     it('writes one for each bundle a run loaded, and the next run uses it as it is', async () => {
-      // A command that runs (and stops at its missing argument) loads the commands bundle too.
-      const first = await runCli(['logs'], {XDG_CACHE_HOME: cacheHome})
-      assert.equal(first.code, 2)
+      // A command that runs loads the commands bundle too.
+      const first = await runCli(['completion', 'bash'], {XDG_CACHE_HOME: cacheHome})
+      assert.equal(first.code, 0)
       assert.deepEqual(
         files().map((name) => name.replace(/\.[0-9a-f]{16}\./, ' ')),
-        ['commands-bundle.cjs logs', 'main.cjs logs'],
+        ['commands-bundle.cjs completion', 'main.cjs completion'],
       )
       const written = files().map((name) => statSync(join(cacheDir(), name)).mtimeMs)
-      const second = await runCli(['logs'], {XDG_CACHE_HOME: cacheHome})
+      const second = await runCli(['completion', 'bash'], {XDG_CACHE_HOME: cacheHome})
       assert.deepEqual(second, first)
       // V8 accepted both: a rejected cache is written again.
       assert.deepEqual(
@@ -102,7 +102,7 @@ describe('cfws start-up from the bundle', () => {
       )
     })
 
-    it('keeps one for each command, so that each holds its own path, and drops those of other builds', async () => {
+    it('keeps one for each command, written by a run that did not fail, and drops those of other builds', async () => {
       mkdirSync(cacheDir(), {recursive: true})
       const leftovers = [
         'main.cjs.0123456789abcdef',
@@ -111,12 +111,25 @@ describe('cfws start-up from the bundle', () => {
       ]
       for (const name of leftovers) writeFileSync(join(cacheDir(), name), 'an earlier build')
       writeFileSync(join(cacheDir(), 'unrelated-file'), 'kept')
-      await runCli(['--version'], {XDG_CACHE_HOME: cacheHome})
-      await runCli(['logs'], {XDG_CACHE_HOME: cacheHome})
-      await runCli(['lgos'], {XDG_CACHE_HOME: cacheHome})
+      // Failed runs (a usage error, an unknown command) and help write none.
+      assert.equal((await runCli(['logs'], {XDG_CACHE_HOME: cacheHome})).code, 2)
+      assert.equal((await runCli(['lgos'], {XDG_CACHE_HOME: cacheHome})).code, 2)
+      assert.deepEqual(files(), [...leftovers, 'unrelated-file'].sort())
+      await runCli(['logs', '--help'], {XDG_CACHE_HOME: cacheHome})
+      const [other] = files().filter((name) => name.endsWith('.other'))
+      // Another run of this build may be writing its cache meanwhile: its temporary file stays.
+      const writing = other.replace(/other$/, 'doctor.4343')
+      writeFileSync(join(cacheDir(), writing), 'being written')
+      await runCli(['completion', 'bash'], {XDG_CACHE_HOME: cacheHome})
       assert.deepEqual(
         files().map((name) => name.replace(/\.[0-9a-f]{16}\./, ' ')),
-        ['commands-bundle.cjs logs', 'main.cjs logs', 'main.cjs other', 'unrelated-file'],
+        [
+          'commands-bundle.cjs completion',
+          'main.cjs completion',
+          'main.cjs doctor.4343',
+          'main.cjs other',
+          'unrelated-file',
+        ],
       )
     })
 
