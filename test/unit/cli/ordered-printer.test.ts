@@ -119,6 +119,7 @@ describe('OrderedPrinter', () => {
       out.checkpoint()
     }
     const busy = new OrderedPrinter(new LogPrinter(renderer), window, writer)
+    // A second app that stays quiet: the window has two lanes, and the busy one's lines go out in runs.
     new OrderedPrinter(new LogPrinter(renderer), window, writer)
     const text = 'x'.repeat(200)
     let largestBuffer = 0
