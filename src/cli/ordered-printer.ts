@@ -8,6 +8,10 @@ const ENTRY_BYTES = 64
 // The held bytes already printed are cut off once past this, when they are most of the buffer.
 const COMPACT_AFTER_BYTES = 64 * 1024
 const HELD_CAPACITY = 16 * 1024
+// A lane that grew past this held a burst (the apps' history, merged whole, or a very long
+// message): it shrinks back once most of that is printed. Live lines need less: the window holds
+// at most 256 KiB of every lane together.
+const KEEP_HELD_BYTES = 512 * 1024
 // A run of one app's lines released in a row is copied out once it holds this much.
 const RUN_BYTES = 16 * 1024
 
@@ -88,12 +92,8 @@ export class OrderedPrinter implements LinePrinter {
     this.copiedUntil = end
     this.copyUntil = end
     const released = end - this.base
-    if (released === held.pos) {
-      this.base = end
-      held.pos = 0
-    } else if (released >= COMPACT_AFTER_BYTES && released * 2 >= held.pos) {
-      held.buf.copy(held.buf, 0, released, held.pos)
-      held.pos -= released
+    if (released === held.pos || (released >= COMPACT_AFTER_BYTES && released * 2 >= held.pos)) {
+      held.discardFirst(released, KEEP_HELD_BYTES)
       this.base = end
     }
   }

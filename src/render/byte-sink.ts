@@ -44,6 +44,24 @@ export class ByteSink {
     if (this.pos > 0 && this.pos + bytes > this.buf.length) this.onSpill?.()
   }
 
+  /**
+   * Drops the first `bytes` written and moves the rest to the start. A buffer that grew past
+   * `maxKeptBytes` (a burst held whole, a very long message) is replaced by a smaller one the rest
+   * fits in, so that the burst's room is not kept for the rest of the run.
+   */
+  discardFirst(bytes: number, maxKeptBytes: number): void {
+    const rest = this.pos - bytes
+    if (this.buf.length > maxKeptBytes && rest * 2 <= maxKeptBytes) {
+      const smaller = Buffer.allocUnsafeSlow(Math.max(this.minCapacity, rest * 2))
+      this.buf.copy(smaller, 0, bytes, this.pos)
+      this.replaceBuffer(smaller)
+    } else if (rest > 0) {
+      this.buf.copy(this.buf, 0, bytes, this.pos)
+    }
+
+    this.pos = rest
+  }
+
   /** Makes room for `bytes` more; callers then write `buf[pos++]` directly. */
   reserve(bytes: number): void {
     if (this.pos + bytes <= this.buf.length) return

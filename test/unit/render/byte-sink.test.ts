@@ -79,6 +79,27 @@ describe('ByteSink', () => {
     assert.equal(sink.buf.toString('latin1', 0, sink.pos), '0123456789'.repeat(100))
   })
 
+  it('discards what was written first and keeps the rest, in a smaller buffer once it grew past the bound', () => {
+    const sink = new ByteSink(16)
+    sink.ascii('a'.repeat(1000) + 'rest')
+    const grown = sink.buf
+    sink.discardFirst(1000, 4096)
+    assert.equal(sink.buf, grown, 'a buffer within the bound is kept')
+    assert.equal(sink.buf.toString('latin1', 0, sink.pos), 'rest')
+
+    sink.ascii('b'.repeat(10_000))
+    sink.discardFirst(10_000, 4096)
+    assert.equal(sink.buf.toString('latin1', 0, sink.pos), 'bbbb')
+    assert.equal(sink.buf.length, 16, 'back to its first size: the rest fits')
+    sink.ascii('more')
+    assert.equal(sink.buf.toString('latin1', 0, sink.pos), 'bbbbmore')
+
+    sink.ascii('c'.repeat(10_000))
+    sink.discardFirst(sink.pos, 4096)
+    assert.equal(sink.pos, 0)
+    assert.equal(sink.buf.length, 16)
+  })
+
   it('takes back only buffers it handed out whole, never one of the memory Node pools small buffers in', () => {
     // Node 24 pools small buffers in 64 KiB, the sink's own size: a copied-out chunk lies there.
     const sink = new ByteSink(Buffer.poolSize)
