@@ -18,8 +18,8 @@ describe('OrderedPrinter memory (measured after a GC, in a process of its own)',
     ])
     const {retainedBytes, held} = JSON.parse(stdout) as {retainedBytes: number; held: number}
     assert.equal(held, 0)
-    // 4 MiB of history grow the first app's lane to 8 MiB: kept for the rest of the run before it
-    // shrank back once printed.
+    // 4 MiB of history grew the first app's lane to 8 MiB, which it kept for the rest of the run
+    // before lanes shrank back once their burst was printed.
     assert.ok(retainedBytes < MiB, `${(retainedBytes / MiB).toFixed(1)} MiB retained`)
   })
 })
