@@ -60,7 +60,7 @@ export class OrderedPrinter implements LinePrinter {
     if (this.done || !this.accepts(log)) return false
     const start = this.held.pos
     this.printer.renderUncounted(log, this.held)
-    this.lane.push(log.timestamp ?? 0n, this.held.pos - start + ENTRY_BYTES, this.base + this.held.pos)
+    this.lane.push(orderOf(log), this.held.pos - start + ENTRY_BYTES, this.base + this.held.pos)
     return true
   }
 
@@ -97,4 +97,8 @@ export class OrderedPrinter implements LinePrinter {
       this.base = end
     }
   }
+}
+
+function orderOf(log: LogMessage): number {
+  return log.timestampOrder ?? Number(log.timestamp ?? 0n)
 }

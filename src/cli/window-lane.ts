@@ -44,10 +44,11 @@ export class WindowLane<T> {
     readonly endRun: () => void = () => {},
   ) {}
 
-  push(timestampNs: bigint, bytes: number, item: T): void {
+  /** `timestampNs` as a double: see WindowLane.keys. */
+  push(timestampNs: number, bytes: number, item: T): void {
     if (this.count === this.keys.length) this.resize(this.keys.length * 2)
     const slot = (this.head + this.count) & (this.keys.length - 1)
-    this.keys[slot] = Number(timestampNs)
+    this.keys[slot] = timestampNs
     this.sizes[slot] = bytes
     this.items[slot] = item
     this.count++

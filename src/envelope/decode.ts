@@ -40,11 +40,12 @@ export class LogMessageDecoder {
     const log: LogMessage = {}
     if (scan.has(MESSAGE)) log.message = buf.subarray(scan.start(MESSAGE), scan.end(MESSAGE))
     if (scan.has(MESSAGE_TYPE)) log.messageType = scan.int32(MESSAGE_TYPE)
-    if (scan.has(TIMESTAMP))
-      log.timestamp = BigInt.asIntN(
-        64,
-        (BigInt(scan.int64High(TIMESTAMP) >>> 0) << 32n) | BigInt(scan.int64Low(TIMESTAMP) >>> 0),
-      )
+    if (scan.has(TIMESTAMP)) {
+      const high = scan.int64High(TIMESTAMP)
+      const low = scan.int64Low(TIMESTAMP) >>> 0
+      log.timestamp = BigInt.asIntN(64, (BigInt(high >>> 0) << 32n) | BigInt(low))
+      log.timestampOrder = high * 2 ** 32 + low
+    }
     if (scan.has(SOURCE_TYPE))
       log.sourceType = this.sourceTypes.get(buf, scan.start(SOURCE_TYPE), scan.end(SOURCE_TYPE))
     if (scan.has(SOURCE_INSTANCE))

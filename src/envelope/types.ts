@@ -21,6 +21,11 @@ export interface LogMessage {
   message?: Uint8Array
   messageType?: number
   timestamp?: bigint
+  /**
+   * `timestamp` as a double (exact to 256 ns at today's times), where the decoder has it at hand:
+   * what several apps' lines are ordered by, without converting a bigint for each.
+   */
+  timestampOrder?: number
   sourceType?: string
   sourceInstance?: string
 }

@@ -31,8 +31,7 @@ function harness(options: Partial<OrderWindowOptions> = {}) {
     return lanes.get(name)!
   }
 
-  const push = (second: number, item: string, bytes = 10): void =>
-    laneOf(item[0]).push(BigInt(second) * 1_000_000_000n, bytes, item)
+  const push = (second: number, item: string, bytes = 10): void => laneOf(item[0]).push(second * 1e9, bytes, item)
   return {window, clock, batches, push, laneOf, released: () => batches.flat()}
 }
 
@@ -78,7 +77,7 @@ describe('OrderWindow', () => {
     for (let i = 0; i < 5000; i++) {
       // Three lanes, each in order, their timestamps interleaved, arriving in bursts of one lane.
       const lane = 'abc'[Math.floor(i / 50) % 3]
-      const ns = BigInt(i % 50) * 3000n + BigInt(Math.floor(i / 150)) * 1_000_000n + BigInt('abc'.indexOf(lane)) * 1000n
+      const ns = (i % 50) * 3000 + Math.floor(i / 150) * 1_000_000 + 'abc'.indexOf(lane) * 1000
       const item = `${lane}${ns}`
       expected.push(item)
       laneOf(lane).push(ns, 1, item)
@@ -211,7 +210,7 @@ describe('OrderWindow', () => {
       [4, 'a4'],
       [5, 'a5'],
     ] as const)
-      lanes[item[0]].push(BigInt(second), 1, item)
+      lanes[item[0]].push(second, 1, item)
     window.flush()
     assert.deepEqual(events, ['a1', 'a2', 'end a', 'b3', 'end b', 'a4', 'a5', 'end a', 'batch'])
   })
@@ -219,7 +218,7 @@ describe('OrderWindow', () => {
   it('gives back the room a burst took once the lane is empty again', () => {
     const {window, laneOf} = harness({maxHeldBytes: Number.POSITIVE_INFINITY})
     const lane = laneOf('a')
-    for (let i = 0; i < 10_000; i++) lane.push(BigInt(i), 1, `a${i}`)
+    for (let i = 0; i < 10_000; i++) lane.push(i, 1, `a${i}`)
     assert.ok(lane.keys.length >= 10_000)
     window.flush()
     assert.ok(lane.keys.length <= 64, `${lane.keys.length} slots kept`)
@@ -233,7 +232,7 @@ describe('OrderWindow', () => {
     const heldFor = async (item: string): Promise<number> => {
       const start = performance.now()
       const out = new Promise<void>((resolve) => (released = resolve))
-      lane.push(0n, 1, item)
+      lane.push(0, 1, item)
       await out
       return performance.now() - start
     }

@@ -114,12 +114,15 @@ describe('FrameScanner', () => {
     assert.equal(Buffer.from(log.message!).toString(), 'hello')
     assert.equal(log.messageType, 2)
     assert.equal(log.timestamp, T0)
+    assert.equal(log.timestampOrder, Number(T0), 'the same time as a double, for ordering')
     assert.equal(log.sourceType, 'APP/PROC/WEB')
     assert.equal(log.sourceInstance, '0')
     const negative = logs.decode(
       encodeEnvelope({logMessage: {timestamp: -2n, appId: 'not needed', sourceType: 'caf\u00e9'}}),
     )
-    assert.deepEqual(negative.ok && negative.envelope, {logMessage: {timestamp: -2n, sourceType: 'caf\u00e9'}})
+    assert.deepEqual(negative.ok && negative.envelope, {
+      logMessage: {timestamp: -2n, timestampOrder: -2, sourceType: 'caf\u00e9'},
+    })
     for (let i = 0; i < 60; i++) {
       // more distinct values than the decoder keeps, repeated
       const sourceType = i % 2 === 0 ? 'APP/PROC/WEB' : `RTR-${i % 25}`
