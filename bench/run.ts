@@ -16,8 +16,9 @@
 // full speed; the expected count comes from one run over the pool with stdout to a file.
 // Output: per-run lines on stderr as it goes; on stdout the pipe and stalled-reader details, then one
 // table of every target (min / median / max, goal, PASS or FAIL; exit 1 on any FAIL), then absolutes.
-// BENCH_ROUNDS (default 5): throughput rounds. BENCH_ENVELOPES (default 1,000,000): envelopes per
-// throughput run and per pipe run (rounded up to whole passes over the pool).
+// BENCH_ROUNDS (default 5): throughput rounds. BENCH_APP_ROUNDS (default 11): rounds of the apps part.
+// BENCH_ENVELOPES (default 1,000,000): envelopes per throughput run and per pipe run (rounded up to
+// whole passes over the pool).
 import {spawn} from 'node:child_process'
 import {once} from 'node:events'
 import {openSync} from 'node:fs'
@@ -41,6 +42,10 @@ const runs = (part: (typeof PARTS)[number]): boolean => !only || only.includes(p
 
 // Five: with three, one slow minute of the machine could decide a median.
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5)
+// Eleven: the apps' ratio moves far more from round to round than the throughput's (fifteen rounds
+// of the same code, 2026-12-07: 0.66 to 1.05 around a median of 0.85), and the median of five of
+// those fell on either side of the goal from run to run.
+const APP_ROUNDS = Number(process.env.BENCH_APP_ROUNDS ?? 11)
 const TOTAL = Number(process.env.BENCH_ENVELOPES ?? 1_000_000)
 // Eleven left the medians of a few tens of milliseconds moving ±5 % from run to run of the same code.
 const START_SAMPLES = 21
@@ -124,7 +129,7 @@ const absolute: string[] = []
 const throughput = {baseline: [] as number[], text: [] as number[], json: [] as number[], logs: [] as number[]}
 
 console.error(
-  `cfws bench: ${only ? only.join(', ') : 'all parts'}; ${ROUNDS} rounds of ${TOTAL.toLocaleString('en')} envelopes (mean ${meanBytes.toFixed(0)} bytes), loopback ws`,
+  `cfws bench: ${only ? only.join(', ') : 'all parts'}; ${ROUNDS} rounds (the apps part ${APP_ROUNDS}) of ${TOTAL.toLocaleString('en')} envelopes (mean ${meanBytes.toFixed(0)} bytes), loopback ws`,
 )
 if (runs('throughput')) {
   const ratios = {text: [] as number[], json: [] as number[], logs: [] as number[]}
@@ -288,7 +293,7 @@ if (runs('apps')) {
 
   const ratios: number[] = []
   const perLine = {one: [] as number[], several: [] as number[]}
-  for (let round = 1; round <= ROUNDS; round++) {
+  for (let round = 1; round <= APP_ROUNDS; round++) {
     const one = await cpuPerLine(oneApp, 1)
     const many = await cpuPerLine(severalApps, SEVERAL_APPS.length)
     perLine.one.push(one.seconds * 1e6)
