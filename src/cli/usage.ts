@@ -25,7 +25,7 @@ export interface UsageArg {
 export function usageLine(args: Record<string, UsageArg>, flags: Record<string, UsageFlag>): string {
   const visible = new Map(Object.entries(flags).filter(([, flag]) => !flag.hidden))
   // Worked out once per flag, not on every look: this runs at start-up for each command of the
-  // bundle, before V8 has compiled it, and looking them up afresh made it cubic in the flags (2–3 ms).
+  // bundle, before V8 has compiled it, and looking them up afresh made it cubic in the flags (1–2 ms).
   const dependsOn = new Map(
     [...visible].map(([name, flag]) => [name, (flag.dependsOn ?? []).filter((other) => visible.has(other))]),
   )
