@@ -14,6 +14,12 @@ const MAX_BACKFILL_MESSAGES = 10_000
 // Keys of lines printed with the newest timestamp: past this many, a backfill may print such a
 // line twice rather than memory grow.
 const MAX_KEYS_AT_NEWEST = 4096
+// How far out of timestamp order the stream may bring an app's lines: those of its instances and
+// of the router come through different agents and Dopplers, stamped by different machines' clocks.
+// The copies of backfilled lines are looked for until a live line is newer than the newest
+// backfilled one by more than this: stopping at the first newer line printed a copy that came
+// after another instance's newer line twice.
+const OUT_OF_ORDER_NS = 5_000_000_000n
 
 /** What history to print before the live lines: the newest `maxMessages`, from `startTimeNs` on. */
 export interface HistoryQuery {
@@ -81,8 +87,9 @@ export class LogGapFiller {
     const log = decoded.envelope.logMessage
     if (!log) return undefined
     if (this.backfilled.size > 0) {
-      // A copy of a backfilled line cannot be newer than the newest of them: past that, stop looking.
-      if ((log.timestamp ?? 0n) > this.backfilledUntilNs) this.backfilled.clear()
+      // A copy of a backfilled line is no newer than the newest of them, and comes at most
+      // OUT_OF_ORDER_NS behind a newer line: past that, stop looking.
+      if ((log.timestamp ?? 0n) > this.backfilledUntilNs + OUT_OF_ORDER_NS) this.backfilled.clear()
       else if (this.backfilled.delete(logKey(log))) return undefined
     }
 

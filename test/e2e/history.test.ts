@@ -45,6 +45,25 @@ describe('cfws logs --tail / --since without --recent: history, then follow (end
     assert.equal(f.tc.upgrades.length, 1)
   })
 
+  it('skips the stream’s copy of a history line that comes after another instance’s newer line', async () => {
+    const answer = slowLogCache([v2Log(T0 + S, 'b'), v2Log(T0 + 2n * S, 'c'), v2Log(T0 + 3n * S, 'd')])
+    const cli = start(['--tail', '3'])
+    const client = await f.tc.nextClient()
+    await f.cc.waitForRequest((request) => request.path.startsWith('/api/v1/read/'))
+    // Instances' lines reach the stream through different agents: out of timestamp order.
+    client.send(at(2, 'c'))
+    client.send(at(4, 'e', {sourceInstance: '1'}))
+    client.send(at(3, 'd'))
+    answer()
+    client.send(at(5, 'f'))
+    const lines = await cli.waitForStdoutLines(5)
+    cli.child.kill('SIGINT')
+    const result = await cli.result()
+    const ofInstance1 = line(4, 'e').replace('[APP/PROC/WEB/0]', '[APP/PROC/WEB/1]')
+    assert.deepEqual(lines, [line(1, 'b'), line(2, 'c'), line(3, 'd'), ofInstance1, line(5, 'f')])
+    assert.equal(result.stdout.split('\n').length - 1, 5, 'no line twice')
+  })
+
   it('prints the history since a time in JSON, through the filters, and counts it for --max-lines', async () => {
     const answer = slowLogCache([
       v2Log(T0, 'too old'),
