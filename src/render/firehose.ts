@@ -24,7 +24,12 @@ export function createFirehoseRenderer(
     const reason = scanner.scan(frame)
     if (reason !== undefined) return reason
     const {envelope} = scanner
-    if (envelope.has(EVENT_TYPE) && types.has(envelope.int32(EVENT_TYPE))) writer.write(out, envelope)
+    if (envelope.has(EVENT_TYPE) && types.has(envelope.int32(EVENT_TYPE))) {
+      writer.write(out, envelope)
+      // One turn reads many frames: the sink goes to stdout once it nears its capacity, rather than
+      // doubling (a copy of all it holds, and a new buffer) each time a turn outgrows it.
+      out.checkpoint()
+    }
     return undefined
   }
 }

@@ -2,6 +2,8 @@ import {strict as assert} from 'node:assert'
 
 import {parseEventTypeFilter, serverFilterFor} from '../../../src/envelope/filter.js'
 import {formatDouble} from '../../../src/render/envelope-text.js'
+import {ByteSink} from '../../../src/render/byte-sink.js'
+import {createFirehoseRenderer} from '../../../src/render/firehose.js'
 import {encodeEnvelope} from '../../../src/envelope/encode.js'
 import type {Envelope} from '../../../src/envelope/model.js'
 import {SAMPLE_ENVELOPES} from '../../helpers/firehose-envelopes.js'
@@ -105,6 +107,29 @@ describe('firehose JSON', () => {
       line,
       '{"httpStartStop":{"requestId":"f47ac10b-58cc-4372-a567-0e02b2c3d479","applicationId":"00000000-0000-0000-ffff-ffffffffffff"}}\n',
     )
+  })
+})
+
+describe('firehose renderer', () => {
+  it('checks the sink after each envelope it writes, so a turn of many frames never makes it grow', () => {
+    const out = new ByteSink()
+    out.spillAtBytes = 100
+    const taken: number[] = []
+    out.onSpill = () => taken.push(out.take().length)
+    const render = createFirehoseRenderer('text', new Set([6]))
+    const frame = encodeEnvelope(SAMPLE_ENVELOPES.ValueMetric)
+    const line = renderEnvelopeText(SAMPLE_ENVELOPES.ValueMetric)
+    for (let i = 0; i < 3; i++) render(frame, out)
+    assert.deepEqual(taken, [line.length, line.length, line.length])
+  })
+
+  it('writes nothing, and so checks nothing, for an envelope of a type not asked for', () => {
+    const out = new ByteSink()
+    out.spillAtBytes = 0
+    let spills = 0
+    out.onSpill = () => spills++
+    createFirehoseRenderer('text', new Set([5]))(encodeEnvelope(SAMPLE_ENVELOPES.ValueMetric), out)
+    assert.deepEqual([out.pos, spills], [0, 0])
   })
 })
 
