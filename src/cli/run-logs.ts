@@ -123,9 +123,11 @@ function appTailer(
       historyRead.add(appIdentity(app))
       releaseHold?.()
     }
-    const printer = new LogPrinter(run.renderFor(app), run.filter, run.budget)
     tailed.add(app.name)
+    // Whatever fails from here on, the hold goes with it: a hold left behind would keep every
+    // other app's lines in the window until the run ends.
     try {
+      const printer = new LogPrinter(run.renderFor(app), run.filter, run.budget)
       const ordered = window ? new OrderedPrinter(printer, window, output) : undefined
       await tail(appStream(run, app, endpoint, ordered ?? printer, {history, progress}, signal, historyDone))
     } finally {
