@@ -117,7 +117,7 @@ describe('firehose renderer', () => {
     const taken: number[] = []
     out.onSpill = () => taken.push(out.take().length)
     const render = createFirehoseRenderer('text', new Set([6]))
-    const frame = encodeEnvelope(SAMPLE_ENVELOPES.ValueMetric)
+    const frame = Buffer.from(encodeEnvelope(SAMPLE_ENVELOPES.ValueMetric))
     const line = renderEnvelopeText(SAMPLE_ENVELOPES.ValueMetric)
     for (let i = 0; i < 3; i++) render(frame, out)
     assert.deepEqual(taken, [line.length, line.length, line.length])
@@ -128,7 +128,7 @@ describe('firehose renderer', () => {
     out.spillAtBytes = 0
     let spills = 0
     out.onSpill = () => spills++
-    createFirehoseRenderer('text', new Set([5]))(encodeEnvelope(SAMPLE_ENVELOPES.ValueMetric), out)
+    createFirehoseRenderer('text', new Set([5]))(Buffer.from(encodeEnvelope(SAMPLE_ENVELOPES.ValueMetric)), out)
     assert.deepEqual([out.pos, spills], [0, 0])
   })
 })
