@@ -61,6 +61,9 @@ export class OutputWriter {
   private lastProgressMs = 0
   private stallTimer?: NodeJS.Timeout
   private ended: 'open' | 'closed' | 'failed' = 'open'
+  // Writes whose callback has not run: a file's or /dev/full's write is done at once (writableLength
+  // is back to 0) while its failure comes a tick later, and the run must not end before it does.
+  private unsettledWrites = 0
   private readonly drainWaiters: Array<() => void> = []
   private readonly roomWaiters: Array<() => void> = []
 
@@ -130,7 +133,7 @@ export class OutputWriter {
   async flush(signal?: AbortSignal): Promise<void> {
     this.writeSink()
     this.stopDropping()
-    if (this.closed || this.stream.writableLength === 0 || signal?.aborted) {
+    if (this.closed || this.unsettledWrites === 0 || signal?.aborted) {
       this.reportDropped()
       return
     }
@@ -173,7 +176,7 @@ export class OutputWriter {
     // stdout took something: whatever was dropping catches up behind what it holds.
     if (this.dropping) this.stopDropping()
     if (this.gatePaused && this.stream.writableLength <= this.lowWaterBytes) this.setPaused(false)
-    if (this.stream.writableLength === 0) {
+    if (this.unsettledWrites === 0) {
       this.reportDropped()
       for (const resolve of this.drainWaiters.splice(0)) resolve()
     }
@@ -220,9 +223,21 @@ export class OutputWriter {
 
   // A file or /dev/full as stdout is written synchronously, and its failure is thrown, not emitted.
   private send(chunk: Buffer, callback: (error?: Error | null) => void): void {
+    let settled = false
+    const settle = (): boolean => {
+      if (settled) return false
+      settled = true
+      this.unsettledWrites--
+      return true
+    }
+
+    this.unsettledWrites++
     try {
-      this.stream.write(chunk, callback)
+      this.stream.write(chunk, (error?: Error | null) => {
+        if (settle()) callback(error)
+      })
     } catch (error) {
+      settle()
       this.onError(error as Error)
     }
   }

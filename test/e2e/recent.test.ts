@@ -1,10 +1,13 @@
 import {strict as assert} from 'node:assert'
+import {spawn} from 'node:child_process'
+import {once} from 'node:events'
+import {openSync} from 'node:fs'
 
 import {encodeEnvelope} from '../../src/envelope/encode.js'
 import {logEnvelope, T0} from '../helpers/envelopes.js'
 import {FakeLogCache, v2Log} from '../helpers/fake-cloud-controller.js'
 import {useFakeFoundation} from '../helpers/fake-foundation.js'
-import {runCli, USER_AGENT} from '../helpers/run-cli.js'
+import {RUN_JS, runCli, USER_AGENT} from '../helpers/run-cli.js'
 
 const S = 1_000_000_000n
 
@@ -57,6 +60,21 @@ describe('cfws logs --recent (end to end)', () => {
       const result = await recent(['--since', '2025-11-24T09:46:48Z'])
       assert.equal(result.stdout.split('\n').length - 1, 3)
       assert.equal(f.cc.logCache!.reads[0].get('start_time'), '1763977608000000000')
+    })
+
+    it('says a full disk in one line and exits 1, though the lines fit in one write', async () => {
+      const child = spawn(process.execPath, [RUN_JS, 'logs', 'myapp', '--recent'], {
+        env: {PATH: process.env.PATH, HOME: '/nonexistent', TZ: 'UTC', CF_HOME: f.home.dir},
+        stdio: ['ignore', openSync('/dev/full', 'w'), 'pipe'],
+      })
+      let stderr = ''
+      child.stderr!.setEncoding('utf8').on('data', (text: string) => (stderr += text))
+      const [code] = await once(child, 'close')
+      assert.equal(
+        stderr,
+        'cfws: Cannot write to stdout (ENOSPC): stopped\nhint: The device stdout goes to is full: free some space, or send the output elsewhere.\n',
+      )
+      assert.equal(code, 1)
     })
 
     it('says which source answered with CFWS_DEBUG=1', async () => {

@@ -3,7 +3,7 @@ import {once} from 'node:events'
 import {readFileSync} from 'node:fs'
 import {fileURLToPath} from 'node:url'
 
-const RUN_JS = fileURLToPath(new URL('../../bin/run.js', import.meta.url))
+export const RUN_JS = fileURLToPath(new URL('../../bin/run.js', import.meta.url))
 const {version} = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {version: string}
 
 /** What cfws sends as `User-Agent` on every request and upgrade. */

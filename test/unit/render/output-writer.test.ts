@@ -252,4 +252,23 @@ describe('OutputWriter', () => {
       [{code: 'STDOUT_FAILED', message: 'Cannot write to stdout (ENOSPC): stopped'}],
     )
   })
+  it("waits in flush for a write that is done at once but fails a tick later, as a file's or /dev/full's does", async () => {
+    // Node's stdout on a file: the write returns with nothing queued, its error comes after.
+    const stdout = new Writable({
+      write(_chunk, _encoding, callback) {
+        callback(Object.assign(new Error('ENOSPC: no space left on device, write'), {code: 'ENOSPC'}))
+      },
+    })
+    const failed: Array<{code: string}> = []
+    const writer = writerFor(stdout, {onFailed: (error) => failed.push(error)})
+    // Written from a promise's continuation, as a run ends: Node runs the error's tick only after
+    // every continuation then due, the one after the flush included.
+    await tick()
+    writer.sink.text('a\n')
+    await writer.flush()
+    assert.deepEqual(
+      failed.map(({code}) => code),
+      ['STDOUT_FAILED'],
+    )
+  })
 })
