@@ -6,8 +6,10 @@ import {visibleControls} from './render/visible-controls.js'
 
 const HIDDEN = '[PRIVATE DATA HIDDEN]'
 const SECRET_PATTERNS: ReadonlyArray<[RegExp, string]> = [
-  // A JWT in any form a server may echo it: a header that is a JSON object (`eyJ`), or three long base64url parts.
-  [/\beyJ[\w-]*\.[\w-]+\.[\w-]*/g, HIDDEN],
+  // A JWT in any form a server may echo it, whole or cut short (a close reason holds 123 bytes): a
+  // base64url JSON object (`eyJ`, the header's or the payload's) and what follows it, even inside
+  // other text (`bearer%20eyJ…`) or with its dots gone; or three long base64url parts.
+  [/eyJ[\w-]{8,}(?:\.[\w-]*){0,2}/g, HIDDEN],
   [/\b[\w-]{16,}\.[\w-]{16,}\.[\w-]{16,}/g, HIDDEN],
   [/\b(bearer|basic)\s+[\w.~+/=-]+/gi, `$1 ${HIDDEN}`],
   [/((?:access_token|refresh_token|client_secret|password)["']?\s*[:=]\s*["']?)[^"'&\s,}]+/gi, `$1${HIDDEN}`],
@@ -19,6 +21,9 @@ const SECRET_PATTERNS: ReadonlyArray<[RegExp, string]> = [
 const knownSecrets = new Set<string>()
 // Shorter values (cf's empty client secret) would hide ordinary words.
 const MIN_SECRET_LENGTH = 4
+// A known secret's start this long is hidden with as much of the rest as follows it: what a server
+// echoes may have been cut short, by it or by cfws's own limit on an answer's body.
+const SECRET_PREFIX_LENGTH = 12
 
 /** Hides `secret` in everything cfws writes to stderr from now on: a token, the client secret, the proxy password. */
 export function hideSecret(secret: string | undefined): void {
@@ -27,9 +32,25 @@ export function hideSecret(secret: string | undefined): void {
 
 export function redactSecrets(text: string): string {
   let redacted = text
-  for (const secret of knownSecrets) redacted = redacted.replaceAll(secret, HIDDEN)
+  for (const secret of knownSecrets) redacted = hideEveryCopy(redacted, secret)
   for (const [pattern, replacement] of SECRET_PATTERNS) redacted = redacted.replace(pattern, replacement)
   return redacted
+}
+
+/** `secret`, and any start of it of SECRET_PREFIX_LENGTH or more characters, hidden in `text`. */
+function hideEveryCopy(text: string, secret: string): string {
+  if (secret.length <= SECRET_PREFIX_LENGTH) return text.replaceAll(secret, HIDDEN)
+  const prefix = secret.slice(0, SECRET_PREFIX_LENGTH)
+  let hidden = ''
+  let from = 0
+  for (let at = text.indexOf(prefix); at !== -1; at = text.indexOf(prefix, from)) {
+    let end = at + SECRET_PREFIX_LENGTH
+    while (end < text.length && end - at < secret.length && text[end] === secret[end - at]) end++
+    hidden += `${text.slice(from, at)}${HIDDEN}`
+    from = end
+  }
+
+  return hidden + text.slice(from)
 }
 
 export function isDebugEnabled(env: NodeJS.ProcessEnv = process.env): boolean {

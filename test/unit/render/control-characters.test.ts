@@ -116,6 +116,27 @@ describe('control characters', () => {
       assert.ok(!line.includes('eyJ'), line)
     })
 
+    it('hides a JWT cut short, alone, without its dots or inside other text', () => {
+      const header = 'eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9'
+      const payload = 'eyJ1c2VyX25hbWUiOiJhZG1pbiIsInNjb3BlIjpbImRvcHBsZXIuZmlyZWhvc2UiXX0'
+      for (const [echoed, shown] of [
+        [`close code 4001: ${header}.${payload.slice(0, 30)}`, 'close code 4001: [PRIVATE DATA HIDDEN]'],
+        [`claims ${payload} here`, 'claims [PRIVATE DATA HIDDEN] here'],
+        [`joined ${header}${payload}c2lnbmF0dXJl`, 'joined [PRIVATE DATA HIDDEN]'],
+        [`t=bearer%20${header}.${payload}.c2ln&x=1`, 't=bearer%20[PRIVATE DATA HIDDEN]&x=1'],
+      ])
+        assert.equal(operatorLine(echoed), shown)
+    })
+
+    it('hides the start of a known secret that an answer cut short', () => {
+      hideSecret('opaque-refresh-token-0123456789abcdef')
+      assert.equal(
+        operatorLine('{"body":"x opaque-refresh-token-0123'),
+        '{"body":"x [PRIVATE DATA HIDDEN]',
+      )
+      assert.equal(operatorLine('an opaque-refr word'), 'an opaque-refr word')
+    })
+
     it('keeps host names, which have dots but are no JWT', () => {
       assert.equal(operatorLine('wss://doppler.sys.example.com:443'), 'wss://doppler.sys.example.com:443')
     })
