@@ -62,6 +62,9 @@ export class LogGapFiller {
   private readonly keysAtNewest = new Set<string>()
   private readonly backfilled = new Set<string>()
   private backfilledUntilNs = 0n
+  // History cut at its count (`--tail N`) begins here: a held or live line older than this is
+  // before the tail that was shown, not after it, and is skipped as its copies are.
+  private tailStartNs = 0n
   private logCache?: Promise<string | undefined>
   private readonly decoder = new LogMessageDecoder()
 
@@ -89,8 +92,9 @@ export class LogGapFiller {
     if (this.backfilled.size > 0) {
       // A copy of a backfilled line is no newer than the newest of them, and comes at most
       // OUT_OF_ORDER_NS behind a newer line: past that, stop looking.
-      if ((log.timestamp ?? 0n) > this.backfilledUntilNs + OUT_OF_ORDER_NS) this.backfilled.clear()
-      else if (this.backfilled.delete(logKey(log))) return undefined
+      const timestamp = log.timestamp ?? 0n
+      if (timestamp > this.backfilledUntilNs + OUT_OF_ORDER_NS) this.backfilled.clear()
+      else if (timestamp < this.tailStartNs || this.backfilled.delete(logKey(log))) return undefined
     }
 
     this.print(log, out)
@@ -103,6 +107,7 @@ export class LogGapFiller {
    */
   async fillGap(output: GapOutput, signal: AbortSignal): Promise<void> {
     this.backfilled.clear()
+    this.tailStartNs = 0n
     const {history} = this
     this.history = undefined
     if (history === undefined && this.newestNs === undefined) return
@@ -132,11 +137,10 @@ export class LogGapFiller {
       accept,
       onPage: progress.onPage,
     }
+    const asked = history ?? {maxMessages: MAX_BACKFILL_MESSAGES, startTimeNs: this.newestNs}
     let logs: LogMessage[]
     try {
-      logs = await readRecentLogs(
-        history ? {...query, ...history} : {...query, maxMessages: MAX_BACKFILL_MESSAGES, startTimeNs: this.newestNs},
-      )
+      logs = await readRecentLogs({...query, ...asked})
     } catch (error) {
       if (!history || signal.aborted) throw error
       notice(labelled(this.label, `could not read the history from Log Cache: ${messageOf(error)}; live lines only`))
@@ -160,7 +164,18 @@ export class LogGapFiller {
       count++
     }
 
-    if (!history) info(labelled(this.label, `backfilled ${count} lines from Log Cache`))
+    // A full read may have left older lines out: a history's are before its tail, a gap's are lost.
+    const full = logs.length >= asked.maxMessages
+    if (history) {
+      if (full) this.tailStartNs = oldestTimestamp(logs)
+    } else if (full) {
+      notice(
+        labelled(
+          this.label,
+          `backfilled ${count} lines from Log Cache, the newest ${asked.maxMessages} of the gap: older lines logged while disconnected are missing`,
+        ),
+      )
+    } else info(labelled(this.label, `backfilled ${count} lines from Log Cache`))
   }
 
   // Every line seen counts for the next backfill's start, printed or filtered out: a filtered one
@@ -179,4 +194,10 @@ export class LogGapFiller {
 
     this.printer.print(log, out)
   }
+}
+
+function oldestTimestamp(logs: readonly LogMessage[]): bigint {
+  let oldest = logs[0].timestamp ?? 0n
+  for (const log of logs) if ((log.timestamp ?? 0n) < oldest) oldest = log.timestamp ?? 0n
+  return oldest
 }

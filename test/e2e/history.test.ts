@@ -64,6 +64,29 @@ describe('cfws logs --tail / --since without --recent: history, then follow (end
     assert.equal(result.stdout.split('\n').length - 1, 5, 'no line twice')
   })
 
+  it('prints only the last N when more than N were logged while history was read, in order', async () => {
+    const ms = (tenths: number) => T0 + 2n * S + BigInt(tenths) * 100_000_000n
+    const logged = Array.from({length: 10}, (_, i) => i + 1)
+    const answer = slowLogCache([v2Log(T0, 'a'), ...logged.map((i) => v2Log(ms(i), `L${i}`))])
+    const cli = start(['--tail', '3'])
+    const client = await f.tc.nextClient()
+    await f.cc.waitForRequest((request) => request.path.startsWith('/api/v1/read/'))
+    for (const i of logged) client.send(logEnvelope(`L${i}`, {timestamp: ms(i)}))
+    // The stream's lines are held, not printed, until the history is: the last one shows they came.
+    client.send(at(4, 'after'))
+    answer()
+    const lines = await cli.waitForStdoutLines(4)
+    cli.child.kill('SIGINT')
+    const result = await cli.result()
+    assert.deepEqual(lines, [
+      '2025-11-24T09:46:49.92+0000 [APP/PROC/WEB/0] OUT L8',
+      '2025-11-24T09:46:50.02+0000 [APP/PROC/WEB/0] OUT L9',
+      '2025-11-24T09:46:50.12+0000 [APP/PROC/WEB/0] OUT L10',
+      line(4, 'after'),
+    ])
+    assert.equal(result.stdout.split('\n').length - 1, 4, 'nothing older than the tail after it')
+  })
+
   it('prints the history since a time in JSON, through the filters, and counts it for --max-lines', async () => {
     const answer = slowLogCache([
       v2Log(T0, 'too old'),
@@ -113,6 +136,26 @@ describe('cfws logs --tail / --since without --recent: history, then follow (end
     assert.equal(
       result.stderr,
       `${TAILING_MYAPP}cfws: could not read the history from Log Cache: Log Cache answered 404: no access to this app's logs; live lines only\n`,
+    )
+  })
+
+  it('says that a gap longer than the backfill reads lost its older lines, even with --quiet', async () => {
+    f.cc.logCache = new FakeLogCache([])
+    const cli = start(['--quiet'])
+    const first = await f.tc.nextClient()
+    first.send(at(0, 'a'))
+    await cli.waitForStdoutLines(1)
+    for (let i = 1; i <= 10_001; i++) f.cc.logCache.envelopes.push(v2Log(T0 + BigInt(i) * 1000n, `gap ${i}`))
+    first.terminate()
+    await f.tc.nextClient()
+    const lines = await cli.waitForStdoutLines(10_001)
+    cli.child.kill('SIGINT')
+    const result = await cli.result()
+    assert.equal(lines[1].endsWith(' gap 2'), true, lines[1])
+    assert.equal(lines.at(-1)!.endsWith(' gap 10001'), true)
+    assert.equal(
+      result.stderr,
+      'cfws: backfilled 10000 lines from Log Cache, the newest 10000 of the gap: older lines logged while disconnected are missing\n',
     )
   })
 
