@@ -76,6 +76,7 @@ export const ERROR_CATALOGUE = {
   CC_FORBIDDEN: {exit: 'forbidden'},
   FIREHOSE_SCOPE_MISSING: {exit: 'forbidden'},
   FIREHOSE_UNAUTHORIZED: {exit: 'forbidden', refreshable: true},
+  FIREHOSE_FORBIDDEN: {exit: 'forbidden'},
   LOGS_NOT_VISIBLE: {exit: 'forbidden'},
   LOG_CACHE_NOT_VISIBLE: {exit: 'forbidden'},
 

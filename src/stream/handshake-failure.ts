@@ -104,6 +104,17 @@ export function describeHandshakeFailure(answer: HandshakeAnswer, kind: StreamKi
         })
   }
 
+  if (status === 403 && kind === 'firehose') {
+    return new ForbiddenError(
+      'FIREHOSE_FORBIDDEN',
+      `The Traffic Controller refused the firehose (403)${answer.body.trim() ? `: ${answer.body.trim()}` : ''}`,
+      {
+        cause,
+        hint: 'The firehose needs a token with the doppler.firehose scope (logs.admin is not enough); with it, a route service or proxy in front of the Traffic Controller may be what refuses (CFWS_DEBUG=1 shows the answer).',
+      },
+    )
+  }
+
   if (status === 403 || (status === 404 && kind === 'app')) {
     return new ForbiddenError(
       'LOGS_NOT_VISIBLE',

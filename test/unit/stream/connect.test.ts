@@ -100,6 +100,16 @@ describe('openStream', () => {
       })
     }
 
+    it('explains a firehose refused with 403 by the scope it needs, not by an app’s roles (exit 4)', async () => {
+      tc.refuseWith('403 Forbidden', {}, 'denied')
+      await assert.rejects(open({url: new URL(`${tc.url}/firehose/sub`), kind: 'firehose'}), {
+        code: 'FIREHOSE_FORBIDDEN',
+        exitCode: 4,
+        message: 'The Traffic Controller refused the firehose (403): denied',
+        hint: /doppler\.firehose scope/,
+      })
+    })
+
     it('tells a plain ws:// request to a TLS port to use wss://', async () => {
       tc.refuseWith('400 Bad Request', {}, 'Client sent an HTTP request to an HTTPS server.\n')
       await assert.rejects(open(), {
