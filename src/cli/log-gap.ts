@@ -167,7 +167,7 @@ export class LogGapFiller {
     // A full read may have left older lines out: a history's are before its tail, a gap's are lost.
     const full = logs.length >= asked.maxMessages
     if (history) {
-      if (full) this.tailStartNs = oldestTimestamp(logs)
+      if (full && logs.length > 0) this.tailStartNs = oldestTimestamp(logs)
     } else if (full) {
       notice(
         labelled(

@@ -43,9 +43,9 @@ export default class Logs extends BaseCommand {
     recent: Flags.boolean({description: 'print the recent logs, oldest first, and exit'}),
     tail: Flags.integer({
       aliases: ['lines'],
-      description: `print this many messages of history, the newest, then follow (with --recent: then exit; default there: ${DEFAULT_RECENT_LINES}); per app`,
+      description: `print this many messages of history, the newest, then follow (with --recent: then exit; default there: ${DEFAULT_RECENT_LINES}); per app; 0: none, live lines only; also --lines`,
       helpValue: 'N',
-      min: 1,
+      min: 0,
       max: Number.MAX_SAFE_INTEGER,
     }),
     'raw-escapes': Flags.boolean({
@@ -113,8 +113,9 @@ export default class Logs extends BaseCommand {
       {space, org: config.org},
       selection,
     )
+    // --tail 0 is kubectl's: no history, only what comes from now on.
     const history =
-      flags.tail === undefined && since === undefined
+      (flags.tail === undefined && since === undefined) || (flags.tail === 0 && !flags.recent)
         ? undefined
         : () => ({maxMessages: flags.tail ?? DEFAULT_RECENT_LINES, startTimeNs: since?.()})
     const run: LogsRun = {

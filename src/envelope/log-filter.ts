@@ -34,7 +34,7 @@ export function compilePattern(pattern: string, flag: string, flags = ''): RegEx
       'INVALID_REGEX',
       `Invalid regular expression in ${flag} '${pattern}': ${(error as Error).message.replace(/^Invalid regular expression: /, '')}`,
       {
-        hint: 'Use a JavaScript regular expression, e.g. --include "timeout|refused"; quote it for the shell.',
+        hint: `Use a JavaScript regular expression, e.g. ${flag} ${flag === '--app-regex' ? "'^api-'" : '"timeout|refused"'}; quote it for the shell.`,
       },
     )
   }

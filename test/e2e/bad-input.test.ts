@@ -64,7 +64,7 @@ describe('bad input (end to end)', () => {
       [['logs', 'a', '--all'], "cfws: Give app names or --all, not both\nhint: See 'cfws logs --help'.\n"],
       [
         ['logs', '--app-regex', '(api'],
-        'cfws: Invalid regular expression in --app-regex \'(api\': /(api/: Unterminated group\nhint: Use a JavaScript regular expression, e.g. --include "timeout|refused"; quote it for the shell.\n',
+        "cfws: Invalid regular expression in --app-regex '(api': /(api/: Unterminated group\nhint: Use a JavaScript regular expression, e.g. --app-regex '^api-'; quote it for the shell.\n",
       ],
       [
         ['logs', 'web', '--order-window', 'soon'],

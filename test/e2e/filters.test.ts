@@ -114,7 +114,7 @@ describe('cfws logs filters (end to end)', () => {
       assert.equal(result.stdout, '')
       assert.equal(
         result.stderr,
-        `cfws: Invalid regular expression in ${flag} 'a(b': /a(b/: Unterminated group\nhint: Use a JavaScript regular expression, e.g. --include "timeout|refused"; quote it for the shell.\n`,
+        `cfws: Invalid regular expression in ${flag} 'a(b': /a(b/: Unterminated group\nhint: Use a JavaScript regular expression, e.g. ${flag} "timeout|refused"; quote it for the shell.\n`,
       )
       assert.equal(f.cc.requests.length, 0)
     })

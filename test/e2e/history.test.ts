@@ -114,6 +114,17 @@ describe('cfws logs --tail / --since without --recent: history, then follow (end
     assert.equal(f.cc.logCache!.reads[0].get('start_time'), '1763977608000000000')
   })
 
+  it('reads no history with --tail 0, as kubectl, and follows the live stream', async () => {
+    f.cc.logCache = new FakeLogCache([v2Log(T0, 'a')])
+    const cli = start(['--tail', '0'])
+    ;(await f.tc.nextClient()).send(at(1, 'b'))
+    assert.deepEqual(await cli.waitForStdoutLines(1), [line(1, 'b')])
+    cli.child.kill('SIGINT')
+    const result = await cli.result()
+    assert.equal(result.stderr, TAILING_MYAPP)
+    assert.equal(f.cc.logCache.reads.length, 0)
+  })
+
   it('says so and follows the live stream on a foundation without Log Cache', async () => {
     const cli = start(['--tail', '50'])
     ;(await f.tc.nextClient()).send(at(0, 'live'))

@@ -130,10 +130,7 @@ describe('control characters', () => {
 
     it('hides the start of a known secret that an answer cut short', () => {
       hideSecret('opaque-refresh-token-0123456789abcdef')
-      assert.equal(
-        operatorLine('{"body":"x opaque-refresh-token-0123'),
-        '{"body":"x [PRIVATE DATA HIDDEN]',
-      )
+      assert.equal(operatorLine('{"body":"x opaque-refresh-token-0123'), '{"body":"x [PRIVATE DATA HIDDEN]')
       assert.equal(operatorLine('an opaque-refr word'), 'an opaque-refr word')
     })
 
