@@ -32,21 +32,41 @@ export function hideSecret(secret: string | undefined): void {
 
 export function redactSecrets(text: string): string {
   let redacted = text
-  for (const secret of knownSecrets) redacted = hideEveryCopy(redacted, secret)
+  for (const secret of knownSecrets) redacted = redacted.replaceAll(secret, HIDDEN)
   for (const [pattern, replacement] of SECRET_PATTERNS) redacted = redacted.replace(pattern, replacement)
-  return redacted
+  return hideSecretStarts(redacted)
 }
 
-/** `secret`, and any start of it of SECRET_PREFIX_LENGTH or more characters, hidden in `text`. */
-function hideEveryCopy(text: string, secret: string): string {
-  if (secret.length <= SECRET_PREFIX_LENGTH) return text.replaceAll(secret, HIDDEN)
-  const prefix = secret.slice(0, SECRET_PREFIX_LENGTH)
+/**
+ * Hides what is left of a known secret cut short: every run of text that begins as one of them
+ * does for SECRET_PREFIX_LENGTH characters or more, as far as it goes on alike. The runs of every
+ * secret are hidden together, so that one secret's start found inside another's leaves none of it.
+ */
+function hideSecretStarts(text: string): string {
+  const runs: Array<[number, number]> = []
+  for (const secret of knownSecrets) {
+    if (secret.length <= SECRET_PREFIX_LENGTH) continue
+    const prefix = secret.slice(0, SECRET_PREFIX_LENGTH)
+    for (let at = text.indexOf(prefix); at !== -1; at = text.indexOf(prefix, at + 1)) {
+      let end = at + SECRET_PREFIX_LENGTH
+      while (end < text.length && end - at < secret.length && text[end] === secret[end - at]) end++
+      runs.push([at, end])
+    }
+  }
+
+  if (runs.length === 0) return text
+  runs.sort((a, b) => a[0] - b[0])
+  const merged: Array<[number, number]> = []
+  for (const [start, end] of runs) {
+    const last = merged.at(-1)
+    if (last && start <= last[1]) last[1] = Math.max(last[1], end)
+    else merged.push([start, end])
+  }
+
   let hidden = ''
   let from = 0
-  for (let at = text.indexOf(prefix); at !== -1; at = text.indexOf(prefix, from)) {
-    let end = at + SECRET_PREFIX_LENGTH
-    while (end < text.length && end - at < secret.length && text[end] === secret[end - at]) end++
-    hidden += `${text.slice(from, at)}${HIDDEN}`
+  for (const [start, end] of merged) {
+    hidden += `${text.slice(from, start)}${HIDDEN}`
     from = end
   }
 

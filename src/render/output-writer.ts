@@ -133,7 +133,7 @@ export class OutputWriter {
   async flush(signal?: AbortSignal): Promise<void> {
     this.writeSink()
     this.stopDropping()
-    if (this.closed || this.unsettledWrites === 0 || signal?.aborted) {
+    if (this.closed || this.unsettledWrites <= 0 || signal?.aborted) {
       this.reportDropped()
       return
     }
@@ -164,19 +164,16 @@ export class OutputWriter {
     if (this.stream.writableLength >= this.highWaterBytes) this.setPaused(true)
   }
 
-  private onWritten(chunk: Buffer, error?: Error | null): void {
+  /** A write's callback: `chunk` is the sink's own, to reuse, or undefined for the drop queue's. */
+  private onWritten(chunk: Buffer | undefined, error?: Error | null): void {
+    this.unsettledWrites--
     if (error) return
-    this.sink.recycle(chunk)
-    this.onProgress()
-  }
-
-  private onProgress(error?: Error | null): void {
-    if (error) return
+    if (chunk) this.sink.recycle(chunk)
     this.lastProgressMs = performance.now()
     // stdout took something: whatever was dropping catches up behind what it holds.
     if (this.dropping) this.stopDropping()
     if (this.gatePaused && this.stream.writableLength <= this.lowWaterBytes) this.setPaused(false)
-    if (this.unsettledWrites === 0) {
+    if (this.unsettledWrites <= 0) {
       this.reportDropped()
       for (const resolve of this.drainWaiters.splice(0)) resolve()
     }
@@ -217,27 +214,19 @@ export class OutputWriter {
   private stopDropping(): void {
     if (!this.dropping) return
     this.dropping = false
-    for (const queued of this.dropQueue.drain()) this.send(queued, (error) => this.onProgress(error))
+    for (const queued of this.dropQueue.drain()) this.send(queued, (error) => this.onWritten(undefined, error))
     if (this.stream.writableLength >= this.highWaterBytes) this.setPaused(true)
   }
 
   // A file or /dev/full as stdout is written synchronously, and its failure is thrown, not emitted.
+  // `onWritten` is the callback's end: it counts the write settled.
   private send(chunk: Buffer, callback: (error?: Error | null) => void): void {
-    let settled = false
-    const settle = (): boolean => {
-      if (settled) return false
-      settled = true
-      this.unsettledWrites--
-      return true
-    }
-
     this.unsettledWrites++
     try {
-      this.stream.write(chunk, (error?: Error | null) => {
-        if (settle()) callback(error)
-      })
+      this.stream.write(chunk, callback)
     } catch (error) {
-      settle()
+      // Not written, and its callback is not called: the run ends here (this.closed from now on).
+      this.unsettledWrites--
       this.onError(error as Error)
     }
   }
