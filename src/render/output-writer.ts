@@ -218,8 +218,9 @@ export class OutputWriter {
     if (this.stream.writableLength >= this.highWaterBytes) this.setPaused(true)
   }
 
-  // A file or /dev/full as stdout is written synchronously, and its failure is thrown, not emitted.
-  // `onWritten` is the callback's end: it counts the write settled.
+  // A file or /dev/full as stdout is written synchronously: its failure is thrown, or (Node 20's
+  // SyncWriteStream) given to the callback and emitted a tick later. `onWritten` ends every
+  // callback: it counts the write settled.
   private send(chunk: Buffer, callback: (error?: Error | null) => void): void {
     this.unsettledWrites++
     try {
