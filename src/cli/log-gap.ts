@@ -20,6 +20,9 @@ const MAX_KEYS_AT_NEWEST = 4096
 // backfilled one by more than this: stopping at the first newer line printed a copy that came
 // after another instance's newer line twice.
 const OUT_OF_ORDER_NS = 5_000_000_000n
+// A read from Log Cache that takes longer says so: the live lines wait for it, and a quiet screen
+// would look like a hang (an unanswered read holds them until the HTTP deadline, 30 s).
+const SLOW_READ_MS = 5000
 
 /** What history to print before the live lines: the newest `maxMessages`, from `startTimeNs` on. */
 export interface HistoryQuery {
@@ -138,6 +141,16 @@ export class LogGapFiller {
       onPage: progress.onPage,
     }
     const asked = history ?? {maxMessages: MAX_BACKFILL_MESSAGES, startTimeNs: this.newestNs}
+    const slow = setTimeout(
+      () =>
+        info(
+          labelled(
+            this.label,
+            `Log Cache has taken ${SLOW_READ_MS / 1000}s so far to give the ${history ? 'history' : 'backfill'}; the live lines wait for it`,
+          ),
+        ),
+      SLOW_READ_MS,
+    ).unref()
     let logs: LogMessage[]
     try {
       logs = await readRecentLogs({...query, ...asked})
@@ -146,6 +159,7 @@ export class LogGapFiller {
       notice(labelled(this.label, `could not read the history from Log Cache: ${messageOf(error)}; live lines only`))
       return
     } finally {
+      clearTimeout(slow)
       progress.end()
     }
 

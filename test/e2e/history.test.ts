@@ -114,6 +114,22 @@ describe('cfws logs --tail / --since without --recent: history, then follow (end
     assert.equal(f.cc.logCache!.reads[0].get('start_time'), '1763977608000000000')
   })
 
+  it('says that Log Cache is slow to give the history, which the live lines wait for', async () => {
+    const answer = slowLogCache([v2Log(T0, 'a')])
+    const cli = start(['--tail', '1'])
+    const client = await f.tc.nextClient()
+    client.send(at(1, 'b'))
+    await cli.waitForStderr(/the live lines wait for it\n/)
+    answer()
+    assert.deepEqual(await cli.waitForStdoutLines(2), [line(0, 'a'), line(1, 'b')])
+    cli.child.kill('SIGINT')
+    const result = await cli.result()
+    assert.equal(
+      result.stderr,
+      `${TAILING_MYAPP}cfws: Log Cache has taken 5s so far to give the history; the live lines wait for it\n`,
+    )
+  })
+
   it('reads no history with --tail 0, as kubectl, and follows the live stream', async () => {
     f.cc.logCache = new FakeLogCache([v2Log(T0, 'a')])
     const cli = start(['--tail', '0'])
