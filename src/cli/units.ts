@@ -60,7 +60,8 @@ export function parseSize(text: string, flag: string): number {
   return bytes
 }
 
-const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:(Z)|([+-])(\d{2}):(\d{2}))$/i
+// RFC 3339 lets a space stand for the T (its section 5.6), as `date --rfc-3339` writes it.
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:(Z)|([+-])(\d{2}):(\d{2}))$/i
 const SINCE_HINT = 'Use a duration back from now (90s, 10m, 1h30m, 2d) or an RFC 3339 time (2026-11-24T09:00:00Z).'
 
 /** `--since`: a duration back from now (`90s`, `10m`, `1h30m`, `2d`) or an RFC 3339 time → nanoseconds since the epoch. */

@@ -69,6 +69,7 @@ describe('units', () => {
       parseSince('2026-11-24T09:00:00.123456789+01:00', now),
       BigInt(Date.parse('2026-11-24T08:00:00Z')) * 1_000_000n + 123_456_789n,
     )
+    assert.equal(parseSince('2026-11-24 09:00:00Z', now), BigInt(Date.parse('2026-11-24T09:00:00Z')) * 1_000_000n)
     assert.throws(() => parseSince('yesterday', now), {
       code: 'INVALID_SINCE',
       exitCode: 2,
