@@ -30,6 +30,8 @@ export function hideSecret(secret: string | undefined): void {
   if (secret !== undefined && secret.length >= MIN_SECRET_LENGTH) knownSecrets.add(secret)
 }
 
+// Whole secrets go first, whatever a pattern would make of them (a proxy password with an `@` in
+// it); then the patterns; the starts of secrets last, so that none cuts a JWT the patterns hide whole.
 export function redactSecrets(text: string): string {
   let redacted = text
   for (const secret of knownSecrets) redacted = redacted.replaceAll(secret, HIDDEN)

@@ -57,7 +57,7 @@ export function readAppSelection(names: readonly string[], flags: {all?: boolean
   }
 
   if (flags.all) return {all: true}
-  if (regex !== undefined) return {pattern: compilePattern(regex, '--app-regex')}
+  if (regex !== undefined) return {pattern: compilePattern(regex, '--app-regex', "'^api-'")}
   if (names.length === 0)
     throw new UsageError('MISSING_APP', 'Missing required argument APP', {
       hint: "Give one or more app names, or --all, or --app-regex RE; see 'cfws logs --help'.",

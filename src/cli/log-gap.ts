@@ -179,17 +179,22 @@ export class LogGapFiller {
     }
 
     // A full read may have left older lines out: a history's are before its tail, a gap's are lost.
-    const full = logs.length >= asked.maxMessages
+    // Its lines come oldest first.
+    const full = logs.length > 0 && logs.length >= asked.maxMessages
     if (history) {
-      if (full && logs.length > 0) this.tailStartNs = oldestTimestamp(logs)
-    } else if (full) {
+      if (full) this.tailStartNs = logs[0].timestamp ?? 0n
+      return
+    }
+
+    const backfilled = `backfilled ${count} lines from Log Cache`
+    if (full)
       notice(
         labelled(
           this.label,
-          `backfilled ${count} lines from Log Cache, the newest ${asked.maxMessages} of the gap: older lines logged while disconnected are missing`,
+          `${backfilled}, the newest ${asked.maxMessages} of the gap: older lines logged while disconnected are missing`,
         ),
       )
-    } else info(labelled(this.label, `backfilled ${count} lines from Log Cache`))
+    else info(labelled(this.label, backfilled))
   }
 
   // Every line seen counts for the next backfill's start, printed or filtered out: a filtered one
@@ -208,10 +213,4 @@ export class LogGapFiller {
 
     this.printer.print(log, out)
   }
-}
-
-function oldestTimestamp(logs: readonly LogMessage[]): bigint {
-  let oldest = logs[0].timestamp ?? 0n
-  for (const log of logs) if ((log.timestamp ?? 0n) < oldest) oldest = log.timestamp ?? 0n
-  return oldest
 }

@@ -24,17 +24,18 @@ export function listValues(values: readonly string[] | undefined): string[] {
 
 /**
  * A JavaScript regular expression from a flag, or a usage error naming the flag and the pattern:
- * a typo in a pattern must not look like an app that logs nothing.
+ * a typo in a pattern must not look like an app that logs nothing. `example`, for the hint: a
+ * pattern of the kind the flag takes.
  */
-export function compilePattern(pattern: string, flag: string, flags = ''): RegExp {
+export function compilePattern(pattern: string, flag: string, example = '"timeout|refused"'): RegExp {
   try {
-    return new RegExp(pattern, flags)
+    return new RegExp(pattern)
   } catch (error) {
     throw new UsageError(
       'INVALID_REGEX',
       `Invalid regular expression in ${flag} '${pattern}': ${(error as Error).message.replace(/^Invalid regular expression: /, '')}`,
       {
-        hint: `Use a JavaScript regular expression, e.g. ${flag} ${flag === '--app-regex' ? "'^api-'" : '"timeout|refused"'}; quote it for the shell.`,
+        hint: `Use a JavaScript regular expression, e.g. ${flag} ${example}; quote it for the shell.`,
       },
     )
   }
