@@ -92,7 +92,7 @@ describe('the npm package', function () {
 
   it('streams logs from the unpacked tarball, with no node_modules anywhere', async () => {
     assert.equal(existsSync(unpacked('node_modules')), false)
-    const cli = new CliProcess(['logs', 'myapp'], {CF_HOME: f.home.dir}, unpacked('bin', 'run.js'))
+    const cli = new CliProcess(['logs', 'myapp'], {CF_HOME: f.home.dir}, {runJs: unpacked('bin', 'run.js')})
     ;(await f.tc.nextClient()).send(logEnvelope('Listening on port 8080'))
     assert.deepEqual(await cli.waitForStdoutLines(1), [
       '2025-11-24T09:46:47.12+0000 [APP/PROC/WEB/0] OUT Listening on port 8080',
@@ -130,7 +130,7 @@ describe('the npm package', function () {
   })
 
   it('is the same CLI as the checkout’s', async () => {
-    const fromTarball = new CliProcess(['logs', '--help'], {}, unpacked('bin', 'run.js'))
+    const fromTarball = new CliProcess(['logs', '--help'], {}, {runJs: unpacked('bin', 'run.js')})
     assert.deepEqual(await fromTarball.result(), await runCli(['logs', '--help']))
   })
 })

@@ -1,13 +1,10 @@
 import {strict as assert} from 'node:assert'
-import {spawn} from 'node:child_process'
-import {once} from 'node:events'
-import {openSync} from 'node:fs'
 
 import {encodeEnvelope} from '../../src/envelope/encode.js'
 import {logEnvelope, T0} from '../helpers/envelopes.js'
 import {FakeLogCache, v2Log} from '../helpers/fake-cloud-controller.js'
 import {useFakeFoundation} from '../helpers/fake-foundation.js'
-import {RUN_JS, runCli, USER_AGENT} from '../helpers/run-cli.js'
+import {CliProcess, runCli, USER_AGENT} from '../helpers/run-cli.js'
 
 const S = 1_000_000_000n
 
@@ -63,13 +60,8 @@ describe('cfws logs --recent (end to end)', () => {
     })
 
     it('says a full disk in one line and exits 1, though the lines fit in one write', async () => {
-      const child = spawn(process.execPath, [RUN_JS, 'logs', 'myapp', '--recent'], {
-        env: {PATH: process.env.PATH, HOME: '/nonexistent', TZ: 'UTC', CF_HOME: f.home.dir},
-        stdio: ['ignore', openSync('/dev/full', 'w'), 'pipe'],
-      })
-      let stderr = ''
-      child.stderr!.setEncoding('utf8').on('data', (text: string) => (stderr += text))
-      const [code] = await once(child, 'close')
+      const cli = new CliProcess(['logs', 'myapp', '--recent'], {CF_HOME: f.home.dir}, {stdoutTo: '/dev/full'})
+      const {code, stderr} = await cli.result()
       assert.equal(
         stderr,
         'cfws: Cannot write to stdout (ENOSPC): stopped\nhint: The device stdout goes to is full: free some space, or send the output elsewhere.\n',

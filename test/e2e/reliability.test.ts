@@ -1,8 +1,6 @@
 import {strict as assert} from 'node:assert'
-import {spawn} from 'node:child_process'
 import {once} from 'node:events'
-import {openSync, readFileSync} from 'node:fs'
-import {fileURLToPath} from 'node:url'
+import {readFileSync} from 'node:fs'
 import type {WebSocket} from 'ws'
 
 import {logEnvelope, T0} from '../helpers/envelopes.js'
@@ -13,7 +11,6 @@ import {CliProcess} from '../helpers/run-cli.js'
 import {at, line, S} from '../helpers/timeline.js'
 
 const MiB = 1024 * 1024
-const RUN_JS = fileURLToPath(new URL('../../bin/run.js', import.meta.url))
 const message = (i: number): string => `message ${String(i).padStart(7, '0')}`
 
 /** Sends every frame, waiting for the kernel to take each thousandth: TCP's own backpressure. */
@@ -232,15 +229,10 @@ describe('nothing lost, nothing hangs (end to end)', function () {
   })
 
   it('says a full disk in one line and exits 1', async () => {
-    const child = spawn(process.execPath, [RUN_JS, 'logs', 'myapp'], {
-      env: {PATH: process.env.PATH, HOME: '/nonexistent', TZ: 'UTC', CF_HOME: f.home.dir},
-      stdio: ['ignore', openSync('/dev/full', 'w'), 'pipe'],
-    })
-    let stderr = ''
-    child.stderr!.setEncoding('utf8').on('data', (text: string) => (stderr += text))
+    const cli = new CliProcess(['logs', 'myapp'], {CF_HOME: f.home.dir}, {stdoutTo: '/dev/full'})
     const client = await f.tc.nextClient()
     client.send(at(0, 'a'))
-    const [code] = await once(child, 'close')
+    const {code, stderr} = await cli.result()
     assert.equal(
       stderr,
       TAILING_MYAPP +

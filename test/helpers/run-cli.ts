@@ -1,9 +1,9 @@
 import {type ChildProcess, spawn} from 'node:child_process'
 import {once} from 'node:events'
-import {readFileSync} from 'node:fs'
+import {openSync, readFileSync} from 'node:fs'
 import {fileURLToPath} from 'node:url'
 
-export const RUN_JS = fileURLToPath(new URL('../../bin/run.js', import.meta.url))
+const RUN_JS = fileURLToPath(new URL('../../bin/run.js', import.meta.url))
 const {version} = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {version: string}
 
 /** What cfws sends as `User-Agent` on every request and upgrade. */
@@ -29,15 +29,22 @@ export class CliProcess {
   private readonly exited: Promise<CliResult>
   private readonly waiters: Array<() => void> = []
 
-  /** `runJs`: another copy of bin/run.js, such as one unpacked from the npm tarball. */
-  constructor(args: string[], env: Record<string, string | undefined> = {}, runJs = RUN_JS) {
+  /**
+   * `runJs`: another copy of bin/run.js, such as one unpacked from the npm tarball. `stdoutTo`: a
+   * file stdout is written to instead of a pipe (`/dev/full`); `stdout` then stays empty.
+   */
+  constructor(
+    args: string[],
+    env: Record<string, string | undefined> = {},
+    {runJs = RUN_JS, stdoutTo}: {runJs?: string; stdoutTo?: string} = {},
+  ) {
     this.child = spawn(process.execPath, [runJs, ...args], {
       env: {PATH: process.env.PATH, HOME: '/nonexistent', TZ: 'UTC', OCLIF_SKIP_NEW_VERSION_CHECK: 'true', ...env},
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['ignore', stdoutTo === undefined ? 'pipe' : openSync(stdoutTo, 'w'), 'pipe'],
     })
-    this.child.stdout!.setEncoding('utf8').on('data', (text: string) => this.stdoutChunks.push(text))
+    this.child.stdout?.setEncoding('utf8').on('data', (text: string) => this.stdoutChunks.push(text))
     this.child.stderr!.setEncoding('utf8').on('data', (text: string) => (this.stderr += text))
-    this.child.stdout!.on('data', () => this.notify())
+    this.child.stdout?.on('data', () => this.notify())
     this.child.stderr!.on('data', () => this.notify())
     // 'close' comes after both pipes closed, so stdout and stderr are complete by then.
     this.exited = once(this.child, 'close').then(([code, signal]) => {
