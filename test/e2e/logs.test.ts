@@ -323,4 +323,15 @@ describe('cfws logs (end to end)', () => {
     assert.ok(!result.stderr.includes(token.split('.')[1]), 'the token payload appears on stderr')
     assert.match(result.stderr, / {4}at /, 'CFWS_DEBUG shows a stack')
   })
+
+  it('hides a token that a close reason echoes cut short (123 bytes at most)', async () => {
+    const token = freshJwt()
+    f.login({AccessToken: `bearer ${token}`})
+    const cli = new CliProcess(['logs', 'myapp', '--max-retries', '0'], {CF_HOME: f.home.dir})
+    ;(await f.tc.nextClient()).close(4001, token.slice(0, 100))
+    const result = await cli.result()
+    assert.equal(result.code, 6)
+    assert.match(result.stderr, /close code 4001: \[PRIVATE DATA HIDDEN\]\)/)
+    assert.ok(!result.stderr.includes(token.slice(0, 12)), result.stderr)
+  })
 })
