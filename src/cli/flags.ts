@@ -1,4 +1,4 @@
-import {compilePattern, createLogFilter, type LogFilter} from '../envelope/log-filter.js'
+import {compilePattern, createLogFilter, describeUnknownSources, type LogFilter} from '../envelope/log-filter.js'
 import {UsageError} from '../errors.js'
 import {Flags} from '../oclif.js'
 import {MAX_TIMER_MS, parseDuration, parseSize} from './units.js'
@@ -123,9 +123,17 @@ export interface LogFilterFlags {
   highlight?: string
 }
 
-/** The filter flags read and checked (a bad pattern is a usage error) before anything connects. */
-export function readLogFilter(flags: LogFilterFlags): {filter?: LogFilter; highlight?: RegExp} {
+/**
+ * The filter flags read and checked (a bad pattern is a usage error) before anything connects;
+ * `unknownSources`: what to tell the operator of --source types that are not Cloud Foundry's.
+ */
+export function readLogFilter(flags: LogFilterFlags): {
+  filter?: LogFilter
+  highlight?: RegExp
+  unknownSources?: string
+} {
   return {
+    unknownSources: describeUnknownSources(flags.source),
     filter: createLogFilter({
       sources: flags.source,
       instances: flags.instance,

@@ -12,7 +12,7 @@ import {logFilterFlags, readLogFilter, readStreamSettings, streamFlags} from '..
 import {LineBudget} from '../cli/log-printer.js'
 import {DEFAULT_RECENT_LINES} from '../cli/print-recent.js'
 import {type LogsRun, printRecentLogsOfApps, tailAppLogs} from '../cli/run-logs.js'
-import {silenceInfo} from '../cli/notice.js'
+import {info, silenceInfo} from '../cli/notice.js'
 import {openSession, resolveLoggerEndpoint} from '../cli/session.js'
 import {MAX_TIMER_MS, parseDuration, readSince} from '../cli/units.js'
 import {usageLine} from '../cli/usage.js'
@@ -89,10 +89,11 @@ export default class Logs extends BaseCommand {
     const selection = readAppSelection(argv as string[], flags)
     const settings = readStreamSettings(flags)
     const since = flags.since === undefined ? undefined : readSince(flags.since)
-    const {filter, highlight} = readLogFilter(flags)
+    const {filter, highlight, unknownSources} = readLogFilter(flags)
     const forMs = flags.for === undefined ? undefined : parseDuration(flags.for, '--for', MAX_TIMER_MS)
     const {refreshMs, orderWindowMs} = readAppTimings(flags)
     if (flags.quiet) silenceInfo()
+    if (unknownSources) info(unknownSources)
     const stop = new AbortController()
     const session = await openSession(flags['skip-ssl-validation'], undefined, stop.signal)
     const {config} = session

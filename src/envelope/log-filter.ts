@@ -11,6 +11,23 @@ export interface LogFilterOptions {
   exclude?: readonly string[]
 }
 
+/** The source types Cloud Foundry itself gives log lines (README "Filters"). */
+export const CF_SOURCE_TYPES = ['API', 'APP', 'CELL', 'LGR', 'RTR', 'SSH', 'STG'] as const
+
+/**
+ * What to tell of `--source` types that are not Cloud Foundry's: a typo (`RTE`) would otherwise
+ * look like a quiet app. Only said, not refused, as a foundation's own components may log under
+ * sources of their own.
+ */
+export function describeUnknownSources(values: readonly string[] | undefined): string | undefined {
+  const unknown = listValues(values).filter(
+    (source) => !(CF_SOURCE_TYPES as readonly string[]).includes(source.split('/')[0].toUpperCase()),
+  )
+  if (unknown.length === 0) return undefined
+  const named = unknown.map((source) => `'${source}'`).join(', ')
+  return `--source ${named}: not ${unknown.length === 1 ? 'one' : 'among those'} of Cloud Foundry's source types (${CF_SOURCE_TYPES.join(', ')}); only lines of a source of that name will print`
+}
+
 /** Whether a log message is printed; undefined when nothing is filtered. */
 export type LogFilter = (log: LogMessage) => boolean
 

@@ -120,6 +120,26 @@ describe('cfws logs filters (end to end)', () => {
     })
   }
 
+  it("says that a --source type is not Cloud Foundry's, then streams; --quiet silences it", async () => {
+    const loud = start(['--source', 'RTE'])
+    await f.tc.nextClient()
+    await loud.waitForStderr(/tailing myapp/)
+    loud.child.kill('SIGINT')
+    const said = await loud.result()
+    assert.equal(said.code, 130)
+    assert.equal(
+      said.stderr,
+      "cfws: --source 'RTE': not one of Cloud Foundry's source types (API, APP, CELL, LGR, RTR, SSH, STG); only lines of a source of that name will print\n" +
+        'cfws: tailing myapp in acme/dev (Ctrl-C to stop)\n',
+    )
+    const quiet = start(['--source', 'RTE', '--quiet'])
+    await f.tc.nextClient()
+    quiet.child.kill('SIGINT')
+    const silent = await quiet.result()
+    assert.equal(silent.code, 130)
+    assert.equal(silent.stderr, '')
+  })
+
   it('refuses an unknown --type with exit 2', async () => {
     const result = await runCli(['logs', 'myapp', '--type', 'warn'], {CF_HOME: f.home.dir})
     assert.equal(result.code, 2)

@@ -1,6 +1,6 @@
 import {strict as assert} from 'node:assert'
 
-import {createLogFilter, type LogFilterOptions} from '../../../src/envelope/log-filter.js'
+import {createLogFilter, describeUnknownSources, type LogFilterOptions} from '../../../src/envelope/log-filter.js'
 import type {LogMessage} from '../../../src/envelope/types.js'
 
 const line = (message: string, fields: Partial<LogMessage> = {}): LogMessage => ({
@@ -67,6 +67,24 @@ describe('createLogFilter', () => {
         assert.equal(error.message, "Invalid regular expression in --exclude 'a(b': /a(b/: Unterminated group")
         return true
       },
+    )
+  })
+})
+
+describe('describeUnknownSources', () => {
+  it("says nothing of Cloud Foundry's source types, in any case, and of what lies below them", () => {
+    assert.equal(describeUnknownSources(['APP/PROC/WEB,rtr', 'stg', 'CELL', 'SSH,LGR,API']), undefined)
+    assert.equal(describeUnknownSources(undefined), undefined)
+  })
+
+  it('names each type that is not one, as given', () => {
+    assert.equal(
+      describeUnknownSources(['RTR,rte']),
+      "--source 'rte': not one of Cloud Foundry's source types (API, APP, CELL, LGR, RTR, SSH, STG); only lines of a source of that name will print",
+    )
+    assert.equal(
+      describeUnknownSources(['RTE', 'APPS/PROC']),
+      "--source 'RTE', 'APPS/PROC': not among those of Cloud Foundry's source types (API, APP, CELL, LGR, RTR, SSH, STG); only lines of a source of that name will print",
     )
   })
 })
