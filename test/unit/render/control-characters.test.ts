@@ -134,6 +134,18 @@ describe('control characters', () => {
       assert.equal(operatorLine('an opaque-refr word'), 'an opaque-refr word')
     })
 
+    it("hides any piece of a known secret that is long enough: a JWT's signature, its tail", () => {
+      const signature = 'F6lqh6cmlKwgmBFdguZsxHj_urMfCJxllQ7b1cT2eW9sVk3pZ8yR'
+      const token = `eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1c2VyLTQyIn0.${signature}`
+      hideSecret(token)
+      assert.equal(
+        operatorLine(`upstream said: IjoidXNlci00MiJ9.${signature.slice(0, 40)} (502)`),
+        'upstream said: IjoidXNlci00MiJ9[PRIVATE DATA HIDDEN] (502)',
+      )
+      assert.equal(operatorLine(`tail ${signature.slice(-20)}`), 'tail [PRIVATE DATA HIDDEN]')
+      assert.equal(operatorLine(`short ${signature.slice(5, 16)} stays`), `short ${signature.slice(5, 16)} stays`)
+    })
+
     it('keeps host names, which have dots but are no JWT', () => {
       assert.equal(operatorLine('wss://doppler.sys.example.com:443'), 'wss://doppler.sys.example.com:443')
     })
