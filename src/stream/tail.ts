@@ -95,9 +95,12 @@ export async function tailStream(options: TailOptions): Promise<void> {
 
   while (!signal.aborted) {
     let stream: OpenedStream
-    const activity = {events: 0}
+    // `events` also counts the read gate's changes, for the idle watchdog; `received`, only what
+    // the server sent.
+    const activity = {events: 0, received: 0}
     const onFrame = (frame: Buffer): void => {
       activity.events++
+      activity.received++
       options.onFrame(frame)
     }
 
@@ -120,12 +123,17 @@ export async function tailStream(options: TailOptions): Promise<void> {
       continue
     }
 
+    const reconnected = everConnected
     everConnected = true
     refreshedAfter401 = false
-    failuresInRow = 0
     const connectedAt = Date.now()
     const ending = await pump(stream, activity, options)
     if (signal.aborted) return
+    // A reconnect lost before the server sent anything, not even a ping (an upgrade it drops at
+    // once, again and again), did not work: counted as working, it would let --max-retries never
+    // end the run.
+    if (reconnected && activity.received === 0) failuresInRow++
+    else failuresInRow = 0
     options.onConnectionChange?.('lost')
     if (Date.now() - connectedAt >= retry.stableAfterMs) attempt = 0
     await reconnectOrGiveUp(`connection lost (${ending})`)
@@ -163,7 +171,11 @@ async function unlessAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<
 }
 
 /** Waits until the socket closes, goes silent, or the caller aborts; says why it ended. */
-async function pump({socket, closed}: OpenedStream, activity: {events: number}, options: TailOptions): Promise<string> {
+async function pump(
+  {socket, closed}: OpenedStream,
+  activity: {events: number; received: number},
+  options: TailOptions,
+): Promise<string> {
   const {readGate, signal} = options
   let ending: string | undefined
   const stopWatching = watchIdle({
@@ -187,6 +199,7 @@ async function pump({socket, closed}: OpenedStream, activity: {events: number}, 
   else signal.addEventListener('abort', onAbort, {once: true})
   socket.on('ping', () => {
     activity.events++
+    activity.received++
   })
   const why = await closed
   stopWatching()

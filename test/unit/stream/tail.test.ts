@@ -163,6 +163,23 @@ describe('tailStream', () => {
     assert.equal(tc.upgrades.length, 3, 'the first connection, then two failed reconnects')
   })
 
+  it('counts a reconnect the server drops before sending anything as failed, and one that brought a frame as working', async () => {
+    const done = tail({retry: {initialDelayMs: 1, maxDelayMs: 2, stableAfterMs: 60_000, maxRetries: 2}})
+    ;(await tc.nextClient()).terminate()
+    ;(await tc.nextClient()).terminate()
+    const working = await tc.nextClient()
+    working.send('a line')
+    await until(() => frames.includes('a line'))
+    working.terminate()
+    ;(await tc.nextClient()).terminate()
+    ;(await tc.nextClient()).terminate()
+    await assert.rejects(done, {
+      code: 'RETRIES_EXHAUSTED',
+      message: 'Gave up after 2 failed reconnects: connection lost (dropped without a close frame (1006))',
+    })
+    assert.equal(tc.upgrades.length, 5, 'the first connection, one dropped, one that worked, then two dropped')
+  })
+
   it('with --max-retries 0, gives up as soon as the connection is lost', async () => {
     const done = tail({retry: {initialDelayMs: 1, maxDelayMs: 2, stableAfterMs: 60_000, maxRetries: 0}})
     ;(await tc.nextClient()).terminate()
