@@ -63,6 +63,8 @@ export const ERROR_CATALOGUE = {
   // Exit 3: no usable login.
   NOT_LOGGED_IN: {exit: 'auth'},
   CONFIG_INVALID: {exit: 'auth'},
+  /** config.json is there but cannot be read: its mode, a directory, a FIFO, a file far too large. */
+  CONFIG_UNREADABLE: {exit: 'auth'},
   NO_UAA: {exit: 'auth'},
   CLIENT_REJECTED: {exit: 'auth'},
   SESSION_EXPIRED: {exit: 'auth'},

@@ -1,11 +1,13 @@
-import {readFileSync} from 'node:fs'
-import {chmod, rename, rm, stat, writeFile} from 'node:fs/promises'
+import {readFileSync, statSync} from 'node:fs'
+import {chmod, chown, realpath, rename, rm, stat, writeFile} from 'node:fs/promises'
 import {homedir} from 'node:os'
 import {dirname, join} from 'node:path'
 
 import {AuthError, HINTS, NotFoundError} from '../errors.js'
 
 const NOT_LOGGED_IN = "Not logged in. Use 'cf login' to log in."
+// A cf config is a few kilobytes; far more is not one, and reading it whole would cost that much memory.
+const MAX_CONFIG_BYTES = 16 * 1024 * 1024
 
 /** The keys of the cf CLI's config.json that cfws reads (PROTOCOL.md §3). */
 export interface CfConfig {
@@ -87,6 +89,13 @@ export function parseConfigUrl(value: string, key: 'Target' | 'AuthorizationEndp
 
 /** The targeted space, or the cf CLI's own words when there is none. */
 export function requireTargetedSpace(config: CfConfig): {guid: string; name: string} {
+  if (!config.org.guid) {
+    throw new NotFoundError(
+      'NO_SPACE_TARGETED',
+      "No org and space targeted, use 'cf target -o ORG -s SPACE' to target an org and space.",
+    )
+  }
+
   if (!config.space.guid) {
     throw new NotFoundError('NO_SPACE_TARGETED', "No space targeted, use 'cf target -s SPACE' to target a space.")
   }
@@ -98,8 +107,8 @@ export function requireTargetedSpace(config: CfConfig): {guid: string; name: str
  * Stores refreshed tokens the way the cf CLI would, so that `cf` and cfws keep sharing one login.
  * The file is read again just before it is written, and only the token keys change: what `cf`
  * wrote since cfws started (a `cf target`, a token of its own) stays. A refresh token is written
- * only when UAA sent a new one. Atomic (a temporary file in the same folder, then rename), every
- * other key kept, mode kept.
+ * only when UAA sent a new one. Atomic (a temporary file beside the real one, then rename), every
+ * other key kept, mode and owner kept, a symbolic link kept and the file it points to written.
  */
 export async function saveTokens(path: string, tokens: {accessToken: string; refreshToken?: string}): Promise<void> {
   const json = readJsonObject(path)
@@ -107,15 +116,38 @@ export async function saveTokens(path: string, tokens: {accessToken: string; ref
   if (tokens.refreshToken) json.RefreshToken = tokens.refreshToken
 
   const text = serialize(json, path)
-  const {mode} = await stat(path)
-  const temporary = join(dirname(path), `.config.json.cfws-${process.pid}-${Date.now()}`)
+  const file = await realpath(path)
+  const {mode, uid, gid} = await stat(file)
+  const temporary = join(dirname(file), `.config.json.cfws-${process.pid}-${Date.now()}`)
   try {
     await writeFile(temporary, text, {mode: mode & 0o777})
     await chmod(temporary, mode & 0o777)
-    await rename(temporary, path)
+    if (!(await ownedLike(temporary, uid, gid))) {
+      // Only root may give a file away: anyone else writes the file in place, which keeps its owner.
+      await rm(temporary, {force: true})
+      await writeFile(file, text)
+      return
+    }
+
+    await rename(temporary, file)
   } catch (error) {
     await rm(temporary, {force: true})
     throw error
+  }
+}
+
+/**
+ * Gives `path` the owner the config has: a root that refreshes a user's login (`sudo -E cfws`) must
+ * not leave that user's cf unable to read it. False when that is not allowed.
+ */
+async function ownedLike(path: string, uid: number, gid: number): Promise<boolean> {
+  const current = await stat(path)
+  if (current.uid === uid && current.gid === gid) return true
+  try {
+    await chown(path, uid, gid)
+    return true
+  } catch {
+    return false
   }
 }
 
@@ -134,12 +166,23 @@ function serialize(json: Record<string, unknown>, path: string): string {
 function readJsonObject(path: string): Record<string, unknown> {
   let text: string
   try {
+    // Looked at first: reading a FIFO would wait for a writer forever, and a huge file would be read whole.
+    const about = statSync(path)
+    if (!about.isFile()) throw unreadable(path, `it is ${about.isDirectory() ? 'a directory' : 'not a regular file'}`)
+    if (about.size > MAX_CONFIG_BYTES)
+      throw unreadable(path, `it holds ${(about.size / 1024 / 1024).toFixed(0)} MiB, far more than a cf config`)
     text = readFileSync(path, 'utf8')
   } catch (error) {
-    throw new AuthError('NOT_LOGGED_IN', NOT_LOGGED_IN, {
-      cause: error,
-      hint: `No cf config at ${path}; set CF_HOME if it lives elsewhere.`,
-    })
+    if (error instanceof AuthError) throw error
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'ENOENT' || code === 'ENOTDIR') {
+      throw new AuthError('NOT_LOGGED_IN', NOT_LOGGED_IN, {
+        cause: error,
+        hint: `No cf config at ${path}; set CF_HOME if it lives elsewhere.`,
+      })
+    }
+
+    throw unreadable(path, code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (code ?? String(error)), error)
   }
 
   let parsed: unknown
@@ -154,6 +197,13 @@ function readJsonObject(path: string): Record<string, unknown> {
   }
 
   return parsed as Record<string, unknown>
+}
+
+function unreadable(path: string, why: string, cause?: unknown): AuthError {
+  return new AuthError('CONFIG_UNREADABLE', `Cannot read the cf config ${path}: ${why}`, {
+    cause,
+    hint: 'The cf CLI keeps its login there, a small JSON file you can read and write: check it with ls -l, or set CF_HOME to where yours is.',
+  })
 }
 
 function stringField(json: Record<string, unknown>, key: string): string {

@@ -1,6 +1,19 @@
 import {strict as assert} from 'node:assert'
-import {readdirSync, readFileSync, statSync, writeFileSync} from 'node:fs'
-import {dirname} from 'node:path'
+import {execFileSync} from 'node:child_process'
+import {
+  chownSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs'
+import {dirname, join} from 'node:path'
 
 import {readCfConfig, requireTargetedSpace, saveTokens} from '../../../src/cf/config.js'
 import {cfConfig, type CfHome, makeCfHome} from '../../helpers/cf-home.js'
@@ -35,6 +48,41 @@ describe('cf config', () => {
     })
   }
 
+  const unreadable = [
+    [
+      'a directory',
+      (path: string) => {
+        rmSync(path)
+        mkdirSync(path)
+      },
+      'it is a directory',
+    ],
+    [
+      'a FIFO, which a read would wait on forever',
+      (path: string) => {
+        rmSync(path)
+        execFileSync('mkfifo', [path])
+      },
+      'it is not a regular file',
+    ],
+    [
+      'a file far too large',
+      (path: string) => truncateSync(path, 40 * 1024 * 1024),
+      'it holds 40 MiB, far more than a cf config',
+    ],
+  ] as const
+  for (const [name, make, why] of unreadable) {
+    it(`says a config it cannot read is there, not missing (exit 3): ${name}`, async () => {
+      home = makeCfHome(cfConfig('https://api.example.com'))
+      make(home.configPath)
+      await assert.rejects(readCfConfig({CF_HOME: home.dir}), {
+        code: 'CONFIG_UNREADABLE',
+        exitCode: 3,
+        message: `Cannot read the cf config ${home.configPath}: ${why}`,
+      })
+    })
+  }
+
   for (const target of ['api.example.com', 'ftp://api.example.com', 'https://[bad']) {
     it(`says a Target that is not an http(s) URL is a config problem (exit 3): ${target}`, async () => {
       home = makeCfHome(cfConfig(target))
@@ -59,7 +107,26 @@ describe('cf config', () => {
   it('says no space is targeted (exit 5)', async () => {
     home = makeCfHome(cfConfig('https://api.example.com', {SpaceFields: {GUID: '', Name: ''}}))
     const config = await readCfConfig({CF_HOME: home.dir})
-    assert.throws(() => requireTargetedSpace(config), {code: 'NO_SPACE_TARGETED', exitCode: 5})
+    assert.throws(() => requireTargetedSpace(config), {
+      code: 'NO_SPACE_TARGETED',
+      exitCode: 5,
+      message: "No space targeted, use 'cf target -s SPACE' to target a space.",
+    })
+  })
+
+  it('says neither org nor space is targeted, as cf does, when no org is (exit 5)', async () => {
+    home = makeCfHome(
+      cfConfig('https://api.example.com', {
+        OrganizationFields: {GUID: '', Name: ''},
+        SpaceFields: {GUID: '', Name: ''},
+      }),
+    )
+    const config = await readCfConfig({CF_HOME: home.dir})
+    assert.throws(() => requireTargetedSpace(config), {
+      code: 'NO_SPACE_TARGETED',
+      exitCode: 5,
+      message: "No org and space targeted, use 'cf target -o ORG -s SPACE' to target an org and space.",
+    })
   })
 
   it('writes refreshed tokens atomically, keeping unknown keys and the file mode', async () => {
@@ -72,6 +139,27 @@ describe('cf config', () => {
     assert.deepEqual(saved.PluginRepos, [{Name: 'CF-Community', URL: 'https://plugins.cloudfoundry.org'}])
     assert.equal(statSync(home.configPath).mode & 0o777, 0o640)
     assert.deepEqual(readdirSync(dirname(home.configPath)), ['config.json'], 'no temporary file is left behind')
+  })
+
+  it('writes through a symbolic link, which stays one', async () => {
+    home = makeCfHome(cfConfig('https://api.example.com'))
+    const real = join(home.dir, 'dotfiles-cf-config.json')
+    renameSync(home.configPath, real)
+    symlinkSync(real, home.configPath)
+    await saveTokens(home.configPath, {accessToken: 'bearer new'})
+    assert.ok(lstatSync(home.configPath).isSymbolicLink())
+    assert.equal((JSON.parse(readFileSync(real, 'utf8')) as {AccessToken: string}).AccessToken, 'bearer new')
+    assert.deepEqual(readdirSync(dirname(home.configPath)), ['config.json'], 'no temporary file is left behind')
+  })
+
+  it("keeps the config's owner when root refreshes another user's login", async function () {
+    if (process.getuid?.() !== 0) this.skip()
+    home = makeCfHome(cfConfig('https://api.example.com'))
+    chownSync(home.configPath, 65_534, 65_534)
+    await saveTokens(home.configPath, {accessToken: 'bearer new'})
+    const {uid, gid} = statSync(home.configPath)
+    assert.deepEqual([uid, gid], [65_534, 65_534])
+    assert.equal(home.read().AccessToken, 'bearer new')
   })
 
   it('keeps what another writer changed since the config was read, and the refresh token it stored when UAA sent none', async () => {
