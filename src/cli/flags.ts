@@ -64,10 +64,15 @@ export function readAppName(name: string): string {
   return name
 }
 
-/** --subscription-id as given, or undefined when absent; an empty one would connect to `/firehose/`. */
+/**
+ * --subscription-id as given, or undefined when absent. An empty one would connect to `/firehose/`,
+ * and `.` or `..`, which a URL's path resolves, to `/firehose/` or `/`.
+ */
 export function readSubscriptionId(id: string | undefined): string | undefined {
-  if (id !== undefined && id.trim() === '') {
-    throw new UsageError('INVALID_SUBSCRIPTION_ID', 'The --subscription-id is empty', {
+  if (id === undefined) return undefined
+  const problem = id.trim() === '' ? 'is empty' : id === '.' || id === '..' ? `cannot be '${id}'` : undefined
+  if (problem) {
+    throw new UsageError('INVALID_SUBSCRIPTION_ID', `The --subscription-id ${problem}`, {
       hint: 'Leave the flag out for a random id, or give the id the other processes use.',
     })
   }

@@ -10,12 +10,13 @@ const EVENT_TYPE = fieldIndex(ENVELOPE_FIELDS, 'eventType')
 export type FrameRenderer = (frame: Buffer, out: ByteSink) => string | undefined
 
 /**
- * Firehose frames of the wanted event types as `cf nozzle` text or NDJSON (64-bit integers as
- * strings with `int64AsString`); other envelopes write nothing.
+ * Firehose frames of the wanted event types (every envelope when `types` is undefined) as
+ * `cf nozzle` text or NDJSON (64-bit integers as strings with `int64AsString`); other envelopes
+ * write nothing.
  */
 export function createFirehoseRenderer(
   format: 'text' | 'json',
-  types: ReadonlySet<number>,
+  types: ReadonlySet<number> | undefined,
   {int64AsString = false} = {},
 ): FrameRenderer {
   const scanner = new FrameScanner(ENVELOPE_FIELDS)
@@ -24,7 +25,7 @@ export function createFirehoseRenderer(
     const reason = scanner.scan(frame)
     if (reason !== undefined) return reason
     const {envelope} = scanner
-    if (envelope.has(EVENT_TYPE) && types.has(envelope.int32(EVENT_TYPE))) {
+    if (types === undefined || (envelope.has(EVENT_TYPE) && types.has(envelope.int32(EVENT_TYPE)))) {
       writer.write(out, envelope)
       // One turn reads many frames: the sink goes to stdout once it nears its capacity, rather than
       // doubling (a copy of all it holds, and a new buffer) each time a turn outgrows it.

@@ -92,6 +92,14 @@ describe('bad input (end to end)', () => {
         'cfws: The --subscription-id is empty\nhint: Leave the flag out for a random id, or give the id the other processes use.\n',
       ],
       [
+        ['firehose', '--subscription-id', '..'],
+        "cfws: The --subscription-id cannot be '..'\nhint: Leave the flag out for a random id, or give the id the other processes use.\n",
+      ],
+      [
+        ['firehose', '--filter='],
+        'cfws: The --filter names no event type\nhint: Give one or more of HttpStartStop, LogMessage, ValueMetric, CounterEvent, Error, ContainerMetric, or leave --filter out for every envelope.\n',
+      ],
+      [
         ['logs', 'myapp', '--recent', '--since', '2026-02-30T00:00:00Z'],
         "cfws: Invalid --since '2026-02-30T00:00:00Z': no such time\nhint: Use a duration back from now (90s, 10m, 1h30m, 2d) or an RFC 3339 time (2026-11-24T09:00:00Z).\n",
       ],

@@ -123,6 +123,19 @@ describe('firehose renderer', () => {
     assert.deepEqual(taken, [line.length, line.length, line.length])
   })
 
+  it('without a filter, writes an envelope of a type cfws does not know, or of none', () => {
+    for (const [eventType, shown] of [
+      [1, 'eventType:1 '], // Heartbeat, long gone from dropsonde's enum
+      [99, 'eventType:99 '],
+      [undefined, ''],
+    ] as const) {
+      const out = new ByteSink()
+      const envelope = {origin: 'bosh-system-metrics', eventType, timestamp: 5n}
+      createFirehoseRenderer('text', undefined)(Buffer.from(encodeEnvelope(envelope)), out)
+      assert.equal(out.take().toString(), `origin:"bosh-system-metrics" ${shown}timestamp:5\n`)
+    }
+  })
+
   it('writes nothing, and so checks nothing, for an envelope of a type not asked for', () => {
     const out = new ByteSink()
     out.spillAtBytes = 0
@@ -135,11 +148,17 @@ describe('firehose renderer', () => {
 
 describe('event type filter', () => {
   it('reads types case-insensitively, comma-separated or repeated', () => {
-    assert.deepEqual([...parseEventTypeFilter(['logmessage,ValueMetric', 'ERROR'])], [5, 6, 8])
+    assert.deepEqual([...(parseEventTypeFilter(['logmessage,ValueMetric', 'ERROR']) ?? [])], [5, 6, 8])
   })
 
-  it('takes every type when none is given', () => {
-    assert.equal(parseEventTypeFilter(undefined).size, 6)
+  it('takes every envelope when none is given, and calls an empty --filter a usage error', () => {
+    assert.equal(parseEventTypeFilter(undefined), undefined)
+    for (const empty of [[''], [' , ']])
+      assert.throws(() => parseEventTypeFilter(empty), {
+        code: 'UNKNOWN_EVENT_TYPE',
+        exitCode: 2,
+        message: 'The --filter names no event type',
+      })
   })
 
   it('calls an unknown type a usage error naming the valid ones', () => {
