@@ -57,7 +57,7 @@ function writeObject(
     switch (kind) {
       case Kind.String:
       case Kind.Bytes: {
-        writeString(out, buf, scan.start(i), scan.end(i), kind === Kind.Bytes)
+        writeString(out, buf, scan.start(i), scan.end(i))
         break
       }
 
@@ -92,7 +92,7 @@ function writeObject(
         out.byte(0x5b)
         for (let item = 0; item < list.count; item++) {
           if (item > 0) out.byte(0x2c)
-          writeString(out, buf, list.starts[item], list.ends[item], false)
+          writeString(out, buf, list.starts[item], list.ends[item])
         }
 
         out.byte(0x5d)
@@ -118,9 +118,9 @@ function renderTags(out: ByteSink, buf: Buffer, tags: Tags, order: Int32Array): 
   for (let k = 0; k < tags.count; k++) {
     const entry = order[k]
     if (k > 0) out.byte(0x2c)
-    writeString(out, tags.keyBufs[entry], tags.keyStarts[entry], tags.keyEnds[entry], false)
+    writeString(out, tags.keyBufs[entry], tags.keyStarts[entry], tags.keyEnds[entry])
     out.byte(0x3a)
-    writeString(out, buf, tags.valueStarts[entry], tags.valueEnds[entry], false)
+    writeString(out, buf, tags.valueStarts[entry], tags.valueEnds[entry])
   }
 
   out.byte(0x7d)
@@ -171,10 +171,7 @@ const ESCAPES = new Uint8Array(256).map(
  * short escapes, other control characters as \u00XX; and DEL, the C1 and bidi controls as \uXXXX
  * (visible-controls.ts). Bytes that are not valid UTF-8 become U+FFFD, as decoding gives them.
  */
-export function writeString(out: ByteSink, source: Buffer, start: number, end: number, isBytes: boolean): void {
-  // A bytes field is written as TextDecoder decodes it, which drops one leading byte order mark.
-  if (isBytes && end - start >= 3 && source[start] === 0xef && source[start + 1] === 0xbb && source[start + 2] === 0xbf)
-    start += 3
+export function writeString(out: ByteSink, source: Buffer, start: number, end: number): void {
   const begin = out.pos
   out.openQuote(end - start, 6)
   let checked = false
@@ -191,7 +188,7 @@ export function writeString(out: ByteSink, source: Buffer, start: number, end: n
         const decoded = reencodedIfInvalid(source, start, end)
         if (decoded) {
           out.pos = begin
-          writeString(out, decoded, 0, decoded.length, false)
+          writeString(out, decoded, 0, decoded.length)
           return
         }
       }
@@ -230,6 +227,6 @@ export function writeString(out: ByteSink, source: Buffer, start: number, end: n
 export function jsonString(text: string): string {
   const source = Buffer.from(text)
   const out = new ByteSink(source.length * 6 + 16)
-  writeString(out, source, 0, source.length, false)
+  writeString(out, source, 0, source.length)
   return out.buf.toString('utf8', 0, out.pos)
 }

@@ -43,7 +43,8 @@ export function createTextLogRenderer(
       : new Constant(
           `${chalk ? instanceColor(chalk, visibleControls(app))(visibleControls(app)) : visibleControls(app)} `,
         )
-  const headers = new PerSource<TextHeader>((type, sourceType, sourceInstance) => {
+  const headers = new PerSource<TextHeader>((messageType, sourceType, sourceInstance) => {
+    const type = typeName(messageType)
     const source = rawEscapes
       ? `${sourceType}/${sourceInstance}`
       : `${visibleControls(sourceType)}/${visibleControls(sourceInstance)}`
@@ -180,9 +181,9 @@ export function createJsonLogRenderer(appName: string): LogRenderer {
   const text = new MessageText()
   // What follows the timestamp up to the message, the same for every message of a source.
   const headers = new PerSource<Constant>(
-    (type, sourceType, sourceInstance) =>
+    (messageType, sourceType, sourceInstance) =>
       new Constant(
-        `","app":${app},"source_type":${jsonString(sourceType)},"source_instance":${jsonString(sourceInstance)},"message_type":${jsonString(type)},"message":`,
+        `","app":${app},"source_type":${jsonString(sourceType)},"source_instance":${jsonString(sourceInstance)},"message_type":${jsonEnum(messageType)},"message":`,
       ),
   )
   return (log, out) => {
@@ -191,7 +192,7 @@ export function createJsonLogRenderer(appName: string): LogRenderer {
     headers.get(log).write(out)
     text.read(log)
     // The firehose's JSON strings: JSON.stringify's escapes for the valid UTF-8 that `text` holds.
-    writeString(out, text.source, 0, text.end, false)
+    writeString(out, text.source, 0, text.end)
     out.literal(JSON_END)
     out.checkpoint()
   }
@@ -199,6 +200,12 @@ export function createJsonLogRenderer(appName: string): LogRenderer {
 
 const JSON_START = new Literal('{"timestamp":"')
 const JSON_END = new Literal('}\n')
+
+/** A message type in JSON as the firehose's JSON has it (protobuf's mapping): its name, or the number of one without a name. */
+function jsonEnum(messageType: number): string {
+  const name = typeName(messageType)
+  return name === String(messageType) ? name : jsonString(name)
+}
 
 function typeName(messageType: number): string {
   if (messageType === MESSAGE_TYPES.ERR) return 'ERR'
@@ -217,7 +224,7 @@ class PerSource<T> {
   private readonly byType = new Map<number, Map<string, Map<string, T>>>()
   private count = 0
 
-  constructor(private readonly build: (type: string, sourceType: string, sourceInstance: string) => T) {}
+  constructor(private readonly build: (messageType: number, sourceType: string, sourceInstance: string) => T) {}
 
   get(log: LogMessage): T {
     const type = log.messageType ?? MESSAGE_TYPES.OUT
@@ -235,7 +242,7 @@ class PerSource<T> {
         return this.get(log)
       }
 
-      value = this.build(typeName(type), sourceType, sourceInstance)
+      value = this.build(type, sourceType, sourceInstance)
       byInstance.set(sourceInstance, value)
       this.count++
     }

@@ -33,11 +33,11 @@ const EXPECTED: Record<string, [string, string]> = {
   ],
   'a byte order mark leading strings and the log payload': [
     'origin:"\\357\\273\\277origin" logMessage:<message:"\\357\\273\\277\\357\\273\\277two marks" >\n',
-    '{"origin":"﻿origin","logMessage":{"message":"﻿two marks"}}\n',
+    '{"origin":"﻿origin","logMessage":{"message":"﻿﻿two marks"}}\n',
   ],
   'a byte order mark before invalid UTF-8 in the log payload': [
     'logMessage:<message:"\\357\\273\\277a\\377" >\n',
-    '{"logMessage":{"message":"a�"}}\n',
+    '{"logMessage":{"message":"﻿a�"}}\n',
   ],
   'C1 and bidi controls in strings': [
     'origin:"\\302\\205\\302\\233\\330\\234\\342\\200\\216\\342\\200\\217\\342\\200\\252\\342\\200\\256\\342\\201\\246\\342\\201\\251 kept: \\342\\201\\245\\342\\200\\257\\342\\200\\215\\302\\240"\n',

@@ -152,7 +152,8 @@ function referenceJsonRenderer(appName: string): (log: LogMessage) => string {
         app,
         source_type: Buffer.from(log.sourceType ?? '').toString(),
         source_instance: Buffer.from(log.sourceInstance ?? '').toString(),
-        message_type: messageTypeName(log),
+        // An unnamed type as its number, as protobuf's JSON mapping (and the firehose's JSON) has it.
+        message_type: messageTypeName(log) === String(log.messageType) ? log.messageType : messageTypeName(log),
         message: messageText(log),
       }),
     ) + '\n'

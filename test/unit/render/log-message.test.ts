@@ -178,6 +178,13 @@ describe('log rendering', () => {
       '{"timestamp":"2025-11-24T09:46:47.129999999Z","app":"myapp","source_type":"APP/PROC/WEB","source_instance":"0","message_type":"ERR","message":"a\\nb"}\n',
     )
   })
+
+  it('writes a message type without a name as its number, as the firehose’s JSON does', () => {
+    assert.equal(
+      rendered(createJsonLogRenderer('myapp'), {...log, messageType: 7, message: Buffer.from('mt7')}),
+      '{"timestamp":"2025-11-24T09:46:47.129999999Z","app":"myapp","source_type":"APP/PROC/WEB","source_instance":"0","message_type":7,"message":"mt7"}\n',
+    )
+  })
 })
 
 describe('log rendering of huge messages', () => {
