@@ -21,6 +21,12 @@ export default class Firehose extends BaseCommand {
 
   static override flags = {
     ...streamFlags,
+    // Taken by every streaming command (../shared/CLI.md), so one script's flags fit both.
+    color: Flags.boolean({
+      description:
+        'accepted as by logs, and changes nothing: the firehose is written as cf nozzle writes it, without colour',
+      allowNo: true,
+    }),
     filter: Flags.string({
       description:
         'only these event types: LogMessage, ValueMetric, CounterEvent, ContainerMetric, HttpStartStop, Error (comma-separated, case-insensitive)',
