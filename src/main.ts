@@ -1,5 +1,7 @@
 // What bin/run.js starts: oclif alone. The commands are a second bundle (src/commands.ts) that
 // oclif loads only to run one, so `cfws --version` and `--help` never load ws or protobufjs.
+import {fileURLToPath} from 'node:url'
+
 import {execute} from '@oclif/core/execute'
 
 import {drained} from './cli/drained.js'
@@ -11,14 +13,19 @@ export * from './oclif.js'
  * failed phase left behind (a proxy socket that never answered, a timer) must not keep cfws alive
  * after its error was printed.
  */
-export async function run(options: Parameters<typeof execute>[0]): Promise<void> {
+export async function run(options: {dir: string; args?: string[]}): Promise<void> {
   // oclif's Command module rethrows every stdout error but EPIPE, which turns a full disk into a
   // raw stack: the stream's writer reports stdout failures itself. A closed stderr (`2>&-`, a
   // reader gone) must not turn a notice into a crash either.
   process.stdout.removeAllListeners('error')
   process.stdout.on('error', () => {})
   process.stderr.on('error', () => {})
-  await execute({...options, args: withVersionRequest(options.args ?? process.argv.slice(2))})
+  await execute({
+    // No user plugins (cfws has none to install): oclif would read its data folder's package.json
+    // on every start, and print a raw warning where that folder cannot be read.
+    loadOptions: {root: fileURLToPath(options.dir), userPlugins: false},
+    args: withVersionRequest(options.args ?? process.argv.slice(2)),
+  })
   await Promise.all([drained(process.stdout), drained(process.stderr)])
   process.exit()
 }

@@ -1,5 +1,7 @@
 import {strict as assert} from 'node:assert'
-import {readFileSync, writeFileSync} from 'node:fs'
+import {mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
 
 import {cfConfig, makeCfHome} from '../helpers/cf-home.js'
 import {APP_GUID, logEnvelope} from '../helpers/envelopes.js'
@@ -20,6 +22,22 @@ describe('bad input (end to end)', () => {
     const {code, stdout, stderr} = await runCli(args, {CF_HOME: f.home.dir, ...env})
     return {code, stdout, stderr}
   }
+
+  it('reads nothing of a data folder of oclif plugins, one it cannot read included', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'cfws-home-'))
+    try {
+      // What a package.json that cannot be read looks like to root too: a folder of that name.
+      mkdirSync(join(home, '.local', 'share', 'cfws', 'package.json'), {recursive: true})
+      const result = await cfws(['logs', 'myapp'], {HOME: home, CF_HOME: join(home, 'no-cf')})
+      assert.equal(result.code, 3)
+      assert.equal(
+        result.stderr,
+        `cfws: Not logged in. Use 'cf login' to log in.\nhint: No cf config at ${join(home, 'no-cf', '.cf', 'config.json')}; set CF_HOME if it lives elsewhere.\n`,
+      )
+    } finally {
+      rmSync(home, {recursive: true, force: true})
+    }
+  })
 
   describe('app names', () => {
     it('finds no app for a list of names, instead of streaming the first one that matches (exit 5)', async () => {
