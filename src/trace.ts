@@ -18,41 +18,57 @@ const SECRET_PATTERNS: ReadonlyArray<[RegExp, string]> = [
 
 // The secrets of this run, hidden wherever they appear, whatever their shape. Written while a
 // session opens and on each refresh, read only when something goes to stderr: off the hot path.
-const knownSecrets = new Set<string>()
-// Where each piece of PIECE_LENGTH characters lies in the known secrets; made again when one is added.
-let secretPieces: Map<string, Array<{secret: string; at: number}>> | undefined
+const lastingSecrets = new Set<string>()
+// Tokens, newest last: a run of weeks refreshes hundreds of them, and one refreshed this many
+// times since has long expired, so the oldest are forgotten and memory stays bounded.
+const renewedSecrets = new Set<string>()
+const MAX_RENEWED_SECRETS = 24
+// Where each piece of PIECE_LENGTH characters first lies in a known secret; made again when one changes.
+let secretPieces: Map<string, {secret: string; at: number}> | undefined
 // Shorter values (cf's empty client secret) would hide ordinary words.
 const MIN_SECRET_LENGTH = 4
-// A piece of a known secret this long is hidden with as much of the secret as goes on alike around
+// A piece of a known secret this long is hidden with as much of the secret as goes on alike after
 // it: what a server echoes may have been cut short, at either end, by it or by cfws's own limit on
 // an answer's body (a JWT's tail is its signature).
 const PIECE_LENGTH = 12
 
-/** Hides `secret` in everything cfws writes to stderr from now on: a token, the client secret, the proxy password. */
+/** Hides `secret` in everything cfws writes to stderr from now on: the client secret, the proxy password. */
 export function hideSecret(secret: string | undefined): void {
-  if (secret === undefined || secret.length < MIN_SECRET_LENGTH || knownSecrets.has(secret)) return
-  knownSecrets.add(secret)
+  if (secret === undefined || secret.length < MIN_SECRET_LENGTH || lastingSecrets.has(secret)) return
+  lastingSecrets.add(secret)
   secretPieces = undefined
+}
+
+/** As hideSecret, for a token: it counts among the newest MAX_RENEWED_SECRETS (again, if it came back). */
+export function hideRenewedSecret(secret: string): void {
+  if (secret.length < MIN_SECRET_LENGTH) return
+  renewedSecrets.delete(secret)
+  renewedSecrets.add(secret)
+  if (renewedSecrets.size > MAX_RENEWED_SECRETS) renewedSecrets.delete(renewedSecrets.values().next().value!)
+  secretPieces = undefined
+}
+
+function* knownSecrets(): Generator<string> {
+  yield* lastingSecrets
+  yield* renewedSecrets
 }
 
 // Whole secrets go first, whatever a pattern would make of them (a proxy password with an `@` in
 // it); then the patterns; pieces of secrets last, so that none cuts a JWT the patterns hide whole.
 export function redactSecrets(text: string): string {
   let redacted = text
-  for (const secret of knownSecrets) redacted = redacted.replaceAll(secret, HIDDEN)
+  for (const secret of knownSecrets()) redacted = redacted.replaceAll(secret, HIDDEN)
   for (const [pattern, replacement] of SECRET_PATTERNS) redacted = redacted.replace(pattern, replacement)
   return hideSecretPieces(redacted)
 }
 
-function piecesOfSecrets(): Map<string, Array<{secret: string; at: number}>> {
+function piecesOfSecrets(): Map<string, {secret: string; at: number}> {
   if (secretPieces) return secretPieces
   secretPieces = new Map()
-  for (const secret of knownSecrets) {
+  for (const secret of knownSecrets()) {
     for (let at = 0; at + PIECE_LENGTH <= secret.length; at++) {
       const piece = secret.slice(at, at + PIECE_LENGTH)
-      const places = secretPieces.get(piece)
-      if (places) places.push({secret, at})
-      else secretPieces.set(piece, [{secret, at}])
+      if (!secretPieces.has(piece)) secretPieces.set(piece, {secret, at})
     }
   }
 
@@ -61,25 +77,20 @@ function piecesOfSecrets(): Map<string, Array<{secret: string; at: number}>> {
 
 /**
  * Hides what is left of a known secret cut short: every run of text that holds PIECE_LENGTH
- * characters of one of them or more, as far as it goes on alike. A run is looked for from each
- * character on, so that one secret's piece found inside another's leaves none of it.
+ * characters of one of them or more. A run is looked for from each character on and merged with
+ * the last when they touch: where secrets share a piece (tokens of one issuer share their header),
+ * the one it points to may part from the text sooner, and the next piece carries the run on.
  */
 function hideSecretPieces(text: string): string {
-  if (knownSecrets.size === 0 || text.length < PIECE_LENGTH) return text
+  if (lastingSecrets.size + renewedSecrets.size === 0 || text.length < PIECE_LENGTH) return text
   const pieces = piecesOfSecrets()
-  // Runs found left to right, each merged into the last when they touch or overlap.
   const runs: Array<[number, number]> = []
   for (let start = 0; start + PIECE_LENGTH <= text.length; start++) {
-    const places = pieces.get(text.slice(start, start + PIECE_LENGTH))
-    if (!places) continue
+    const place = pieces.get(text.slice(start, start + PIECE_LENGTH))
+    if (!place) continue
+    const {secret, at} = place
     let end = start + PIECE_LENGTH
-    for (const {secret, at} of places) {
-      let alike = end
-      while (alike < text.length && at + alike - start < secret.length && text[alike] === secret[at + alike - start])
-        alike++
-      end = Math.max(end, alike)
-    }
-
+    while (end < text.length && at + end - start < secret.length && text[end] === secret[at + end - start]) end++
     const last = runs.at(-1)
     if (last && start <= last[1]) last[1] = Math.max(last[1], end)
     else runs.push([start, end])

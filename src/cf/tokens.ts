@@ -1,6 +1,6 @@
 import {AuthError, HINTS, messageOf} from '../errors.js'
 import {parseJsonBody, sendHttp} from '../net/http-client.js'
-import {hideSecret, trace} from '../trace.js'
+import {hideRenewedSecret, hideSecret, trace} from '../trace.js'
 import {type CfConfig, parseConfigUrl, saveTokens} from './config.js'
 
 /** The cf CLI refreshes a token that expires within a minute (PROTOCOL.md §4); so do we. */
@@ -202,7 +202,7 @@ function sessionExpired(): AuthError {
 
 /** Tokens as the config holds them (`bearer eyJ…`) and bare, so no form of them reaches stderr. */
 function hideTokens(accessToken: string, refreshToken: string): void {
-  hideSecret(accessToken)
-  hideSecret(accessToken.replace(/^\S+\s+/, ''))
-  hideSecret(refreshToken)
+  hideRenewedSecret(accessToken)
+  hideRenewedSecret(accessToken.replace(/^\S+\s+/, ''))
+  hideRenewedSecret(refreshToken)
 }

@@ -1,9 +1,10 @@
 import {strict as assert} from 'node:assert'
+import {createHash} from 'node:crypto'
 
 import {operatorLine} from '../../../src/cli/notice.js'
 import {ByteSink} from '../../../src/render/byte-sink.js'
 import {createJsonLogRenderer, createTextLogRenderer} from '../../../src/render/log-message.js'
-import {hideSecret} from '../../../src/trace.js'
+import {hideRenewedSecret, hideSecret} from '../../../src/trace.js'
 
 const log = {timestamp: 1_763_977_607_129_999_999n, sourceType: 'APP/PROC/WEB', sourceInstance: '0', messageType: 1}
 const HEADER = '2025-11-24T09:46:47.12+0000 [APP/PROC/WEB/0] OUT '
@@ -144,6 +145,16 @@ describe('control characters', () => {
       )
       assert.equal(operatorLine(`tail ${signature.slice(-20)}`), 'tail [PRIVATE DATA HIDDEN]')
       assert.equal(operatorLine(`short ${signature.slice(5, 16)} stays`), `short ${signature.slice(5, 16)} stays`)
+    })
+
+    it('keeps hiding the newest tokens and the lasting secrets, and forgets tokens refreshed long ago', () => {
+      hideSecret('lasting-proxy-password')
+      const token = (n: number): string => createHash('sha256').update(`token ${n}`).digest('base64url')
+      for (let n = 0; n < 40; n++) hideRenewedSecret(token(n))
+      assert.equal(operatorLine(`said ${token(39)}`), 'said [PRIVATE DATA HIDDEN]')
+      assert.equal(operatorLine(`said ${token(16)}`), 'said [PRIVATE DATA HIDDEN]')
+      assert.equal(operatorLine(`said ${token(15)}`), `said ${token(15)}`)
+      assert.equal(operatorLine('said lasting-proxy-password'), 'said [PRIVATE DATA HIDDEN]')
     })
 
     it('keeps host names, which have dots but are no JWT', () => {
