@@ -1,15 +1,15 @@
 import {lookup} from 'node:dns'
 import {connect as connectTcp, isIP} from 'node:net'
 import {request as httpsRequest} from 'node:https'
-import {
-  checkServerIdentity,
-  connect as connectTls,
-  type DetailedPeerCertificate,
-  type PeerCertificate,
-  type TLSSocket,
-} from 'node:tls'
+import {checkServerIdentity, connect as connectTls, type DetailedPeerCertificate, type TLSSocket} from 'node:tls'
 
 import {EndpointError} from '../errors.js'
+import {
+  certificateNames,
+  certificateSubjectName,
+  describeExpiredCertificate,
+  describeNameMismatch,
+} from '../net/certificate-failure.js'
 import {hostOf, portOf} from '../net/host-port.js'
 import {describeNetworkFailure} from '../net/network-error.js'
 import {proxyFailure, type ProxyRoute} from '../net/proxy.js'
@@ -124,7 +124,7 @@ function findingsOf(socket: TLSSocket, host: string): TlsFindings {
     protocol: socket.getProtocol() ?? 'TLS',
     chain: chainOf(leaf),
     validTo: new Date(leaf.valid_to),
-    names: namesOf(leaf),
+    names: certificateNames(leaf),
     untrusted: socket.authorized
       ? undefined
       : String((socket.authorizationError as unknown as {code?: string})?.code ?? socket.authorizationError),
@@ -141,48 +141,17 @@ function chainOf(leaf: DetailedPeerCertificate): string[] {
     cert = cert.issuerCertificate
   ) {
     seen.add(cert.fingerprint256)
-    chain.push(`${nameOf(cert.subject)} (issuer ${nameOf(cert.issuer)})`)
+    chain.push(`${certificateSubjectName(cert.subject)} (issuer ${certificateSubjectName(cert.issuer)})`)
   }
 
   return chain
 }
 
-function nameOf(name: PeerCertificate['subject'] | undefined): string {
-  const cn = name?.CN
-  return cn ? `CN=${Array.isArray(cn) ? cn.join(',') : cn}` : name?.O ? `O=${String(name.O)}` : '(no name)'
-}
-
-function namesOf(cert: PeerCertificate): string[] {
-  const names = (cert.subjectaltname ?? '')
-    .split(/,\s*/)
-    .map((entry) => entry.replace(/^(DNS|IP Address):/, ''))
-    .filter(Boolean)
-  return names.length > 0 ? names : [nameOf(cert.subject).replace(/^CN=/, '')]
-}
-
 /** What a TLS finding means for a stream, or undefined when the certificate is fine. */
 export function certificateProblem(url: URL, findings: TlsFindings, now = Date.now()): EndpointError | undefined {
   const where = `${hostOf(url)}:${portOf(url)}`
-  if (findings.validTo.getTime() < now) {
-    return new EndpointError(
-      'TLS_CERTIFICATE',
-      `The certificate of ${where} expired on ${findings.validTo.toISOString()}`,
-      {
-        hint: 'The platform team must renew it; --skip-ssl-validation gets past it meanwhile, on a network you trust.',
-      },
-    )
-  }
-
-  if (findings.nameMismatch) {
-    const other = findings.names.find((name) => !name.includes('*') && !isIP(name))
-    return new EndpointError(
-      'TLS_CERTIFICATE',
-      `The certificate of ${where} covers ${findings.names.join(', ')}, not ${hostOf(url)}`,
-      {
-        hint: `NODE_EXTRA_CA_CERTS cannot fix a name mismatch: use a name the certificate covers${other ? ` (--endpoint wss://${other}:${portOf(url)})` : ''}, or --skip-ssl-validation on a network you trust.`,
-      },
-    )
-  }
+  if (findings.validTo.getTime() < now) return describeExpiredCertificate(where, findings.validTo)
+  if (findings.nameMismatch) return describeNameMismatch(where, url, findings.names)
 
   if (findings.untrusted) {
     const issuer = findings.chain.at(-1)?.replace(/^.*\(issuer (.*)\)$/, '$1') ?? 'its issuer'

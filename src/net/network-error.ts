@@ -1,10 +1,13 @@
-import {EndpointError, messageOf, networkErrorCode} from '../errors.js'
+import type {PeerCertificate} from 'node:tls'
 
+import {EndpointError, messageOf, networkErrorCode} from '../errors.js'
+import {certificateNames, describeExpiredCertificate, describeNameMismatch} from './certificate-failure.js'
+
+// Mostly a chain cfws does not trust, which a CA added with NODE_EXTRA_CA_CERTS fixes. A name
+// mismatch and an expiry, which no CA fixes, have words of their own (certificate-failure.ts).
 const CERTIFICATE_ERRORS = new Set([
-  'CERT_HAS_EXPIRED',
   'CERT_NOT_YET_VALID',
   'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
   'SELF_SIGNED_CERT_IN_CHAIN',
   'UNABLE_TO_GET_ISSUER_CERT',
   'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
@@ -15,6 +18,13 @@ const CERTIFICATE_ERRORS = new Set([
 export function describeNetworkFailure(error: unknown, url: URL, what: string): EndpointError {
   const code = networkErrorCode(error)
   const where = `${url.hostname}:${url.port || (/^(https|wss):$/.test(url.protocol) ? 443 : 80)}`
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
+    // tls.checkServerIdentity puts the peer's certificate on its error.
+    const cert = (error as {cert?: PeerCertificate} | undefined)?.cert
+    return describeNameMismatch(`${what} at ${where}`, url, cert ? certificateNames(cert) : [], error)
+  }
+
+  if (code === 'CERT_HAS_EXPIRED') return describeExpiredCertificate(`${what} at ${where}`, undefined, error)
   if (code && CERTIFICATE_ERRORS.has(code)) {
     return new EndpointError('TLS_CERTIFICATE', `The TLS certificate of ${what} at ${where} is not trusted (${code})`, {
       cause: error,

@@ -1,0 +1,68 @@
+import {strict as assert} from 'node:assert'
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {fileURLToPath} from 'node:url'
+
+import {makeCertificate, makeNamedCertificate, type TestCertificate} from '../helpers/certificate.js'
+import {useFakeFoundation} from '../helpers/fake-foundation.js'
+import {FakeTrafficController} from '../helpers/fake-traffic-controller.js'
+import {runCli} from '../helpers/run-cli.js'
+
+const FAKE_DNS = fileURLToPath(new URL('../helpers/fake-dns.mjs', import.meta.url))
+
+// The Traffic Controller's certificate is trusted (NODE_EXTRA_CA_CERTS), so what is left wrong
+// with it is what no CA can fix: the hint must not send the operator to NODE_EXTRA_CA_CERTS.
+describe('cfws logs against a trusted certificate it still cannot use (end to end)', function () {
+  this.timeout(20_000)
+  const f = useFakeFoundation()
+  let scratch: string
+  let tc: FakeTrafficController | undefined
+
+  beforeEach(() => {
+    scratch = mkdtempSync(join(tmpdir(), 'cfws-certificates-'))
+  })
+
+  afterEach(async () => {
+    await tc?.close()
+    tc = undefined
+    rmSync(scratch, {recursive: true, force: true})
+  })
+
+  /** `cfws logs myapp` with the Traffic Controller at doppler.sys.test (127.0.0.1), serving `certificate`. */
+  async function logsAgainst(certificate: TestCertificate): Promise<{code: number | null; stderr: string}> {
+    tc = await FakeTrafficController.start({certificate})
+    const port = new URL(tc.url).port
+    f.cc.loggingEndpoint = `wss://doppler.sys.test:${port}`
+    const ca = join(scratch, 'ca.pem')
+    writeFileSync(ca, certificate.cert)
+    const result = await runCli(['logs', 'myapp'], {
+      CF_HOME: f.home.dir,
+      NODE_OPTIONS: `--import=${FAKE_DNS}`,
+      CFWS_TEST_DNS: JSON.stringify({'doppler.sys.test': '127.0.0.1'}),
+      NODE_EXTRA_CA_CERTS: ca,
+    })
+    return {code: result.code, stderr: result.stderr.replaceAll(`:${port}`, ':PORT')}
+  }
+
+  it('names the host asked for and the names the certificate covers when they differ (exit 6)', async () => {
+    const result = await logsAgainst(await makeCertificate())
+    assert.equal(
+      result.stderr,
+      'cfws: The certificate of the Traffic Controller at doppler.sys.test:PORT covers 127.0.0.1, localhost, not doppler.sys.test\n' +
+        'hint: NODE_EXTRA_CA_CERTS cannot fix a name mismatch: use a name the certificate covers (--endpoint wss://localhost:PORT), or --skip-ssl-validation on a network you trust.\n',
+    )
+    assert.equal(result.code, 6)
+    assert.equal(tc!.upgrades.length, 0, 'no request went out over a certificate of another name')
+  })
+
+  it('says an expired certificate has expired and must be renewed (exit 6)', async () => {
+    const result = await logsAgainst(await makeNamedCertificate(['doppler.sys.test'], {expired: true}))
+    assert.equal(
+      result.stderr,
+      'cfws: The certificate of the Traffic Controller at doppler.sys.test:PORT has expired\n' +
+        'hint: NODE_EXTRA_CA_CERTS cannot fix an expired certificate: the foundation must renew it (tell your platform team); --skip-ssl-validation gets past it meanwhile, on a network you trust.\n',
+    )
+    assert.equal(result.code, 6)
+  })
+})
