@@ -1,5 +1,5 @@
 import {AuthError, CfwsError, EndpointError, ForbiddenError, HINTS, NotFoundError} from '../errors.js'
-import {type HttpResponse, parseJsonBody, sendHttp} from '../net/http-client.js'
+import {type HttpResponse, isHtmlAnswer, parseJsonBody, sendHttp} from '../net/http-client.js'
 import {sendWithRefresh, type TokenHolder} from './tokens.js'
 
 const SERVER_NAME = 'the Cloud Controller'
@@ -34,24 +34,35 @@ export async function discoverLoggingEndpointWithSource(
 ): Promise<LoggingEndpointDiscovery> {
   const info = await getJson(options, '/v2/info')
   if (info.status !== 404) {
-    const {doppler_logging_endpoint: endpoint, api_version: apiVersion} = (info.json ?? {}) as {
+    const {doppler_logging_endpoint: endpoint, api_version: apiVersion} = jsonAnswer(info, '/v2/info') as {
       doppler_logging_endpoint?: unknown
       api_version?: unknown
     }
-    if (info.status === 200 && typeof endpoint === 'string' && endpoint) {
+    if (typeof endpoint === 'string' && endpoint) {
       return {endpoint, source: '/v2/info', apiVersion: typeof apiVersion === 'string' ? apiVersion : undefined}
     }
 
-    throw noLoggingEndpoint(options.target, `/v2/info answered ${info.status} without doppler_logging_endpoint`)
+    throw noLoggingEndpoint(options.target, '/v2/info answered 200 without doppler_logging_endpoint')
   }
 
-  const root = await getJson(options, '/')
-  const href = linkOf(root.json, 'logging')
-  const version = (root.json as {links?: {cloud_controller_v3?: {meta?: {version?: unknown}}}} | undefined)?.links
-    ?.cloud_controller_v3?.meta?.version
-  if (root.status === 200 && href)
+  const root = jsonAnswer(await getJson(options, '/'), '/')
+  const href = linkOf(root, 'logging')
+  const version = (root as {links?: {cloud_controller_v3?: {meta?: {version?: unknown}}}}).links?.cloud_controller_v3
+    ?.meta?.version
+  if (href)
     return {endpoint: href, source: 'root links.logging', apiVersion: typeof version === 'string' ? version : undefined}
-  throw noLoggingEndpoint(options.target, `its root document answered ${root.status} without links.logging`)
+  throw noLoggingEndpoint(options.target, 'its root document answered 200 without links.logging')
+}
+
+/**
+ * The JSON of a 200 answer. Anything else is not the Cloud Controller saying it has no logging
+ * endpoint: a failing status, or a body that is not JSON (a proxy's error or login page).
+ */
+function jsonAnswer(response: HttpResponse & {json: unknown}, path: string): object {
+  if (response.status !== 200) throw unexpectedAnswer(response, path)
+  if (response.json === undefined)
+    throw notTheCloudController(path, isHtmlAnswer(response) ? 'an HTML page, not JSON' : 'not JSON')
+  return typeof response.json === 'object' && response.json !== null ? response.json : {}
 }
 
 /** Log Cache as the root document advertises it (`links.log_cache.href`), or undefined when it does not. */
@@ -161,18 +172,10 @@ async function getAppsPage(
     })
   }
 
-  if (response.status !== 200) throw unexpectedAnswer(response.status, path)
+  if (response.status !== 200) throw unexpectedAnswer(response, path)
   const body = response.json as {resources?: unknown; pagination?: {next?: {href?: unknown} | null}} | undefined
   // Read as "no apps", a proxy's page would end every stream of --all at the next look.
-  if (!Array.isArray(body?.resources)) {
-    throw new EndpointError(
-      'CC_UNEXPECTED_ANSWER',
-      `The Cloud Controller's answer to GET ${path.split('?')[0]} is not a list of apps`,
-      {
-        hint: 'Something other than the Cloud Controller may be answering (a proxy, a load balancer): check `cf curl /v3/apps` and HTTPS_PROXY.',
-      },
-    )
-  }
+  if (!Array.isArray(body?.resources)) throw notTheCloudController(path, 'not a list of apps')
 
   const resources = body.resources as AppsPage['resources']
   const next = body?.pagination?.next?.href
@@ -210,12 +213,32 @@ function noLoggingEndpoint(target: string, detail: string): CfwsError {
   )
 }
 
-function unexpectedAnswer(status: number, path: string): CfwsError {
+/**
+ * A status other than the one asked for. The Cloud Controller answers its errors in JSON, so one
+ * in HTML or plain text comes from something in front of it.
+ */
+function unexpectedAnswer(response: HttpResponse & {json: unknown}, path: string): CfwsError {
   return new EndpointError(
     'CC_UNEXPECTED_STATUS',
-    `The Cloud Controller answered ${status} to GET ${path.split('?')[0]}`,
+    `The Cloud Controller answered ${response.status} to GET ${path.split('?')[0]}`,
     {
-      hint: 'The Cloud Controller may be unhealthy; try again, or check `cf curl /v3/info`.',
+      hint:
+        response.json === undefined
+          ? notTheCloudControllerHint(path)
+          : 'The Cloud Controller may be unhealthy; try again, or check `cf curl /v3/info`.',
     },
   )
+}
+
+/** A 200 whose body is not what `path` gives. */
+function notTheCloudController(path: string, what: string): CfwsError {
+  return new EndpointError(
+    'CC_UNEXPECTED_ANSWER',
+    `The Cloud Controller's answer to GET ${path.split('?')[0]} is ${what}`,
+    {hint: notTheCloudControllerHint(path)},
+  )
+}
+
+function notTheCloudControllerHint(path: string): string {
+  return `Something other than the Cloud Controller may be answering (a proxy, a load balancer): check \`cf curl ${path.split('?')[0]}\` and HTTPS_PROXY.`
 }

@@ -67,6 +67,11 @@ export async function sendHttp(url: URL, options: HttpOptions): Promise<HttpResp
   return exchange(url, {...options, method, headers}, proxy)
 }
 
+/** Whether the answer is a web page (a proxy's error or login page), as its type or its first character says. */
+export function isHtmlAnswer(response: HttpResponse): boolean {
+  return /html/i.test(String(response.headers['content-type'])) || response.body.trimStart().startsWith('<')
+}
+
 /** The parsed JSON body, or undefined when the body is not JSON. */
 export function parseJsonBody(response: HttpResponse): unknown {
   try {

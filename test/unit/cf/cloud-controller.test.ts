@@ -37,6 +37,82 @@ describe('Cloud Controller', () => {
     await assert.rejects(discoverLoggingEndpoint(options), {code: 'NO_LOGGING_ENDPOINT', exitCode: 6})
   })
 
+  it('says no logging endpoint is named only when /v2/info answers 200 in JSON without one', async () => {
+    nock(API).get('/v2/info').reply(200, {api_version: '2.250.0'})
+    await assert.rejects(discoverLoggingEndpoint(options), {
+      code: 'NO_LOGGING_ENDPOINT',
+      exitCode: 6,
+      message: `The Cloud Controller at ${API} does not name a logging endpoint: /v2/info answered 200 without doppler_logging_endpoint`,
+    })
+  })
+
+  describe('tells a /v2/info that fails as the failure it is (exit 6)', () => {
+    const unhealthy = 'The Cloud Controller may be unhealthy; try again, or check `cf curl /v3/info`.'
+    const notTheCc =
+      'Something other than the Cloud Controller may be answering (a proxy, a load balancer): check `cf curl /v2/info` and HTTPS_PROXY.'
+    const html = {'content-type': 'text/html'}
+    const answered = (status: number): string => `The Cloud Controller answered ${status} to GET /v2/info`
+    const cases = [
+      {
+        name: 'a 500 in JSON',
+        status: 500,
+        body: '{"error_code":"UnknownError"}',
+        message: answered(500),
+        hint: unhealthy,
+      },
+      {
+        name: 'a 500 page',
+        status: 500,
+        body: '<html>Internal Server Error</html>',
+        headers: html,
+        message: answered(500),
+      },
+      {name: 'an empty 502', status: 502, body: '', message: answered(502)},
+      {name: 'a 401 page', status: 401, body: '<html>Sign in</html>', headers: html, message: answered(401)},
+      {name: 'a 403 in JSON', status: 403, body: '{"code":10003}', message: answered(403), hint: unhealthy},
+      {
+        name: 'a 200 login page',
+        status: 200,
+        body: '<!doctype html><title>SSO</title>',
+        headers: html,
+        code: 'CC_UNEXPECTED_ANSWER',
+        message: "The Cloud Controller's answer to GET /v2/info is an HTML page, not JSON",
+      },
+      {
+        name: 'a 200 of garbage',
+        status: 200,
+        body: 'garbage',
+        headers: {'content-type': 'text/plain'},
+        code: 'CC_UNEXPECTED_ANSWER',
+        message: "The Cloud Controller's answer to GET /v2/info is not JSON",
+      },
+    ]
+    for (const {name, status, body, headers, code, message, hint} of cases) {
+      it(name, async () => {
+        nock(API).get('/v2/info').reply(status, body, headers)
+        await assert.rejects(discoverLoggingEndpoint(options), {
+          code: code ?? 'CC_UNEXPECTED_STATUS',
+          exitCode: 6,
+          message,
+          hint: hint ?? notTheCc,
+        })
+      })
+    }
+  })
+
+  it('tells a root document that is not JSON from one without links.logging', async () => {
+    nock(API).get('/v2/info').reply(404).get('/').reply(200, '<html>portal</html>', {'content-type': 'text/html'})
+    await assert.rejects(discoverLoggingEndpoint(options), {
+      code: 'CC_UNEXPECTED_ANSWER',
+      message: "The Cloud Controller's answer to GET / is an HTML page, not JSON",
+    })
+    nock(API).get('/v2/info').reply(404).get('/').reply(503, {errors: []})
+    await assert.rejects(discoverLoggingEndpoint(options), {
+      code: 'CC_UNEXPECTED_STATUS',
+      message: 'The Cloud Controller answered 503 to GET /',
+    })
+  })
+
   it('finds the app GUID by name in the targeted space', async () => {
     nock(API)
       .get('/v3/apps')
@@ -124,6 +200,15 @@ describe('Cloud Controller', () => {
     await assert.rejects(findAppGuid(options, login.tokens, app), {code: 'CC_UNAUTHORIZED', exitCode: 3})
     nock(API).get('/v3/apps').query(true).reply(403)
     await assert.rejects(findAppGuid(options, login.tokens, app), {code: 'CC_FORBIDDEN', exitCode: 4})
+  })
+
+  it('says a failing app lookup in HTML comes from something other than the Cloud Controller', async () => {
+    nock(API).get('/v3/apps').query(true).reply(502, '<html>Bad Gateway</html>', {'content-type': 'text/html'})
+    await assert.rejects(findAppGuid(options, login.tokens, app), {
+      code: 'CC_UNEXPECTED_STATUS',
+      message: 'The Cloud Controller answered 502 to GET /v3/apps',
+      hint: 'Something other than the Cloud Controller may be answering (a proxy, a load balancer): check `cf curl /v3/apps` and HTTPS_PROXY.',
+    })
   })
 
   it('explains an unreachable Cloud Controller (exit 6)', async () => {
