@@ -10,6 +10,8 @@ export interface ProxyRoute {
   agent: Agent
   /** `host:port` of the proxy: never its credentials. */
   proxyHost: string
+  /** Whether the proxy URL holds credentials, which the agent sends as Proxy-Authorization. */
+  sendsCredentials: boolean
   /** The CONNECT status when it was not 200, once the proxy has answered. */
   refusedStatus(): number | undefined
   /** Whether the proxy answered the CONNECT at all (a failure before that is the proxy's). */
@@ -50,6 +52,7 @@ export async function proxyRouteFor(
   return {
     agent,
     proxyHost: proxyHostOf(proxyUrl),
+    sendsCredentials: proxyUrl.username !== '' || proxyUrl.password !== '',
     refusedStatus: () => (status === 200 ? undefined : status),
     answered: () => status !== undefined,
     close: () => tunnel.abort(),
@@ -120,9 +123,11 @@ export function bypassesProxy(target: URL, noProxy: string): boolean {
 function proxyRefused(route: ProxyRoute, status: number, target: URL): EndpointError {
   // Not in URL form: the stderr redactor hides whatever sits between // and @.
   const hint =
-    status === 407
-      ? 'The proxy wants credentials: write USER:PASSWORD@ before its host in HTTPS_PROXY, or add the host to NO_PROXY.'
-      : 'Check HTTPS_PROXY and NO_PROXY, and that the proxy allows CONNECT to this host and port.'
+    status !== 407
+      ? 'Check HTTPS_PROXY and NO_PROXY, and that the proxy allows CONNECT to this host and port.'
+      : route.sendsCredentials
+        ? 'The proxy refused the credentials in HTTPS_PROXY: check USER and PASSWORD (percent-encode @, : and % in them), or add the host to NO_PROXY.'
+        : 'The proxy wants credentials: write USER:PASSWORD@ before its host in HTTPS_PROXY, or add the host to NO_PROXY.'
   return new EndpointError(
     'PROXY_REFUSED',
     `The proxy at ${route.proxyHost} refused a tunnel to ${hostAndPort(target)} (${status})`,

@@ -148,6 +148,19 @@ describe('proxies', () => {
       )
     })
 
+    it('says the proxy refused the credentials HTTPS_PROXY gave (407), rather than asking for them', async () => {
+      proxy.refuseWith = '407 Proxy Authentication Required'
+      process.env.HTTPS_PROXY = proxy.url.replace('http://', 'http://user:wrong%40pass@')
+      await assert.rejects(
+        sendHttp(new URL('https://api.example.com/v2/info'), {verifyTls: true, serverName: 'the Cloud Controller'}),
+        {
+          code: 'PROXY_REFUSED',
+          hint: 'The proxy refused the credentials in HTTPS_PROXY: check USER and PASSWORD (percent-encode @, : and % in them), or add the host to NO_PROXY.',
+        },
+      )
+      assert.equal(proxy.tunnels[0].proxyAuthorization, `Basic ${Buffer.from('user:wrong@pass').toString('base64')}`)
+    })
+
     describe('a proxy that takes the connection and never answers the CONNECT', () => {
       beforeEach(() => {
         proxy.silent = true
