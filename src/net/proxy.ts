@@ -144,12 +144,16 @@ export function proxyFailure(route: ProxyRoute | undefined, target: URL, cause?:
   const refused = route.refusedStatus()
   if (refused !== undefined) return proxyRefused(route, refused, target)
   if (route.answered() || cause === undefined) return undefined
-  return TIMEOUT_CODES.has(networkErrorCode(cause) ?? '')
-    ? proxySilent(route, target, cause)
-    : proxyUnreachable(route, cause)
+  const code = networkErrorCode(cause)
+  if (code !== undefined && TIMEOUT_CODES.has(code)) return proxySilent(route, target, cause)
+  // https-proxy-agent rejects with an Error of no code when the proxy ends the connection before
+  // its answer (parse-proxy-response.ts); a reset says the same less politely.
+  if (code === undefined || CLOSED_CODES.has(code)) return proxyClosed(route, target, cause)
+  return proxyUnreachable(route, cause)
 }
 
 const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'HANDSHAKE_TIMEOUT'])
+const CLOSED_CODES = new Set(['ECONNRESET', 'EPIPE'])
 const PROXY_SETTINGS_HINT = 'Check HTTPS_PROXY (or unset it), and NO_PROXY for hosts that must not go through it.'
 
 /** The proxy took the connection but never answered the CONNECT: as any timeout (TIMEOUT, retried by a stream). */
@@ -160,6 +164,18 @@ function proxySilent(route: ProxyRoute, target: URL, cause: unknown): EndpointEr
     {
       cause,
       hint: PROXY_SETTINGS_HINT,
+    },
+  )
+}
+
+/** The proxy took the connection, then closed it rather than answer the CONNECT: reached, so not "cannot reach". */
+function proxyClosed(route: ProxyRoute, target: URL, cause: unknown): EndpointError {
+  return new EndpointError(
+    'PROXY_UNREACHABLE',
+    `The proxy at ${route.proxyHost} closed the connection instead of answering the CONNECT to ${hostAndPort(target)}`,
+    {
+      cause,
+      hint: 'It may not allow a tunnel to this host and port: check HTTPS_PROXY (or unset it), and NO_PROXY for hosts that must not go through it.',
     },
   )
 }

@@ -20,6 +20,8 @@ export class ConnectProxy {
   refuseWith?: string
   /** Take the CONNECT and never answer it, as a stuck proxy does. */
   silent = false
+  /** Close the connection on a CONNECT without answering it (a FIN or a reset), as a proxy that drops what it will not tunnel. */
+  hangUp?: 'end' | 'reset'
   private readonly sockets = new Set<Socket>()
   private readonly waiters: Array<(tunnel: Tunnel) => void> = []
 
@@ -61,6 +63,12 @@ export class ConnectProxy {
     this.tunnels.push(tunnel)
     for (const resolve of this.waiters.splice(0)) resolve(tunnel)
     if (this.silent) return
+    if (this.hangUp) {
+      if (this.hangUp === 'reset') client.resetAndDestroy()
+      else client.destroy()
+      return
+    }
+
     if (this.refuseWith) {
       client.end(`HTTP/1.1 ${this.refuseWith}\r\nContent-Length: 0\r\n\r\n`)
       return

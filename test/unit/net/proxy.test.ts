@@ -217,6 +217,46 @@ describe('proxies', () => {
       })
     })
 
+    it('says the proxy closed the connection on the CONNECT, for HTTP and for the WebSocket: it was reached', async () => {
+      proxy.hangUp = 'end'
+      const where = proxy.url.replace('http://', '')
+      const closed = {
+        code: 'PROXY_UNREACHABLE',
+        exitCode: 6,
+        hint: 'It may not allow a tunnel to this host and port: check HTTPS_PROXY (or unset it), and NO_PROXY for hosts that must not go through it.',
+      }
+      await assert.rejects(
+        sendHttp(new URL('https://api.example.com/v2/info'), {verifyTls: true, serverName: 'the Cloud Controller'}),
+        {
+          ...closed,
+          message: `The proxy at ${where} closed the connection instead of answering the CONNECT to api.example.com:443`,
+        },
+      )
+      await assert.rejects(
+        openStream({
+          url: new URL('wss://doppler.example.com:4443/apps/g/stream'),
+          authorization: 'bearer t',
+          kind: 'app',
+          verifyTls: true,
+          handshakeTimeoutMs: 2000,
+          onFrame() {},
+          signal: new AbortController().signal,
+        }),
+        {
+          ...closed,
+          message: `The proxy at ${where} closed the connection instead of answering the CONNECT to doppler.example.com:4443`,
+        },
+      )
+      proxy.hangUp = 'reset'
+      await assert.rejects(
+        sendHttp(new URL('https://api.example.com/v2/info'), {verifyTls: true, serverName: 'the Cloud Controller'}),
+        {
+          ...closed,
+          message: `The proxy at ${where} closed the connection instead of answering the CONNECT to api.example.com:443`,
+        },
+      )
+    })
+
     it('says when the proxy itself cannot be reached', async () => {
       process.env.HTTPS_PROXY = 'http://user:secret@127.0.0.1:1'
       await assert.rejects(
