@@ -64,6 +64,15 @@ export function describeNetworkFailure(error: unknown, url: URL, what: string): 
       })
     }
 
+    case 'ECONNRESET':
+    case 'EPIPE': {
+      // It took the connection: "cannot reach" would send the operator to the wrong end.
+      return new EndpointError('NETWORK_FAILURE', `${capitalize(what)} at ${where} closed the connection (${code})`, {
+        cause: error,
+        hint: "Check that the scheme and port are the server's (a TLS port needs https:// or wss://), and HTTPS_PROXY and NO_PROXY; a load balancer or firewall on the way may cut the connection.",
+      })
+    }
+
     default: {
       const detail = messageOf(error)
       return new EndpointError('NETWORK_FAILURE', `Cannot reach ${what} at ${where}: ${code ?? detail}`, {cause: error})

@@ -1,7 +1,7 @@
 import {strict as assert} from 'node:assert'
 import {once} from 'node:events'
 import {createServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http'
-import type {AddressInfo, Socket} from 'node:net'
+import {type AddressInfo, createServer as createRawServer, type Server as RawServer, type Socket} from 'node:net'
 import nock from 'nock'
 
 import {sendHttp} from '../../../src/net/http-client.js'
@@ -143,6 +143,29 @@ describe('sendHttp', () => {
       return true
     })
     await closedByClient(server.connections[0])
+  })
+
+  describe('a server that takes the connection but gives no HTTP answer', () => {
+    let raw: RawServer | undefined
+    afterEach(() => raw?.close())
+
+    /** A TCP server on 127.0.0.1 that does `onRequest` with the socket once the request comes. */
+    async function rawServer(onRequest: (socket: Socket) => void): Promise<URL> {
+      raw = createRawServer((socket) => socket.once('data', () => onRequest(socket)))
+      raw.listen(0, '127.0.0.1')
+      await once(raw, 'listening')
+      return new URL(`http://127.0.0.1:${(raw.address() as AddressInfo).port}/v2/info`)
+    }
+
+    it('says one that resets it closed the connection, and what to check: it was reached', async () => {
+      const url = await rawServer((socket) => socket.resetAndDestroy())
+      await assert.rejects(sendHttp(url, cc), {
+        code: 'NETWORK_FAILURE',
+        exitCode: 6,
+        message: `The Cloud Controller at ${url.host} closed the connection (ECONNRESET)`,
+        hint: "Check that the scheme and port are the server's (a TLS port needs https:// or wss://), and HTTPS_PROXY and NO_PROXY; a load balancer or firewall on the way may cut the connection.",
+      })
+    })
   })
 
   it('reports a connection cut mid-body as an error, not a short answer', async () => {

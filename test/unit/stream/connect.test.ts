@@ -135,7 +135,7 @@ describe('openStream', () => {
       }
     })
 
-    it('reports a plain server that resets the request as a network failure, not as a TLS port', async () => {
+    it('reports a plain server that resets the request as a closed connection, not as a TLS port or unreachable', async () => {
       const server = createServer((socket) => socket.once('data', () => socket.resetAndDestroy())).listen(
         0,
         '127.0.0.1',
@@ -146,7 +146,8 @@ describe('openStream', () => {
         await assert.rejects(open({url: new URL(`ws://127.0.0.1:${port}/apps/g-1/stream`)}), {
           code: 'NETWORK_FAILURE',
           exitCode: 6,
-          message: /ECONNRESET$/,
+          message: `The Traffic Controller at 127.0.0.1:${port} closed the connection (ECONNRESET)`,
+          hint: "Check that the scheme and port are the server's (a TLS port needs https:// or wss://), and HTTPS_PROXY and NO_PROXY; a load balancer or firewall on the way may cut the connection.",
         })
       } finally {
         server.close()
