@@ -101,6 +101,10 @@ export const ERROR_CATALOGUE = {
   NETWORK_FAILURE: {exit: 'unreachable', retryable: true},
   TLS_CERTIFICATE: {exit: 'unreachable'},
   TLS_HANDSHAKE: {exit: 'unreachable'},
+  /** The server answered bytes that are not HTTP: another service on the port, or a TLS port. */
+  NOT_HTTP: {exit: 'unreachable'},
+  /** The server answered the upgrade with a 101 ws refuses (a wrong Sec-WebSocket-Accept): something rewrites it. */
+  INVALID_UPGRADE: {exit: 'unreachable'},
   /** The proxy answered the CONNECT with a refusal (407, 403…): stays wrong. */
   PROXY_REFUSED: {exit: 'unreachable'},
   /** The proxy itself did not answer: it may be restarting. */

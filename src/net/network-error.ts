@@ -74,10 +74,47 @@ export function describeNetworkFailure(error: unknown, url: URL, what: string): 
     }
 
     default: {
-      const detail = messageOf(error)
-      return new EndpointError('NETWORK_FAILURE', `Cannot reach ${what} at ${where}: ${code ?? detail}`, {cause: error})
+      return reachedButNotUnderstood(error, code, url, what, where)
     }
   }
+}
+
+/**
+ * A server that answered what no HTTP client takes: llhttp's parse errors (HPE_…) for bytes that
+ * are not HTTP, or, during a WebSocket upgrade, ws's refusal of a 101 it cannot accept (a wrong
+ * Sec-WebSocket-Accept or Upgrade header), which it raises without a code. Else the plain fallback.
+ */
+function reachedButNotUnderstood(
+  error: unknown,
+  code: string | undefined,
+  url: URL,
+  what: string,
+  where: string,
+): EndpointError {
+  const detail = messageOf(error)
+  if (code?.startsWith('HPE_')) {
+    return new EndpointError(
+      'NOT_HTTP',
+      `${capitalize(what)} at ${where} answered something that is not HTTP (${code})`,
+      {
+        cause: error,
+        hint: 'Another service may listen on that port, or it speaks TLS: check the scheme (https://, wss://) and the port of the endpoint.',
+      },
+    )
+  }
+
+  if (code === undefined && (url.protocol === 'ws:' || url.protocol === 'wss:')) {
+    return new EndpointError(
+      'INVALID_UPGRADE',
+      `${capitalize(what)} at ${where} answered the WebSocket upgrade with an invalid handshake: ${detail}`,
+      {
+        cause: error,
+        hint: 'Something between cfws and the Traffic Controller (a proxy, a load balancer) may rewrite the upgrade, or another server answers: check the endpoint (cf curl /v2/info), HTTPS_PROXY and NO_PROXY.',
+      },
+    )
+  }
+
+  return new EndpointError('NETWORK_FAILURE', `Cannot reach ${what} at ${where}: ${code ?? detail}`, {cause: error})
 }
 
 /** The server sent more than the client takes (a runaway or misrouted answer): cut off, exit 6. */

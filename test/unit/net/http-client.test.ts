@@ -166,6 +166,15 @@ describe('sendHttp', () => {
         hint: "Check that the scheme and port are the server's (a TLS port needs https:// or wss://), and HTTPS_PROXY and NO_PROXY; a load balancer or firewall on the way may cut the connection.",
       })
     })
+
+    it('says one that answers in another protocol answered something that is not HTTP', async () => {
+      const url = await rawServer((socket) => socket.end('220 smtp.example.com ESMTP\r\n'))
+      await assert.rejects(sendHttp(url, cc), {
+        code: 'NOT_HTTP',
+        exitCode: 6,
+        message: `The Cloud Controller at ${url.host} answered something that is not HTTP (HPE_INVALID_CONSTANT)`,
+      })
+    })
   })
 
   it('reports a connection cut mid-body as an error, not a short answer', async () => {

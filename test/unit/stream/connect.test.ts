@@ -1,6 +1,6 @@
 import {strict as assert} from 'node:assert'
 import {once} from 'node:events'
-import {type AddressInfo, createServer, type Socket} from 'node:net'
+import {type AddressInfo, createServer, type Server, type Socket} from 'node:net'
 import {createServer as createTlsServer} from 'node:tls'
 
 import {MAX_MESSAGE_BYTES, openStream} from '../../../src/stream/connect.js'
@@ -152,6 +152,42 @@ describe('openStream', () => {
       } finally {
         server.close()
       }
+    })
+
+    describe('a server that was reached but did not answer as a Traffic Controller', () => {
+      let server: Server | undefined
+      afterEach(() => server?.close())
+
+      /** A TCP server on 127.0.0.1 that writes `answer` once the upgrade request comes, and keeps the socket open. */
+      async function answering(answer: (request: string) => string): Promise<URL> {
+        server = createServer((socket) => socket.once('data', (request) => socket.write(answer(request.toString()))))
+        server.listen(0, '127.0.0.1')
+        await once(server, 'listening')
+        return new URL(`ws://127.0.0.1:${(server.address() as AddressInfo).port}/apps/g-1/stream`)
+      }
+
+      it('says a service that does not speak HTTP answered something else (exit 6)', async () => {
+        const url = await answering(() => 'SSH-2.0-OpenSSH_9.6\r\n')
+        await assert.rejects(open({url}), {
+          code: 'NOT_HTTP',
+          exitCode: 6,
+          message: `The Traffic Controller at ${url.host} answered something that is not HTTP (HPE_INVALID_CONSTANT)`,
+          hint: 'Another service may listen on that port, or it speaks TLS: check the scheme (https://, wss://) and the port of the endpoint.',
+        })
+      })
+
+      it('says a 101 with a wrong Sec-WebSocket-Accept is no valid upgrade (exit 6)', async () => {
+        const url = await answering(
+          () =>
+            'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: bm90IHRoZSBrZXk=\r\n\r\n',
+        )
+        await assert.rejects(open({url}), {
+          code: 'INVALID_UPGRADE',
+          exitCode: 6,
+          message: `The Traffic Controller at ${url.host} answered the WebSocket upgrade with an invalid handshake: Invalid Sec-WebSocket-Accept header`,
+          hint: 'Something between cfws and the Traffic Controller (a proxy, a load balancer) may rewrite the upgrade, or another server answers: check the endpoint (cf curl /v2/info), HTTPS_PROXY and NO_PROXY.',
+        })
+      })
     })
 
     it('puts the status in the message of any other answer', async () => {
