@@ -1,5 +1,5 @@
 import {AuthError, HINTS, messageOf} from '../errors.js'
-import {parseJsonBody, sendHttp} from '../net/http-client.js'
+import {type HttpResponse, isHtmlAnswer, parseJsonBody, sendHttp} from '../net/http-client.js'
 import {hideRenewedSecret, hideSecret, trace} from '../trace.js'
 import {type CfConfig, parseConfigUrl, saveTokens} from './config.js'
 
@@ -153,8 +153,6 @@ export class TokenSource {
       serverName: 'UAA',
       signal: this.options.signal,
     })
-    const answer = parseJsonBody(response) as
-      {access_token?: unknown; refresh_token?: unknown; token_type?: unknown} | undefined
     if ((response.status === 400 || response.status === 401) && this.options.clientCredentials) {
       throw new AuthError('CLIENT_REJECTED', `UAA rejected the client '${client.clientId}' (${response.status})`, {
         hint: 'Check --client-id and --client-secret (or CFWS_CLIENT_ID and CFWS_CLIENT_SECRET).',
@@ -162,12 +160,7 @@ export class TokenSource {
     }
 
     if (response.status === 400 || response.status === 401) throw sessionExpired()
-    if (response.status !== 200 || typeof answer?.access_token !== 'string') {
-      throw new AuthError('REFRESH_FAILED', `UAA answered ${response.status} to the token refresh`, {
-        hint: "Try again later, or log in again with 'cf login'.",
-      })
-    }
-
+    const answer = grantedToken(response, config.authorizationEndpoint)
     this.accessToken = `${typeof answer.token_type === 'string' ? answer.token_type : 'bearer'} ${answer.access_token}`
     const newRefreshToken = typeof answer.refresh_token === 'string' ? answer.refresh_token : undefined
     if (newRefreshToken) this.refreshToken = newRefreshToken
@@ -188,6 +181,33 @@ export class TokenSource {
       this.options.onNotice?.(`could not save the refreshed token: ${messageOf(error)}; cf will refresh it again`)
     }
   }
+}
+
+interface TokenAnswer {
+  access_token: string
+  refresh_token?: unknown
+  token_type?: unknown
+}
+
+/** What UAA granted, or why its answer (neither a grant nor a refusal) grants nothing. */
+function grantedToken(response: HttpResponse, uaa: string): TokenAnswer {
+  if (response.status !== 200) {
+    throw new AuthError('REFRESH_FAILED', `UAA answered ${response.status} to the token refresh`, {
+      hint: "Try again later, or log in again with 'cf login'.",
+    })
+  }
+
+  const answer = parseJsonBody(response) as
+    {access_token?: unknown; refresh_token?: unknown; token_type?: unknown} | undefined
+  // A 200 without a token is no success: a proxy's or a portal's page, or another server than UAA.
+  if (typeof answer?.access_token !== 'string') {
+    const what = isHtmlAnswer(response) ? 'an HTML page, not a token' : 'something other than a token'
+    throw new AuthError('REFRESH_FAILED', `UAA answered the token refresh with ${what} (200)`, {
+      hint: `Something other than UAA may be answering (a proxy, a login page), or ${uaa} is not this foundation's UAA: check HTTPS_PROXY and NO_PROXY, or log in again with 'cf login'.`,
+    })
+  }
+
+  return {...answer, access_token: answer.access_token}
 }
 
 function sessionExpired(): AuthError {

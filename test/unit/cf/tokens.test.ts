@@ -76,6 +76,26 @@ describe('tokens', () => {
     await assert.rejects(tokens.validToken(), {code: 'SESSION_EXPIRED', exitCode: 3})
   })
 
+  it('does not read a 200 without a token as UAA’s success: it names what came and where to look (exit 3)', async () => {
+    const hint = `Something other than UAA may be answering (a proxy, a login page), or ${UAA} is not this foundation's UAA: check HTTPS_PROXY and NO_PROXY, or log in again with 'cf login'.`
+    nock(UAA).post('/oauth/token').reply(200, '<html><body>Sign in to continue</body></html>', {
+      'content-type': 'text/html; charset=utf-8',
+    })
+    const tokens = await tokenSource({AccessToken: `bearer ${expiredJwt()}`})
+    await assert.rejects(tokens.validToken(), {
+      code: 'REFRESH_FAILED',
+      exitCode: 3,
+      message: 'UAA answered the token refresh with an HTML page, not a token (200)',
+      hint,
+    })
+    nock(UAA).post('/oauth/token').reply(200, {token_type: 'bearer'})
+    await assert.rejects(tokens.validToken(), {
+      code: 'REFRESH_FAILED',
+      message: 'UAA answered the token refresh with something other than a token (200)',
+      hint,
+    })
+  })
+
   it('says once a run, as a notice, that a refreshed token could not be saved, and keeps using it', async () => {
     const [first, second] = [freshJwt(), freshJwt()]
     nock(UAA)
