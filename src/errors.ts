@@ -129,6 +129,8 @@ export const ERROR_CATALOGUE = {
   /** An answer over the size cfws reads (a hostile or broken server). */
   RESPONSE_TOO_LARGE: {exit: 'unreachable'},
   RETRIES_EXHAUSTED: {exit: 'unreachable'},
+  /** cfws doctor saw an accepted stream close while it watched it (a stream retries the close itself). */
+  STREAM_CLOSED: {exit: 'unreachable'},
   /** The run was stopped (a signal, a closed stdout) while this request was under way. */
   ABORTED: {exit: 'unreachable'},
 } as const satisfies Record<string, ErrorTraits>

@@ -108,8 +108,8 @@ export async function checkEndpointChain(report: DoctorReport, target: ChainTarg
     durationMs: auth.durationMs,
   })
   try {
-    await checkKeepalive(report, opened, signal)
-    await checkFirstEnvelope(report, opened, target.kind, signal)
+    if (await checkKeepalive(report, opened, signal)) await checkFirstEnvelope(report, opened, target.kind, signal)
+    else report.skip('first envelope', 'the stream closed')
   } finally {
     opened.close()
   }

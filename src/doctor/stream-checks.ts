@@ -1,6 +1,7 @@
 import {LogMessageDecoder} from '../envelope/decode.js'
+import {EndpointError} from '../errors.js'
 import type {StreamKind} from '../stream/handshake-failure.js'
-import type {DoctorReport} from './report.js'
+import {type DoctorReport, failedCheck} from './report.js'
 import {trafficControllerTimeout} from './socket-probes.js'
 import {runTimed} from './timed-step.js'
 import type {OpenProbe} from './upgrade-probe.js'
@@ -8,14 +9,21 @@ import type {OpenProbe} from './upgrade-probe.js'
 export const KEEPALIVE_WAIT_MS = 5000
 export const FIRST_ENVELOPE_WAIT_MS = 5000
 
-/** The server's first ping, or an answer to cfws's own: the connection is alive both ways. */
-export async function checkKeepalive(report: DoctorReport, opened: OpenProbe, signal: AbortSignal): Promise<void> {
+/**
+ * The server's first ping, or an answer to cfws's own: the connection is alive both ways. Resolves
+ * false when the stream closed meanwhile (a failure): there is no first envelope to wait for then.
+ */
+export async function checkKeepalive(report: DoctorReport, opened: OpenProbe, signal: AbortSignal): Promise<boolean> {
   const sentAt = performance.now()
   const pong = new Promise<number>((resolve) => opened.socket.once('pong', () => resolve(performance.now())))
   opened.socket.ping()
   const step = await runTimed(
     async () =>
-      Promise.race([opened.serverPing.then((at) => ({by: 'server', at})), pong.then((at) => ({by: 'cfws', at}))]),
+      Promise.race([
+        opened.serverPing.then((at) => ({by: 'server', at})),
+        pong.then((at) => ({by: 'cfws', at})),
+        failOnClose(opened),
+      ]),
     {
       timeoutMs: KEEPALIVE_WAIT_MS,
       signal,
@@ -28,10 +36,15 @@ export async function checkKeepalive(report: DoctorReport, opened: OpenProbe, si
         ? `the server pinged ${Math.round(step.value.at - opened.openedAt)} ms after the upgrade`
         : `the server answered cfws's ping in ${Math.round(step.value.at - sentAt)} ms`
     report.add({name: 'keepalive', status: 'ok', detail, durationMs: step.durationMs})
-    return
+    return true
   }
 
-  if (signal.aborted) return
+  if (signal.aborted) return true
+  if (step.error.code === 'STREAM_CLOSED') {
+    report.add(failedCheck('keepalive', step.error, step.durationMs))
+    return false
+  }
+
   report.add({
     name: 'keepalive',
     status: 'warn',
@@ -39,6 +52,7 @@ export async function checkKeepalive(report: DoctorReport, opened: OpenProbe, si
     durationMs: step.durationMs,
     fix: 'Something between cfws and the Traffic Controller holds back WebSocket control frames; cfws reconnects after --idle-timeout of silence.',
   })
+  return true
 }
 
 export async function checkFirstEnvelope(
@@ -47,7 +61,8 @@ export async function checkFirstEnvelope(
   kind: StreamKind,
   signal: AbortSignal,
 ): Promise<void> {
-  const step = await runTimed(async () => opened.firstFrame, {
+  // A frame that came before the close still counts: it is first in the race.
+  const step = await runTimed(async () => Promise.race([opened.firstFrame, failOnClose(opened)]), {
     timeoutMs: FIRST_ENVELOPE_WAIT_MS,
     signal,
     timedOut: () => trafficControllerTimeout(new URL(opened.socket.url)),
@@ -63,6 +78,11 @@ export async function checkFirstEnvelope(
   }
 
   if (signal.aborted) return
+  if (step.error.code === 'STREAM_CLOSED') {
+    report.add(failedCheck('first envelope', step.error, step.durationMs))
+    return
+  }
+
   const quiet =
     kind === 'app'
       ? 'the app logged nothing meanwhile (a quiet app is not a fault: cfws logs shows lines as they come)'
@@ -73,6 +93,21 @@ export async function checkFirstEnvelope(
     detail: `none within ${FIRST_ENVELOPE_WAIT_MS / 1000}s: ${quiet}`,
     durationMs: step.durationMs,
   })
+}
+
+/**
+ * Rejects when the stream closes: a server that accepts the token and then drops the connection
+ * streams nothing, however quiet the app. Said as `cfws logs` says the close it would retry.
+ */
+async function failOnClose(opened: OpenProbe): Promise<never> {
+  const {why, at} = await opened.closed
+  throw new EndpointError(
+    'STREAM_CLOSED',
+    `Connection lost ${Math.round(at - opened.openedAt)} ms after the upgrade (${why})`,
+    {
+      hint: 'The upgrade went through, then the stream ended: cfws logs would reconnect again and again. A close code and reason come from the server (the Traffic Controller, or a load balancer in front of it) and say why; a drop without a close frame (1006) is often a load balancer or proxy that cuts WebSocket connections. Give your platform team this report (cfws doctor --json).',
+    },
+  )
 }
 
 function describeFrame(frame: Buffer): string {

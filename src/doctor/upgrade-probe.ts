@@ -19,6 +19,8 @@ export interface OpenProbe {
   serverPing: Promise<number>
   /** Resolves with the first frame and when it came. */
   firstFrame: Promise<{frame: Buffer; at: number}>
+  /** Resolves when the socket closed, with why in the words of `cfws logs` (see whyClosed), and when. */
+  closed: Promise<{why: string; at: number}>
   /** Closes cleanly, cut after a short grace. */
   close(): void
 }
@@ -56,7 +58,7 @@ export async function probeUpgrade(request: UpgradeRequest, timedOut: () => Cfws
   let openedAt = 0
   const step = await runTimed(
     async (signal) => {
-      const {socket} = await openStream({
+      const {socket, closed} = await openStream({
         url: request.url,
         kind: request.kind,
         authorization: request.authorization,
@@ -70,7 +72,14 @@ export async function probeUpgrade(request: UpgradeRequest, timedOut: () => Cfws
         },
         onAnswer: (answer) => (outcome.answer = answer),
       })
-      outcome.opened = {socket, openedAt, serverPing, firstFrame, close: () => closeSoon(socket)}
+      outcome.opened = {
+        socket,
+        openedAt,
+        serverPing,
+        firstFrame,
+        closed: closed.then((why) => ({why, at: performance.now()})),
+        close: () => closeSoon(socket),
+      }
       return outcome
     },
     {timeoutMs: UPGRADE_STEP_MS + 500, signal: request.signal, timedOut},

@@ -3,6 +3,7 @@ import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
+import type {WebSocket} from 'ws'
 
 import {makeNamedCertificate, type TestCertificate} from '../helpers/certificate.js'
 import {ConnectProxy} from '../helpers/connect-proxy.js'
@@ -55,15 +56,22 @@ describe('cfws doctor (end to end)', function () {
   const f = useFakeFoundation(() => ({AccessToken: `bearer ${freshJwt(USER_SCOPES)}`}))
   let scratch: string
   const servers: FakeTrafficController[] = []
+  // What the Traffic Controller does with each stream it accepts.
+  let onStream: (client: WebSocket) => void
 
   beforeEach(() => {
     scratch = mkdtempSync(join(tmpdir(), 'cfws-doctor-'))
     f.tc.refuseAnonymous()
     f.tc.answerPings = true
     // Every stream gets one log line at once, so no run waits out the first-envelope check.
+    onStream = (client) => client.send(logEnvelope('hello'))
     const {tc} = f
     void (async () => {
-      for (;;) (await tc.nextClient()).send(logEnvelope('hello'))
+      for (;;) {
+        // Read once the stream came: a test changes onStream after this loop began to wait.
+        const client = await tc.nextClient()
+        onStream(client)
+      }
     })()
   })
 
@@ -351,6 +359,44 @@ describe('cfws doctor (end to end)', function () {
       'refreshed once before giving up',
     )
     assert.equal(result.code, 3)
+  })
+
+  const LOST_FIX =
+    '     fix:   The upgrade went through, then the stream ended: cfws logs would reconnect again and again. A close code and reason come from the server (the Traffic Controller, or a load balancer in front of it) and say why; a drop without a close frame (1006) is often a load balancer or proxy that cuts WebSocket connections. Give your platform team this report (cfws doctor --json).'
+
+  it('fails keepalive when the Traffic Controller accepts the token and closes the stream at once (1011), exit 6', async () => {
+    onStream = (client) => client.close(1011, 'upstream gone')
+    const result = await doctor(['myapp'])
+    assert.deepEqual(
+      [...checkOf(result, 'keepalive'), ...checkOf(result, 'first envelope')],
+      [
+        'FAIL keepalive          Connection lost N ms after the upgrade (closed by the server: internal error (1011): upstream gone) (N ms)',
+        LOST_FIX,
+        'skip first envelope     the stream closed',
+      ],
+    )
+    assert.equal(normalized(result.stdout).at(-1), 'Result: keepalive failed (exit 6)')
+    assert.equal(result.code, 6)
+    assert.equal(result.stderr, '')
+  })
+
+  it('fails keepalive in the JSON report too when the stream is dropped without a close frame (1006)', async () => {
+    onStream = (client) => client.terminate()
+    const result = await doctor(['myapp', '--json'])
+    const report = JSON.parse(result.stdout) as {
+      checks: Array<{name: string; status: string; detail: string; code?: string; exit_code?: number}>
+      exit_code: number
+    }
+    assert.deepEqual(
+      report.checks
+        .filter((check) => check.name === 'keepalive' || check.name === 'first envelope')
+        .map((check) => [check.status, check.detail.replace(/\d+ ms/, 'N ms'), check.code, check.exit_code]),
+      [
+        ['fail', 'Connection lost N ms after the upgrade (dropped without a close frame (1006))', 'STREAM_CLOSED', 6],
+        ['skip', 'the stream closed', undefined, undefined],
+      ],
+    )
+    assert.deepEqual([report.exit_code, result.code], [6, 6])
   })
 
   it('ends at once on Ctrl-C, with what it found so far, exit 130', async () => {
