@@ -1,6 +1,6 @@
 import {type CfConfig, readCfConfig} from '../cf/config.js'
 import {expiresWithin, readJwtClaims, REFRESH_MARGIN_MS, TokenSource} from '../cf/tokens.js'
-import {CfwsError} from '../errors.js'
+import {CfwsError, EndpointError} from '../errors.js'
 import {sendHttp} from '../net/http-client.js'
 import {describeNetworkFailure} from '../net/network-error.js'
 import {routeNote} from './proxy-check.js'
@@ -60,7 +60,8 @@ export async function checkLogin(report: DoctorReport, options: LoginCheckOption
       detail: `${config.authorizationEndpoint} answered the token refresh`,
       durationMs: 0,
     })
-  else if (URL.canParse(config.authorizationEndpoint)) await checkUaa(report, config, verifyTls, options.signal)
+  else if (URL.canParse(config.authorizationEndpoint))
+    await checkUaa(report, config, {verifyTls, tokenFresh: login.tokenUsable, signal: options.signal})
   else report.skip('uaa', 'the cf config names no AuthorizationEndpoint URL')
   return login
 }
@@ -157,19 +158,35 @@ async function checkScopes(report: DoctorReport, login: Login, options: LoginChe
   })
 }
 
-/** A fresh token needs no UAA now, but the next refresh will: a UAA out of reach is a warning. */
+/**
+ * UAA's GET /info. A fresh token needs no UAA until its next refresh: UAA out of reach, or failing
+ * (5xx), is then a warning. A token that is not fresh needs that refresh now: no stream can start.
+ */
 async function checkUaa(
   report: DoctorReport,
   config: CfConfig,
-  verifyTls: boolean,
-  signal: AbortSignal,
+  options: {verifyTls: boolean; tokenFresh: boolean; signal: AbortSignal},
 ): Promise<void> {
   const url = new URL(`${config.authorizationEndpoint}/info`)
   const step = await runTimed(
-    async (stepSignal) => sendHttp(url, {verifyTls, serverName: 'UAA', signal: stepSignal, timeoutMs: HTTP_STEP_MS}),
+    async (stepSignal) => {
+      const answer = await sendHttp(url, {
+        verifyTls: options.verifyTls,
+        serverName: 'UAA',
+        signal: stepSignal,
+        timeoutMs: HTTP_STEP_MS,
+      })
+      if (answer.status >= 500)
+        throw new EndpointError(
+          'SERVER_ERROR',
+          `UAA at ${config.authorizationEndpoint} answered ${answer.status} to GET /info`,
+          {hint: 'UAA is up but failing: its operators can tell why.'},
+        )
+      return answer
+    },
     {
       timeoutMs: HTTP_STEP_MS,
-      signal,
+      signal: options.signal,
       timedOut: () => describeNetworkFailure({code: 'ETIMEDOUT'}, url, 'UAA'),
     },
   )
@@ -183,12 +200,19 @@ async function checkUaa(
     return
   }
 
+  const hint = step.error.hint ?? ''
+  if (!options.tokenFresh) {
+    const failure = failedCheck('uaa', step.error, step.durationMs)
+    report.add({...failure, fix: `No stream can start: the token needs a refresh, and that needs UAA. ${hint}`.trim()})
+    return
+  }
+
   report.add({
     name: 'uaa',
     status: 'warn',
     detail: step.error.message,
     durationMs: step.durationMs,
-    fix: `The token works until it expires; refreshing it then needs UAA. ${step.error.hint ?? ''}`.trim(),
+    fix: `The token works until it expires; refreshing it then needs UAA. ${hint}`.trim(),
     code: step.error.code,
   })
 }

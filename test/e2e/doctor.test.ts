@@ -298,6 +298,57 @@ describe('cfws doctor (end to end)', function () {
     assert.equal(result.code, 0)
   })
 
+  it('warns of a UAA that answers 5xx while the token is fresh', async () => {
+    f.cc.uaaInfoAnswer = {status: 500, body: '<html>Internal Server Error</html>'}
+    const result = await doctor(['myapp'])
+    assert.deepEqual(checkOf(result, 'uaa'), [
+      'warn uaa                UAA at http://127.0.0.1:PORT answered 500 to GET /info (N ms)',
+      '     fix:   The token works until it expires; refreshing it then needs UAA. UAA is up but failing: its operators can tell why.',
+    ])
+    assert.equal(result.code, 0)
+  })
+
+  it('fails the uaa check of an expired token when UAA is out of reach: no stream can start', async () => {
+    const closed = await FakeTrafficController.start()
+    const port = new URL(closed.url).port
+    await closed.close()
+    f.login({AccessToken: `bearer ${expiredJwt(USER_SCOPES)}`, AuthorizationEndpoint: `http://127.0.0.1:${port}`})
+    const result = await doctor(['myapp'])
+    assert.deepEqual(checkOf(result, 'uaa'), [
+      'FAIL uaa                Connection refused by UAA at 127.0.0.1:PORT (N ms)',
+      '     fix:   No stream can start: the token needs a refresh, and that needs UAA. Check the port, and that nothing between you and the foundation blocks it.',
+    ])
+    assert.equal(checkOf(result, 'token')[0].slice(0, 10), 'FAIL token')
+    assert.equal(normalized(result.stdout).at(-1), 'Result: token failed (exit 6)')
+    assert.equal(result.code, 6)
+  })
+
+  it('fails the uaa check of an expired token when UAA answers 5xx, in the JSON report too', async () => {
+    f.login({AccessToken: `bearer ${expiredJwt(USER_SCOPES)}`})
+    f.cc.tokenAnswers = [{status: 502}]
+    f.cc.uaaInfoAnswer = {status: 502}
+    const result = await doctor(['myapp', '--json'])
+    const report = JSON.parse(result.stdout) as {
+      checks: Array<{name: string; status: string; detail: string; code?: string}>
+      exit_code: number
+    }
+    assert.deepEqual(
+      report.checks
+        .filter((check) => check.name === 'token' || check.name === 'uaa')
+        .map((check) => [
+          check.name,
+          check.status,
+          check.detail.replace(/:\d+/, ':PORT').replace(/expired [\dms]+ ago/, 'expired T ago'),
+          check.code,
+        ]),
+      [
+        ['token', 'fail', 'expired T ago; the refresh failed', 'REFRESH_FAILED'],
+        ['uaa', 'fail', 'UAA at http://127.0.0.1:PORT answered 502 to GET /info', 'SERVER_ERROR'],
+      ],
+    )
+    assert.deepEqual([report.exit_code, result.code], [3, 3])
+  })
+
   it('fails the firehose check with exit 4 when the token lacks doppler.firehose', async () => {
     const result = await doctor(['--firehose'])
     assert.deepEqual(checkOf(result, 'scopes'), [

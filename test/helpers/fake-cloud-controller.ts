@@ -35,6 +35,8 @@ export class FakeCloudController {
     },
   ]
   appsAnswer?: Answer
+  /** UAA's answer to GET /info, which cfws doctor asks to see that UAA is reachable. */
+  uaaInfoAnswer: Answer = {status: 200, body: {app: {version: '77.1.0'}}}
   /** POST /oauth/token is answered once this resolves (a slow UAA, while another writer changes the config). */
   tokenAnswering: Promise<void> = Promise.resolve()
   /** While set, requests to these paths are never answered (a hung UAA or Log Cache). */
@@ -100,8 +102,7 @@ export class FakeCloudController {
       return this.tokenAnswers.length > 1 ? this.tokenAnswers.shift()! : this.tokenAnswers[0]
     }
 
-    // UAA's own info document, which cfws doctor asks to see that UAA is reachable.
-    if (url.pathname === '/info') return {status: 200, body: {app: {version: '77.1.0'}}}
+    if (url.pathname === '/info') return this.uaaInfoAnswer
 
     if (url.pathname === '/v2/info') {
       return this.v2Info === 'serve'
