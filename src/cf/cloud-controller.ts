@@ -10,6 +10,8 @@ export interface CloudControllerOptions {
   verifyTls: boolean
   /** Cuts every request short when it aborts (the run's end). */
   signal?: AbortSignal
+  /** Each request's bound (sendHttp's default otherwise): cfws doctor's is shorter. */
+  timeoutMs?: number
 }
 
 /**
@@ -199,6 +201,7 @@ async function getJson(
     verifyTls: options.verifyTls,
     serverName: SERVER_NAME,
     signal: options.signal,
+    timeoutMs: options.timeoutMs,
   })
   return {...response, json: parseJsonBody(response)}
 }

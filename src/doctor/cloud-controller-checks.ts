@@ -1,4 +1,5 @@
 import {
+  type CloudControllerOptions,
   discoverLogCache,
   discoverLoggingEndpointWithSource,
   findAppGuid,
@@ -9,10 +10,10 @@ import {type EndpointOrigin, resolveEndpoint} from '../endpoint/resolve.js'
 import {CfwsError} from '../errors.js'
 import {describeNetworkFailure} from '../net/network-error.js'
 import {shownEndpoint} from './endpoint-chain.js'
-import {HTTP_STEP_MS, type Login} from './login-checks.js'
+import {HTTP_STEP_MS, type Login, REQUEST_GRACE_MS} from './login-checks.js'
 import {routeNote} from './proxy-check.js'
 import {type DoctorReport, failedCheck} from './report.js'
-import {runTimed} from './timed-step.js'
+import {runTimed, type StepLimits} from './timed-step.js'
 
 export interface EndpointChoice {
   /** --endpoint or CFWS_LOGGER_ENDPOINT as given, and which of the two it was. */
@@ -37,14 +38,19 @@ export async function checkFoundation(
   choice: EndpointChoice,
   app: string | undefined,
   signal: AbortSignal,
+  httpStepMs = HTTP_STEP_MS,
 ): Promise<FoundationFacts> {
   const {config} = login
-  const cc = {target: config.target, verifyTls: login.verifyTls}
+  const cc = {target: config.target, verifyTls: login.verifyTls, timeoutMs: httpStepMs}
   const target = new URL(config.target)
-  const timedOut = (): CfwsError => describeNetworkFailure({code: 'ETIMEDOUT'}, target, 'the Cloud Controller')
+  const limits: StepLimits = {
+    timeoutMs: httpStepMs + REQUEST_GRACE_MS,
+    signal,
+    timedOut: () => describeNetworkFailure({code: 'ETIMEDOUT'}, target, 'the Cloud Controller'),
+  }
   const discovery = await runTimed(
     async (stepSignal) => discoverLoggingEndpointWithSource({...cc, signal: stepSignal}),
-    {timeoutMs: HTTP_STEP_MS, signal, timedOut},
+    limits,
   )
   if (discovery.ok) {
     const version = discovery.value.apiVersion ? `API ${discovery.value.apiVersion}` : 'API version not given'
@@ -61,11 +67,7 @@ export async function checkFoundation(
   const facts: FoundationFacts = {
     endpoint: checkLoggerEndpoint(report, login, choice, discovery.ok ? discovery.value : undefined),
   }
-  const logCache = await runTimed(async (stepSignal) => discoverLogCache({...cc, signal: stepSignal}), {
-    timeoutMs: HTTP_STEP_MS,
-    signal,
-    timedOut,
-  })
+  const logCache = await runTimed(async (stepSignal) => discoverLogCache({...cc, signal: stepSignal}), limits)
   facts.logCache = (logCache.ok ? logCache.value : undefined) ?? config.logCacheEndpoint
   const from = logCache.ok && logCache.value ? 'root links.log_cache' : "the cf config's LogCacheEndPoint"
   if (facts.logCache)
@@ -89,7 +91,7 @@ export async function checkFoundation(
 
   if (app === undefined) report.skip('app', 'no APP given')
   else if (!login.tokenUsable) report.skip('app', 'needs a valid token')
-  else facts.appGuid = await checkApp(report, login, app, signal)
+  else facts.appGuid = await checkApp(report, login, app, {cc, limits})
   return facts
 }
 
@@ -163,24 +165,13 @@ async function checkApp(
   report: DoctorReport,
   login: Login,
   app: string,
-  signal: AbortSignal,
+  {cc, limits}: {cc: CloudControllerOptions; limits: StepLimits},
 ): Promise<string | undefined> {
   const {config} = login
-  const step = await runTimed(
-    async (stepSignal) => {
-      const space = requireTargetedSpace(config)
-      return findAppGuid({target: config.target, verifyTls: login.verifyTls, signal: stepSignal}, login.tokens, {
-        name: app,
-        space,
-        org: config.org,
-      })
-    },
-    {
-      timeoutMs: HTTP_STEP_MS,
-      signal,
-      timedOut: () => describeNetworkFailure({code: 'ETIMEDOUT'}, new URL(config.target), 'the Cloud Controller'),
-    },
-  )
+  const step = await runTimed(async (stepSignal) => {
+    const space = requireTargetedSpace(config)
+    return findAppGuid({...cc, signal: stepSignal}, login.tokens, {name: app, space, org: config.org})
+  }, limits)
   if (!step.ok) {
     report.add(failedCheck('app', step.error, step.durationMs))
     return undefined

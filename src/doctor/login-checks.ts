@@ -8,6 +8,12 @@ import {type DoctorReport, failedCheck} from './report.js'
 import {runTimed} from './timed-step.js'
 
 export const HTTP_STEP_MS = 8000
+/**
+ * An HTTP step outlasts its request by this much, so that the request's own deadline is the one
+ * told: it knows a proxy that never answered the CONNECT from a server that did not answer through
+ * the tunnel (net/proxy.ts), which the step's deadline cannot tell apart.
+ */
+export const REQUEST_GRACE_MS = 500
 
 export interface Login {
   config: CfConfig
@@ -26,6 +32,8 @@ export interface LoginCheckOptions {
   onNotice: (text: string) => void
   /** The firehose's scope rule, as `cfws firehose` applies it. */
   requireFirehoseScope: (login: Omit<Login, 'tokenUsable'>) => Promise<void>
+  /** Each HTTP request's bound (HTTP_STEP_MS); tests pass a short one. */
+  httpStepMs?: number
 }
 
 /** cf config, token (refreshed when due), scopes, UAA: what every later check stands on. */
@@ -49,7 +57,8 @@ export async function checkLogin(report: DoctorReport, options: LoginCheckOption
     durationMs: elapsed(started),
   })
   const tokens = new TokenSource(config, {verifyTls, signal: options.signal, onNotice: options.onNotice})
-  const refreshed = await checkToken(report, config, tokens, options.signal)
+  const httpStepMs = options.httpStepMs ?? HTTP_STEP_MS
+  const refreshed = await checkToken(report, config, tokens, {signal: options.signal, httpStepMs})
   const login = {config, tokens, verifyTls, tokenUsable: refreshed !== undefined}
   if (!login.tokenUsable) report.skip('scopes', 'needs a valid token')
   else await checkScopes(report, login, options)
@@ -61,7 +70,7 @@ export async function checkLogin(report: DoctorReport, options: LoginCheckOption
       durationMs: 0,
     })
   else if (URL.canParse(config.authorizationEndpoint))
-    await checkUaa(report, config, {verifyTls, tokenFresh: login.tokenUsable, signal: options.signal})
+    await checkUaa(report, config, {verifyTls, tokenFresh: login.tokenUsable, signal: options.signal, httpStepMs})
   else report.skip('uaa', 'the cf config names no AuthorizationEndpoint URL')
   return login
 }
@@ -82,7 +91,7 @@ async function checkToken(
   report: DoctorReport,
   config: CfConfig,
   tokens: TokenSource,
-  signal: AbortSignal,
+  {signal, httpStepMs}: {signal: AbortSignal; httpStepMs: number},
 ): Promise<boolean | undefined> {
   const exp = readJwtClaims(config.accessToken)?.exp
   if (!expiresWithin(config.accessToken, REFRESH_MARGIN_MS)) {
@@ -103,7 +112,7 @@ async function checkToken(
         : `expires in ${formatSpan(exp * 1000 - Date.now())}`
   const target = new URL(URL.canParse(config.authorizationEndpoint) ? config.authorizationEndpoint : config.target)
   const step = await runTimed(async () => tokens.refresh(), {
-    timeoutMs: HTTP_STEP_MS,
+    timeoutMs: httpStepMs,
     signal,
     timedOut: () => describeNetworkFailure({code: 'ETIMEDOUT'}, target, 'UAA'),
   })
@@ -165,7 +174,7 @@ async function checkScopes(report: DoctorReport, login: Login, options: LoginChe
 async function checkUaa(
   report: DoctorReport,
   config: CfConfig,
-  options: {verifyTls: boolean; tokenFresh: boolean; signal: AbortSignal},
+  options: {verifyTls: boolean; tokenFresh: boolean; signal: AbortSignal; httpStepMs: number},
 ): Promise<void> {
   const url = new URL(`${config.authorizationEndpoint}/info`)
   const step = await runTimed(
@@ -174,7 +183,7 @@ async function checkUaa(
         verifyTls: options.verifyTls,
         serverName: 'UAA',
         signal: stepSignal,
-        timeoutMs: HTTP_STEP_MS,
+        timeoutMs: options.httpStepMs,
       })
       if (answer.status >= 500)
         throw new EndpointError(
@@ -185,7 +194,7 @@ async function checkUaa(
       return answer
     },
     {
-      timeoutMs: HTTP_STEP_MS,
+      timeoutMs: options.httpStepMs + REQUEST_GRACE_MS,
       signal: options.signal,
       timedOut: () => describeNetworkFailure({code: 'ETIMEDOUT'}, url, 'UAA'),
     },

@@ -1,6 +1,7 @@
 import {once} from 'node:events'
 import {createServer, type IncomingMessage, type Server} from 'node:http'
 import {type AddressInfo, connect, type Socket} from 'node:net'
+import nock from 'nock'
 
 /**
  * A CONNECT proxy on 127.0.0.1 that sends every tunnel to 127.0.0.1 whatever host was asked for,
@@ -84,4 +85,26 @@ export class ConnectProxy {
     upstream.on('error', () => client.destroy())
     client.on('error', () => upstream.destroy())
   }
+}
+
+/** Before each test, a proxy that takes every CONNECT and never answers it, named by HTTPS_PROXY; gone after. */
+export function useSilentHttpsProxy(): {readonly proxy: ConnectProxy} {
+  const state = {} as {proxy: ConnectProxy}
+  let saved: string | undefined
+  // A request through an agent-base proxy agent hangs or crashes while nock intercepts (STACK.md):
+  // other files load nock into this process, so switch its interception off around these tests.
+  before(() => nock.restore())
+  after(() => nock.activate())
+  beforeEach(async () => {
+    state.proxy = await ConnectProxy.start()
+    state.proxy.silent = true
+    saved = process.env.HTTPS_PROXY
+    process.env.HTTPS_PROXY = state.proxy.url
+  })
+  afterEach(async () => {
+    if (saved === undefined) delete process.env.HTTPS_PROXY
+    else process.env.HTTPS_PROXY = saved
+    await state.proxy.close()
+  })
+  return state
 }
