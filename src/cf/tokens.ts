@@ -72,6 +72,8 @@ export interface TokenSourceOptions {
   /** Says on stderr what the operator should know (a token that could not be saved). */
   onNotice?: (text: string) => void
   now?: () => number
+  /** Each UAA request's bound (sendHttp's default otherwise): cfws doctor's is shorter. */
+  timeoutMs?: number
 }
 
 /** Whether the token's JWT grants `scope` (checked before connecting; the server has the last word). */
@@ -152,6 +154,7 @@ export class TokenSource {
       verifyTls: this.options.verifyTls,
       serverName: 'UAA',
       signal: this.options.signal,
+      timeoutMs: this.options.timeoutMs,
     })
     if ((response.status === 400 || response.status === 401) && this.options.clientCredentials) {
       throw new AuthError('CLIENT_REJECTED', `UAA rejected the client '${client.clientId}' (${response.status})`, {

@@ -56,8 +56,13 @@ export async function checkLogin(report: DoctorReport, options: LoginCheckOption
     detail: describeConfig(config, options.skipSslValidation),
     durationMs: elapsed(started),
   })
-  const tokens = new TokenSource(config, {verifyTls, signal: options.signal, onNotice: options.onNotice})
   const httpStepMs = options.httpStepMs ?? HTTP_STEP_MS
+  const tokens = new TokenSource(config, {
+    verifyTls,
+    signal: options.signal,
+    onNotice: options.onNotice,
+    timeoutMs: httpStepMs,
+  })
   const refreshed = await checkToken(report, config, tokens, {signal: options.signal, httpStepMs})
   const login = {config, tokens, verifyTls, tokenUsable: refreshed !== undefined}
   if (!login.tokenUsable) report.skip('scopes', 'needs a valid token')
@@ -112,7 +117,7 @@ async function checkToken(
         : `expires in ${formatSpan(exp * 1000 - Date.now())}`
   const target = new URL(URL.canParse(config.authorizationEndpoint) ? config.authorizationEndpoint : config.target)
   const step = await runTimed(async () => tokens.refresh(), {
-    timeoutMs: httpStepMs,
+    timeoutMs: httpStepMs + REQUEST_GRACE_MS,
     signal,
     timedOut: () => describeNetworkFailure({code: 'ETIMEDOUT'}, target, 'UAA'),
   })
