@@ -66,6 +66,17 @@ describe('proxies', () => {
 
   describe('through a CONNECT proxy on 127.0.0.1', () => {
     let proxy: ConnectProxy
+    // An app stream to a Traffic Controller the proxy is asked to reach (none is there).
+    const openAppStream = async (handshakeTimeoutMs = 2000) =>
+      openStream({
+        url: new URL('wss://doppler.example.com:4443/apps/g/stream'),
+        authorization: 'bearer t',
+        kind: 'app',
+        verifyTls: true,
+        handshakeTimeoutMs,
+        onFrame() {},
+        signal: new AbortController().signal,
+      })
     const saved = {...process.env}
     beforeEach(async () => {
       proxy = await ConnectProxy.start()
@@ -125,23 +136,12 @@ describe('proxies', () => {
     it('says the proxy refused (407), naming it, for the WebSocket and for HTTP', async () => {
       proxy.refuseWith = '407 Proxy Authentication Required'
       const where = proxy.url.replace('http://', '')
-      await assert.rejects(
-        openStream({
-          url: new URL('wss://doppler.example.com:4443/apps/g/stream'),
-          authorization: 'bearer t',
-          kind: 'app',
-          verifyTls: true,
-          handshakeTimeoutMs: 2000,
-          onFrame() {},
-          signal: new AbortController().signal,
-        }),
-        {
-          code: 'PROXY_REFUSED',
-          exitCode: 6,
-          message: `The proxy at ${where} refused a tunnel to doppler.example.com:4443 (407)`,
-          hint: 'The proxy wants credentials: write USER:PASSWORD@ before its host in HTTPS_PROXY, or add the host to NO_PROXY.',
-        },
-      )
+      await assert.rejects(openAppStream(), {
+        code: 'PROXY_REFUSED',
+        exitCode: 6,
+        message: `The proxy at ${where} refused a tunnel to doppler.example.com:4443 (407)`,
+        hint: 'The proxy wants credentials: write USER:PASSWORD@ before its host in HTTPS_PROXY, or add the host to NO_PROXY.',
+      })
       await assert.rejects(
         sendHttp(new URL('https://api.example.com/v2/info'), {verifyTls: true, serverName: 'the Cloud Controller'}),
         {code: 'PROXY_REFUSED'},
@@ -198,21 +198,10 @@ describe('proxies', () => {
 
       it('ends the WebSocket handshake at its timeout and closes the socket to the proxy', async () => {
         const where = proxy.url.replace('http://', '')
-        await assert.rejects(
-          openStream({
-            url: new URL('wss://doppler.example.com:4443/apps/g/stream'),
-            authorization: 'bearer t',
-            kind: 'app',
-            verifyTls: true,
-            handshakeTimeoutMs: 100,
-            signal: new AbortController().signal,
-            onFrame() {},
-          }),
-          {
-            code: 'TIMEOUT',
-            message: `The proxy at ${where} did not answer the CONNECT to doppler.example.com:4443 in time`,
-          },
-        )
+        await assert.rejects(openAppStream(100), {
+          code: 'TIMEOUT',
+          message: `The proxy at ${where} did not answer the CONNECT to doppler.example.com:4443 in time`,
+        })
         await proxy.tunnels[0].closed
       })
     })
@@ -232,21 +221,10 @@ describe('proxies', () => {
           message: `The proxy at ${where} closed the connection instead of answering the CONNECT to api.example.com:443`,
         },
       )
-      await assert.rejects(
-        openStream({
-          url: new URL('wss://doppler.example.com:4443/apps/g/stream'),
-          authorization: 'bearer t',
-          kind: 'app',
-          verifyTls: true,
-          handshakeTimeoutMs: 2000,
-          onFrame() {},
-          signal: new AbortController().signal,
-        }),
-        {
-          ...closed,
-          message: `The proxy at ${where} closed the connection instead of answering the CONNECT to doppler.example.com:4443`,
-        },
-      )
+      await assert.rejects(openAppStream(), {
+        ...closed,
+        message: `The proxy at ${where} closed the connection instead of answering the CONNECT to doppler.example.com:4443`,
+      })
       proxy.hangUp = 'reset'
       await assert.rejects(
         sendHttp(new URL('https://api.example.com/v2/info'), {verifyTls: true, serverName: 'the Cloud Controller'}),
