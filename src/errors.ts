@@ -102,9 +102,9 @@ export const ERROR_CATALOGUE = {
   TLS_CERTIFICATE: {exit: 'unreachable'},
   TLS_HANDSHAKE: {exit: 'unreachable'},
   /** The server answered bytes that are not HTTP: another service on the port, or a TLS port. */
-  NOT_HTTP: {exit: 'unreachable'},
+  NOT_HTTP: {exit: 'unreachable', retryable: true},
   /** The server answered the upgrade with a 101 ws refuses (a wrong Sec-WebSocket-Accept): something rewrites it. */
-  INVALID_UPGRADE: {exit: 'unreachable'},
+  INVALID_UPGRADE: {exit: 'unreachable', retryable: true},
   /** The proxy answered the CONNECT with a refusal (407, 403…): stays wrong. */
   PROXY_REFUSED: {exit: 'unreachable'},
   /** The proxy itself did not answer: it may be restarting. */

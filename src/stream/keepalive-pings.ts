@@ -12,10 +12,15 @@ const PINGS_PER_TIMEOUT = 3
  * connection dead: cfws pings itself and the server's pong counts as a sign of life. Longer timeouts
  * rely on the server's pings alone, as before. Returns the stop.
  */
-export function keepAliveWithPings(socket: WebSocket, idleTimeoutMs: number, activity: {events: number}): () => void {
+export function keepAliveWithPings(
+  socket: WebSocket,
+  idleTimeoutMs: number,
+  activity: {events: number; received: number},
+): () => void {
   if (idleTimeoutMs >= 2 * SERVER_PING_INTERVAL_MS) return () => {}
   const onPong = (): void => {
     activity.events++
+    activity.received++
   }
   socket.on('pong', onPong)
   const timer = setInterval(() => {

@@ -1,5 +1,7 @@
 import {setTimeout as sleep} from 'node:timers/promises'
 
+import type {WebSocket} from 'ws'
+
 import {bearerHeader, type TokenHolder} from '../cf/tokens.js'
 import {displayEndpoint} from '../endpoint/resolve.js'
 import {CfwsError, EndpointError} from '../errors.js'
@@ -81,18 +83,6 @@ export async function tailStream(options: TailOptions): Promise<void> {
     await waitBeforeRetry(options, why, attempt, random)
   }
 
-  // Frames that came with the upgrade answer are emitted within 'open': a reconnect is told before
-  // them, so a backfill can hold them behind the gap.
-  const onOpen = (): void => {
-    if (!everConnected) {
-      options.onConnectionChange?.('connected')
-      return
-    }
-
-    options.onNotice(`reconnected to ${displayEndpoint(options.url)}`)
-    options.onConnectionChange?.('reconnected')
-  }
-
   while (!signal.aborted) {
     let stream: OpenedStream
     // `events` also counts the read gate's changes, for the idle watchdog; `received`, only what
@@ -102,6 +92,22 @@ export async function tailStream(options: TailOptions): Promise<void> {
       activity.events++
       activity.received++
       options.onFrame(frame)
+    }
+
+    // Frames and pings that came with the upgrade answer are emitted within 'open': a reconnect is
+    // told before them, so a backfill can hold them behind the gap, and they are counted.
+    const onOpen = (socket: WebSocket): void => {
+      socket.on('ping', () => {
+        activity.events++
+        activity.received++
+      })
+      if (!everConnected) {
+        options.onConnectionChange?.('connected')
+        return
+      }
+
+      options.onNotice(`reconnected to ${displayEndpoint(options.url)}`)
+      options.onConnectionChange?.('reconnected')
     }
 
     try {
@@ -129,13 +135,14 @@ export async function tailStream(options: TailOptions): Promise<void> {
     const connectedAt = Date.now()
     const ending = await pump(stream, activity, options)
     if (signal.aborted) return
-    // A reconnect lost before the server sent anything, not even a ping (an upgrade it drops at
-    // once, again and again), did not work: counted as working, it would let --max-retries never
-    // end the run.
-    if (reconnected && activity.received === 0) failuresInRow++
+    const stable = Date.now() - connectedAt >= retry.stableAfterMs
+    // A reconnect lost before the server sent anything, not even a ping or a pong (an upgrade it
+    // drops at once, again and again), did not work: counted as working, it would let
+    // --max-retries never end the run.
+    if (reconnected && activity.received === 0 && !stable) failuresInRow++
     else failuresInRow = 0
     options.onConnectionChange?.('lost')
-    if (Date.now() - connectedAt >= retry.stableAfterMs) attempt = 0
+    if (stable) attempt = 0
     await reconnectOrGiveUp(`connection lost (${ending})`)
   }
 }
@@ -197,10 +204,6 @@ async function pump(
 
   if (signal.aborted) onAbort()
   else signal.addEventListener('abort', onAbort, {once: true})
-  socket.on('ping', () => {
-    activity.events++
-    activity.received++
-  })
   const why = await closed
   stopWatching()
   stopPinging()

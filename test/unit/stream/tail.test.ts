@@ -180,6 +180,28 @@ describe('tailStream', () => {
     assert.equal(tc.upgrades.length, 5, 'the first connection, one dropped, one that worked, then two dropped')
   })
 
+  it('counts a reconnect that brought only a ping, or only pongs, as working', async () => {
+    tc.answerPings = true
+    const done = tail({
+      idleTimeoutMs: 300,
+      retry: {initialDelayMs: 1, maxDelayMs: 2, stableAfterMs: 60_000, maxRetries: 1},
+    })
+    ;(await tc.nextClient()).terminate()
+    const pinged = await tc.nextClient()
+    const pong = new Promise((resolve) => pinged.once('pong', resolve))
+    pinged.ping()
+    await pong
+    pinged.terminate()
+    const answered = await tc.nextClient()
+    let pings = 0
+    // The pong to cfws's first ping went out before its second one came.
+    await new Promise<void>((resolve) => answered.on('ping', () => ++pings === 2 && resolve()))
+    answered.terminate()
+    ;(await tc.nextClient()).terminate()
+    await assert.rejects(done, {code: 'RETRIES_EXHAUSTED', message: /^Gave up after 1 failed reconnects: /})
+    assert.equal(tc.upgrades.length, 4, 'the first connection, one pinged, one answered, then one dropped')
+  })
+
   it('with --max-retries 0, gives up as soon as the connection is lost', async () => {
     const done = tail({retry: {initialDelayMs: 1, maxDelayMs: 2, stableAfterMs: 60_000, maxRetries: 0}})
     ;(await tc.nextClient()).terminate()
