@@ -19,10 +19,11 @@ const SECRET_PATTERNS: ReadonlyArray<[RegExp, string]> = [
 // The secrets of this run, hidden wherever they appear, whatever their shape. Written while a
 // session opens and on each refresh, read only when something goes to stderr: off the hot path.
 const lastingSecrets = new Set<string>()
-// Tokens, newest last: a run of weeks refreshes hundreds of them, and one refreshed this many
-// times since has long expired, so the oldest are forgotten and memory stays bounded.
+// Tokens, newest last: a run of weeks refreshes hundreds of them, so the oldest are forgotten and
+// memory stays bounded. A refresh adds three (the access token with its `bearer` and without, the
+// refresh token): this keeps sixteen refreshes, far longer than any of their tokens is valid.
 const renewedSecrets = new Set<string>()
-const MAX_RENEWED_SECRETS = 24
+const MAX_RENEWED_SECRETS = 48
 // Where each piece of PIECE_LENGTH characters first lies in a known secret; made again when one changes.
 let secretPieces: Map<string, {secret: string; at: number}> | undefined
 // Shorter values (cf's empty client secret) would hide ordinary words.
@@ -39,7 +40,7 @@ export function hideSecret(secret: string | undefined): void {
   secretPieces = undefined
 }
 
-/** As hideSecret, for a token: it counts among the newest MAX_RENEWED_SECRETS (again, if it came back). */
+/** As hideSecret, for a token: it counts among the newest MAX_RENEWED_SECRETS (anew, if it came back). */
 export function hideRenewedSecret(secret: string): void {
   if (secret.length < MIN_SECRET_LENGTH) return
   renewedSecrets.delete(secret)

@@ -122,13 +122,7 @@ export async function saveTokens(path: string, tokens: {accessToken: string; ref
   try {
     await writeFile(temporary, text, {mode: mode & 0o777})
     await chmod(temporary, mode & 0o777)
-    if (!(await ownedLike(temporary, uid, gid))) {
-      // Only root may give a file away: anyone else writes the file in place, which keeps its owner.
-      await rm(temporary, {force: true})
-      await writeFile(file, text)
-      return
-    }
-
+    await ownLike(temporary, uid, gid)
     await rename(temporary, file)
   } catch (error) {
     await rm(temporary, {force: true})
@@ -138,17 +132,16 @@ export async function saveTokens(path: string, tokens: {accessToken: string; ref
 
 /**
  * Gives `path` the owner the config has: a root that refreshes a user's login (`sudo -E cfws`) must
- * not leave that user's cf unable to read it. False when that is not allowed.
+ * not leave that user's cf unable to read it. Only root may give a file away; anyone else's
+ * config is theirs already, or one they may write but not own, which then becomes theirs (a
+ * write in place would keep the owner, but not the atomic replace cf relies on).
  */
-async function ownedLike(path: string, uid: number, gid: number): Promise<boolean> {
+async function ownLike(path: string, uid: number, gid: number): Promise<void> {
   const current = await stat(path)
-  if (current.uid === uid && current.gid === gid) return true
+  if (current.uid === uid && current.gid === gid) return
   try {
     await chown(path, uid, gid)
-    return true
-  } catch {
-    return false
-  }
+  } catch {}
 }
 
 // JSON.parse reads any depth, JSON.stringify recurses: a document nested thousands deep parses but

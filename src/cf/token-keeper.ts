@@ -12,8 +12,9 @@ export interface TokenKeeperOptions {
 
 /**
  * Refreshes the token ahead of its expiry for as long as a stream runs, so a reconnect never starts
- * with a stale token. A refresh that fails for a passing reason is tried again with backoff; a
- * rejected refresh token (AuthError) ends the wait with that error: the run must stop (exit 3).
+ * with a stale token. A refresh that fails for a passing reason (UAA down or answering 5xx, a
+ * proxy's page) is tried again with backoff; a rejected refresh token (an AuthError that is not
+ * retryable) ends the wait with that error: the run must stop (exit 3).
  * Resolves when `signal` aborts. The wait until expiry may be years (a UAA client's token): the
  * sleep is chunked, since setTimeout turns anything past ~24.8 days into 1 ms.
  */
@@ -32,7 +33,7 @@ export async function keepTokenFresh(
     } catch (error) {
       // A refresh cut short by the end of the run is no failure: the run's own outcome stands.
       if (signal.aborted) return
-      if (error instanceof AuthError) throw error
+      if (error instanceof AuthError && !error.retryable) throw error
       options.onNotice(`could not refresh the token (${messageOf(error)}); trying again in ${retryDelayMs / 1000}s`)
       if (!(await sleepUnlessAborted(retryDelayMs, signal))) return
       retryDelayMs = Math.min(retryDelayMs * 2, options.maxRetryDelayMs)

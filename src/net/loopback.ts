@@ -14,7 +14,7 @@ export function isLoopbackHost(hostname: string): boolean {
   if (isIP(host) === 4) return host.startsWith('127.')
   const mapped = MAPPED_IPV4.exec(host)
   if (mapped) return Number.parseInt(mapped[1], 16) >> 8 === 127
-  return host === '::1' || host === '0:0:0:0:0:0:0:1' || host.startsWith('::ffff:127.')
+  return host === '::1'
 }
 
 /** Whether sending a credential to this URL would put it on the wire unencrypted. */

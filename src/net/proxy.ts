@@ -39,7 +39,7 @@ export async function proxyRouteFor(
   if (!proxyUrl) return undefined
   // A proxy that echoes its credentials in an error must not show them on stderr: as written and decoded.
   hideSecret(proxyUrl.password)
-  hideSecret(decodeURIComponent(proxyUrl.password.replaceAll(/%(?![\da-f]{2})/gi, '%25')))
+  hideSecret(decodedOrNot(proxyUrl.password))
   const {HttpsProxyAgent} = await import('https-proxy-agent')
   // The agent hands its options to net.connect / tls.connect: the signal destroys the tunnel. Its
   // CONNECT request names cfws as every other request does.
@@ -193,4 +193,13 @@ function isSecure(target: URL): boolean {
 
 function hostAndPort(target: URL): string {
   return `${target.hostname}:${target.port || (isSecure(target) ? 443 : 80)}`
+}
+
+/** A URL's password as the proxy reads it; as written when its escapes are not UTF-8 (`%ff`). */
+function decodedOrNot(password: string): string {
+  try {
+    return decodeURIComponent(password.replaceAll(/%(?![\da-f]{2})/gi, '%25'))
+  } catch {
+    return password
+  }
 }

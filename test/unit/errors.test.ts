@@ -49,6 +49,8 @@ describe('the error catalogue', () => {
         'CONNECTION_REFUSED',
         'TIMEOUT',
         'NETWORK_FAILURE',
+        'NOT_HTTP',
+        'INVALID_UPGRADE',
         'PROXY_UNREACHABLE',
         'NO_TRAFFIC_CONTROLLER',
         'SERVER_ERROR',

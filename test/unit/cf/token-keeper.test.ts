@@ -12,12 +12,13 @@ import {useNock} from '../../helpers/nock-setup.js'
 const DAY_S = 86_400
 
 describe('keepTokenFresh', () => {
-  it('refreshes when due, backs off after a passing failure, and stops on a rejected refresh token', async () => {
+  it('refreshes when due, backs off after passing failures, and stops on a rejected refresh token', async () => {
     const controller = new AbortController()
     const notices: string[] = []
     const outcomes: Array<Error | undefined> = [
       undefined,
       new EndpointError('DNS_FAILURE', 'Cannot resolve the host of UAA: uaa'),
+      new AuthError('REFRESH_FAILED', 'UAA answered 503 to the token refresh'),
       new AuthError('SESSION_EXPIRED', 'expired'),
     ]
     let refreshes = 0
@@ -38,9 +39,10 @@ describe('keepTokenFresh', () => {
       }),
       {code: 'SESSION_EXPIRED'},
     )
-    assert.equal(refreshes, 3)
+    assert.equal(refreshes, 4)
     assert.deepEqual(notices, [
       'could not refresh the token (Cannot resolve the host of UAA: uaa); trying again in 0.002s',
+      'could not refresh the token (UAA answered 503 to the token refresh); trying again in 0.004s',
     ])
   })
 

@@ -1,6 +1,7 @@
 import {strict as assert} from 'node:assert'
 import nock from 'nock'
 
+import {operatorLine} from '../../../src/cli/notice.js'
 import {sendHttp} from '../../../src/net/http-client.js'
 import {bypassesProxy, proxyChoiceFor, proxyRouteFor} from '../../../src/net/proxy.js'
 import {openStream} from '../../../src/stream/connect.js'
@@ -52,6 +53,14 @@ describe('proxies', () => {
       await assert.rejects(proxyRouteFor(new URL('http://api.example.com'), {HTTP_PROXY: 'http://[bad'}), {
         message: 'HTTP_PROXY is not an http:// or https:// proxy URL',
       })
+    })
+
+    it('takes a password whose escapes are not UTF-8 (%ff) as written, and hides it', async () => {
+      const route = await proxyRouteFor(new URL('https://api.example.com'), {
+        HTTPS_PROXY: 'http://u:pa%ffss@proxy:3128',
+      })
+      assert.equal(route?.proxyHost, 'proxy:3128')
+      assert.equal(operatorLine('proxy said pa%ffss'), 'proxy said [PRIVATE DATA HIDDEN]')
     })
 
     it('never proxies loopback, and honours NO_PROXY suffixes and ports', async () => {
