@@ -29,6 +29,14 @@ export function describeExpiredCertificate(subject: string, validTo?: Date, caus
   })
 }
 
+/** A certificate whose validity starts later than this machine's clock says: mostly that clock is wrong. */
+export function describeNotYetValidCertificate(subject: string, cause?: unknown): EndpointError {
+  return new EndpointError('TLS_CERTIFICATE', `The certificate of ${subject} is not valid yet`, {
+    cause,
+    hint: "Check this machine's clock (date -u): a clock behind the certificate's start makes it look not yet valid. If the clock is right, the foundation's certificate was issued for a later date.",
+  })
+}
+
 /** The DNS names and addresses a certificate covers: its subjectAltName, else its subject's name. */
 export function certificateNames(cert: PeerCertificate): string[] {
   const names = (cert.subjectaltname ?? '')

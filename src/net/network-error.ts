@@ -1,12 +1,16 @@
 import type {PeerCertificate} from 'node:tls'
 
 import {EndpointError, messageOf, networkErrorCode} from '../errors.js'
-import {certificateNames, describeExpiredCertificate, describeNameMismatch} from './certificate-failure.js'
+import {
+  certificateNames,
+  describeExpiredCertificate,
+  describeNameMismatch,
+  describeNotYetValidCertificate,
+} from './certificate-failure.js'
 
-// Mostly a chain cfws does not trust, which a CA added with NODE_EXTRA_CA_CERTS fixes. A name
-// mismatch and an expiry, which no CA fixes, have words of their own (certificate-failure.ts).
+// A chain cfws does not trust, which a CA added with NODE_EXTRA_CA_CERTS fixes. A name mismatch
+// and dates, which no CA fixes, have words of their own (certificate-failure.ts).
 const CERTIFICATE_ERRORS = new Set([
-  'CERT_NOT_YET_VALID',
   'DEPTH_ZERO_SELF_SIGNED_CERT',
   'SELF_SIGNED_CERT_IN_CHAIN',
   'UNABLE_TO_GET_ISSUER_CERT',
@@ -25,6 +29,7 @@ export function describeNetworkFailure(error: unknown, url: URL, what: string): 
   }
 
   if (code === 'CERT_HAS_EXPIRED') return describeExpiredCertificate(`${what} at ${where}`, undefined, error)
+  if (code === 'CERT_NOT_YET_VALID') return describeNotYetValidCertificate(`${what} at ${where}`, error)
   if (code && CERTIFICATE_ERRORS.has(code)) {
     return new EndpointError('TLS_CERTIFICATE', `The TLS certificate of ${what} at ${where} is not trusted (${code})`, {
       cause: error,

@@ -1,6 +1,7 @@
 import {strict as assert} from 'node:assert'
 
 import {describeExpiredCertificate, describeNameMismatch} from '../../../src/net/certificate-failure.js'
+import {describeNetworkFailure} from '../../../src/net/network-error.js'
 
 describe('certificate failures no CA can fix', () => {
   it('says when a certificate expired, when the caller read it (cfws doctor)', () => {
@@ -12,6 +13,23 @@ describe('certificate failures no CA can fix', () => {
         6,
         'The certificate of doppler.sys.test:443 expired on 2026-01-02T03:04:05.000Z',
         'NODE_EXTRA_CA_CERTS cannot fix an expired certificate: the foundation must renew it (tell your platform team); --skip-ssl-validation gets past it meanwhile, on a network you trust.',
+      ],
+    )
+  })
+
+  it("points at this machine's clock for a certificate not valid yet, rather than at a CA", () => {
+    const error = describeNetworkFailure(
+      Object.assign(new Error('certificate is not yet valid'), {code: 'CERT_NOT_YET_VALID'}),
+      new URL('wss://doppler.sys.test:4443'),
+      'the Traffic Controller',
+    )
+    assert.deepEqual(
+      [error.code, error.exitCode, error.message, error.hint],
+      [
+        'TLS_CERTIFICATE',
+        6,
+        'The certificate of the Traffic Controller at doppler.sys.test:4443 is not valid yet',
+        "Check this machine's clock (date -u): a clock behind the certificate's start makes it look not yet valid. If the clock is right, the foundation's certificate was issued for a later date.",
       ],
     )
   })
