@@ -142,6 +142,8 @@ function proxyRefused(route: ProxyRoute, status: number, target: URL): EndpointE
 export function proxyFailure(route: ProxyRoute | undefined, target: URL, cause?: unknown): EndpointError | undefined {
   if (!route) return undefined
   const refused = route.refusedStatus()
+  // https-proxy-agent reads the status off the answer's first line: NaN when that is not HTTP.
+  if (refused !== undefined && !Number.isInteger(refused)) return proxyNotHttp(route, target, cause)
   if (refused !== undefined) return proxyRefused(route, refused, target)
   if (route.answered() || cause === undefined) return undefined
   const code = networkErrorCode(cause)
@@ -176,6 +178,18 @@ function proxyClosed(route: ProxyRoute, target: URL, cause: unknown): EndpointEr
     {
       cause,
       hint: 'It may not allow a tunnel to this host and port: check HTTPS_PROXY (or unset it), and NO_PROXY for hosts that must not go through it.',
+    },
+  )
+}
+
+/** What answered the CONNECT was no HTTP proxy: another service on that port, or a TLS one. */
+function proxyNotHttp(route: ProxyRoute, target: URL, cause: unknown): EndpointError {
+  return new EndpointError(
+    'PROXY_REFUSED',
+    `The proxy at ${route.proxyHost} answered the CONNECT to ${hostAndPort(target)} with something that is not HTTP`,
+    {
+      cause,
+      hint: 'Another service may listen on that port, or the proxy wants TLS (https:// in HTTPS_PROXY): check HTTPS_PROXY.',
     },
   )
 }

@@ -142,6 +142,16 @@ describe('proxies', () => {
       }
     })
 
+    it('says the proxy answered something that is not HTTP, not "refused (NaN)"', async () => {
+      proxy.refuseWith = 'SSH-2.0-OpenSSH_9.6'
+      const where = proxy.url.replace('http://', '')
+      await assert.rejects(openAppStream(), {
+        code: 'PROXY_REFUSED',
+        exitCode: 6,
+        message: `The proxy at ${where} answered the CONNECT to doppler.example.com:4443 with something that is not HTTP`,
+      })
+    })
+
     it('says the proxy refused (407), naming it, for the WebSocket and for HTTP', async () => {
       proxy.refuseWith = '407 Proxy Authentication Required'
       const where = proxy.url.replace('http://', '')
