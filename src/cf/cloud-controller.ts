@@ -69,8 +69,8 @@ function jsonAnswer(response: HttpResponse & {json: unknown}, path: string): obj
 
 /** Log Cache as the root document advertises it (`links.log_cache.href`), or undefined when it does not. */
 export async function discoverLogCache(options: CloudControllerOptions): Promise<string | undefined> {
-  const root = await getJson(options, '/')
-  return root.status === 200 ? linkOf(root.json, 'log_cache') : undefined
+  // A failing root document says nothing of Log Cache: told as the failure, not as "none".
+  return linkOf(jsonAnswer(await getJson(options, '/'), '/'), 'log_cache')
 }
 
 function linkOf(document: unknown, name: string): string | undefined {

@@ -116,7 +116,22 @@ export class LogGapFiller {
     if (history === undefined && this.newestNs === undefined) return
     const {session, printer} = this
     this.logCache ??= findLogCache(session)
-    const baseUrl = await this.logCache
+    let baseUrl: string | undefined
+    try {
+      baseUrl = await this.logCache
+    } catch (error) {
+      // Asked again at the next gap: the Cloud Controller's failure may pass.
+      this.logCache = undefined
+      if (signal.aborted) return
+      notice(
+        labelled(
+          this.label,
+          `could not find Log Cache: ${messageOf(error)}; ${history ? 'live lines only' : 'lines logged while disconnected may be missing'}`,
+        ),
+      )
+      return
+    }
+
     if (!baseUrl) {
       notice(
         labelled(

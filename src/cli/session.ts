@@ -57,13 +57,22 @@ export function endpointOrigin(endpointFlag: string, env = process.env): Endpoin
   return env.CFWS_LOGGER_ENDPOINT === endpointFlag ? 'CFWS_LOGGER_ENDPOINT' : '--endpoint'
 }
 
-/** Log Cache: as the root document advertises it, else the config's LogCacheEndPoint (CLI.md). */
+/**
+ * Log Cache: as the root document advertises it, else the config's LogCacheEndPoint (CLI.md),
+ * which also stands in when the root document fails; without it, that failure is the answer.
+ */
 export async function findLogCache(session: Session): Promise<string | undefined> {
-  const advertised = await discoverLogCache({
-    target: session.config.target,
-    verifyTls: session.verifyTls,
-    signal: session.signal,
-  })
+  let advertised: string | undefined
+  try {
+    advertised = await discoverLogCache({
+      target: session.config.target,
+      verifyTls: session.verifyTls,
+      signal: session.signal,
+    })
+  } catch (error) {
+    if (session.config.logCacheEndpoint === undefined || session.signal?.aborted) throw error
+  }
+
   return advertised ?? session.config.logCacheEndpoint
 }
 

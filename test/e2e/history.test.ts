@@ -166,6 +166,22 @@ describe('cfws logs --tail / --since without --recent: history, then follow (end
     )
   })
 
+  it('says that the Cloud Controller could not tell where Log Cache is, not that there is none, and follows', async () => {
+    f.cc.logCache = new FakeLogCache([v2Log(T0, 'a')])
+    f.cc.rootAnswer = {status: 500, body: {errors: [{detail: 'database down'}]}}
+    const cli = start(['--tail', '5'])
+    ;(await f.tc.nextClient()).send(at(0, 'live'))
+    assert.deepEqual(await cli.waitForStdoutLines(1), [line(0, 'live')])
+    await cli.waitForStderr(/Log Cache/)
+    cli.child.kill('SIGINT')
+    const result = await cli.result()
+    assert.equal(result.code, 130)
+    assert.equal(
+      result.stderr,
+      `${TAILING_MYAPP}cfws: could not find Log Cache: The Cloud Controller answered 500 to GET /; live lines only\n`,
+    )
+  })
+
   it('says that a gap longer than the backfill reads lost its older lines, even with --quiet', async () => {
     f.cc.logCache = new FakeLogCache([])
     const cli = start(['--quiet'])

@@ -92,6 +92,18 @@ describe('cfws logs --recent (end to end)', () => {
     assert.equal(f.cc.logCache.reads.length, 2, 'a second page finds nothing new and ends the paging')
   })
 
+  it('says a failing root document (exit 6) instead of asking the Traffic Controller, or uses the config’s LogCacheEndPoint', async () => {
+    f.cc.logCache = new FakeLogCache([v2Log(T0, 'from config')])
+    f.cc.rootAnswer = {status: 502, body: {}}
+    const failed = await recent()
+    assert.equal(failed.code, 6)
+    assert.match(failed.stderr, /^cfws: The Cloud Controller answered 502 to GET \/\n/)
+    assert.equal(f.tc.requests.length, 0, 'the Traffic Controller is not asked')
+    f.login({LogCacheEndPoint: f.cc.url})
+    const result = await recent()
+    assert.equal(result.stdout, '2025-11-24T09:46:47.12+0000 [APP/PROC/WEB/0] OUT from config\n')
+  })
+
   it('exits 6 when the Log Cache it was told of is unreachable, without falling back', async () => {
     f.login({LogCacheEndPoint: 'http://127.0.0.1:1'})
     const result = await recent()

@@ -44,6 +44,8 @@ export class FakeCloudController {
   /** Log Cache on the same server, advertised in the root document unless told not to. */
   logCache?: FakeLogCache
   advertiseLogCache = true
+  /** Instead of the root document (a failing Cloud Controller); /v2/info still names the Traffic Controller. */
+  rootAnswer?: Answer
   private requestWaiters: Array<() => void> = []
 
   private constructor(
@@ -110,6 +112,7 @@ export class FakeCloudController {
         : {status: 404, body: {}}
     }
 
+    if (url.pathname === '/' && this.rootAnswer) return this.rootAnswer
     if (url.pathname === '/') {
       const logCache = this.logCache && this.advertiseLogCache ? {href: this.url} : null
       return {
