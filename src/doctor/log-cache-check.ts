@@ -1,7 +1,7 @@
 import type {TokenHolder} from '../cf/tokens.js'
 import {readRecentLogs} from '../logcache/read-logs.js'
 import {describeNetworkFailure} from '../net/network-error.js'
-import {HTTP_STEP_MS} from './login-checks.js'
+import {HTTP_STEP_MS, REQUEST_GRACE_MS} from './login-checks.js'
 import {type DoctorReport, failedCheck} from './report.js'
 import {runTimed} from './timed-step.js'
 
@@ -11,6 +11,8 @@ export interface LogCacheTarget {
   tokens: TokenHolder
   verifyTls: boolean
   signal: AbortSignal
+  /** The read's bound (HTTP_STEP_MS); tests pass a short one. */
+  httpStepMs?: number
 }
 
 /**
@@ -18,8 +20,11 @@ export interface LogCacheTarget {
  * a warning, not the run's failure: the stream itself works without Log Cache.
  */
 export async function checkLogCache(report: DoctorReport, target: LogCacheTarget): Promise<void> {
-  const step = await runTimed(async (signal) => readRecentLogs({...target, maxMessages: 1, signal}), {
-    timeoutMs: HTTP_STEP_MS,
+  const httpStepMs = target.httpStepMs ?? HTTP_STEP_MS
+  // The request's own deadline is the one told (REQUEST_GRACE_MS): it knows a silent proxy.
+  const read = async (signal: AbortSignal) => readRecentLogs({...target, maxMessages: 1, signal, timeoutMs: httpStepMs})
+  const step = await runTimed(read, {
+    timeoutMs: httpStepMs + REQUEST_GRACE_MS,
     signal: target.signal,
     timedOut: () => describeNetworkFailure({code: 'ETIMEDOUT'}, new URL(target.baseUrl), 'Log Cache'),
   })

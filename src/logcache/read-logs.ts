@@ -17,6 +17,8 @@ export interface RecentLogsQuery {
   startTimeNs?: bigint
   /** Cuts the read short when it aborts (the run's end, or a backfill no longer wanted). */
   signal?: AbortSignal
+  /** Each page's bound, when not the HTTP client's own (cfws doctor's shorter steps). */
+  timeoutMs?: number
   /** Only messages this accepts are kept and counted (the filters): `maxMessages` of them, read back as far as it takes. */
   accept?: (log: LogMessage) => boolean
   /** Told after each page: how many pages were read and how many messages kept so far. */
@@ -144,6 +146,7 @@ async function readPage(query: RecentLogsQuery, limit: number, endTimeNs: bigint
         verifyTls: query.verifyTls,
         serverName: SERVER_NAME,
         signal: query.signal,
+        timeoutMs: query.timeoutMs,
       }),
     (answer) => answer.status === 401 || answer.status === 404,
   )
