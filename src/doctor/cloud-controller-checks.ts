@@ -8,12 +8,11 @@ import {
 import {requireTargetedSpace} from '../cf/config.js'
 import {type EndpointOrigin, resolveEndpoint} from '../endpoint/resolve.js'
 import {CfwsError} from '../errors.js'
-import {describeNetworkFailure} from '../net/network-error.js'
 import {shownEndpoint} from './endpoint-chain.js'
-import {HTTP_STEP_MS, type Login, REQUEST_GRACE_MS} from './login-checks.js'
+import type {Login} from './login-checks.js'
 import {routeNote} from './proxy-check.js'
 import {type DoctorReport, failedCheck} from './report.js'
-import {runTimed, type StepLimits} from './timed-step.js'
+import {HTTP_STEP_MS, httpStepLimits, runTimed, type StepLimits} from './timed-step.js'
 
 export interface EndpointChoice {
   /** --endpoint or CFWS_LOGGER_ENDPOINT as given, and which of the two it was. */
@@ -43,11 +42,7 @@ export async function checkFoundation(
   const {config} = login
   const cc = {target: config.target, verifyTls: login.verifyTls, timeoutMs: httpStepMs}
   const target = new URL(config.target)
-  const limits: StepLimits = {
-    timeoutMs: httpStepMs + REQUEST_GRACE_MS,
-    signal,
-    timedOut: () => describeNetworkFailure({code: 'ETIMEDOUT'}, target, 'the Cloud Controller'),
-  }
+  const limits = httpStepLimits(target, 'the Cloud Controller', signal, httpStepMs)
   const discovery = await runTimed(
     async (stepSignal) => discoverLoggingEndpointWithSource({...cc, signal: stepSignal}),
     limits,

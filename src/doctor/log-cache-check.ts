@@ -1,9 +1,7 @@
 import type {TokenHolder} from '../cf/tokens.js'
 import {readRecentLogs} from '../logcache/read-logs.js'
-import {describeNetworkFailure} from '../net/network-error.js'
-import {HTTP_STEP_MS, REQUEST_GRACE_MS} from './login-checks.js'
 import {type DoctorReport, failedCheck} from './report.js'
-import {runTimed} from './timed-step.js'
+import {HTTP_STEP_MS, httpStepLimits, runTimed} from './timed-step.js'
 
 export interface LogCacheTarget {
   baseUrl: string
@@ -21,13 +19,8 @@ export interface LogCacheTarget {
  */
 export async function checkLogCache(report: DoctorReport, target: LogCacheTarget): Promise<void> {
   const httpStepMs = target.httpStepMs ?? HTTP_STEP_MS
-  // The request's own deadline is the one told (REQUEST_GRACE_MS): it knows a silent proxy.
   const read = async (signal: AbortSignal) => readRecentLogs({...target, maxMessages: 1, signal, timeoutMs: httpStepMs})
-  const step = await runTimed(read, {
-    timeoutMs: httpStepMs + REQUEST_GRACE_MS,
-    signal: target.signal,
-    timedOut: () => describeNetworkFailure({code: 'ETIMEDOUT'}, new URL(target.baseUrl), 'Log Cache'),
-  })
+  const step = await runTimed(read, httpStepLimits(new URL(target.baseUrl), 'Log Cache', target.signal, httpStepMs))
   if (target.signal.aborted) return
   if (!step.ok) {
     const failure = failedCheck('log cache', step.error, step.durationMs)

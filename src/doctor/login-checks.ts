@@ -2,18 +2,9 @@ import {type CfConfig, readCfConfig} from '../cf/config.js'
 import {expiresWithin, readJwtClaims, REFRESH_MARGIN_MS, TokenSource} from '../cf/tokens.js'
 import {CfwsError, EndpointError} from '../errors.js'
 import {sendHttp} from '../net/http-client.js'
-import {describeNetworkFailure} from '../net/network-error.js'
 import {routeNote} from './proxy-check.js'
 import {type DoctorReport, failedCheck} from './report.js'
-import {runTimed} from './timed-step.js'
-
-export const HTTP_STEP_MS = 8000
-/**
- * An HTTP step outlasts its request by this much, so that the request's own deadline is the one
- * told: it knows a proxy that never answered the CONNECT from a server that did not answer through
- * the tunnel (net/proxy.ts), which the step's deadline cannot tell apart.
- */
-export const REQUEST_GRACE_MS = 500
+import {HTTP_STEP_MS, httpStepLimits, runTimed} from './timed-step.js'
 
 export interface Login {
   config: CfConfig
@@ -116,11 +107,7 @@ async function checkToken(
         ? `expired ${formatSpan(Date.now() - exp * 1000)} ago`
         : `expires in ${formatSpan(exp * 1000 - Date.now())}`
   const target = new URL(URL.canParse(config.authorizationEndpoint) ? config.authorizationEndpoint : config.target)
-  const step = await runTimed(async () => tokens.refresh(), {
-    timeoutMs: httpStepMs + REQUEST_GRACE_MS,
-    signal,
-    timedOut: () => describeNetworkFailure({code: 'ETIMEDOUT'}, target, 'UAA'),
-  })
+  const step = await runTimed(async () => tokens.refresh(), httpStepLimits(target, 'UAA', signal, httpStepMs))
   if (!step.ok) {
     report.add(failedCheck('token', step.error, step.durationMs, `${was}; the refresh failed`))
     return undefined
@@ -198,11 +185,7 @@ async function checkUaa(
         )
       return answer
     },
-    {
-      timeoutMs: options.httpStepMs + REQUEST_GRACE_MS,
-      signal: options.signal,
-      timedOut: () => describeNetworkFailure({code: 'ETIMEDOUT'}, url, 'UAA'),
-    },
+    httpStepLimits(url, 'UAA', options.signal, options.httpStepMs),
   )
   if (step.ok) {
     report.add({

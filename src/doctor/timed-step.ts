@@ -1,4 +1,14 @@
 import {CfwsError, EndpointError} from '../errors.js'
+import {describeNetworkFailure} from '../net/network-error.js'
+
+/** The bound of each HTTP request doctor makes. */
+export const HTTP_STEP_MS = 8000
+/**
+ * An HTTP step outlasts its request by this much, so that the request's own deadline is the one
+ * told: it knows a proxy that never answered the CONNECT from a server that did not answer through
+ * the tunnel (net/proxy.ts), which the step's deadline cannot tell apart.
+ */
+export const REQUEST_GRACE_MS = 500
 
 export type Timed<T> = {ok: true; value: T; durationMs: number} | {ok: false; error: CfwsError; durationMs: number}
 
@@ -9,6 +19,15 @@ export interface StepLimits {
   signal: AbortSignal
   /** The failure to report when the step ran out of time (a TIMEOUT naming the server). */
   timedOut: () => CfwsError
+}
+
+/** The limits of a step around one HTTP request to `server` at `url` bounded by `requestMs`. */
+export function httpStepLimits(url: URL, server: string, signal: AbortSignal, requestMs = HTTP_STEP_MS): StepLimits {
+  return {
+    timeoutMs: requestMs + REQUEST_GRACE_MS,
+    signal,
+    timedOut: () => describeNetworkFailure({code: 'ETIMEDOUT'}, url, server),
+  }
 }
 
 /**

@@ -5,7 +5,7 @@ import {CfwsError} from '../errors.js'
 import {visibleControls} from '../render/visible-controls.js'
 import {openStream} from '../stream/connect.js'
 import {type HandshakeAnswer, headerValue, type StreamKind} from '../stream/handshake-failure.js'
-import {runTimed, type Timed} from './timed-step.js'
+import {REQUEST_GRACE_MS, runTimed, type Timed} from './timed-step.js'
 
 export const UPGRADE_STEP_MS = 5000
 const BODY_EXCERPT_CHARS = 120
@@ -82,7 +82,7 @@ export async function probeUpgrade(request: UpgradeRequest, timedOut: () => Cfws
       }
       return outcome
     },
-    {timeoutMs: UPGRADE_STEP_MS + 500, signal: request.signal, timedOut},
+    {timeoutMs: UPGRADE_STEP_MS + REQUEST_GRACE_MS, signal: request.signal, timedOut},
   )
   // A Traffic Controller answers an upgrade without a token with 401: the upgrade itself passed.
   if (!step.ok && request.authorization === undefined && outcome.answer?.status === 401)
