@@ -7,6 +7,7 @@ import {
   describeNameMismatch,
   describeNotYetValidCertificate,
 } from './certificate-failure.js'
+import {portOf} from './host-port.js'
 
 // A chain cfws does not trust, which a CA added with NODE_EXTRA_CA_CERTS fixes. A name mismatch
 // and dates, which no CA fixes, have words of their own (certificate-failure.ts).
@@ -21,7 +22,7 @@ const CERTIFICATE_ERRORS = new Set([
 /** Turns a socket-level failure into an operator's sentence: what failed, where, and what to try. */
 export function describeNetworkFailure(error: unknown, url: URL, what: string): EndpointError {
   const code = networkErrorCode(error)
-  const where = `${url.hostname}:${url.port || (/^(https|wss):$/.test(url.protocol) ? 443 : 80)}`
+  const where = `${url.hostname}:${portOf(url)}`
   if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
     // tls.checkServerIdentity puts the peer's certificate on its error.
     const cert = (error as {cert?: PeerCertificate} | undefined)?.cert

@@ -2,6 +2,7 @@ import type {Agent} from 'node:http'
 
 import {EndpointError, networkErrorCode, UsageError} from '../errors.js'
 import {hideSecret} from '../trace.js'
+import {hostOf, portOf} from './host-port.js'
 import {isLoopbackHost} from './loopback.js'
 import {USER_AGENT} from './user-agent.js'
 
@@ -105,8 +106,8 @@ function parseProxyUrl(proxy: string, variable: string): URL {
 
 /** NO_PROXY: comma- or space-separated hosts, `.domain` or `*.domain` suffixes, optional `:port`, or `*`. */
 export function bypassesProxy(target: URL, noProxy: string): boolean {
-  const host = target.hostname.replace(/^\[|\]$/g, '').toLowerCase()
-  const port = target.port || (isSecure(target) ? '443' : '80')
+  const host = hostOf(target).toLowerCase()
+  const port = String(portOf(target))
   return noProxy
     .split(/[\s,]+/)
     .filter(Boolean)
@@ -156,7 +157,8 @@ export function proxyFailure(route: ProxyRoute | undefined, target: URL, cause?:
 
 const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'HANDSHAKE_TIMEOUT'])
 const CLOSED_CODES = new Set(['ECONNRESET', 'EPIPE'])
-const PROXY_SETTINGS_HINT = 'Check HTTPS_PROXY (or unset it), and NO_PROXY for hosts that must not go through it.'
+const PROXY_SETTINGS = 'HTTPS_PROXY (or unset it), and NO_PROXY for hosts that must not go through it.'
+const PROXY_SETTINGS_HINT = `Check ${PROXY_SETTINGS}`
 
 /** The proxy took the connection but never answered the CONNECT: as any timeout (TIMEOUT, retried by a stream). */
 function proxySilent(route: ProxyRoute, target: URL, cause: unknown): EndpointError {
@@ -177,7 +179,7 @@ function proxyClosed(route: ProxyRoute, target: URL, cause: unknown): EndpointEr
     `The proxy at ${route.proxyHost} closed the connection instead of answering the CONNECT to ${hostAndPort(target)}`,
     {
       cause,
-      hint: 'It may not allow a tunnel to this host and port: check HTTPS_PROXY (or unset it), and NO_PROXY for hosts that must not go through it.',
+      hint: `It may not allow a tunnel to this host and port: check ${PROXY_SETTINGS}`,
     },
   )
 }
@@ -206,7 +208,7 @@ function isSecure(target: URL): boolean {
 }
 
 function hostAndPort(target: URL): string {
-  return `${target.hostname}:${target.port || (isSecure(target) ? 443 : 80)}`
+  return `${target.hostname}:${portOf(target)}`
 }
 
 /** A URL's password as the proxy reads it; as written when its escapes are not UTF-8 (`%ff`). */
