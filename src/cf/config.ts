@@ -122,26 +122,16 @@ export async function saveTokens(path: string, tokens: {accessToken: string; ref
   try {
     await writeFile(temporary, text, {mode: mode & 0o777})
     await chmod(temporary, mode & 0o777)
-    await ownLike(temporary, uid, gid)
+    // A root that refreshes a user's login (`sudo -E cfws`) must not leave that user's cf unable to
+    // read it. Only root may give a file away: anyone else's config is theirs already (chown to
+    // oneself is allowed), or one they may write but not own, which then becomes theirs; a write in
+    // place would keep the owner, but not the atomic replace cf relies on.
+    await chown(temporary, uid, gid).catch(() => {})
     await rename(temporary, file)
   } catch (error) {
     await rm(temporary, {force: true})
     throw error
   }
-}
-
-/**
- * Gives `path` the owner the config has: a root that refreshes a user's login (`sudo -E cfws`) must
- * not leave that user's cf unable to read it. Only root may give a file away; anyone else's
- * config is theirs already, or one they may write but not own, which then becomes theirs (a
- * write in place would keep the owner, but not the atomic replace cf relies on).
- */
-async function ownLike(path: string, uid: number, gid: number): Promise<void> {
-  const current = await stat(path)
-  if (current.uid === uid && current.gid === gid) return
-  try {
-    await chown(path, uid, gid)
-  } catch {}
 }
 
 // JSON.parse reads any depth, JSON.stringify recurses: a document nested thousands deep parses but
