@@ -88,6 +88,18 @@ describe('streams that survive (end to end)', () => {
     )
   })
 
+  it('gives up too when every reconnect is accepted and dropped before anything came', async () => {
+    const cli = start(['--max-retries', '2'])
+    for (let connection = 0; connection < 3; connection++) (await f.tc.nextClient()).terminate()
+    const result = await cli.result()
+    assert.equal(result.code, 6)
+    assert.match(
+      result.stderr,
+      /\ncfws: Gave up after 2 failed reconnects: connection lost \(dropped without a close frame \(1006\)\)\nhint: /,
+    )
+    assert.equal(f.tc.upgrades.length, 3, 'the first connection, then two reconnects')
+  })
+
   it('refreshes the token ahead of its expiry while connected', async () => {
     f.login({AccessToken: `bearer ${makeJwt({exp: Math.floor(Date.now() / 1000) + 61})}`})
     const cli = start()
