@@ -11,6 +11,8 @@ export interface ProxyRoute {
   agent: Agent
   /** `host:port` of the proxy: never its credentials. */
   proxyHost: string
+  /** The variable that named the proxy (HTTPS_PROXY, http_proxy…): the one the operator must check. */
+  variable: string
   /** Whether the proxy URL holds credentials, which the agent sends as Proxy-Authorization. */
   sendsCredentials: boolean
   /** The CONNECT status when it was not 200, once the proxy has answered. */
@@ -36,8 +38,8 @@ export async function proxyRouteFor(
   target: URL,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<ProxyRoute | undefined> {
-  const {proxyUrl} = proxyChoiceFor(target, env)
-  if (!proxyUrl) return undefined
+  const {proxyUrl, variable} = proxyChoiceFor(target, env)
+  if (!proxyUrl || !variable) return undefined
   // A proxy that echoes its credentials in an error must not show them on stderr: as written and decoded.
   hideSecret(proxyUrl.password)
   hideSecret(decodedOrNot(proxyUrl.password))
@@ -53,6 +55,7 @@ export async function proxyRouteFor(
   return {
     agent,
     proxyHost: proxyHostOf(proxyUrl),
+    variable,
     sendsCredentials: proxyUrl.username !== '' || proxyUrl.password !== '',
     refusedStatus: () => (status === 200 ? undefined : status),
     answered: () => status !== undefined,
@@ -125,10 +128,10 @@ function proxyRefused(route: ProxyRoute, status: number, target: URL): EndpointE
   // Not in URL form: the stderr redactor hides whatever sits between // and @.
   const hint =
     status !== 407
-      ? 'Check HTTPS_PROXY and NO_PROXY, and that the proxy allows CONNECT to this host and port.'
+      ? `Check ${route.variable} and NO_PROXY, and that the proxy allows CONNECT to this host and port.`
       : route.sendsCredentials
-        ? 'The proxy refused the credentials in HTTPS_PROXY: check USER and PASSWORD (percent-encode @, : and % in them), or add the host to NO_PROXY.'
-        : 'The proxy wants credentials: write USER:PASSWORD@ before its host in HTTPS_PROXY, or add the host to NO_PROXY.'
+        ? `The proxy refused the credentials in ${route.variable}: check USER and PASSWORD (percent-encode @, : and % in them), or add the host to NO_PROXY.`
+        : `The proxy wants credentials: write USER:PASSWORD@ before its host in ${route.variable}, or add the host to NO_PROXY.`
   return new EndpointError(
     'PROXY_REFUSED',
     `The proxy at ${route.proxyHost} refused a tunnel to ${hostAndPort(target)} (${status})`,
@@ -145,6 +148,7 @@ export function proxyFailure(route: ProxyRoute | undefined, target: URL, cause?:
   const refused = route.refusedStatus()
   // https-proxy-agent reads the status off the answer's first line: NaN when that is not HTTP.
   if (refused !== undefined && !Number.isInteger(refused)) return proxyNotHttp(route, target, cause)
+  if (refused === undefined && isMalformedConnectAnswer(cause)) return proxyNotHttp(route, target, cause)
   if (refused !== undefined) return proxyRefused(route, refused, target)
   if (route.answered() || cause === undefined) return undefined
   const code = networkErrorCode(cause)
@@ -157,8 +161,16 @@ export function proxyFailure(route: ProxyRoute | undefined, target: URL, cause?:
 
 const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'HANDSHAKE_TIMEOUT'])
 const CLOSED_CODES = new Set(['ECONNRESET', 'EPIPE'])
-const PROXY_SETTINGS = 'HTTPS_PROXY (or unset it), and NO_PROXY for hosts that must not go through it.'
-const PROXY_SETTINGS_HINT = `Check ${PROXY_SETTINGS}`
+const proxySettings = (route: ProxyRoute): string =>
+  `${route.variable} (or unset it), and NO_PROXY for hosts that must not go through it.`
+
+/**
+ * https-proxy-agent's rejection of a CONNECT answer whose status line parsed but whose headers did
+ * not (parse-proxy-response.ts raises these without a code): the proxy answered, not in HTTP.
+ */
+function isMalformedConnectAnswer(cause: unknown): boolean {
+  return cause instanceof Error && /^(Invalid|No) header (received )?from proxy CONNECT response/.test(cause.message)
+}
 
 /** The proxy took the connection but never answered the CONNECT: as any timeout (TIMEOUT, retried by a stream). */
 function proxySilent(route: ProxyRoute, target: URL, cause: unknown): EndpointError {
@@ -167,7 +179,7 @@ function proxySilent(route: ProxyRoute, target: URL, cause: unknown): EndpointEr
     `The proxy at ${route.proxyHost} did not answer the CONNECT to ${hostAndPort(target)} in time`,
     {
       cause,
-      hint: PROXY_SETTINGS_HINT,
+      hint: `Check ${proxySettings(route)}`,
     },
   )
 }
@@ -179,7 +191,7 @@ function proxyClosed(route: ProxyRoute, target: URL, cause: unknown): EndpointEr
     `The proxy at ${route.proxyHost} closed the connection instead of answering the CONNECT to ${hostAndPort(target)}`,
     {
       cause,
-      hint: `It may not allow a tunnel to this host and port: check ${PROXY_SETTINGS}`,
+      hint: `It may not allow a tunnel to this host and port: check ${proxySettings(route)}`,
     },
   )
 }
@@ -191,7 +203,7 @@ function proxyNotHttp(route: ProxyRoute, target: URL, cause: unknown): EndpointE
     `The proxy at ${route.proxyHost} answered the CONNECT to ${hostAndPort(target)} with something that is not HTTP`,
     {
       cause,
-      hint: 'Another service may listen on that port, or the proxy wants TLS (https:// in HTTPS_PROXY): check HTTPS_PROXY.',
+      hint: `Another service may listen on that port, or the proxy wants TLS (https:// in ${route.variable}): check ${route.variable}.`,
     },
   )
 }
@@ -199,7 +211,7 @@ function proxyNotHttp(route: ProxyRoute, target: URL, cause: unknown): EndpointE
 function proxyUnreachable(route: ProxyRoute, cause: unknown): EndpointError {
   return new EndpointError('PROXY_UNREACHABLE', `Cannot reach the proxy at ${route.proxyHost}`, {
     cause,
-    hint: PROXY_SETTINGS_HINT,
+    hint: `Check ${proxySettings(route)}`,
   })
 }
 

@@ -19,6 +19,8 @@ export class ConnectProxy {
   readonly tunnels: Tunnel[] = []
   /** Answer CONNECT with this status line instead of opening the tunnel. */
   refuseWith?: string
+  /** Answer CONNECT with these bytes as they are (a broken answer) and close. */
+  answerWith?: string
   /** Take the CONNECT and never answer it, as a stuck proxy does. */
   silent = false
   /** Close the connection on a CONNECT without answering it (a FIN or a reset), as a proxy that drops what it will not tunnel. */
@@ -67,6 +69,11 @@ export class ConnectProxy {
     if (this.hangUp) {
       if (this.hangUp === 'reset') client.resetAndDestroy()
       else client.destroy()
+      return
+    }
+
+    if (this.answerWith !== undefined) {
+      client.end(this.answerWith)
       return
     }
 

@@ -152,6 +152,16 @@ describe('proxies', () => {
       })
     })
 
+    it('says an answer to the CONNECT whose headers are not HTTP is not HTTP, rather than a closed connection', async () => {
+      proxy.answerWith = 'HTTP/1.1 200 Connection Established\r\nthis is no header\r\n\r\n'
+      const where = proxy.url.replace('http://', '')
+      await assert.rejects(openAppStream(), {
+        code: 'PROXY_REFUSED',
+        exitCode: 6,
+        message: `The proxy at ${where} answered the CONNECT to doppler.example.com:4443 with something that is not HTTP`,
+      })
+    })
+
     it('says the proxy refused (407), naming it, for the WebSocket and for HTTP', async () => {
       proxy.refuseWith = '407 Proxy Authentication Required'
       const where = proxy.url.replace('http://', '')
@@ -178,6 +188,27 @@ describe('proxies', () => {
         },
       )
       assert.equal(proxy.tunnels[0].proxyAuthorization, `Basic ${Buffer.from('user:wrong@pass').toString('base64')}`)
+    })
+
+    it('names the variable that set the proxy in its hints: HTTP_PROXY for an http:// server', async () => {
+      proxy.refuseWith = '407 Proxy Authentication Required'
+      delete process.env.HTTPS_PROXY
+      await assert.rejects(
+        sendHttp(new URL('http://api.example.com/v2/info'), {verifyTls: true, serverName: 'the Cloud Controller'}),
+        {
+          code: 'PROXY_REFUSED',
+          hint: 'The proxy wants credentials: write USER:PASSWORD@ before its host in HTTP_PROXY, or add the host to NO_PROXY.',
+        },
+      )
+      proxy.refuseWith = undefined
+      proxy.hangUp = 'end'
+      await assert.rejects(
+        sendHttp(new URL('http://api.example.com/v2/info'), {verifyTls: true, serverName: 'the Cloud Controller'}),
+        {
+          code: 'PROXY_UNREACHABLE',
+          hint: 'It may not allow a tunnel to this host and port: check HTTP_PROXY (or unset it), and NO_PROXY for hosts that must not go through it.',
+        },
+      )
     })
 
     describe('a proxy that takes the connection and never answers the CONNECT', () => {
