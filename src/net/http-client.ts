@@ -1,5 +1,5 @@
-import {type ClientRequest, type IncomingMessage, request as httpRequest} from 'node:http'
-import {request as httpsRequest} from 'node:https'
+import {Agent as HttpAgent, type ClientRequest, type IncomingMessage, request as httpRequest} from 'node:http'
+import {Agent as HttpsAgent, request as httpsRequest} from 'node:https'
 
 import {EndpointError} from '../errors.js'
 import {trace, traceHeaders} from '../trace.js'
@@ -39,6 +39,12 @@ const DEFAULT_TIMEOUT_MS = 30_000
 // Far above an ordinary answer (a Log Cache page of 1000 log lines is a few hundred KiB) and far
 // below what breaks: a 600 MB answer crashed cfws with ERR_STRING_TOO_LONG.
 const DEFAULT_MAX_BODY_BYTES = 16 * 1024 ** 2
+// What goes direct (no proxy set, loopback, NO_PROXY) goes through an agent of cfws's own, not Node's
+// global one: with NODE_USE_ENV_PROXY=1 (Node 22.21 and 24.5 on) that one sends every request through
+// HTTP(S)_PROXY itself, past cfws's choice, so a demo's Cloud Controller on 127.0.0.1 went to the proxy
+// and the proxy's refusal read as the Cloud Controller's. An agent made here never proxies; it keeps
+// connections alive, as the global one does since Node 19.
+const DIRECT_AGENTS = {'http:': new HttpAgent({keepAlive: true}), 'https:': new HttpsAgent({keepAlive: true})}
 
 /**
  * One HTTP exchange with node:http(s). Not `fetch`: TLS verification and the proxy agent are
@@ -110,10 +116,12 @@ async function exchange(url: URL, options: Exchange, proxy: ProxyRoute | undefin
     signal?.addEventListener('abort', onAbort, {once: true})
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
     const deadline = setTimeout(() => settle(failure(timedOut(timeoutMs))), timeoutMs)
-    const send = url.protocol === 'https:' ? httpsRequest : httpRequest
+    const secure = url.protocol === 'https:'
+    const send = secure ? httpsRequest : httpRequest
+    const agent = proxy?.agent ?? DIRECT_AGENTS[secure ? 'https:' : 'http:']
     const request: ClientRequest = send(
       url,
-      {method: options.method, headers: options.headers, rejectUnauthorized: options.verifyTls, agent: proxy?.agent},
+      {method: options.method, headers: options.headers, rejectUnauthorized: options.verifyTls, agent},
       (answer) => {
         response = answer
         trace(`< ${answer.statusCode ?? 0} ${answer.statusMessage ?? ''} (${url.pathname})`)

@@ -216,6 +216,16 @@ describe('cfws demo (end to end)', () => {
     }
   })
 
+  it("stays on this machine when Node's own proxy support is on (NODE_USE_ENV_PROXY, Node 22.21 and 24.5 on)", async () => {
+    // Nothing listens on the discard port: a request sent to this proxy is refused. Node 20 ignores
+    // NODE_USE_ENV_PROXY, so there this passes either way (test/unit/net/http-client.test.ts does not).
+    const proxy = 'http://127.0.0.1:9'
+    const env = {NODE_USE_ENV_PROXY: '1', HTTP_PROXY: proxy, HTTPS_PROXY: proxy}
+    const result = await demo(['logs', 'worker', '--recent', '--lines', '2'], env).result()
+    assert.equal(result.code, 0, result.stderr)
+    assert.equal(result.stdout.split('\n').length, 3)
+  })
+
   it('says which commands it runs when given none or another, with exit 2', async () => {
     const none = await runCli(['demo'], {TMPDIR: tmp})
     assert.deepEqual(

@@ -1,7 +1,13 @@
 import {strict as assert} from 'node:assert'
 import {once} from 'node:events'
-import {createServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http'
-import {type AddressInfo, createServer as createRawServer, type Server as RawServer, type Socket} from 'node:net'
+import http, {Agent, createServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http'
+import {
+  type AddressInfo,
+  connect,
+  createServer as createRawServer,
+  type Server as RawServer,
+  type Socket,
+} from 'node:net'
 import nock from 'nock'
 
 import {sendHttp} from '../../../src/net/http-client.js'
@@ -143,6 +149,29 @@ describe('sendHttp', () => {
       return true
     })
     await closedByClient(server.connections[0])
+  })
+
+  it("goes direct through an agent of its own, not Node's global one, which NODE_USE_ENV_PROXY sends to a proxy", async () => {
+    server = await HandWrittenServer.start((_request, response) => response.end('{"from":"the server"}'))
+    const proxy = await HandWrittenServer.start((_request, response) => response.writeHead(502).end('from the proxy'))
+    // What Node 22.21 and 24.5 on make of the global agent with NODE_USE_ENV_PROXY=1 and HTTP_PROXY
+    // set (Node 20 has no such agent): every connection it opens goes to the proxy.
+    class ToTheProxy extends Agent {
+      override createConnection(): Socket {
+        return connect(Number(new URL(proxy.url).port), '127.0.0.1')
+      }
+    }
+
+    const globalAgent = http.globalAgent
+    http.globalAgent = new ToTheProxy()
+    try {
+      const response = await sendHttp(new URL(`${server.url}/v2/info`), cc)
+      assert.deepEqual([response.status, response.body], [200, '{"from":"the server"}'])
+      assert.equal(proxy.connections.length, 0)
+    } finally {
+      http.globalAgent = globalAgent
+      await proxy.close()
+    }
   })
 
   describe('a server that takes the connection but gives no HTTP answer', () => {
