@@ -20,9 +20,11 @@ export interface IdleWatch {
 export function watchIdle(watch: IdleWatch): () => void {
   const {activity, idleTimeoutMs} = watch
   let seenEvents = activity.events
-  let activeAtMs = Date.now()
+  // The monotonic clock: the wall clock set back (NTP, a restored VM, `date -s`) would make a dead
+  // connection look alive for as long as it went back, and set forward, a live one look dead.
+  let activeAtMs = performance.now()
   const check = (): void => {
-    const nowMs = Date.now()
+    const nowMs = performance.now()
     if (activity.events !== seenEvents || watch.paused()) {
       seenEvents = activity.events
       activeAtMs = nowMs

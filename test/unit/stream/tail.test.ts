@@ -1,4 +1,5 @@
 import {strict as assert} from 'node:assert'
+import {once} from 'node:events'
 
 import type {WebSocket} from 'ws'
 
@@ -90,6 +91,25 @@ describe('tailStream', () => {
     const done = tail({idleTimeoutMs: 30})
     await tc.nextClient()
     await tc.nextClient()
+    controller.abort()
+    await done
+    assert.match(notices[0], /^connection lost \(no data or ping for 0\.03s\); reconnecting/)
+  })
+
+  it('reconnects when nothing arrives for the idle timeout, also after the wall clock was set back an hour', async () => {
+    const wallClock = Date.now
+    const done = tail({idleTimeoutMs: 30})
+    const client = await tc.nextClient()
+    // cfws pings a connection this quiet itself: its first ping says its side is open and watched.
+    await once(client, 'ping')
+    // As NTP stepping the clock back, or a VM restored from a snapshot: silence is measured all the same.
+    Date.now = () => wallClock() - 3_600_000
+    try {
+      await tc.nextClient()
+    } finally {
+      Date.now = wallClock
+    }
+
     controller.abort()
     await done
     assert.match(notices[0], /^connection lost \(no data or ping for 0\.03s\); reconnecting/)
