@@ -132,10 +132,12 @@ export async function tailStream(options: TailOptions): Promise<void> {
     const reconnected = everConnected
     everConnected = true
     refreshedAfter401 = false
-    const connectedAt = Date.now()
+    // The monotonic clock: the wall clock set back during a long good connection would keep the
+    // backoff of the losses before it.
+    const connectedAt = performance.now()
     const ending = await pump(stream, activity, options)
     if (signal.aborted) return
-    const stable = Date.now() - connectedAt >= retry.stableAfterMs
+    const stable = performance.now() - connectedAt >= retry.stableAfterMs
     // A reconnect lost before the server sent anything, not even a ping or a pong (an upgrade it
     // drops at once, again and again), did not work: counted as working, it would let
     // --max-retries never end the run.

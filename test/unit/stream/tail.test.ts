@@ -231,6 +231,28 @@ describe('tailStream', () => {
     })
   })
 
+  it('starts the backoff over after a stable connection, also one during which the wall clock was set back', async () => {
+    const wallClock = Date.now
+    const done = tail({retry: {initialDelayMs: 1, maxDelayMs: 4, stableAfterMs: 0}})
+    ;(await openClient()).terminate()
+    const second = await openClient()
+    Date.now = () => wallClock() - 3_600_000
+    try {
+      second.terminate()
+      await openClient()
+    } finally {
+      Date.now = wallClock
+    }
+
+    controller.abort()
+    await done
+    const waits = notices.filter((notice) => notice.startsWith('connection lost'))
+    assert.deepEqual(
+      waits.map((notice) => /\(attempt \d+\)$/.exec(notice)?.[0]),
+      ['(attempt 1)', '(attempt 1)'],
+    )
+  })
+
   /** The server's side of the next connection, once cfws's side is open too (it has read a frame). */
   async function openClient(): Promise<WebSocket> {
     const client = await tc.nextClient()
