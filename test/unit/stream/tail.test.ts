@@ -222,6 +222,21 @@ describe('tailStream', () => {
     assert.equal(tc.upgrades.length, 4, 'the first connection, one pinged, one answered, then one dropped')
   })
 
+  it('tells a 404 to a reconnect as an app that may be gone, not as a missing role (exit 4)', async () => {
+    const done = tail()
+    const client = await openClient()
+    // The app was deleted (or deleted and pushed again under a new GUID) while its stream ran.
+    tc.refuseWith('404 Not Found')
+    client.terminate()
+    await assert.rejects(done, {
+      code: 'LOGS_NOT_VISIBLE',
+      exitCode: 4,
+      message:
+        "The Traffic Controller answered 404 to a reconnect of the app's stream: the app was deleted (or pushed again under a new GUID), or access to its logs was taken away",
+      hint: /start cfws again; --app-regex \(or --all\) follows apps/,
+    })
+  })
+
   it('with --max-retries 0, gives up as soon as the connection is lost', async () => {
     const done = tail({retry: {initialDelayMs: 1, maxDelayMs: 2, stableAfterMs: 60_000, maxRetries: 0}})
     ;(await tc.nextClient()).terminate()
