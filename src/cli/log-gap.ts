@@ -47,6 +47,26 @@ export interface GapFillerOptions {
   label?: string
   /** The run's one progress line, which every app's reads share. */
   progress: LogCacheProgress
+  /** Where Log Cache is: the run's one lookup, which every app's fills share (shareLogCacheLookup). */
+  logCache: () => Promise<string | undefined>
+}
+
+/**
+ * Where Log Cache is, looked up once for every app of the run; a failed lookup is forgotten, so the
+ * next fill asks again (the Cloud Controller's failure may pass). One lookup per app asked the Cloud
+ * Controller as many times at once when the apps' history or their backfills after a Traffic
+ * Controller restart began together, each request listening on the run's signal: with more than 10
+ * apps (`--all`), Node wrote a MaxListenersExceededWarning on stderr.
+ */
+export function shareLogCacheLookup(session: Session): () => Promise<string | undefined> {
+  let lookup: Promise<string | undefined> | undefined
+  return async () => {
+    lookup ??= findLogCache(session).catch((error: unknown) => {
+      lookup = undefined
+      throw error
+    })
+    return lookup
+  }
 }
 
 /**
@@ -68,12 +88,12 @@ export class LogGapFiller {
   // History cut at its count (`--tail N`) begins here: a held or live line older than this is
   // before the tail that was shown, not after it, and is skipped as its copies are.
   private tailStartNs = 0n
-  private logCache?: Promise<string | undefined>
   private readonly decoder = new LogMessageDecoder()
 
   private history?: HistoryQuery
   private readonly label?: string
   private readonly progress: LogCacheProgress
+  private readonly logCache: () => Promise<string | undefined>
 
   constructor(
     private readonly session: Session,
@@ -84,6 +104,7 @@ export class LogGapFiller {
     this.history = options.history
     this.label = options.label
     this.progress = options.progress
+    this.logCache = options.logCache
   }
 
   /** Writes a streamed frame's log line into `out`; returns why, when the frame is not an envelope. */
@@ -115,13 +136,10 @@ export class LogGapFiller {
     this.history = undefined
     if (history === undefined && this.newestNs === undefined) return
     const {session, printer} = this
-    this.logCache ??= findLogCache(session)
     let baseUrl: string | undefined
     try {
-      baseUrl = await this.logCache
+      baseUrl = await this.logCache()
     } catch (error) {
-      // Asked again at the next gap: the Cloud Controller's failure may pass.
-      this.logCache = undefined
       if (signal.aborted) return
       notice(
         labelled(

@@ -6,7 +6,7 @@ import type {LogRenderer} from '../render/log-message.js'
 import type {OutputWriter} from '../render/output-writer.js'
 import {appIdentity, tailApps} from './app-streams.js'
 import type {StreamSettings} from './flags.js'
-import {type HistoryQuery, LogGapFiller} from './log-gap.js'
+import {type HistoryQuery, LogGapFiller, shareLogCacheLookup} from './log-gap.js'
 import {LogCacheProgress} from './log-cache-progress.js'
 import {type LineBudget, type LinePrinter, LogPrinter} from './log-printer.js'
 import {OrderedPrinter} from './ordered-printer.js'
@@ -112,6 +112,7 @@ function appTailer(
   {tail, output, window}: {tail: (stream: TailedStream) => Promise<void>; output: OutputWriter; window?: OrderWindow},
 ): (app: SpaceApp, signal: AbortSignal) => Promise<void> {
   const progress = new LogCacheProgress()
+  const logCache = shareLogCacheLookup(run.session)
   const fromStart = new Set(run.initial)
   const historyRead = new Set<string>()
   return async (app, signal) => {
@@ -129,7 +130,7 @@ function appTailer(
     try {
       const printer = new LogPrinter(run.renderFor(app), run.filter, run.budget)
       const ordered = window ? new OrderedPrinter(printer, window, output) : undefined
-      await tail(appStream(run, app, endpoint, ordered ?? printer, {history, progress}, signal, historyDone))
+      await tail(appStream(run, app, endpoint, ordered ?? printer, {history, progress, logCache}, signal, historyDone))
     } finally {
       tailed.delete(app.name)
       releaseHold?.()
@@ -142,13 +143,17 @@ function appStream(
   app: SpaceApp,
   endpoint: URL,
   printer: LinePrinter,
-  {history, progress}: {history?: HistoryQuery; progress: LogCacheProgress},
+  {
+    history,
+    progress,
+    logCache,
+  }: {history?: HistoryQuery; progress: LogCacheProgress; logCache: () => Promise<string | undefined>},
   signal: AbortSignal,
   onFilled: () => void,
 ): TailedStream {
   // Several apps share the output (names, --all, --app-regex): their notices say which.
   const label = run.orderWindowMs === undefined ? undefined : app.name
-  const gap = new LogGapFiller(run.session, app.guid, printer, {history, label, progress})
+  const gap = new LogGapFiller(run.session, app.guid, printer, {history, label, progress, logCache})
   return {
     url: appStreamUrl(endpoint, app.guid),
     renderFrame: (frame, out) => gap.renderFrame(frame, out),

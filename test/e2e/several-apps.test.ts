@@ -144,6 +144,23 @@ describe('cfws logs with several apps (end to end)', () => {
     )
   })
 
+  it('looks Log Cache up once for all the apps of --all, and says nothing but its own lines with a dozen', async () => {
+    const names = Array.from({length: 12}, (_, i) => `app${String(i).padStart(2, '0')}`)
+    f.cc.apps = Object.fromEntries(
+      names.map((name, i) => [name, `${String(i).padStart(8, '0')}-1111-4111-8111-111111111111`]),
+    )
+    f.cc.logCache = new FakeLogCache([])
+    const reads = (): number => f.cc.requests.filter((request) => request.path.startsWith('/api/v1/read/')).length
+    const cli = start(['--all', '--tail', '1'])
+    // Every app's history read at once, each after its look for where Log Cache is.
+    await f.cc.waitForRequest(() => reads() === names.length)
+    cli.child.kill('SIGINT')
+    const result = await cli.result()
+    assert.equal(result.code, 130)
+    assert.equal(result.stderr, `cfws: tailing ${names.join(', ')} in acme/dev (Ctrl-C to stop)\n`)
+    assert.equal(f.cc.requests.filter((request) => request.path === '/').length, 1, 'one root document for all')
+  })
+
   it('gives an app found later its --tail history, then its live lines, each line once', async () => {
     f.cc.apps = {web: WEB}
     f.cc.logCache = new FakeLogCache([
