@@ -75,6 +75,27 @@ describe('keepTokenFresh', () => {
     assert.deepEqual(notices, [])
   })
 
+  it('refreshes a token that another refresh replaced with one due sooner than the first was', async () => {
+    const controller = new AbortController()
+    // An hour to go, then a 401's refresh (or a wall clock set forward) makes the token due now.
+    const untilRefresh = [3_600_000]
+    let refreshed!: () => void
+    const refresh = new Promise<void>((resolve) => (refreshed = resolve))
+    const keeping = keepTokenFresh(
+      {
+        msUntilRefresh: () => untilRefresh.shift() ?? 0,
+        async refresh() {
+          refreshed()
+          controller.abort()
+          return 'bearer fresh'
+        },
+      },
+      {signal: controller.signal, retryDelayMs: 1, maxRetryDelayMs: 1, recheckMs: 5, onNotice() {}},
+    )
+    await refresh
+    await keeping
+  })
+
   describe('with a token valid for longer than a timer can wait (2^31−1 ms, about 24.8 days)', () => {
     // UAA is nock with no answer: any refresh fails, and the keeper would say so in a notice.
     useNock()
