@@ -16,15 +16,30 @@ export interface IdleWatch {
   onIdle: () => void
 }
 
-/** Calls `onIdle` once nothing happened for `idleTimeoutMs` (whatever its size); returns the stop. */
+/**
+ * Calls `onIdle` once nothing happened for `idleTimeoutMs` (whatever its size); returns the stop.
+ * Silence is counted only while cfws could have heard something: a check that runs late (the
+ * process was stopped with Ctrl-Z, the machine slept, the event loop was blocked by a terminal
+ * that took no output, Ctrl-S) does not count the time it was late. Its timer runs before the
+ * socket is read again, and what the server sent meanwhile waits unread in the socket.
+ */
 export function watchIdle(watch: IdleWatch): () => void {
   const {activity, idleTimeoutMs} = watch
   let seenEvents = activity.events
   // The monotonic clock: the wall clock set back (NTP, a restored VM, `date -s`) would make a dead
   // connection look alive for as long as it went back, and set forward, a live one look dead.
   let activeAtMs = performance.now()
+  const arm = (delayMs: number): NodeJS.Timeout => {
+    const waitMs = timerDelay(delayMs)
+    dueAtMs = performance.now() + waitMs
+    return setTimeout(check, waitMs)
+  }
+
   const check = (): void => {
     const nowMs = performance.now()
+    // A timer may fire a little late on a busy loop; this much later, cfws could not read at all.
+    const lateMs = nowMs - dueAtMs
+    if (lateMs > idleTimeoutMs / IDLE_CHECKS) activeAtMs += lateMs
     if (activity.events !== seenEvents || watch.paused()) {
       seenEvents = activity.events
       activeAtMs = nowMs
@@ -33,10 +48,11 @@ export function watchIdle(watch: IdleWatch): () => void {
       return
     }
 
-    timer = setTimeout(check, timerDelay(Math.min(idleTimeoutMs / IDLE_CHECKS, activeAtMs + idleTimeoutMs - nowMs)))
+    timer = arm(Math.min(idleTimeoutMs / IDLE_CHECKS, activeAtMs + idleTimeoutMs - nowMs))
   }
 
-  let timer = setTimeout(check, timerDelay(idleTimeoutMs / IDLE_CHECKS))
+  let dueAtMs = 0
+  let timer = arm(idleTimeoutMs / IDLE_CHECKS)
   return () => clearTimeout(timer)
 }
 

@@ -6,7 +6,7 @@ import {ConnectProxy} from '../helpers/connect-proxy.js'
 import {FakeLogCache, v2Log} from '../helpers/fake-cloud-controller.js'
 import {FakeTrafficController} from '../helpers/fake-traffic-controller.js'
 import {makeJwt} from '../helpers/jwt.js'
-import {useFakeFoundation} from '../helpers/fake-foundation.js'
+import {TAILING_MYAPP, useFakeFoundation} from '../helpers/fake-foundation.js'
 import {CliProcess, USER_AGENT} from '../helpers/run-cli.js'
 import {at, line, S} from '../helpers/timeline.js'
 
@@ -73,6 +73,28 @@ describe('streams that survive (end to end)', () => {
       result.stderr,
       /^cfws: tailing myapp in acme\/dev \(Ctrl-C to stop\)\ncfws: connection lost \(no data or ping for 0\.3s\); reconnecting in/,
     )
+  })
+
+  it('keeps the connection of a process stopped (Ctrl-Z) past --idle-timeout, and prints what came meanwhile', async () => {
+    const cli = start(['--idle-timeout', '2s'])
+    const client = await f.tc.nextClient()
+    client.send(at(0, 'a'))
+    await cli.waitForStdoutLines(1)
+    // A check of the watchdog (every 0.5 s) sees the frame: silence is counted from then on.
+    await new Promise((resolve) => setTimeout(resolve, 700))
+    cli.child.kill('SIGSTOP')
+    client.send(at(1, 'sent while stopped'))
+    await new Promise((resolve) => setTimeout(resolve, 3000))
+    cli.child.kill('SIGCONT')
+    // The line, or the connection cut and the line with it (the fake has no Log Cache to backfill from).
+    await cli.waitFor(() => cli.stdout.split('\n').length > 2 || cli.stderr.includes('connection lost'))
+    // Long enough for a watchdog that counted the stop as silence to cut the connection.
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    cli.child.kill('SIGINT')
+    const result = await cli.result()
+    assert.deepEqual(result.stdout.split('\n').slice(0, -1), [line(0, 'a'), line(1, 'sent while stopped')])
+    assert.equal(result.stderr, TAILING_MYAPP)
+    assert.equal(f.tc.upgrades.length, 1)
   })
 
   it('gives up after --max-retries failed reconnects with exit 6', async () => {
