@@ -52,11 +52,11 @@ export class ProgressLine {
   private shown = false
   private readonly clear = (): void => this.end()
 
-  constructor(private readonly stderr: Pick<NodeJS.WriteStream, 'isTTY' | 'write'> = process.stderr) {}
+  constructor(private readonly stderr: ProgressTerminal = process.stderr) {}
 
   update(text: string): void {
     if (quiet || !this.stderr.isTTY) return
-    this.stderr.write(`\rcfws: ${operatorLine(text)}\u001B[K`)
+    this.stderr.write(`\r${fitted(`cfws: ${operatorLine(text)}`, this.stderr.columns)}\u001B[K`)
     this.shown = true
     clearShownProgress = this.clear
   }
@@ -66,6 +66,22 @@ export class ProgressLine {
     this.shown = false
     if (clearShownProgress === this.clear) clearShownProgress = undefined
   }
+}
+
+/** What a progress line needs of stderr; `columns` is the terminal's width, read at each update (it may be resized). */
+export interface ProgressTerminal {
+  readonly isTTY?: boolean
+  readonly columns?: number
+  write(text: string): boolean
+}
+
+/**
+ * A line that fits the terminal's width, short of its last column: a line that wraps is no longer
+ * rewritten by a carriage return, and each update would leave a line behind (a 40-column window).
+ */
+function fitted(line: string, columns: number | undefined): string {
+  if (!columns || line.length < columns) return line
+  return columns < 2 ? '' : `${line.slice(0, columns - 2)}…`
 }
 
 /** `text` said of one app when several share the output (`web: reconnecting…`), as it is when they do not. */

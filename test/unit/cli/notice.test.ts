@@ -23,6 +23,21 @@ describe('ProgressLine', () => {
     ])
   })
 
+  it('cuts the line short of the terminal’s last column, read at each update, so that it never wraps', () => {
+    const written: string[] = []
+    const stderr = {isTTY: true, columns: 20, write: (text: string) => written.push(text) > 0}
+    const line = new ProgressLine(stderr)
+    line.update('reading: 3 apps, 12 pages')
+    stderr.columns = 40
+    line.update('reading: 3 apps, 12 pages')
+    line.end()
+    assert.deepEqual(written, [
+      '\rcfws: reading: 3 a…\u001B[K',
+      '\rcfws: reading: 3 apps, 12 pages\u001B[K',
+      '\r\u001B[K',
+    ])
+  })
+
   it('writes nothing when stderr is not a terminal', () => {
     const stderr = fakeStderr(false)
     const line = new ProgressLine(stderr)
