@@ -36,6 +36,18 @@ export function writeStderrLines(text: string): void {
   process.stderr.write(text)
 }
 
+/**
+ * For the stdout writer when stdout is the terminal stderr is: the progress line is cleared before
+ * log lines are written, as before a notice; undefined when they are not both terminals, as a
+ * progress line then has a row of its own.
+ */
+export function clearProgressBeforeStdout(
+  stdout: Pick<NodeJS.WriteStream, 'isTTY'> = process.stdout,
+  stderr: Pick<NodeJS.WriteStream, 'isTTY'> = process.stderr,
+): (() => void) | undefined {
+  return stdout.isTTY && stderr.isTTY ? () => clearShownProgress?.() : undefined
+}
+
 let quiet = false
 
 /** `--quiet`: from now on `info` says nothing. Warnings of lost lines and errors still show. */

@@ -8,7 +8,7 @@ import {DEFAULT_RETRY, tailStream} from '../stream/tail.js'
 import {reportFailure} from './base-command.js'
 import type {StreamSettings} from './flags.js'
 import type {GapOutput} from './log-gap.js'
-import {info, labelled, notice} from './notice.js'
+import {clearProgressBeforeStdout, info, labelled, notice} from './notice.js'
 import type {Session} from './session.js'
 
 // noaa's handshake timeout (PROTOCOL.md §5).
@@ -67,6 +67,7 @@ export async function runStream(run: StreamRun): Promise<number> {
   let undecodable = 0
   const writer = new OutputWriter(process.stdout, {
     maxBufferedBytes: run.settings.maxBufferedBytes,
+    beforeWrite: clearProgressBeforeStdout(),
     onDropped: (lines) => notice(`dropped ${lines} lines: stdout was slower than the stream (--buffer-size)`),
     onClosed: () => controller.abort(),
     onFailed(error) {

@@ -16,6 +16,11 @@ export interface OutputWriterOptions {
    * infinite for output that may wait as long as the reader does (`--recent`).
    */
   stallMs?: number
+  /**
+   * Called before each write to stdout: a terminal that stdout shares with stderr must lose the
+   * progress line first, or the output would be written onto its end.
+   */
+  beforeWrite?: () => void
 }
 
 // The Traffic Controller cuts a client that takes no frame for 5 s (PROTOCOL.md §5): a paused
@@ -223,6 +228,7 @@ export class OutputWriter {
   // callback: it counts the write settled.
   private send(chunk: Buffer, callback: (error?: Error | null) => void): void {
     this.unsettledWrites++
+    this.options.beforeWrite?.()
     try {
       this.stream.write(chunk, callback)
     } catch (error) {

@@ -3,7 +3,7 @@ import {spawn, spawnSync} from 'node:child_process'
 import {once} from 'node:events'
 import {fileURLToPath} from 'node:url'
 
-import {T0} from '../helpers/envelopes.js'
+import {logEnvelope, T0} from '../helpers/envelopes.js'
 import {FakeLogCache, v2Log} from '../helpers/fake-cloud-controller.js'
 import {useFakeFoundation} from '../helpers/fake-foundation.js'
 
@@ -32,6 +32,27 @@ async function onTerminal(args: string[], env: Record<string, string>): Promise<
   child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk))
   const [code] = await once(child, 'close')
   return {code: code as number | null, bytes: Buffer.concat(chunks)}
+}
+
+/** A run on a terminal that the test watches as it goes; ends by itself (--max-lines). */
+function watchTerminal(args: string[], env: Record<string, string>): {text: () => string; ended: Promise<unknown>} {
+  const command = [process.execPath, RUN_JS, ...args].map((word) => `'${word.replaceAll("'", "'\\''")}'`).join(' ')
+  const child = spawn('script', ['--quiet', '--return', '--command', command, '/dev/null'], {
+    env: {PATH: process.env.PATH, HOME: '/nonexistent', TZ: 'UTC', OCLIF_SKIP_NEW_VERSION_CHECK: 'true', ...env},
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  const chunks: Buffer[] = []
+  child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk))
+  return {text: () => Buffer.concat(chunks).toString('utf8'), ended: once(child, 'close')}
+}
+
+/** Waits for `condition`, at most 5 s: then fails with what the terminal shows. */
+async function until(condition: () => boolean, shown: () => string): Promise<void> {
+  const deadline = Date.now() + 5000
+  while (!condition()) {
+    if (Date.now() > deadline) assert.fail(`waited in vain; the terminal has ${JSON.stringify(shown().slice(-300))}`)
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
 }
 
 // mocha has no reason for a skip: the title says it.
@@ -96,6 +117,47 @@ describe(TITLE, function () {
     assert.equal(shown.at(-1), '\rcfws: reading from Log Cache: 2 apps, 6 pages, 5000 messages')
     assert.equal(updates[1], '', 'the clear is the last thing before the lines')
     assert.equal(text.slice(stderr.length).split('\r\n').length - 1, 5000)
+  })
+
+  it('clears the progress line before a live line of another app, which then starts a row of its own', async () => {
+    f.cc.apps = {web: WEB, worker: WORKER}
+    f.cc.logCache = new FakeLogCache(
+      Array.from({length: 2500}, (_, i) => v2Log(T0 + BigInt(i), `m${i}`, {appGuid: WORKER})),
+    )
+    // The worker's third page waits, its progress on the screen, while web's live line comes.
+    let release = (): void => {}
+    const held = new Promise<void>((resolve) => (release = resolve))
+    const logCache = f.cc.logCache
+    Object.defineProperty(logCache, 'answering', {
+      get: () => (f.cc.requests.filter((request) => request.path.includes(WORKER)).length >= 3 ? held : undefined),
+    })
+    const run = watchTerminal(
+      [
+        'logs',
+        'web',
+        'worker',
+        '--tail',
+        '2500',
+        '--order-window',
+        '0',
+        '--no-color',
+        '--timestamps',
+        'none',
+        '--max-lines',
+        '2501',
+      ],
+      {CF_HOME: f.home.dir},
+    )
+    const web = await f.tc.nextClientOf(`/apps/${WEB}/stream`)
+    await until(() => /reading from Log Cache: [^\r]*\u001B\[K$/.test(run.text()), run.text)
+    web.send(logEnvelope('live'))
+    await until(() => run.text().includes('OUT live'), run.text)
+    release()
+    await run.ended
+    const text = run.text()
+    const before = text.slice(0, text.indexOf('web [APP/PROC/WEB/0] OUT live'))
+    assert.ok(before.endsWith(' messages\u001B[K\r\u001B[K'), `not cleared first: ${JSON.stringify(before.slice(-80))}`)
+    assert.equal(text.split('\r\n').filter((row) => row.includes(' OUT ')).length, 2501)
   })
 
   it('passes the app’s bytes unchanged with --raw-escapes', async () => {
