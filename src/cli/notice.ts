@@ -58,16 +58,23 @@ export function silenceInfo(): void {
 /**
  * A line rewritten in place on a terminal's stderr (a long history read's pages), cleared at the
  * end so what follows starts on a clean line. Nothing when stderr is not a terminal (a log file
- * would fill with carriage returns), or with --quiet.
+ * would fill with carriage returns), on TERM=dumb, or with --quiet.
  */
 export class ProgressLine {
   private shown = false
   private readonly clear = (): void => this.end()
 
-  constructor(private readonly stderr: ProgressTerminal = process.stderr) {}
+  /**
+   * `term`: the terminal's TERM (the environment's, for the process's own stderr); `dumb` takes no
+   * escape codes, so it gets no progress line either.
+   */
+  constructor(
+    private readonly stderr: ProgressTerminal = process.stderr,
+    private readonly term = stderr === process.stderr ? process.env.TERM : undefined,
+  ) {}
 
   update(text: string): void {
-    if (quiet || !this.stderr.isTTY) return
+    if (quiet || !this.stderr.isTTY || this.term === 'dumb') return
     this.stderr.write(`\r${fitted(`cfws: ${operatorLine(text)}`, this.stderr.columns)}\u001B[K`)
     this.shown = true
     clearShownProgress = this.clear

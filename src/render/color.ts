@@ -4,8 +4,8 @@ export type ColorLevel = 0 | 1 | 2 | 3
 
 /**
  * The colour level, decided once: `--color`/`--no-color`, then NO_COLOR (chalk 5 ignores it), then
- * FORCE_COLOR, then whether stdout is a terminal, whose depth is `detected`. Piped output never gets
- * escape codes by default.
+ * FORCE_COLOR, then whether stdout is a terminal (not TERM=dumb), whose depth is `detected`. Piped
+ * output never gets escape codes by default.
  */
 export function chooseColorLevel(
   flag: boolean | undefined,
@@ -22,7 +22,8 @@ export function chooseColorLevel(
     return level >= 1 && level <= 3 ? (level as ColorLevel) : (Math.max(detected, 1) as ColorLevel)
   }
 
-  return isTTY ? (Math.max(detected, 1) as ColorLevel) : 0
+  // TERM=dumb is a terminal that takes no escape codes (Emacs' M-x shell, some IDE consoles).
+  return isTTY && env.TERM !== 'dumb' ? (Math.max(detected, 1) as ColorLevel) : 0
 }
 
 /**

@@ -38,7 +38,14 @@ async function onTerminal(args: string[], env: Record<string, string>): Promise<
 function watchTerminal(args: string[], env: Record<string, string>): {text: () => string; ended: Promise<unknown>} {
   const command = [process.execPath, RUN_JS, ...args].map((word) => `'${word.replaceAll("'", "'\\''")}'`).join(' ')
   const child = spawn('script', ['--quiet', '--return', '--command', command, '/dev/null'], {
-    env: {PATH: process.env.PATH, HOME: '/nonexistent', TZ: 'UTC', OCLIF_SKIP_NEW_VERSION_CHECK: 'true', ...env},
+    env: {
+      PATH: process.env.PATH,
+      HOME: '/nonexistent',
+      TZ: 'UTC',
+      TERM: 'xterm-256color',
+      OCLIF_SKIP_NEW_VERSION_CHECK: 'true',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   })
   const chunks: Buffer[] = []

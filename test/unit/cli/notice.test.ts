@@ -46,6 +46,14 @@ describe('ProgressLine', () => {
     assert.deepEqual(stderr.written, [])
   })
 
+  it('writes nothing on a terminal that says TERM=dumb, which takes no escape codes', () => {
+    const stderr = fakeStderr(true)
+    const line = new ProgressLine(stderr, 'dumb')
+    line.update('reading: 2 pages')
+    line.end()
+    assert.deepEqual(stderr.written, [])
+  })
+
   it('clears nothing when nothing was shown', () => {
     const stderr = fakeStderr(true)
     new ProgressLine(stderr).end()

@@ -291,6 +291,13 @@ describe('chooseColorLevel', () => {
     assert.equal(chooseColorLevel(undefined, {}, true, 2), 2)
   })
 
+  it('gives a terminal that says TERM=dumb no colour, unless it is asked for', () => {
+    assert.equal(chooseColorLevel(undefined, {TERM: 'dumb'}, true, 0), 0)
+    assert.equal(chooseColorLevel(undefined, {TERM: 'dumb', COLORTERM: 'truecolor'}, true, 0), 0)
+    assert.equal(chooseColorLevel(undefined, {TERM: 'dumb', FORCE_COLOR: '1'}, true, 0), 1)
+    assert.equal(chooseColorLevel(true, {TERM: 'dumb'}, true, 0), 1)
+  })
+
   it('gives no chalk for plain output, and one at the level chosen for colour', async () => {
     assert.equal(await loadChalk(undefined, {}, false), undefined)
     assert.equal(await loadChalk(false, {FORCE_COLOR: '3'}, true), undefined)
