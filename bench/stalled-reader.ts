@@ -20,7 +20,7 @@ export interface StalledRun {
   feed: FeedEnd
   /** The sum of cfws's `dropped N lines` notices on stderr; undefined when it printed none. */
   droppedReported?: number
-  /** How it ended after the feed's close and a SIGTERM: `exit 143`, or `killed` when SIGTERM did not end it. */
+  /** How it ended after the feed's close and a SIGTERM: `ended by SIGTERM` (the shell's 143), or `killed` when SIGTERM did not end it. */
   ending: string
 }
 
@@ -64,7 +64,11 @@ export async function runStalledReader(options: {
     const [code, signal] = await closed
     grace.abort()
     ending =
-      signal === 'SIGKILL' ? `killed: SIGTERM did not end it in ${SIGTERM_GRACE_MS / 1000} s` : `exit ${code ?? signal}`
+      signal === 'SIGKILL'
+        ? `killed: SIGTERM did not end it in ${SIGTERM_GRACE_MS / 1000} s`
+        : code === null
+          ? `ended by ${signal}`
+          : `exit ${code}`
   } else {
     const [code, signal] = await closed
     ending = `exited by itself before the SIGTERM (${code ?? signal})`

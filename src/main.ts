@@ -5,6 +5,7 @@ import {fileURLToPath} from 'node:url'
 import {execute} from '@oclif/core/execute'
 
 import {drained} from './cli/drained.js'
+import {type EndingSignal, SIGNAL_EXIT_CODES} from './errors.js'
 
 export * from './oclif.js'
 
@@ -17,6 +18,7 @@ export async function run(options: {dir: string; args?: string[]}): Promise<void
   // oclif's Command module rethrows every stdout error but EPIPE, which turns a full disk into a
   // raw stack: the stream's writer reports stdout failures itself. A closed stderr (`2>&-`, a
   // reader gone) must not turn a notice into a crash either.
+  process.once('exit', endBySignal)
   process.stdout.removeAllListeners('error')
   process.stdout.on('error', () => {})
   process.stderr.on('error', () => {})
@@ -28,6 +30,21 @@ export async function run(options: {dir: string; args?: string[]}): Promise<void
   })
   await Promise.all([drained(process.stdout), drained(process.stderr)])
   process.exit()
+}
+
+/**
+ * A run that ends on Ctrl-C or SIGTERM (exit 130 or 143, after its flush) dies by that signal, as
+ * the signal's default action would have: a shell stops a loop or a script only when its child was
+ * killed by SIGINT, and goes on to the next command after a plain exit 130 (`for app in web worker;
+ * do cfws logs $app --for 8s; done` ran the second after Ctrl-C). Its `$?` is 130 either way. The
+ * `'exit'` listeners before this one (the compile cache's) have run by then.
+ */
+function endBySignal(code: number): void {
+  const signal = (Object.keys(SIGNAL_EXIT_CODES) as EndingSignal[]).find((name) => SIGNAL_EXIT_CODES[name] === code)
+  if (!signal) return
+  // Without a listener the signal's default action comes back, which process.kill then takes.
+  process.removeAllListeners(signal)
+  process.kill(process.pid, signal)
 }
 
 /**

@@ -1,10 +1,12 @@
 import {strict as assert} from 'node:assert'
+import {spawn} from 'node:child_process'
+import {once} from 'node:events'
 
 import {APP_GUID, logEnvelope, T0} from '../helpers/envelopes.js'
 import {FakeTrafficController} from '../helpers/fake-traffic-controller.js'
 import {expiredJwt, freshJwt} from '../helpers/jwt.js'
 import {TAILING_MYAPP, useFakeFoundation} from '../helpers/fake-foundation.js'
-import {CliProcess, runCli, USER_AGENT} from '../helpers/run-cli.js'
+import {CliProcess, RUN_JS, runCli, USER_AGENT} from '../helpers/run-cli.js'
 
 describe('cfws logs (end to end)', () => {
   const f = useFakeFoundation()
@@ -30,6 +32,7 @@ describe('cfws logs (end to end)', () => {
     cli.child.kill('SIGINT')
     const result = await cli.result()
     assert.equal(result.code, 130)
+    assert.equal(result.signal, 'SIGINT')
     assert.equal(result.stderr, TAILING_MYAPP)
     assert.equal(f.tc.upgrades[0].path, `/apps/${APP_GUID}/stream`)
     assert.match(f.tc.upgrades[0].authorization ?? '', /^bearer eyJ/)
@@ -39,6 +42,29 @@ describe('cfws logs (end to end)', () => {
       [`/v2/info ${USER_AGENT}`, `/v3/apps ${USER_AGENT}`],
     )
     assert.equal(f.tc.upgrades[0].userAgent, USER_AGENT)
+  })
+
+  it('ends a shell loop around it on Ctrl-C, as cf logs does: it dies by SIGINT once it has flushed', async () => {
+    // bash goes on to the next command after a child's plain exit 130, and stops only when the
+    // child was killed by SIGINT. Ctrl-C signals the terminal's whole process group.
+    const loop = spawn(
+      'bash',
+      ['-c', `for app in myapp myapp; do "${process.execPath}" "${RUN_JS}" logs $app; echo "next after $?"; done`],
+      {env: {PATH: process.env.PATH, HOME: '/nonexistent', TZ: 'UTC', CF_HOME: f.home.dir}, detached: true},
+    )
+    let stdout = ''
+    loop.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text))
+    const ended = once(loop, 'close')
+    const client = await f.tc.nextClient()
+    client.send(logEnvelope('before Ctrl-C'))
+    while (!stdout.includes('\n')) await once(loop.stdout, 'data')
+    process.kill(-loop.pid!, 'SIGINT')
+    const outcome = await Promise.race([ended.then(() => 'ended'), f.tc.waitForUpgrades(2).then(() => 'looped')])
+    if (outcome === 'looped') process.kill(-loop.pid!, 'SIGKILL')
+    const [code, signal] = (await ended) as [number | null, NodeJS.Signals | null]
+    assert.equal(stdout, '2025-11-24T09:46:47.12+0000 [APP/PROC/WEB/0] OUT before Ctrl-C\n')
+    assert.equal(outcome, 'ended')
+    assert.deepEqual({code, signal}, {code: null, signal: 'SIGINT'})
   })
 
   it('writes one JSON object per message with --json and exits 143 on SIGTERM', async () => {
@@ -51,7 +77,8 @@ describe('cfws logs (end to end)', () => {
       '{"timestamp":"2025-11-24T09:46:47.123456789Z","app":"myapp","source_type":"APP/PROC/WEB","source_instance":"0","message_type":"OUT","message":"line one\\r\\nline two"}',
     )
     cli.child.kill('SIGTERM')
-    assert.equal((await cli.result()).code, 143)
+    const result = await cli.result()
+    assert.deepEqual({code: result.code, signal: result.signal}, {code: 143, signal: 'SIGTERM'})
   })
 
   it('says nothing but warnings of lost lines with --quiet, even across a reconnect', async () => {

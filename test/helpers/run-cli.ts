@@ -1,9 +1,10 @@
 import {type ChildProcess, spawn} from 'node:child_process'
 import {once} from 'node:events'
 import {openSync, readFileSync} from 'node:fs'
+import {constants} from 'node:os'
 import {fileURLToPath} from 'node:url'
 
-const RUN_JS = fileURLToPath(new URL('../../bin/run.js', import.meta.url))
+export const RUN_JS = fileURLToPath(new URL('../../bin/run.js', import.meta.url))
 const {version} = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {version: string}
 
 /** What cfws sends as `User-Agent` on every request and upgrade. */
@@ -12,7 +13,9 @@ export const USER_AGENT = `cfws/${version}`
 const running = new Set<CliProcess>()
 
 export interface CliResult {
+  /** What a shell's `$?` shows: the exit code, or 128 + the signal's number when a signal ended it. */
   code: number | null
+  /** The signal that ended it: cfws ends by SIGINT or SIGTERM itself once it flushed (main.ts). */
   signal: NodeJS.Signals | null
   stdout: string
   stderr: string
@@ -51,7 +54,7 @@ export class CliProcess {
       running.delete(this)
       this.notify()
       return {
-        code: code as number | null,
+        code: (code as number | null) ?? (signal ? 128 + constants.signals[signal as NodeJS.Signals] : null),
         signal: signal as NodeJS.Signals | null,
         stdout: this.stdout,
         stderr: this.stderr,
