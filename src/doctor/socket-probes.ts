@@ -7,8 +7,10 @@ import {EndpointError} from '../errors.js'
 import {
   certificateNames,
   certificateSubjectName,
+  type CertificateWeakness,
   describeExpiredCertificate,
   describeNameMismatch,
+  describeWeakCertificate,
 } from '../net/certificate-failure.js'
 import {hostOf, portOf} from '../net/host-port.js'
 import {describeNetworkFailure} from '../net/network-error.js'
@@ -57,6 +59,8 @@ export interface TlsFindings {
   names: string[]
   /** Undefined when the chain is trusted; else OpenSSL's code (SELF_SIGNED_CERT_IN_CHAIN…). */
   untrusted?: string
+  /** What OpenSSL's security level refused in the chain (its code is UNSPECIFIED), if that is why it is untrusted. */
+  weakness?: CertificateWeakness
   /** The host is not among the names. */
   nameMismatch: boolean
 }
@@ -120,20 +124,25 @@ export async function inspectTlsThroughProxy(url: URL, route: ProxyRoute, signal
 
 function findingsOf(socket: TLSSocket, host: string): TlsFindings {
   const leaf = socket.getPeerCertificate(true)
+  const certificates = chainOf(leaf)
+  const untrusted = socket.authorized
+    ? undefined
+    : String((socket.authorizationError as unknown as {code?: string})?.code ?? socket.authorizationError)
   return {
     protocol: socket.getProtocol() ?? 'TLS',
-    chain: chainOf(leaf),
+    chain: certificates.map(
+      (cert) => `${certificateSubjectName(cert.subject)} (issuer ${certificateSubjectName(cert.issuer)})`,
+    ),
     validTo: new Date(leaf.valid_to),
     names: certificateNames(leaf),
-    untrusted: socket.authorized
-      ? undefined
-      : String((socket.authorizationError as unknown as {code?: string})?.code ?? socket.authorizationError),
+    untrusted,
+    weakness: untrusted === 'UNSPECIFIED' ? weakKeyOf(certificates) : undefined,
     nameMismatch: checkServerIdentity(host, leaf) !== undefined,
   }
 }
 
-function chainOf(leaf: DetailedPeerCertificate): string[] {
-  const chain: string[] = []
+function chainOf(leaf: DetailedPeerCertificate): DetailedPeerCertificate[] {
+  const chain: DetailedPeerCertificate[] = []
   const seen = new Set<string>()
   for (
     let cert: DetailedPeerCertificate | undefined = leaf;
@@ -141,10 +150,18 @@ function chainOf(leaf: DetailedPeerCertificate): string[] {
     cert = cert.issuerCertificate
   ) {
     seen.add(cert.fingerprint256)
-    chain.push(`${certificateSubjectName(cert.subject)} (issuer ${certificateSubjectName(cert.issuer)})`)
+    chain.push(cert)
   }
 
   return chain
+}
+
+// A socket keeps only OpenSSL's code, UNSPECIFIED for what its security level refuses, not the
+// words certificateWeakness reads: an RSA key under 2048 bits in the chain (what Node 24's level 2
+// refuses) says which. A weak digest stays told as untrusted.
+function weakKeyOf(chain: DetailedPeerCertificate[]): CertificateWeakness | undefined {
+  const weak = chain.findIndex((cert) => cert.modulus !== undefined && (cert.bits ?? 0) < 2048)
+  return weak === -1 ? undefined : weak === 0 ? 'key' : 'ca-key'
 }
 
 /** What a TLS finding means for a stream, or undefined when the certificate is fine. */
@@ -152,6 +169,7 @@ export function certificateProblem(url: URL, findings: TlsFindings, now = Date.n
   const where = `${hostOf(url)}:${portOf(url)}`
   if (findings.validTo.getTime() < now) return describeExpiredCertificate(where, findings.validTo)
   if (findings.nameMismatch) return describeNameMismatch(where, url, findings.names)
+  if (findings.weakness) return describeWeakCertificate(where, findings.weakness)
 
   if (findings.untrusted) {
     const issuer = findings.chain.at(-1)?.replace(/^.*\(issuer (.*)\)$/, '$1') ?? 'its issuer'

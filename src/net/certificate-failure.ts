@@ -37,6 +37,55 @@ export function describeNotYetValidCertificate(subject: string, cause?: unknown)
   })
 }
 
+/** What OpenSSL's security level refuses in a chain: the leaf's key, a CA's key, or a signature's digest. */
+export type CertificateWeakness = 'key' | 'ca-key' | 'digest'
+
+// Node names only the verify errors it lists; these three come as UNSPECIFIED with OpenSSL's words
+// (crypto/x509/x509_txt.c), so the words are all there is to tell them by.
+const WEAKNESS_BY_WORDS: Record<string, CertificateWeakness> = {
+  'EE certificate key too weak': 'key',
+  'CA certificate key too weak': 'ca-key',
+  'CA signature digest algorithm too weak': 'digest',
+}
+
+/** The weakness a TLS verify error (a request's, or a socket's authorizationError) reports, if that is what it is. */
+export function certificateWeakness(error: unknown): CertificateWeakness | undefined {
+  const {code, message} = (error ?? {}) as {code?: unknown; message?: unknown}
+  return code === 'UNSPECIFIED' && typeof message === 'string' ? WEAKNESS_BY_WORDS[message] : undefined
+}
+
+/**
+ * A chain refused as too weak, which a CA cannot fix either. Node 24 raised OpenSSL's security
+ * level from 1 to 2: an RSA key under 2048 bits (the leaf's or a CA's), which Node 20 and 22 take,
+ * fails there; a SHA-1 signature fails from level 1, so on every Node cfws supports.
+ */
+export function describeWeakCertificate(
+  subject: string,
+  weakness: CertificateWeakness,
+  cause?: unknown,
+): EndpointError {
+  if (weakness === 'digest') {
+    return new EndpointError(
+      'TLS_CERTIFICATE',
+      `The certificate of ${subject} is signed with a digest too weak to trust (SHA-1 or MD5)`,
+      {
+        cause,
+        hint: 'NODE_EXTRA_CA_CERTS cannot fix a weak signature: the foundation must reissue the certificate signed with SHA-256 (tell your platform team); --skip-ssl-validation gets past it meanwhile, on a network you trust.',
+      },
+    )
+  }
+
+  const whose = weakness === 'key' ? 'has a key' : 'is signed by a CA whose key is'
+  return new EndpointError(
+    'TLS_CERTIFICATE',
+    `The certificate of ${subject} ${whose} too weak to trust (RSA under 2048 bits)`,
+    {
+      cause,
+      hint: `NODE_EXTRA_CA_CERTS cannot fix a weak key: the foundation must reissue ${weakness === 'key' ? 'the certificate' : 'its CA'} with a stronger one (tell your platform team). Node 24 refuses what Node 20 and 22 took: NODE_OPTIONS=--tls-cipher-list=DEFAULT@SECLEVEL=1 takes it again meanwhile, as --skip-ssl-validation does on a network you trust.`,
+    },
+  )
+}
+
 /** The DNS names and addresses a certificate covers: its subjectAltName, else its subject's name. */
 export function certificateNames(cert: PeerCertificate): string[] {
   const names = (cert.subjectaltname ?? '')

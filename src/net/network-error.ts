@@ -3,9 +3,11 @@ import type {PeerCertificate} from 'node:tls'
 import {EndpointError, messageOf, networkErrorCode} from '../errors.js'
 import {
   certificateNames,
+  certificateWeakness,
   describeExpiredCertificate,
   describeNameMismatch,
   describeNotYetValidCertificate,
+  describeWeakCertificate,
 } from './certificate-failure.js'
 import {portOf} from './host-port.js'
 
@@ -31,6 +33,8 @@ export function describeNetworkFailure(error: unknown, url: URL, what: string): 
 
   if (code === 'CERT_HAS_EXPIRED') return describeExpiredCertificate(`${what} at ${where}`, undefined, error)
   if (code === 'CERT_NOT_YET_VALID') return describeNotYetValidCertificate(`${what} at ${where}`, error)
+  const weakness = certificateWeakness(error)
+  if (weakness) return describeWeakCertificate(`${what} at ${where}`, weakness, error)
   if (code && CERTIFICATE_ERRORS.has(code)) {
     return new EndpointError('TLS_CERTIFICATE', `The TLS certificate of ${what} at ${where} is not trusted (${code})`, {
       cause: error,

@@ -4,7 +4,12 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
-import {makeCertificate, makeNamedCertificate, type TestCertificate} from '../helpers/certificate.js'
+import {
+  makeCaSignedCertificate,
+  makeCertificate,
+  makeNamedCertificate,
+  type TestCertificate,
+} from '../helpers/certificate.js'
 import {useFakeFoundation} from '../helpers/fake-foundation.js'
 import {FakeTrafficController} from '../helpers/fake-traffic-controller.js'
 import {runCli} from '../helpers/run-cli.js'
@@ -29,16 +34,22 @@ describe('cfws logs against a trusted certificate it still cannot use (end to en
     rmSync(scratch, {recursive: true, force: true})
   })
 
-  /** `cfws logs myapp` with the Traffic Controller at doppler.sys.test (127.0.0.1), serving `certificate`. */
-  async function logsAgainst(certificate: TestCertificate): Promise<{code: number | null; stderr: string}> {
+  /**
+   * `cfws logs myapp` with the Traffic Controller at doppler.sys.test (127.0.0.1), serving
+   * `certificate`, trusting its `ca` (else the certificate itself), with more Node options if given.
+   */
+  async function logsAgainst(
+    certificate: TestCertificate & {ca?: string},
+    nodeOptions = '',
+  ): Promise<{code: number | null; stderr: string}> {
     tc = await FakeTrafficController.start({certificate})
     const port = new URL(tc.url).port
     f.cc.loggingEndpoint = `wss://doppler.sys.test:${port}`
     const ca = join(scratch, 'ca.pem')
-    writeFileSync(ca, certificate.cert)
+    writeFileSync(ca, certificate.ca ?? certificate.cert)
     const result = await runCli(['logs', 'myapp'], {
       CF_HOME: f.home.dir,
-      NODE_OPTIONS: `--import=${FAKE_DNS}`,
+      NODE_OPTIONS: `--import=${FAKE_DNS} ${nodeOptions}`.trim(),
       CFWS_TEST_DNS: JSON.stringify({'doppler.sys.test': '127.0.0.1'}),
       NODE_EXTRA_CA_CERTS: ca,
     })
@@ -64,5 +75,18 @@ describe('cfws logs against a trusted certificate it still cannot use (end to en
         'hint: NODE_EXTRA_CA_CERTS cannot fix an expired certificate: the foundation must renew it (tell your platform team); --skip-ssl-validation gets past it meanwhile, on a network you trust.\n',
     )
     assert.equal(result.code, 6)
+  })
+
+  it('says a CA key too weak for OpenSSL\'s security level 2 (Node 24\'s) is too weak, not "UNSPECIFIED" (exit 6)', async () => {
+    // Level 2 is Node 24's default; Node 20 and 22 run at level 1 and take the key unless told.
+    const weakCa = await makeCaSignedCertificate(['doppler.sys.test'], 1024)
+    const result = await logsAgainst(weakCa, '--tls-cipher-list=DEFAULT@SECLEVEL=2')
+    assert.equal(
+      result.stderr,
+      'cfws: The certificate of the Traffic Controller at doppler.sys.test:PORT is signed by a CA whose key is too weak to trust (RSA under 2048 bits)\n' +
+        'hint: NODE_EXTRA_CA_CERTS cannot fix a weak key: the foundation must reissue its CA with a stronger one (tell your platform team). Node 24 refuses what Node 20 and 22 took: NODE_OPTIONS=--tls-cipher-list=DEFAULT@SECLEVEL=1 takes it again meanwhile, as --skip-ssl-validation does on a network you trust.\n',
+    )
+    assert.equal(result.code, 6)
+    assert.equal(tc!.upgrades.length, 0)
   })
 })

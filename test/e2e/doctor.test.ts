@@ -5,7 +5,7 @@ import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import type {WebSocket} from 'ws'
 
-import {makeNamedCertificate, type TestCertificate} from '../helpers/certificate.js'
+import {makeCaSignedCertificate, makeNamedCertificate, type TestCertificate} from '../helpers/certificate.js'
 import {ConnectProxy} from '../helpers/connect-proxy.js'
 import {logEnvelope, APP_GUID} from '../helpers/envelopes.js'
 import {FakeLogCache, v2Log} from '../helpers/fake-cloud-controller.js'
@@ -98,11 +98,14 @@ describe('cfws doctor (end to end)', function () {
   }
 
   /** The environment of a run that resolves `names` through the fake DNS and trusts `certificate`. */
-  function dnsEnv(names: Record<string, string>, certificate?: TestCertificate): Record<string, string> {
+  function dnsEnv(
+    names: Record<string, string>,
+    certificate?: TestCertificate & {ca?: string},
+  ): Record<string, string> {
     const env: Record<string, string> = {NODE_OPTIONS: `--import=${FAKE_DNS}`, CFWS_TEST_DNS: JSON.stringify(names)}
     if (certificate) {
       const path = join(scratch, 'ca.pem')
-      writeFileSync(path, certificate.cert)
+      writeFileSync(path, certificate.ca ?? certificate.cert)
       env.NODE_EXTRA_CA_CERTS = path
     }
 
@@ -263,6 +266,27 @@ describe('cfws doctor (end to end)', function () {
     assert.equal(
       fix,
       '     fix:   NODE_EXTRA_CA_CERTS cannot fix a name mismatch: use a name the certificate covers (--endpoint wss://logs.other.test:PORT), or --skip-ssl-validation on a network you trust.',
+    )
+    assert.equal(result.code, 6)
+  })
+
+  it("tells a CA key too weak for OpenSSL's security level 2 (Node 24's) as too weak, not as a CA to add", async () => {
+    const address = loopbackAddress()
+    const certificate = await makeCaSignedCertificate(['doppler.sys.test'], 1024)
+    const tc = await namedTrafficController(address, certificate)
+    f.cc.loggingEndpoint = `wss://doppler.sys.test:${new URL(tc.url).port}`
+    const env = dnsEnv({'doppler.sys.test': address}, certificate)
+    // Level 2 is Node 24's default; Node 20 and 22 run at level 1 and take the key unless told.
+    env.NODE_OPTIONS += ' --tls-cipher-list=DEFAULT@SECLEVEL=2'
+    const result = await doctor(['myapp'], env)
+    const [, cause, fix] = checkOf(result, 'tls')
+    assert.equal(
+      cause,
+      '     cause: The certificate of doppler.sys.test:PORT is signed by a CA whose key is too weak to trust (RSA under 2048 bits)',
+    )
+    assert.equal(
+      fix,
+      '     fix:   NODE_EXTRA_CA_CERTS cannot fix a weak key: the foundation must reissue its CA with a stronger one (tell your platform team). Node 24 refuses what Node 20 and 22 took: NODE_OPTIONS=--tls-cipher-list=DEFAULT@SECLEVEL=1 takes it again meanwhile, as --skip-ssl-validation does on a network you trust.',
     )
     assert.equal(result.code, 6)
   })

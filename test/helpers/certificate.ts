@@ -48,3 +48,28 @@ export async function makeNamedCertificate(
   })
   return {key: pems.private, cert: pems.cert}
 }
+
+/**
+ * A certificate for these DNS names signed by a CA of its own whose RSA key has `caKeySize` bits:
+ * `ca` is the certificate to trust. A CA of 1024 bits is what Node 24 refuses and Node 20 and 22 take.
+ */
+export async function makeCaSignedCertificate(
+  names: string[],
+  caKeySize: number,
+): Promise<TestCertificate & {ca: string}> {
+  const ca = await generate([{name: 'commonName', value: `test CA of ${caKeySize} bits`}], {
+    keySize: caKeySize,
+    algorithm: 'sha256',
+    extensions: [
+      {name: 'basicConstraints', cA: true},
+      {name: 'keyUsage', keyCertSign: true, digitalSignature: true},
+    ],
+  })
+  const leaf = await generate([{name: 'commonName', value: names[0]}], {
+    keySize: 2048,
+    algorithm: 'sha256',
+    extensions: [{name: 'subjectAltName', altNames: names.map((value) => ({type: 2, value}))}],
+    ca: {key: ca.private, cert: ca.cert},
+  })
+  return {key: leaf.private, cert: leaf.cert, ca: ca.cert}
+}

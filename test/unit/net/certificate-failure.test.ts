@@ -1,6 +1,10 @@
 import {strict as assert} from 'node:assert'
 
-import {describeExpiredCertificate, describeNameMismatch} from '../../../src/net/certificate-failure.js'
+import {
+  describeExpiredCertificate,
+  describeNameMismatch,
+  describeWeakCertificate,
+} from '../../../src/net/certificate-failure.js'
 import {describeNetworkFailure} from '../../../src/net/network-error.js'
 
 describe('certificate failures no CA can fix', () => {
@@ -31,6 +35,45 @@ describe('certificate failures no CA can fix', () => {
         'The certificate of the Traffic Controller at doppler.sys.test:4443 is not valid yet',
         "Check this machine's clock (date -u): a clock behind the certificate's start makes it look not yet valid. If the clock is right, the foundation's certificate was issued for a later date.",
       ],
+    )
+  })
+
+  it('tells a chain OpenSSL finds too weak (Node reports it UNSPECIFIED) by what is weak, and no other UNSPECIFIED', () => {
+    const failure = (message: string): string[] => {
+      const error = describeNetworkFailure(
+        Object.assign(new Error(message), {code: 'UNSPECIFIED'}),
+        new URL('https://api.sys.test'),
+        'the Cloud Controller',
+      )
+      return [error.code, error.message]
+    }
+
+    assert.deepEqual(failure('EE certificate key too weak'), [
+      'TLS_CERTIFICATE',
+      'The certificate of the Cloud Controller at api.sys.test:443 has a key too weak to trust (RSA under 2048 bits)',
+    ])
+    assert.deepEqual(failure('CA certificate key too weak'), [
+      'TLS_CERTIFICATE',
+      'The certificate of the Cloud Controller at api.sys.test:443 is signed by a CA whose key is too weak to trust (RSA under 2048 bits)',
+    ])
+    assert.deepEqual(failure('CA signature digest algorithm too weak'), [
+      'TLS_CERTIFICATE',
+      'The certificate of the Cloud Controller at api.sys.test:443 is signed with a digest too weak to trust (SHA-1 or MD5)',
+    ])
+    assert.deepEqual(failure('something else'), [
+      'NETWORK_FAILURE',
+      'Cannot reach the Cloud Controller at api.sys.test:443: UNSPECIFIED',
+    ])
+  })
+
+  it('says how to get past a weak key meanwhile, and that the foundation must reissue it', () => {
+    assert.equal(
+      describeWeakCertificate('uaa.sys.test:443', 'key').hint,
+      'NODE_EXTRA_CA_CERTS cannot fix a weak key: the foundation must reissue the certificate with a stronger one (tell your platform team). Node 24 refuses what Node 20 and 22 took: NODE_OPTIONS=--tls-cipher-list=DEFAULT@SECLEVEL=1 takes it again meanwhile, as --skip-ssl-validation does on a network you trust.',
+    )
+    assert.equal(
+      describeWeakCertificate('uaa.sys.test:443', 'digest').hint,
+      'NODE_EXTRA_CA_CERTS cannot fix a weak signature: the foundation must reissue the certificate signed with SHA-256 (tell your platform team); --skip-ssl-validation gets past it meanwhile, on a network you trust.',
     )
   })
 
