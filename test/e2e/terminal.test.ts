@@ -14,8 +14,18 @@ const WEB = '11111111-1111-4111-8111-111111111111'
 const WORKER = '22222222-2222-4222-8222-222222222222'
 const HOSTILE = 'title\u001B]0;PWNED\u0007 clear\u001B[2J forged\rFAKE [APP/PROC/WEB/0] OUT ok \u009B31m \u202Eevil'
 
-/** The bytes that reach the terminal: `script` copies what the pty master reads to its stdout. */
-async function onTerminal(args: string[], env: Record<string, string>): Promise<{code: number | null; bytes: Buffer}> {
+interface TerminalRun {
+  /** What reached the terminal so far: `script` copies what the pty master reads to its stdout. */
+  bytes(): Buffer
+  text(): string
+  /** Resolves once the terminal shows what `condition` wants; fails with what it shows after 5 s. */
+  until(condition: (text: string) => boolean): Promise<void>
+  /** The exit code of `script --return`: cfws's, as a shell shows it. */
+  ended: Promise<number | null>
+}
+
+/** cfws on a terminal of its own, watched as it goes. */
+function onTerminal(args: string[], env: Record<string, string>): TerminalRun {
   const command = [process.execPath, RUN_JS, ...args].map((word) => `'${word.replaceAll("'", "'\\''")}'`).join(' ')
   const child = spawn('script', ['--quiet', '--return', '--command', command, '/dev/null'], {
     env: {
@@ -30,36 +40,33 @@ async function onTerminal(args: string[], env: Record<string, string>): Promise<
   })
   const chunks: Buffer[] = []
   child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk))
-  const [code] = await once(child, 'close')
-  return {code: code as number | null, bytes: Buffer.concat(chunks)}
-}
-
-/** A run on a terminal that the test watches as it goes; ends by itself (--max-lines). */
-function watchTerminal(args: string[], env: Record<string, string>): {text: () => string; ended: Promise<unknown>} {
-  const command = [process.execPath, RUN_JS, ...args].map((word) => `'${word.replaceAll("'", "'\\''")}'`).join(' ')
-  const child = spawn('script', ['--quiet', '--return', '--command', command, '/dev/null'], {
-    env: {
-      PATH: process.env.PATH,
-      HOME: '/nonexistent',
-      TZ: 'UTC',
-      TERM: 'xterm-256color',
-      OCLIF_SKIP_NEW_VERSION_CHECK: 'true',
-      ...env,
+  const bytes = (): Buffer => Buffer.concat(chunks)
+  const text = (): string => bytes().toString('utf8')
+  return {
+    bytes,
+    text,
+    async until(condition) {
+      const timeout = AbortSignal.timeout(5000)
+      while (!condition(text())) {
+        try {
+          await once(child.stdout, 'data', {signal: timeout})
+        } catch {
+          assert.fail(`waited in vain; the terminal has ${JSON.stringify(text().slice(-300))}`)
+        }
+      }
     },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  })
-  const chunks: Buffer[] = []
-  child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk))
-  return {text: () => Buffer.concat(chunks).toString('utf8'), ended: once(child, 'close')}
-}
-
-/** Waits for `condition`, at most 5 s: then fails with what the terminal shows. */
-async function until(condition: () => boolean, shown: () => string): Promise<void> {
-  const deadline = Date.now() + 5000
-  while (!condition()) {
-    if (Date.now() > deadline) assert.fail(`waited in vain; the terminal has ${JSON.stringify(shown().slice(-300))}`)
-    await new Promise((resolve) => setTimeout(resolve, 10))
+    ended: once(child, 'close').then(([code]) => code as number | null),
   }
+}
+
+/** A run on a terminal to its end: its exit code and every byte that reached the terminal. */
+async function runOnTerminal(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{code: number | null; bytes: Buffer}> {
+  const run = onTerminal(args, env)
+  const code = await run.ended
+  return {code, bytes: run.bytes()}
 }
 
 // mocha has no reason for a skip: the title says it.
@@ -77,7 +84,7 @@ describe(TITLE, function () {
   })
 
   it('shows an app’s escape sequences, CR, C1 and bidi controls as text instead of running them', async () => {
-    const {code, bytes} = await onTerminal(['logs', 'myapp', '--recent', '--no-color'], {CF_HOME: f.home.dir})
+    const {code, bytes} = await runOnTerminal(['logs', 'myapp', '--recent', '--no-color'], {CF_HOME: f.home.dir})
     assert.equal(code, 0)
     // The pty turns the line's newline into CR LF (onlcr); the app's CR arrives as the two characters \r.
     assert.equal(
@@ -88,7 +95,7 @@ describe(TITLE, function () {
 
   it('shows the pages of a long history read on one line it then clears, and nothing of it with --quiet', async () => {
     f.cc.logCache = new FakeLogCache(Array.from({length: 2500}, (_, i) => v2Log(T0 + BigInt(i), `m${i}`)))
-    const {code, bytes} = await onTerminal(
+    const {code, bytes} = await runOnTerminal(
       ['logs', 'myapp', '--recent', '--tail', '2500', '--no-color', '--timestamps', 'none'],
       {CF_HOME: f.home.dir},
     )
@@ -97,7 +104,7 @@ describe(TITLE, function () {
     const progress =
       '\rcfws: reading from Log Cache: 2 pages, 1999 messages\u001B[K\rcfws: reading from Log Cache: 3 pages, 2500 messages\u001B[K\r\u001B[K'
     assert.equal(bytes.toString('utf8'), progress + lines)
-    const quiet = await onTerminal(
+    const quiet = await runOnTerminal(
       ['logs', 'myapp', '--recent', '--tail', '2500', '--no-color', '--timestamps', 'none', '--quiet'],
       {CF_HOME: f.home.dir},
     )
@@ -109,7 +116,7 @@ describe(TITLE, function () {
     f.cc.logCache = new FakeLogCache(
       Array.from({length: 5000}, (_, i) => v2Log(T0 + BigInt(i), `m${i}`, {appGuid: i % 2 === 0 ? WEB : WORKER})),
     )
-    const {code, bytes} = await onTerminal(
+    const {code, bytes} = await runOnTerminal(
       ['logs', 'web', 'worker', '--recent', '--tail', '2500', '--no-color', '--timestamps', 'none'],
       {CF_HOME: f.home.dir},
     )
@@ -138,7 +145,7 @@ describe(TITLE, function () {
     Object.defineProperty(logCache, 'answering', {
       get: () => (f.cc.requests.filter((request) => request.path.includes(WORKER)).length >= 3 ? held : undefined),
     })
-    const run = watchTerminal(
+    const run = onTerminal(
       [
         'logs',
         'web',
@@ -156,9 +163,9 @@ describe(TITLE, function () {
       {CF_HOME: f.home.dir},
     )
     const web = await f.tc.nextClientOf(`/apps/${WEB}/stream`)
-    await until(() => /reading from Log Cache: [^\r]*\u001B\[K$/.test(run.text()), run.text)
+    await run.until((text) => /reading from Log Cache: [^\r]*\u001B\[K$/.test(text))
     web.send(logEnvelope('live'))
-    await until(() => run.text().includes('OUT live'), run.text)
+    await run.until((text) => text.includes('OUT live'))
     release()
     await run.ended
     const text = run.text()
@@ -168,7 +175,7 @@ describe(TITLE, function () {
   })
 
   it('passes the app’s bytes unchanged with --raw-escapes', async () => {
-    const {code, bytes} = await onTerminal(['logs', 'myapp', '--recent', '--no-color', '--raw-escapes'], {
+    const {code, bytes} = await runOnTerminal(['logs', 'myapp', '--recent', '--no-color', '--raw-escapes'], {
       CF_HOME: f.home.dir,
     })
     assert.equal(code, 0)
