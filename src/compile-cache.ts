@@ -38,8 +38,10 @@ export function requireCached(filename: string): unknown {
   ) => void
   wrapper(module.exports, require, module, filename, dirname(filename))
   module.loaded = true
+  // First among the 'exit' listeners: the run's last one ends it by its signal (main.ts), and a
+  // bundle loaded after that one was added (the commands, as oclif runs one) must be written before.
   if (cache && (!cachedData || script.cachedDataRejected))
-    process.once('exit', (code) => {
+    process.prependOnceListener('exit', (code) => {
       // A run that failed (a usage error, no login) compiled little of its command: the next one writes it.
       if (ENDED_WELL.has(code)) writeCache(cache, script)
     })

@@ -5,7 +5,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
-import {runCli} from '../helpers/run-cli.js'
+import {CliProcess, runCli} from '../helpers/run-cli.js'
 
 const {version} = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {version: string}
 
@@ -99,6 +99,19 @@ describe('cfws start-up from the bundle', () => {
       assert.deepEqual(
         files().map((name) => statSync(join(cacheDir(), name)).mtimeMs),
         written,
+      )
+    })
+
+    it('writes every bundle a run ended by Ctrl-C loaded, before it ends by the signal', async () => {
+      // The demo: a stream that runs until Ctrl-C, as `cfws logs` usually does, and loads all three.
+      const cli = new CliProcess(['demo', 'logs', 'web'], {XDG_CACHE_HOME: cacheHome, TMPDIR: cacheHome})
+      await cli.waitForStdoutLines(1)
+      cli.child.kill('SIGINT')
+      const result = await cli.result()
+      assert.deepEqual({code: result.code, signal: result.signal}, {code: 130, signal: 'SIGINT'})
+      assert.deepEqual(
+        files().map((name) => name.replace(/\.[0-9a-f]{16}\./, ' ')),
+        ['commands-bundle.cjs demo', 'demo.cjs demo', 'main.cjs demo'],
       )
     })
 
