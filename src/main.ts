@@ -15,10 +15,10 @@ export * from './oclif.js'
  * after its error was printed.
  */
 export async function run(options: {dir: string; args?: string[]}): Promise<void> {
+  process.once('exit', endBySignal)
   // oclif's Command module rethrows every stdout error but EPIPE, which turns a full disk into a
   // raw stack: the stream's writer reports stdout failures itself. A closed stderr (`2>&-`, a
   // reader gone) must not turn a notice into a crash either.
-  process.once('exit', endBySignal)
   process.stdout.removeAllListeners('error')
   process.stdout.on('error', () => {})
   process.stderr.on('error', () => {})
