@@ -22,6 +22,8 @@ export interface ConnectOptions {
   /** The whole Authorization header value (`bearer eyJ…`); absent for cfws doctor's probe without a token. */
   authorization?: string
   kind: StreamKind
+  /** The stream was served before this connection: a refusal now is told as one to a reconnect. */
+  reconnect?: boolean
   verifyTls: boolean
   handshakeTimeoutMs: number
   /**
@@ -157,7 +159,7 @@ export async function openStream(options: ConnectOptions): Promise<OpenedStream>
           body,
         }
         options.onAnswer?.(answer)
-        settle(describeHandshakeFailure(answer, options.kind, where))
+        settle(describeHandshakeFailure(answer, options.kind, where, options.reconnect))
       })
     })
   })

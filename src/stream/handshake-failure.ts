@@ -26,9 +26,15 @@ export function isUnroutedPath(status: number, body: string): boolean {
 
 /**
  * An answer to the upgrade other than 101, told in an operator's words (PROTOCOL.md §5: Traffic
- * Controller and Gorouter answers). `where` is the endpoint as shown to the user.
+ * Controller and Gorouter answers). `where` is the endpoint as shown to the user; `reconnect`, that
+ * the stream was served before.
  */
-export function describeHandshakeFailure(answer: HandshakeAnswer, kind: StreamKind, where: string): CfwsError {
+export function describeHandshakeFailure(
+  answer: HandshakeAnswer,
+  kind: StreamKind,
+  where: string,
+  reconnect = false,
+): CfwsError {
   const {status} = answer
   const routerError = headerValue(answer.headers, 'x-cf-routererror')
   const cause = {status, routerError, body: answer.body.slice(0, 200)}
@@ -111,6 +117,20 @@ export function describeHandshakeFailure(answer: HandshakeAnswer, kind: StreamKi
       {
         cause,
         hint: 'The firehose needs a token with the doppler.firehose scope (logs.admin is not enough); with it, a route service or proxy in front of the Traffic Controller may be what refuses (CFWS_DEBUG=1 shows the answer).',
+      },
+    )
+  }
+
+  if ((status === 403 || (status === 404 && kind === 'app')) && reconnect) {
+    // cfws looked the app's GUID up once, at the start: a refusal of a stream it served most often
+    // means the app is gone (deleted, or pushed again under a new GUID, as a blue-green deploy does),
+    // not a missing role, the first connection's likely cause and the wrong fix here.
+    return new ForbiddenError(
+      'LOGS_NOT_VISIBLE',
+      `The Traffic Controller answered ${status} to a reconnect of the app's stream: the app was deleted (or pushed again under a new GUID), or access to its logs was taken away`,
+      {
+        cause,
+        hint: 'If the app was pushed again, start cfws again; --app-regex (or --all) follows apps that are deleted and pushed again.',
       },
     )
   }

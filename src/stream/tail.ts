@@ -4,7 +4,7 @@ import type {WebSocket} from 'ws'
 
 import {bearerHeader, type TokenHolder} from '../cf/tokens.js'
 import {displayEndpoint} from '../endpoint/resolve.js'
-import {CfwsError, EndpointError, ForbiddenError} from '../errors.js'
+import {CfwsError, EndpointError} from '../errors.js'
 import {openStream, type OpenedStream} from './connect.js'
 import type {StreamKind} from './handshake-failure.js'
 import {watchIdle} from './idle-watchdog.js'
@@ -114,7 +114,13 @@ export async function tailStream(options: TailOptions): Promise<void> {
       const {tokens} = options
       const token = await unlessAborted(refreshFirst ? tokens.refresh() : tokens.validToken(), signal)
       refreshFirst = false
-      stream = await openStream({...options, onFrame, onOpen, authorization: bearerHeader(token)})
+      stream = await openStream({
+        ...options,
+        reconnect: everConnected,
+        onFrame,
+        onOpen,
+        authorization: bearerHeader(token),
+      })
     } catch (error) {
       if (signal.aborted) return
       if (error instanceof CfwsError && error.refreshable && !refreshedAfter401) {
@@ -123,7 +129,6 @@ export async function tailStream(options: TailOptions): Promise<void> {
         continue
       }
 
-      if (everConnected && error instanceof CfwsError && error.code === 'LOGS_NOT_VISIBLE') throw appGone(error)
       if (!everConnected || !(error instanceof CfwsError) || !error.retryable) throw error
       failuresInRow++
       await reconnectOrGiveUp(error.message, error)
@@ -148,24 +153,6 @@ export async function tailStream(options: TailOptions): Promise<void> {
     if (stable) attempt = 0
     await reconnectOrGiveUp(`connection lost (${ending})`)
   }
-}
-
-/**
- * A 404 (or 403) to a reconnect of an app stream the Traffic Controller served: most often the app is gone
- * (deleted, or deleted and pushed again under a new GUID, as a blue-green deploy does), since cfws
- * looked its GUID up once, at the start; a role taken away is the rarer cause. Told as such, not as
- * a first connection's refusal (a missing role), which would send the operator to the wrong fix.
- */
-function appGone(refusal: CfwsError): ForbiddenError {
-  const {status} = (refusal.cause ?? {}) as {status?: unknown}
-  return new ForbiddenError(
-    'LOGS_NOT_VISIBLE',
-    `The Traffic Controller answered ${typeof status === 'number' ? status : 404} to a reconnect of the app's stream: the app was deleted (or pushed again under a new GUID), or access to its logs was taken away`,
-    {
-      cause: refusal,
-      hint: 'If the app was pushed again, start cfws again; --app-regex (or --all) follows apps that are deleted and pushed again.',
-    },
-  )
 }
 
 async function waitBeforeRetry(
