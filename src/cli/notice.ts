@@ -1,3 +1,4 @@
+import {takesEscapeCodes} from '../render/color.js'
 import {visibleControls} from '../render/visible-controls.js'
 import {redactSecrets} from '../trace.js'
 
@@ -74,7 +75,7 @@ export class ProgressLine {
   ) {}
 
   update(text: string): void {
-    if (quiet || !this.stderr.isTTY || this.term === 'dumb') return
+    if (quiet || !this.stderr.isTTY || !takesEscapeCodes(this.term)) return
     this.stderr.write(`\r${fitted(`cfws: ${operatorLine(text)}`, this.stderr.columns)}\u001B[K`)
     this.shown = true
     clearShownProgress = this.clear

@@ -22,8 +22,12 @@ export function chooseColorLevel(
     return level >= 1 && level <= 3 ? (level as ColorLevel) : (Math.max(detected, 1) as ColorLevel)
   }
 
-  // TERM=dumb is a terminal that takes no escape codes (Emacs' M-x shell, some IDE consoles).
-  return isTTY && env.TERM !== 'dumb' ? (Math.max(detected, 1) as ColorLevel) : 0
+  return isTTY && takesEscapeCodes(env.TERM) ? (Math.max(detected, 1) as ColorLevel) : 0
+}
+
+/** Whether a terminal of this TERM takes escape codes: `dumb` (Emacs' M-x shell, some IDE consoles) does not. */
+export function takesEscapeCodes(term: string | undefined): boolean {
+  return term !== 'dumb'
 }
 
 /**
