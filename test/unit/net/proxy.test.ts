@@ -142,24 +142,21 @@ describe('proxies', () => {
       }
     })
 
-    it('says the proxy answered something that is not HTTP, not "refused (NaN)"', async () => {
-      proxy.refuseWith = 'SSH-2.0-OpenSSH_9.6'
+    it('says the proxy answered something that is not HTTP: not "refused (NaN)", nor a closed connection', async () => {
       const where = proxy.url.replace('http://', '')
-      await assert.rejects(openAppStream(), {
-        code: 'PROXY_REFUSED',
-        exitCode: 6,
-        message: `The proxy at ${where} answered the CONNECT to doppler.example.com:4443 with something that is not HTTP`,
-      })
-    })
-
-    it('says an answer to the CONNECT whose headers are not HTTP is not HTTP, rather than a closed connection', async () => {
-      proxy.answerWith = 'HTTP/1.1 200 Connection Established\r\nthis is no header\r\n\r\n'
-      const where = proxy.url.replace('http://', '')
-      await assert.rejects(openAppStream(), {
-        code: 'PROXY_REFUSED',
-        exitCode: 6,
-        message: `The proxy at ${where} answered the CONNECT to doppler.example.com:4443 with something that is not HTTP`,
-      })
+      // A status line that is not HTTP's, then one that is, followed by a line that is no header.
+      const answers: Array<Partial<ConnectProxy>> = [
+        {refuseWith: 'SSH-2.0-OpenSSH_9.6'},
+        {answerWith: 'HTTP/1.1 200 Connection Established\r\nthis is no header\r\n\r\n'},
+      ]
+      for (const answer of answers) {
+        Object.assign(proxy, {refuseWith: undefined, answerWith: undefined}, answer)
+        await assert.rejects(openAppStream(), {
+          code: 'PROXY_REFUSED',
+          exitCode: 6,
+          message: `The proxy at ${where} answered the CONNECT to doppler.example.com:4443 with something that is not HTTP`,
+        })
+      }
     })
 
     it('says the proxy refused (407), naming it, for the WebSocket and for HTTP', async () => {
