@@ -129,18 +129,40 @@ class Highlighter {
         continue
       }
 
-      const matchStart = at + Buffer.byteLength(line.slice(charsAt, match.index))
-      const matchEnd = matchStart + Buffer.byteLength(match[0])
+      // A pattern without the u flag matches UTF-16 units, so a match can end or start within an
+      // emoji's surrogate pair (`.`, `\W`): it grows to the whole character, whose bytes go together.
+      const from = Math.max(charsAt, codePointStart(line, match.index))
+      const to = codePointEnd(line, match.index + match[0].length)
+      pattern.lastIndex = Math.max(pattern.lastIndex, to)
+      if (to <= from) continue
+      const matchStart = at + Buffer.byteLength(line.slice(charsAt, from))
+      const matchEnd = matchStart + Buffer.byteLength(line.slice(from, to))
       writeText(out, source, at, matchStart)
       out.literal(this.open)
       writeText(out, source, matchStart, matchEnd)
       out.literal(this.close)
       at = matchEnd
-      charsAt = match.index + match[0].length
+      charsAt = to
     }
 
     writeText(out, source, at, end)
   }
+}
+
+/** `index`, or the one before it when it falls between the halves of a surrogate pair. */
+function codePointStart(text: string, index: number): number {
+  return splitsPair(text, index) ? index - 1 : index
+}
+
+/** `index`, or the one after it when it falls between the halves of a surrogate pair. */
+function codePointEnd(text: string, index: number): number {
+  return splitsPair(text, index) ? index + 1 : index
+}
+
+function splitsPair(text: string, index: number): boolean {
+  const before = text.charCodeAt(index - 1)
+  const after = text.charCodeAt(index)
+  return before >= 0xd800 && before <= 0xdbff && after >= 0xdc00 && after <= 0xdfff
 }
 
 interface TextHeader {

@@ -160,6 +160,11 @@ describe('log rendering', () => {
       rendered(render, {...log, messageType: 2, message: Buffer.from('it timed out')}),
       `\u001B[31m2025-11-24T09:46:47.12+0000 [${source}\u001B[31m] ERR it \u001B[7mtime\u001B[27md out\u001B[39m\n`,
     )
+    // A match of half an emoji's UTF-16 pair (no u flag) takes the whole character, never half its bytes.
+    assert.equal(
+      rendered(createTextLogRenderer(chalk, {highlight: /\W/}), {...log, message: Buffer.from('\u{1F600} x\uDE00')}),
+      `2025-11-24T09:46:47.12+0000 [${source}] OUT \u001B[7m\u{1F600}\u001B[27m\u001B[7m \u001B[27mx\u001B[7m\uFFFD\u001B[27m\n`,
+    )
     // An empty match highlights nothing and still ends.
     assert.equal(
       rendered(createTextLogRenderer(chalk, {highlight: /x*/}), {...log, message: Buffer.from('ab')}),
