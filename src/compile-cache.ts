@@ -11,7 +11,7 @@ import {Script} from 'node:vm'
  * exists either: it keeps only what was compiled as a module loaded, and measured slower
  * (`cfws --version`: 45.7 against 38.8 ms on Node 22.23, 43.1 against 37.8 ms on 24.21, 53 ms
  * with no cache; docs/performance.md). It lives in the user's cache directory, keyed by the bundle's
- * content and by the command the run is for: a cache holds what its first run compiled, so with one
+ * content, by the Node version and by the command the run is for: a cache holds what its first run compiled, so with one
  * for every command, a `cfws logs` after a first `cfws --version` does not compile its own path on
  * every start for as long as that build is installed. `NODE_DISABLE_COMPILE_CACHE=1` turns it off,
  * as it does in Node. Nothing about the cache can fail a run: V8 checks what it is given (its own
@@ -66,7 +66,9 @@ function cacheFor(filename: string): CacheFile | undefined {
   const root = process.env.XDG_CACHE_HOME || join(homedir(), '.cache')
   const currentBuild = `${bundle}.${contentHash}.`
   return {
-    file: join(root, 'cfws', 'compile-cache', `${currentBuild}${runKind()}`),
+    // By Node version too: V8 rejects another version's cache, and someone switching between two
+    // (nvm, a CI matrix) would otherwise compile afresh and rewrite it on every start.
+    file: join(root, 'cfws', 'compile-cache', `${currentBuild}node${process.versions.node}.${runKind()}`),
     // The current build's files stay, temporary ones too: another run may be writing one.
     isStale: (name) => name.startsWith(`${bundle}.`) && !name.startsWith(currentBuild),
   }

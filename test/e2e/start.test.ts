@@ -78,6 +78,9 @@ describe('cfws start-up from the bundle', () => {
     let cacheHome: string
     const cacheDir = (): string => join(cacheHome, 'cfws', 'compile-cache')
     const files = (): string[] => readdirSync(cacheDir()).sort()
+    // A cache file's name without the build's hash and this Node's version.
+    const build = (name: string): string =>
+      name.replace(`.node${process.versions.node}.`, '.').replace(/\.[0-9a-f]{16}\./, ' ')
 
     beforeEach(() => {
       cacheHome = mkdtempSync(join(tmpdir(), 'cfws-cache-'))
@@ -89,7 +92,7 @@ describe('cfws start-up from the bundle', () => {
       const first = await runCli(['completion', 'bash'], {XDG_CACHE_HOME: cacheHome})
       assert.equal(first.code, 0)
       assert.deepEqual(
-        files().map((name) => name.replace(/\.[0-9a-f]{16}\./, ' ')),
+        files().map((name) => build(name)),
         ['commands-bundle.cjs completion', 'main.cjs completion'],
       )
       const written = files().map((name) => statSync(join(cacheDir(), name)).mtimeMs)
@@ -110,7 +113,7 @@ describe('cfws start-up from the bundle', () => {
       const result = await cli.result()
       assert.deepEqual({code: result.code, signal: result.signal}, {code: 130, signal: 'SIGINT'})
       assert.deepEqual(
-        files().map((name) => name.replace(/\.[0-9a-f]{16}\./, ' ')),
+        files().map((name) => build(name)),
         ['commands-bundle.cjs demo', 'demo.cjs demo', 'main.cjs demo'],
       )
     })
@@ -135,7 +138,7 @@ describe('cfws start-up from the bundle', () => {
       writeFileSync(join(cacheDir(), writing), 'being written')
       await runCli(['completion', 'bash'], {XDG_CACHE_HOME: cacheHome})
       assert.deepEqual(
-        files().map((name) => name.replace(/\.[0-9a-f]{16}\./, ' ')),
+        files().map((name) => build(name)),
         [
           'commands-bundle.cjs completion',
           'main.cjs completion',
@@ -144,6 +147,18 @@ describe('cfws start-up from the bundle', () => {
           'unrelated-file',
         ],
       )
+    })
+
+    it("keeps another Node version's cache of this build, for a run of that Node", async () => {
+      await runCli(['--version'], {XDG_CACHE_HOME: cacheHome})
+      const [main] = files()
+      const otherNode = main.replace(`.node${process.versions.node}.`, '.node0.0.1.')
+      writeFileSync(join(cacheDir(), otherNode), 'the code cache of Node 0.0.1')
+      writeFileSync(join(cacheDir(), main), 'not a code cache')
+      await runCli(['--version'], {XDG_CACHE_HOME: cacheHome})
+      assert.deepEqual(files(), [otherNode, main].sort())
+      assert.equal(readFileSync(join(cacheDir(), otherNode), 'utf8'), 'the code cache of Node 0.0.1')
+      assert.notEqual(readFileSync(join(cacheDir(), main), 'utf8'), 'not a code cache')
     })
 
     it('replaces a damaged cache without a word', async () => {
