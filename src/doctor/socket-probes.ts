@@ -15,6 +15,7 @@ import {
 import {hostOf, portOf} from '../net/host-port.js'
 import {describeNetworkFailure} from '../net/network-error.js'
 import {proxyFailure, type ProxyRoute} from '../net/proxy.js'
+import {signedWithWeakDigest} from '../net/signature-digest.js'
 
 export const DNS_STEP_MS = 3000
 export const TCP_STEP_MS = 3000
@@ -136,7 +137,7 @@ function findingsOf(socket: TLSSocket, host: string): TlsFindings {
     validTo: new Date(leaf.valid_to),
     names: certificateNames(leaf),
     untrusted,
-    weakness: untrusted === 'UNSPECIFIED' ? weakKeyOf(certificates) : undefined,
+    weakness: untrusted === 'UNSPECIFIED' ? (weakKeyOf(certificates) ?? weakDigestOf(certificates)) : undefined,
     nameMismatch: checkServerIdentity(host, leaf) !== undefined,
   }
 }
@@ -157,11 +158,21 @@ function chainOf(leaf: DetailedPeerCertificate): DetailedPeerCertificate[] {
 }
 
 // A socket keeps only OpenSSL's code, UNSPECIFIED for what its security level refuses, not the
-// words certificateWeakness reads: an RSA key under 2048 bits in the chain (what Node 24's level 2
-// refuses) says which. A weak digest stays told as untrusted.
+// words certificateWeakness reads: the chain itself says which, an RSA key under 2048 bits (what
+// Node 24's level 2 refuses) or a signature made with SHA-1 or MD5.
 function weakKeyOf(chain: DetailedPeerCertificate[]): CertificateWeakness | undefined {
   const weak = chain.findIndex((cert) => cert.modulus !== undefined && (cert.bits ?? 0) < 2048)
   return weak === -1 ? undefined : weak === 0 ? 'key' : 'ca-key'
+}
+
+// OpenSSL leaves the signature of a self-signed root, the trust anchor, unchecked.
+function weakDigestOf(chain: DetailedPeerCertificate[]): CertificateWeakness | undefined {
+  const checked = chain.length > 1 && selfSigned(chain.at(-1)!) ? chain.slice(0, -1) : chain
+  return checked.some((cert) => signedWithWeakDigest(cert.raw)) ? 'digest' : undefined
+}
+
+function selfSigned(cert: DetailedPeerCertificate): boolean {
+  return cert.issuerCertificate === cert || cert.fingerprint256 === cert.issuerCertificate?.fingerprint256
 }
 
 /** What a TLS finding means for a stream, or undefined when the certificate is fine. */

@@ -89,4 +89,15 @@ describe('cfws logs against a trusted certificate it still cannot use (end to en
     assert.equal(result.code, 6)
     assert.equal(tc!.upgrades.length, 0)
   })
+
+  it('says a certificate signed with SHA-1 is signed with a digest too weak to trust (exit 6)', async () => {
+    const result = await logsAgainst(await makeCaSignedCertificate(['doppler.sys.test'], 2048, 'sha1'))
+    assert.equal(
+      result.stderr,
+      'cfws: The certificate of the Traffic Controller at doppler.sys.test:PORT is signed with a digest too weak to trust (SHA-1 or MD5)\n' +
+        'hint: NODE_EXTRA_CA_CERTS cannot fix a weak signature: the foundation must reissue the certificate signed with SHA-256 (tell your platform team); --skip-ssl-validation gets past it meanwhile, on a network you trust.\n',
+    )
+    assert.equal(result.code, 6)
+    assert.equal(tc!.upgrades.length, 0)
+  })
 })

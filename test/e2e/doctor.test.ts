@@ -291,6 +291,24 @@ describe('cfws doctor (end to end)', function () {
     assert.equal(result.code, 6)
   })
 
+  it('tells a certificate signed with SHA-1 as signed with a weak digest, not as untrusted (UNSPECIFIED)', async () => {
+    const address = loopbackAddress()
+    const certificate = await makeCaSignedCertificate(['doppler.sys.test'], 2048, 'sha1')
+    const tc = await namedTrafficController(address, certificate)
+    f.cc.loggingEndpoint = `wss://doppler.sys.test:${new URL(tc.url).port}`
+    const result = await doctor(['myapp'], dnsEnv({'doppler.sys.test': address}, certificate))
+    const [, cause, fix] = checkOf(result, 'tls')
+    assert.equal(
+      cause,
+      '     cause: The certificate of doppler.sys.test:PORT is signed with a digest too weak to trust (SHA-1 or MD5)',
+    )
+    assert.equal(
+      fix,
+      '     fix:   NODE_EXTRA_CA_CERTS cannot fix a weak signature: the foundation must reissue the certificate signed with SHA-256 (tell your platform team); --skip-ssl-validation gets past it meanwhile, on a network you trust.',
+    )
+    assert.equal(result.code, 6)
+  })
+
   it('streams over a trusted certificate of the right name', async () => {
     const address = loopbackAddress()
     const certificate = await makeNamedCertificate(['doppler.sys.test'])

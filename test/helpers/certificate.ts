@@ -50,12 +50,14 @@ export async function makeNamedCertificate(
 }
 
 /**
- * A certificate for these DNS names signed by a CA of its own whose RSA key has `caKeySize` bits:
- * `ca` is the certificate to trust. A CA of 1024 bits is what Node 24 refuses and Node 20 and 22 take.
+ * A certificate for these DNS names signed by a CA of its own whose RSA key has `caKeySize` bits,
+ * with `digest`: `ca` is the certificate to trust. A CA of 1024 bits is what Node 24 refuses and
+ * Node 20 and 22 take; a SHA-1 signature is what all of them refuse.
  */
 export async function makeCaSignedCertificate(
   names: string[],
   caKeySize: number,
+  digest: 'sha256' | 'sha1' = 'sha256',
 ): Promise<TestCertificate & {ca: string}> {
   const ca = await generate([{name: 'commonName', value: `test CA of ${caKeySize} bits`}], {
     keySize: caKeySize,
@@ -67,7 +69,7 @@ export async function makeCaSignedCertificate(
   })
   const leaf = await generate([{name: 'commonName', value: names[0]}], {
     keySize: 2048,
-    algorithm: 'sha256',
+    algorithm: digest,
     extensions: [{name: 'subjectAltName', altNames: names.map((value) => ({type: 2, value}))}],
     ca: {key: ca.private, cert: ca.cert},
   })

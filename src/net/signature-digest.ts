@@ -1,0 +1,51 @@
+/**
+ * Whether a certificate (DER, as a TLS socket's peer certificate `raw` holds it) is signed with
+ * MD5 or SHA-1, which OpenSSL refuses from security level 1. A socket's verify error says only
+ * UNSPECIFIED for it; the certificate's own signatureAlgorithm says which. Anything that is not a
+ * well-formed certificate reads as not weak.
+ */
+export function signedWithWeakDigest(der: Uint8Array): boolean {
+  // Certificate ::= SEQUENCE { tbsCertificate SEQUENCE, signatureAlgorithm SEQUENCE { OID, … }, … }
+  const certificate = readElement(der, 0, der.length, SEQUENCE)
+  const signed = certificate && readElement(der, certificate.start, certificate.end, SEQUENCE)
+  const algorithm = signed && readElement(der, signed.end, certificate.end, SEQUENCE)
+  const oid = algorithm && readElement(der, algorithm.start, algorithm.end, OBJECT_IDENTIFIER)
+  return oid !== undefined && WEAK_SIGNATURES.has(Buffer.from(der.subarray(oid.start, oid.end)).toString('hex'))
+}
+
+const SEQUENCE = 0x30
+const OBJECT_IDENTIFIER = 0x06
+
+// The OIDs' DER contents: md2, md4, md5 and sha1WithRSAEncryption (1.2.840.113549.1.1.2–5),
+// ecdsa-with-SHA1 (1.2.840.10045.4.1), dsa-with-sha1 (1.2.840.10040.4.3).
+const WEAK_SIGNATURES = new Set([
+  '2a864886f70d010102',
+  '2a864886f70d010103',
+  '2a864886f70d010104',
+  '2a864886f70d010105',
+  '2a8648ce3d0401',
+  '2a8648ce380403',
+])
+
+/** The contents of the element of `tag` that starts at `at`, if it is one and ends by `limit`. */
+function readElement(
+  der: Uint8Array,
+  at: number,
+  limit: number,
+  tag: number,
+): {start: number; end: number} | undefined {
+  if (at + 2 > limit || der[at] !== tag) return undefined
+  let length = der[at + 1]
+  let start = at + 2
+  if (length & 0x80) {
+    // The long form: the low bits count the length's bytes; a certificate needs no more than four.
+    const bytes = length & 0x7f
+    if (bytes === 0 || bytes > 4 || start + bytes > limit) return undefined
+    length = 0
+    for (let index = 0; index < bytes; index++) length = length * 256 + der[start + index]
+    start += bytes
+  }
+
+  const end = start + length
+  return end <= limit ? {start, end} : undefined
+}

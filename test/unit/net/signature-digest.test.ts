@@ -1,0 +1,30 @@
+import {strict as assert} from 'node:assert'
+import {X509Certificate} from 'node:crypto'
+
+import {generate} from 'selfsigned'
+
+import {signedWithWeakDigest} from '../../../src/net/signature-digest.js'
+
+async function certificateDer(options: {algorithm: string; keyType?: 'rsa' | 'ec'}): Promise<Buffer> {
+  const {cert} = await generate([{name: 'commonName', value: 'uaa.sys.test'}], {keySize: 2048, ...options})
+  return new X509Certificate(cert).raw
+}
+
+describe('signedWithWeakDigest', () => {
+  it('tells a certificate signed with SHA-1 (RSA or ECDSA) from one signed with SHA-256 or SHA-512', async () => {
+    assert.equal(signedWithWeakDigest(await certificateDer({algorithm: 'sha1'})), true)
+    assert.equal(signedWithWeakDigest(await certificateDer({algorithm: 'sha1', keyType: 'ec'})), true)
+    assert.equal(signedWithWeakDigest(await certificateDer({algorithm: 'sha256'})), false)
+    assert.equal(signedWithWeakDigest(await certificateDer({algorithm: 'sha512', keyType: 'ec'})), false)
+  })
+
+  it('reads what is not a whole certificate as not weak, never past its end', async () => {
+    const der = await certificateDer({algorithm: 'sha1'})
+    for (const length of [0, 1, 2, 4, 100, der.length - 300]) {
+      assert.equal(signedWithWeakDigest(der.subarray(0, length)), false, `the first ${length} bytes`)
+    }
+    // A length of more bytes than any certificate needs, and a first element that is not a SEQUENCE.
+    assert.equal(signedWithWeakDigest(Buffer.from([0x30, 0x85, 1, 0, 0, 0, 0])), false)
+    assert.equal(signedWithWeakDigest(Buffer.from([0x31, ...der.subarray(1)])), false)
+  })
+})
