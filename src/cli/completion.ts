@@ -5,6 +5,8 @@ export interface CompletionCommand {
   flags: CompletionFlag[]
   /** Words its first argument can be (another command's id for `help`, `logs`/`firehose` for `demo`). */
   argumentWords: string[]
+  /** Its first argument's name (`app`), if it takes one, and whether more follow (`logs APP APP…`). */
+  argument?: {name: string; repeats: boolean}
 }
 
 export interface CompletionFlag {
@@ -41,6 +43,7 @@ interface LoadedCommand {
     }
   >
   args: Record<string, {options?: readonly string[]}>
+  strict?: boolean
 }
 
 /** `demo` runs these commands against its foundation: after `demo logs`, the words are logs's. */
@@ -69,7 +72,13 @@ export function completionCommands(commands: readonly LoadedCommand[]): Completi
         : command.id === 'demo'
           ? DEMO_COMMANDS
           : [...(Object.values(command.args)[0]?.options ?? [])],
+    argument: argumentOf(command),
   }))
+}
+
+function argumentOf(command: LoadedCommand): CompletionCommand['argument'] {
+  const [name] = Object.keys(command.args)
+  return name === undefined ? undefined : {name, repeats: command.strict === false}
 }
 
 /** The completion script for a shell: printed by `cfws completion SHELL`, sourced by the shell. */
@@ -156,8 +165,14 @@ function zshScript(commands: readonly CompletionCommand[]): string {
     specs.push("'(- *)--help[show help]'")
     if (command.argumentWords.length > 0) {
       const isDemo = command.id === 'demo'
-      specs.push(`'1:${isDemo ? 'command' : 'topic'}:(${command.argumentWords.join(' ')})'`)
+      specs.push(`'1:${isDemo ? 'command' : (command.argument?.name ?? 'topic')}:(${command.argumentWords.join(' ')})'`)
       if (isDemo) specs.push("'*::arg:->args'")
+    } else if (command.argument) {
+      // Told of though nothing is offered for it (an empty list: an action of ' ' would hide the
+      // flags too): _arguments completes no flag after an argument it does not know, so
+      // `cfws logs myapp --ti⇥` would complete nothing.
+      const {name, repeats} = command.argument
+      specs.push(`'${repeats ? '*' : '1'}:${name}:()'`)
     }
 
     const demoDispatch = command.id === 'demo' ? `\n  [[ $state == args ]] && _cfws_command $line[1]` : ''

@@ -1,6 +1,6 @@
 import {strict as assert} from 'node:assert'
 import {execFile, execFileSync} from 'node:child_process'
-import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {promisify} from 'node:util'
@@ -78,6 +78,48 @@ describe('cfws completion (end to end)', () => {
       })
     })
   }
+
+  // What Tab makes of a line, as the shell's own completion does it: the line after it (zsh, in a
+  // pseudo-terminal of its own: the key after Tab writes the line out and ends), or what it offers (fish).
+  const ZSH_TAB = `zmodload zsh/zpty
+zpty z zsh -f -i
+zpty -w z "autoload -Uz compinit && compinit -u -D && source \${1} && dump() { print -r -- \\$BUFFER > \${3}; exit }; zle -N dump; bindkey '^X' dump"
+zpty -w -n z "\${2}"$'\\t\\x18'
+while zpty -r z line; do :; done 2>/dev/null
+zpty -d z`
+  const lines: Array<[string, string, string]> = [
+    ['cfws logs myapp --tim', 'cfws logs myapp --timestamps=', '--timestamps\thow each line starts'],
+    ['cfws logs web worker --qu', 'cfws logs web worker --quiet ', '--quiet\tno notices on stderr'],
+    ['cfws logs myapp --timestamps s', 'cfws logs myapp --timestamps short ', 'short\thow each line starts'],
+    [
+      'cfws doctor myapp --fi',
+      'cfws doctor myapp --firehose ',
+      '--firehose\ttry the firehose instead of an app stream',
+    ],
+    ['cfws demo logs web --qu', 'cfws demo logs web --quiet ', '--quiet\tno notices on stderr'],
+    ['cfws completion b', 'cfws completion bash ', 'bash'],
+  ]
+  describe(`zsh and fish, on Tab${installed('zsh') && installed('fish') ? '' : ': skipped, zsh or fish is not installed'}`, () => {
+    before(function () {
+      if (!installed('zsh') || !installed('fish')) this.skip()
+    })
+
+    for (const [line, zshLine, fishOffer] of lines) {
+      it(`completes ${line}⇥ as zsh and fish do`, async () => {
+        const after = join(work, 'zsh-line')
+        await run('zsh', ['-f', '-c', ZSH_TAB, 'zsh', await script('zsh'), line, after], {timeout: 10_000})
+        assert.equal(readFileSync(after, 'utf8'), `${zshLine}\n`)
+        const fish = await run('fish', [
+          '--no-config',
+          '-c',
+          'source $argv[1]; complete -C $argv[2]',
+          await script('fish'),
+          line,
+        ])
+        assert.equal(fish.stdout, `${fishOffer}\n`)
+      })
+    }
+  })
 
   it('offers the values of a flag with a fixed list in zsh and fish too', async () => {
     const zsh = (await runCli(['completion', 'zsh'])).stdout
