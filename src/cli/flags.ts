@@ -1,4 +1,10 @@
-import {compilePattern, createLogFilter, describeUnknownSources, type LogFilter} from '../envelope/log-filter.js'
+import {
+  compilePattern,
+  createLogFilter,
+  describeUnknownInstances,
+  describeUnknownSources,
+  type LogFilter,
+} from '../envelope/log-filter.js'
 import {UsageError} from '../errors.js'
 import {Flags} from '../oclif.js'
 import {MAX_TIMER_MS, parseDuration, parseSize} from './units.js'
@@ -130,15 +136,18 @@ export interface LogFilterFlags {
 
 /**
  * The filter flags read and checked (a bad pattern is a usage error) before anything connects;
- * `unknownSources`: what to tell the operator of --source types that are not Cloud Foundry's.
+ * `notices`: what to tell the operator of --source types and --instance values that Cloud Foundry
+ * does not have, which would print nothing.
  */
 export function readLogFilter(flags: LogFilterFlags): {
   filter?: LogFilter
   highlight?: RegExp
-  unknownSources?: string
+  notices: string[]
 } {
   return {
-    unknownSources: describeUnknownSources(flags.source),
+    notices: [describeUnknownSources(flags.source), describeUnknownInstances(flags.instance)].filter(
+      (notice) => notice !== undefined,
+    ),
     filter: createLogFilter({
       sources: flags.source,
       instances: flags.instance,

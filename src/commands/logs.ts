@@ -89,11 +89,11 @@ export default class Logs extends BaseCommand {
     const selection = readAppSelection(argv as string[], flags)
     const settings = readStreamSettings(flags)
     const since = flags.since === undefined ? undefined : readSince(flags.since)
-    const {filter, highlight, unknownSources} = readLogFilter(flags)
+    const {filter, highlight, notices} = readLogFilter(flags)
     const forMs = flags.for === undefined ? undefined : parseDuration(flags.for, '--for', MAX_TIMER_MS)
     const {refreshMs, orderWindowMs} = readAppTimings(flags)
     if (flags.quiet) silenceInfo()
-    if (unknownSources) info(unknownSources)
+    for (const notice of notices) info(notice)
     const stop = new AbortController()
     const session = await openSession(flags['skip-ssl-validation'], undefined, stop.signal)
     const {config} = session

@@ -28,6 +28,18 @@ export function describeUnknownSources(values: readonly string[] | undefined): s
   return `--source ${named}: not ${unknown.length === 1 ? 'one' : 'among those'} of Cloud Foundry's source types (${CF_SOURCE_TYPES.join(', ')}); only lines of a source of that name will print`
 }
 
+/**
+ * What to tell of `--instance` values that are not an instance's index (`web`, `0-2`): Cloud
+ * Foundry numbers its instances, so such a value would look like a quiet app. Only said, as for
+ * `--source`.
+ */
+export function describeUnknownInstances(values: readonly string[] | undefined): string | undefined {
+  const unknown = listValues(values).filter((instance) => !/^\d+$/.test(instance))
+  if (unknown.length === 0) return undefined
+  const named = unknown.map((instance) => `'${instance}'`).join(', ')
+  return `--instance ${named}: Cloud Foundry numbers instances (0, 1, 2…); only lines of an instance of that name will print`
+}
+
 /** Whether a log message is printed; undefined when nothing is filtered. */
 export type LogFilter = (log: LogMessage) => boolean
 

@@ -120,8 +120,8 @@ describe('cfws logs filters (end to end)', () => {
     })
   }
 
-  it("says that a --source type is not Cloud Foundry's, then streams; --quiet silences it", async () => {
-    const loud = start(['--source', 'RTE'])
+  it("says that a --source type or an --instance is not Cloud Foundry's, then streams; --quiet silences it", async () => {
+    const loud = start(['--source', 'RTE', '--instance', '0,web'])
     await f.tc.nextClient()
     await loud.waitForStderr(/tailing myapp/)
     loud.child.kill('SIGINT')
@@ -130,9 +130,10 @@ describe('cfws logs filters (end to end)', () => {
     assert.equal(
       said.stderr,
       "cfws: --source 'RTE': not one of Cloud Foundry's source types (API, APP, CELL, LGR, RTR, SSH, STG); only lines of a source of that name will print\n" +
+        "cfws: --instance 'web': Cloud Foundry numbers instances (0, 1, 2…); only lines of an instance of that name will print\n" +
         'cfws: tailing myapp in acme/dev (Ctrl-C to stop)\n',
     )
-    const quiet = start(['--source', 'RTE', '--quiet'])
+    const quiet = start(['--source', 'RTE', '--instance', 'web', '--quiet'])
     await f.tc.nextClient()
     quiet.child.kill('SIGINT')
     const silent = await quiet.result()

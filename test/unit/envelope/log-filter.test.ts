@@ -1,6 +1,11 @@
 import {strict as assert} from 'node:assert'
 
-import {createLogFilter, describeUnknownSources, type LogFilterOptions} from '../../../src/envelope/log-filter.js'
+import {
+  createLogFilter,
+  describeUnknownInstances,
+  describeUnknownSources,
+  type LogFilterOptions,
+} from '../../../src/envelope/log-filter.js'
 import type {LogMessage} from '../../../src/envelope/types.js'
 
 const line = (message: string, fields: Partial<LogMessage> = {}): LogMessage => ({
@@ -85,6 +90,17 @@ describe('describeUnknownSources', () => {
     assert.equal(
       describeUnknownSources(['RTE', 'APPS/PROC']),
       "--source 'RTE', 'APPS/PROC': not among those of Cloud Foundry's source types (API, APP, CELL, LGR, RTR, SSH, STG); only lines of a source of that name will print",
+    )
+  })
+})
+
+describe('describeUnknownInstances', () => {
+  it('says nothing of instance indexes, and names each value that is not one, as given', () => {
+    assert.equal(describeUnknownInstances(['0,2', '10']), undefined)
+    assert.equal(describeUnknownInstances(undefined), undefined)
+    assert.equal(
+      describeUnknownInstances(['0,web', '1-2']),
+      "--instance 'web', '1-2': Cloud Foundry numbers instances (0, 1, 2…); only lines of an instance of that name will print",
     )
   })
 })
