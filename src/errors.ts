@@ -59,6 +59,8 @@ export const ERROR_CATALOGUE = {
   INVALID_PROXY: {exit: 'usage'},
   /** `cfws demo` without `logs APP` or `firehose` after it. */
   INVALID_DEMO_COMMAND: {exit: 'usage'},
+  /** `cfws demo … --endpoint`: the demo's login must not leave the machine. */
+  DEMO_ENDPOINT: {exit: 'usage'},
 
   // Exit 3: no usable login.
   NOT_LOGGED_IN: {exit: 'auth'},

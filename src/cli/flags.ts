@@ -40,6 +40,11 @@ export const streamFlags = {
     helpValue: 'SIZE',
     default: '16MiB',
   }),
+  quiet: Flags.boolean({
+    char: 'q',
+    description:
+      'no notices on stderr (the start, the subscription id, reconnects, backfills, + app, - app); warnings of lost lines and errors still show',
+  }),
 }
 
 export interface StreamSettings {

@@ -33,6 +33,19 @@ export default class Demo extends BaseCommand {
       )
     }
 
+    // The command parses its flags only once the foundation runs: an endpoint given would take
+    // the demo's login off this machine.
+    const flagWords = args.includes('--') ? args.slice(0, args.indexOf('--')) : args
+    if (flagWords.some((word) => word === '--endpoint' || word.startsWith('--endpoint='))) {
+      throw new UsageError(
+        'DEMO_ENDPOINT',
+        'demo streams from its own Traffic Controller: --endpoint cannot be given',
+        {
+          hint: `Leave out --endpoint, or 'demo' to run 'cfws ${command}' against your foundation.`,
+        },
+      )
+    }
+
     // Loaded only here: the demo's servers and stories are a bundle of their own (scripts/build.mjs).
     const {startDemoFoundation} = await import('../demo/foundation.js')
     const foundation = await startDemoFoundation()
@@ -40,7 +53,6 @@ export default class Demo extends BaseCommand {
     process.env.CF_HOME = foundation.cfHome
     for (const name of ['CFWS_LOGGER_ENDPOINT', 'CFWS_CLIENT_ID', 'CFWS_CLIENT_SECRET']) delete process.env[name]
     // The command silences its notices only once it parses its flags: this one is said before that.
-    const flagWords = args.includes('--') ? args.slice(0, args.indexOf('--')) : args
     if (!flagWords.includes('--quiet') && !flagWords.includes('-q')) {
       notice(
         `demo: a Cloud Foundry on this machine (${foundation.apiUrl}) with apps ${DEMO_APP_NAMES.join(', ')}; your cf config is left alone`,

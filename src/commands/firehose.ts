@@ -2,7 +2,7 @@ import {randomBytes} from 'node:crypto'
 
 import {BaseCommand} from '../cli/base-command.js'
 import {readStreamSettings, readSubscriptionId, streamFlags} from '../cli/flags.js'
-import {notice} from '../cli/notice.js'
+import {info, silenceInfo} from '../cli/notice.js'
 import {runStream} from '../cli/run-stream.js'
 import {usageLine} from '../cli/usage.js'
 import {openSession, resolveLoggerEndpoint, requireFirehoseScope} from '../cli/session.js'
@@ -63,6 +63,7 @@ export default class Firehose extends BaseCommand {
     const settings = readStreamSettings(flags)
     const givenSubscriptionId = readSubscriptionId(flags['subscription-id'])
     const types = parseEventTypeFilter(flags.filter)
+    if (flags.quiet) silenceInfo()
     const client = flags['client-id']
       ? {clientId: flags['client-id'], clientSecret: flags['client-secret'] ?? ''}
       : undefined
@@ -72,7 +73,7 @@ export default class Firehose extends BaseCommand {
     const endpoint = await resolveLoggerEndpoint(session, flags.endpoint)
     const subscriptionId = givenSubscriptionId ?? `cfws-${randomBytes(5).toString('hex')}`
     if (!givenSubscriptionId)
-      notice(
+      info(
         `subscription id ${subscriptionId}: add processes with --subscription-id ${subscriptionId} to share this stream`,
       )
 

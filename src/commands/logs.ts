@@ -59,11 +59,6 @@ export default class Logs extends BaseCommand {
       options: [...TIMESTAMP_STYLES],
       exclusive: ['json'],
     }),
-    quiet: Flags.boolean({
-      char: 'q',
-      description:
-        'no notices on stderr (the start, reconnects, backfills, + app, - app); warnings of lost lines and errors still show',
-    }),
     'max-lines': Flags.integer({
       description: 'exit 0 once this many messages were printed (after the filters)',
       helpValue: 'N',

@@ -226,6 +226,34 @@ describe('cfws demo (end to end)', () => {
     assert.equal(result.stdout.split('\n').length, 3)
   })
 
+  it('refuses an --endpoint, which would take its login off this machine, before it starts (exit 2)', async () => {
+    for (const words of [
+      ['logs', 'web', '--endpoint', 'wss://doppler.sys.example.com'],
+      ['firehose', '--endpoint=wss://doppler.sys.example.com'],
+    ]) {
+      const result = await runCli(['demo', ...words], {TMPDIR: tmp})
+      assert.deepEqual(
+        [result.code, result.stdout, result.stderr],
+        [
+          2,
+          '',
+          `cfws: demo streams from its own Traffic Controller: --endpoint cannot be given\nhint: Leave out --endpoint, or 'demo' to run 'cfws ${words[0]}' against your foundation.\n`,
+        ],
+      )
+      assert.deepEqual(readdirSync(tmp), [])
+    }
+  })
+
+  it('silences its own notice with --quiet, for firehose too', async () => {
+    const cli = demo(['firehose', '--quiet', '--filter', 'ValueMetric', '--json'])
+    await cli.waitForStdoutLines(1)
+    cli.child.kill('SIGINT')
+    const result = await cli.result()
+    assert.equal(result.code, 130)
+    assert.equal(result.stderr, '')
+    assert.equal(JSON.parse(result.stdout.split('\n')[0]).eventType, 'ValueMetric')
+  })
+
   it('says which commands it runs when given none or another, with exit 2', async () => {
     const none = await runCli(['demo'], {TMPDIR: tmp})
     assert.deepEqual(

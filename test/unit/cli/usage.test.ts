@@ -8,15 +8,15 @@ describe('usageLine', () => {
   it('writes the logs usage with --[no-]color, exclusive flags as alternatives, value names and no stray space', () => {
     assert.equal(
       Logs.usage,
-      '[APP...] [--json | --raw-escapes | --timestamps STYLE] [--endpoint URL] [--skip-ssl-validation] [--[no-]color] [--max-retries N] [--idle-timeout DURATION] [--buffer-size SIZE] ' +
-        '[--source SOURCE...] [--instance N...] [--type out|err] [--include RE...] [--exclude RE...] [--highlight RE] [--all | --app-regex RE] [--refresh-apps DURATION] [--order-window DURATION] [--recent | --for DURATION] [--tail N] [--quiet] [--max-lines N] [--since DURATION|TIME]',
+      '[APP...] [--json | --raw-escapes | --timestamps STYLE] [--endpoint URL] [--skip-ssl-validation] [--[no-]color] [--max-retries N] [--idle-timeout DURATION] [--buffer-size SIZE] [--quiet] ' +
+        '[--source SOURCE...] [--instance N...] [--type out|err] [--include RE...] [--exclude RE...] [--highlight RE] [--all | --app-regex RE] [--refresh-apps DURATION] [--order-window DURATION] [--recent | --for DURATION] [--tail N] [--max-lines N] [--since DURATION|TIME]',
     )
   })
 
   it('writes flags that need each other together, and a repeatable one with dots', () => {
     assert.equal(
       Firehose.usage,
-      '[--json [--int64-as-string]] [--endpoint URL] [--skip-ssl-validation] [--[no-]color] [--max-retries N] [--idle-timeout DURATION] [--buffer-size SIZE] [--filter TYPE...] [--subscription-id ID] [--client-id ID --client-secret SECRET]',
+      '[--json [--int64-as-string]] [--endpoint URL] [--skip-ssl-validation] [--[no-]color] [--max-retries N] [--idle-timeout DURATION] [--buffer-size SIZE] [--quiet] [--filter TYPE...] [--subscription-id ID] [--client-id ID --client-secret SECRET]',
     )
   })
 
