@@ -3,6 +3,8 @@ import {CLIError, Command} from '../oclif.js'
 import {visibleControls} from '../render/visible-controls.js'
 import {isDebugEnabled, redactSecrets} from '../trace.js'
 import {operatorLine, writeStderrLines} from './notice.js'
+import {foldListedValues} from './option-case.js'
+import {rewordParseFailure, unknownFlagHint} from './parse-failure.js'
 
 /**
  * The one place errors become output: `cfws: <message>`, an optional `hint: <hint>`, the exit code
@@ -11,6 +13,12 @@ import {operatorLine, writeStderrLines} from './notice.js'
 export abstract class BaseCommand extends Command {
   protected override async catch(error: Error): Promise<void> {
     process.exitCode = reportFailure(error, this.id ?? '')
+  }
+
+  // Before any parse: `--type ERR` and `--timestamps UTC`, as cfws prints them, are taken.
+  protected override async init(): Promise<void> {
+    await super.init()
+    this.argv = foldListedValues(this.argv, this.ctor.flags ?? {})
   }
 }
 
@@ -36,8 +44,10 @@ function describe(error: Error, commandId: string): {message: string; hint?: str
     const missing = requiredArgNames(error)
     const message = missing
       ? `Missing required argument ${missing.join(', ')}`
-      : oneLine(error.message.replace(/\n+See more help with --help$/, ''))
-    return {message, hint: `See 'cfws ${commandId} --help'.`, exitCode: error.oclif.exit ?? ExitCode.usage}
+      : rewordParseFailure(reasonLines(error.message.replace(/\n+See more help with --help$/, '')))
+    const help = `See 'cfws ${commandId} --help'.`
+    const habit = unknownFlagHint(message, commandId)
+    return {message, hint: habit ? `${habit} ${help}` : help, exitCode: error.oclif.exit ?? ExitCode.usage}
   }
 
   return {
@@ -58,13 +68,13 @@ function requiredArgNames(error: CLIError): string[] | undefined {
   return args.map((arg) => arg.name.toUpperCase())
 }
 
-/** oclif's validation errors put a heading line above the reasons; keep the reasons on one line. */
-function oneLine(message: string): string {
+/** oclif's validation errors put a heading line above the reasons: the reasons alone. */
+function reasonLines(message: string): string[] {
   const lines = message
     .split('\n')
     .map((line) => line.trim())
     .filter(Boolean)
-  return (lines[0]?.endsWith(':') && lines.length > 1 ? lines.slice(1) : lines).join('; ')
+  return lines[0]?.endsWith(':') && lines.length > 1 ? lines.slice(1) : lines
 }
 
 function stackWithCauses(error: unknown): string {

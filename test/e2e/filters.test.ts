@@ -58,8 +58,8 @@ describe('cfws logs filters (end to end)', () => {
     )
   })
 
-  it('--instance and --type err keep instance 0’s errors, in JSON', async () => {
-    const output = await streamMix(start(['--instance', '0', '--type', 'err', '--json']), 2)
+  it('--instance and --type ERR (as cfws prints it; err too) keep instance 0’s errors, in JSON', async () => {
+    const output = await streamMix(start(['--instance', '0', '--type', 'ERR', '--json']), 2)
     assert.deepEqual(
       output.map((line) => (JSON.parse(line) as {message: string}).message),
       ['Error: timeout\n    at main', 'ERR end'],
@@ -142,8 +142,8 @@ describe('cfws logs filters (end to end)', () => {
   })
 
   it('refuses an unknown --type with exit 2', async () => {
-    const result = await runCli(['logs', 'myapp', '--type', 'warn'], {CF_HOME: f.home.dir})
+    const result = await runCli(['logs', 'myapp', '--type=WARN'], {CF_HOME: f.home.dir})
     assert.equal(result.code, 2)
-    assert.match(result.stderr, /^cfws: Expected --type=warn to be one of: out, err/)
+    assert.equal(result.stderr, "cfws: --type takes one of out, err, not 'WARN'\nhint: See 'cfws logs --help'.\n")
   })
 })

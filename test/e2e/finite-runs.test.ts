@@ -76,11 +76,11 @@ describe('cfws logs --max-lines and --for (end to end)', () => {
     assert.equal(zero.code, 2)
     assert.equal(
       zero.stderr,
-      "cfws: Parsing --max-lines; Expected an integer greater than or equal to 1 but received: 0\nhint: See 'cfws logs --help'.\n",
+      "cfws: --max-lines takes a whole number of at least 1, not '0'\nhint: See 'cfws logs --help'.\n",
     )
     const recent = await runCli(['logs', 'myapp', '--for', '1s', '--recent'], {CF_HOME: f.home.dir})
     assert.equal(recent.code, 2)
-    assert.match(recent.stderr, /^cfws: --recent=true cannot also be provided when using --for/)
+    assert.equal(recent.stderr, "cfws: --recent and --for cannot be used together\nhint: See 'cfws logs --help'.\n")
     assert.equal(f.cc.requests.length, 0)
   })
 })

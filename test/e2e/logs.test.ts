@@ -121,7 +121,7 @@ describe('cfws logs (end to end)', () => {
     await none.result()
     const json = await runCli(['logs', 'myapp', '--timestamps', 'utc', '--json'], {CF_HOME: f.home.dir})
     assert.equal(json.code, 2)
-    assert.match(json.stderr, /^cfws: --json=true cannot also be provided when using --timestamps/)
+    assert.equal(json.stderr, "cfws: --json and --timestamps cannot be used together\nhint: See 'cfws logs --help'.\n")
   })
 
   it('ends quietly with exit 0 when the reader closes the pipe', async () => {
@@ -244,6 +244,15 @@ describe('cfws logs (end to end)', () => {
       const result = await runCli(['logs', 'myapp', '--bogus'], {CF_HOME: f.home.dir})
       assert.equal(result.code, 2)
       assert.match(result.stderr, /^cfws: Nonexistent flag: --bogus\n/)
+      // kubectl's and stern's -f, typed by habit: cfws follows without it, and says so.
+      const follow = await runCli(['logs', 'myapp', '-f'], {CF_HOME: f.home.dir})
+      assert.deepEqual(
+        [follow.code, follow.stderr],
+        [
+          2,
+          "cfws: Nonexistent flag: -f\nhint: cfws logs follows by default, as 'kubectl logs -f' does: leave out -f. See 'cfws logs --help'.\n",
+        ],
+      )
     })
 
     it('3 with the cf CLI’s words when there is no cf config', async () => {

@@ -1,0 +1,41 @@
+/**
+ * oclif's reasons for refusing the command line (its message's lines, heading left out), as one
+ * line in the operator's words where oclif's are its own: `--recent=true cannot also be provided
+ * when using --for`, `Parsing --tail` above `Expected an integer but received: abc`, `Expected
+ * --type=warn to be one of: out, err`. Any other reason is kept as it is.
+ */
+export function rewordParseFailure(lines: readonly string[]): string {
+  const integer = /^Parsing --([\w-]+)$/.exec(lines[0] ?? '')
+  const integerReason =
+    integer && /^Expected an integer(?: (greater|less) than or equal to (-?\d+))? but received: (.*)$/s.exec(lines[1])
+  if (integer && integerReason) {
+    const [, side, bound, value] = integerReason
+    const range = side === undefined ? '' : ` ${side === 'greater' ? 'of at least' : 'of at most'} ${bound}`
+    return `--${integer[1]} takes a whole number${range}, not '${value}'`
+  }
+
+  const listed = lines.length === 1 && /^Expected --([\w-]+)=(.*) to be one of: (.*)$/s.exec(lines[0])
+  if (listed) return `--${listed[1]} takes one of ${listed[3]}, not '${listed[2]}'`
+
+  const reasons = new Map<string, string>()
+  for (const line of lines) {
+    const exclusive = /^--([\w-]+)(?:=.*)? cannot also be provided when using --([\w-]+)$/s.exec(line)
+    // Each of two flags that exclude each other may say so: the pair is said once, as first said.
+    const pair = exclusive && [exclusive[1], exclusive[2]].sort().join(' ')
+    if (!pair) reasons.set(line, line)
+    else if (!reasons.has(pair)) reasons.set(pair, `--${exclusive[1]} and --${exclusive[2]} cannot be used together`)
+  }
+
+  return [...reasons.values()].join('; ')
+}
+
+/** What to say of an unknown flag that users of other tools type by habit, if it is one. */
+export function unknownFlagHint(message: string, commandId: string): string | undefined {
+  const follow = /^Nonexistent flags?: (.*)$/
+    .exec(message)?.[1]
+    .split(', ')
+    .find((flag) => flag === '-f' || flag === '--follow')
+  return commandId === 'logs' && follow
+    ? `cfws logs follows by default, as 'kubectl logs -f' does: leave out ${follow}.`
+    : undefined
+}
