@@ -47,6 +47,8 @@ export async function printRecentLogsOfApps(
   history: HistoryQuery,
   loggerEndpoint: () => Promise<URL>,
 ): Promise<void> {
+  // As kubectl's "No resources found": an empty output must not pass for apps that logged nothing.
+  if (run.initial.length === 0) info(`no app in ${run.where}${run.pattern ? ` matches ${run.pattern}` : ''}`)
   const apps = run.initial.map((app) => ({
     guid: app.guid,
     printer: new LogPrinter(run.renderFor(app), run.filter, run.budget),

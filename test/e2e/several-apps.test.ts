@@ -403,6 +403,15 @@ describe('cfws logs with several apps (end to end)', () => {
     })
   })
 
+  it('says when --recent of --app-regex finds no app, and exits 0 with nothing on stdout; --quiet says nothing', async () => {
+    f.cc.apps = {web: WEB, worker: WORKER}
+    f.cc.logCache = new FakeLogCache([])
+    const result = await runCli(['logs', '--app-regex', '^api', '--recent'], {CF_HOME: f.home.dir})
+    assert.deepEqual(result, {code: 0, signal: null, stderr: 'cfws: no app in acme/dev matches /^api/\n', stdout: ''})
+    const quiet = await runCli(['logs', '--app-regex', '^api', '--recent', '-q'], {CF_HOME: f.home.dir})
+    assert.deepEqual(quiet, {code: 0, signal: null, stderr: '', stdout: ''})
+  })
+
   it('shares one --max-lines budget between the apps', async () => {
     const cli = start(['web', 'worker', '--max-lines', '3', '--order-window', '0'])
     const web = await f.tc.nextClientOf(streamOf(WEB))
