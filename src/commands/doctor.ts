@@ -2,6 +2,7 @@ import {BaseCommand} from '../cli/base-command.js'
 import {drained} from '../cli/drained.js'
 import {readAppName} from '../cli/flags.js'
 import {runDoctor} from '../cli/run-doctor.js'
+import {usageLine} from '../cli/usage.js'
 import {localeIsUtf8} from '../doctor/report-text.js'
 import {type EndingSignal, SIGNAL_EXIT_CODES} from '../errors.js'
 import {Args, Flags} from '../oclif.js'
@@ -34,6 +35,7 @@ export default class Doctor extends BaseCommand {
     endpoint: Flags.string({
       description: 'logger (Traffic Controller) endpoint to check instead of the discovered one',
       env: 'CFWS_LOGGER_ENDPOINT',
+      helpValue: 'URL',
     }),
     'skip-ssl-validation': Flags.boolean({
       description: 'do not verify TLS certificates (also on when the cf config says SSLDisabled)',
@@ -43,6 +45,8 @@ export default class Doctor extends BaseCommand {
       allowNo: true,
     }),
   }
+
+  static override usage = usageLine(this.args, this.flags)
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Doctor)

@@ -1,6 +1,7 @@
 import {strict as assert} from 'node:assert'
 
 import {usageLine} from '../../../src/cli/usage.js'
+import Doctor from '../../../src/commands/doctor.js'
 import Firehose from '../../../src/commands/firehose.js'
 import Logs from '../../../src/commands/logs.js'
 
@@ -17,6 +18,13 @@ describe('usageLine', () => {
     assert.equal(
       Firehose.usage,
       '[--json [--int64-as-string]] [--endpoint URL] [--skip-ssl-validation] [--[no-]color] [--max-retries N] [--idle-timeout DURATION] [--buffer-size SIZE] [--quiet] [--filter TYPE...] [--subscription-id ID] [--client-id ID --client-secret SECRET]',
+    )
+  })
+
+  it('writes the doctor usage as the others, an optional APP first', () => {
+    assert.equal(
+      Doctor.usage,
+      '[APP] [--firehose] [--probe] [--json] [--endpoint URL] [--skip-ssl-validation] [--[no-]color]',
     )
   })
 
