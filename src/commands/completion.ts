@@ -5,7 +5,7 @@ import {Args} from '../oclif.js'
 export default class Completion extends BaseCommand {
   static override summary = 'Print the shell completion script for bash, zsh or fish'
   static override description =
-    "Completes commands, flags and the values of flags that take a fixed list (--timestamps, --type). Load it in the shell's start-up file: see the examples."
+    "Completes commands, flags and the values of flags and arguments that take a fixed list (--timestamps, --type, demo's command). Load it in the shell's start-up file: see the examples."
   static override examples = [
     'source <(<%= config.bin %> completion bash)   # in ~/.bashrc',
     'source <(<%= config.bin %> completion zsh)    # in ~/.zshrc, after compinit',
