@@ -4,6 +4,7 @@ import {fileURLToPath} from 'node:url'
 
 import {execute} from '@oclif/core/execute'
 
+import {DEMO_COMMANDS} from './cli/demo-commands.js'
 import {drained} from './cli/drained.js'
 import {type EndingSignal, SIGNAL_EXIT_CODES} from './errors.js'
 
@@ -26,7 +27,7 @@ export async function run(options: {dir: string; args?: string[]}): Promise<void
     // No user plugins (cfws has none to install): oclif would read its data folder's package.json
     // on every start, and print a raw warning where that folder cannot be read.
     loadOptions: {root: fileURLToPath(options.dir), userPlugins: false},
-    args: withVersionRequest(options.args ?? process.argv.slice(2)),
+    args: withDemoCommandHelp(withVersionRequest(options.args ?? process.argv.slice(2))),
   })
   await Promise.all([drained(process.stdout), drained(process.stderr)])
   process.exit()
@@ -54,4 +55,15 @@ function endBySignal(code: number): void {
 function withVersionRequest(args: string[]): string[] {
   const end = args.includes('--') ? args.indexOf('--') : args.length
   return args.slice(0, end).some((arg) => arg === '-v' || arg === '--version') ? ['--version'] : args
+}
+
+/**
+ * `cfws demo logs --help` is the help of `logs`, whose flags the demo takes, not the demo's own
+ * (oclif shows the help of the first word that names a command).
+ */
+function withDemoCommandHelp(args: string[]): string[] {
+  const [first, command, ...rest] = args
+  const end = rest.includes('--') ? rest.indexOf('--') : rest.length
+  const asksHelp = rest.slice(0, end).some((arg) => arg === '--help' || arg === '-h')
+  return first === 'demo' && DEMO_COMMANDS.includes(command) && asksHelp ? [command, '--help'] : args
 }

@@ -1,3 +1,5 @@
+import {DEMO_COMMANDS} from './demo-commands.js'
+
 /** What a shell needs to know of a command to complete it: read from oclif's command list. */
 export interface CompletionCommand {
   id: string
@@ -46,9 +48,6 @@ interface LoadedCommand {
   strict?: boolean
 }
 
-/** `demo` runs these commands against its foundation: after `demo logs`, the words are logs's. */
-const DEMO_COMMANDS = ['logs', 'firehose']
-
 export function completionCommands(commands: readonly LoadedCommand[]): CompletionCommand[] {
   const visible = commands.filter((command) => !command.hidden).sort((a, b) => a.id.localeCompare(b.id))
   const ids = visible.map((command) => command.id)
@@ -70,7 +69,7 @@ export function completionCommands(commands: readonly LoadedCommand[]): Completi
       command.id === 'help'
         ? ids.filter((id) => id !== 'help')
         : command.id === 'demo'
-          ? DEMO_COMMANDS
+          ? [...DEMO_COMMANDS]
           : [...(Object.values(command.args)[0]?.options ?? [])],
     argument: argumentOf(command),
   }))

@@ -1,9 +1,8 @@
 import {BaseCommand} from '../cli/base-command.js'
+import {DEMO_COMMANDS} from '../cli/demo-commands.js'
 import {notice} from '../cli/notice.js'
 import {DEMO_APP_NAMES} from '../demo/catalog.js'
 import {UsageError} from '../errors.js'
-
-const DEMO_COMMANDS = ['logs', 'firehose']
 
 export default class Demo extends BaseCommand {
   static override summary = 'Try cfws without a foundation: logs or firehose against a Cloud Foundry on this machine'

@@ -254,6 +254,18 @@ describe('cfws demo (end to end)', () => {
     assert.equal(JSON.parse(result.stdout.split('\n')[0]).eventType, 'ValueMetric')
   })
 
+  it("shows the help of the command it runs for 'demo logs --help', its own for 'demo --help'", async () => {
+    const [logs, logsOwn, demoOwn] = await Promise.all([
+      runCli(['demo', 'logs', 'web', '-h'], {TMPDIR: tmp}),
+      runCli(['logs', '--help'], {TMPDIR: tmp}),
+      runCli(['demo', '--help'], {TMPDIR: tmp}),
+    ])
+    assert.equal(logs.code, 0)
+    assert.equal(logs.stdout, logsOwn.stdout)
+    assert.match(demoOwn.stdout, /^Try cfws without a foundation/)
+    assert.deepEqual(readdirSync(tmp), [])
+  })
+
   it('says which commands it runs when given none or another, with exit 2', async () => {
     const none = await runCli(['demo'], {TMPDIR: tmp})
     assert.deepEqual(
