@@ -12,7 +12,7 @@ export interface CloudControllerLinks {
 
 /**
  * The demo's Cloud Controller and UAA on one server: discovery (`/v2/info`, the root document's
- * links), the app lookup by name in a space, and UAA's token refresh (PROTOCOL.md §2, §4), with
+ * links), the app lookup by name in a space, and UAA's token refresh and /info (PROTOCOL.md §2, §4), with
  * the answers and errors the real ones give.
  */
 export async function startCloudController(uaa: DemoUaa, links: () => CloudControllerLinks): Promise<LoopbackServer> {
@@ -48,6 +48,9 @@ export async function startCloudController(uaa: DemoUaa, links: () => CloudContr
       }
     }
 
+    // UAA's own page, which `cfws doctor` asks to tell a UAA that answers from one that fails.
+    if (url.pathname === '/info')
+      return {status: 200, body: {app: {version: '78.0.0'}, zone_name: 'uaa', links: {uaa: self, login: self}}}
     if (url.pathname === '/v3/apps') return listApps(uaa, request, url.searchParams)
     return ccError(404, 10_000, 'CF-NotFound', 'Unknown request')
   }

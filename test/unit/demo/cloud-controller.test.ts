@@ -36,6 +36,9 @@ describe('the demo Cloud Controller and UAA', () => {
       [links.logging.href, links.log_cache.href, links.uaa.href],
       ['ws://127.0.0.1:1', 'http://127.0.0.1:2', cc.url],
     )
+    // UAA's /info, which cfws doctor reads to tell a UAA that answers.
+    const info = await get('/info')
+    assert.deepEqual([info.status, info.body.zone_name], [200, 'uaa'])
   })
 
   it('logs in with an expired token that UAA refreshes, for a client cf with no secret', async () => {
