@@ -99,6 +99,12 @@ export const logFilterFlags = {
     multiple: true,
     helpGroup: 'FILTER',
   }),
+  'exclude-source': Flags.string({
+    helpValue: 'SOURCE',
+    description: 'no lines of these source types (RTR: no router lines), matched as --source matches',
+    multiple: true,
+    helpGroup: 'FILTER',
+  }),
   instance: Flags.string({
     helpValue: 'N',
     description: 'only these source instances (0,2), comma-separated or repeated',
@@ -132,6 +138,7 @@ export const logFilterFlags = {
 
 export interface LogFilterFlags {
   source?: string[]
+  'exclude-source'?: string[]
   instance?: string[]
   type?: string
   include?: string[]
@@ -150,11 +157,14 @@ export function readLogFilter(flags: LogFilterFlags): {
   notices: string[]
 } {
   return {
-    notices: [describeUnknownSources(flags.source), describeUnknownInstances(flags.instance)].filter(
-      (notice) => notice !== undefined,
-    ),
+    notices: [
+      describeUnknownSources(flags.source),
+      describeUnknownSources(flags['exclude-source'], '--exclude-source'),
+      describeUnknownInstances(flags.instance),
+    ].filter((notice) => notice !== undefined),
     filter: createLogFilter({
       sources: flags.source,
+      excludeSources: flags['exclude-source'],
       instances: flags.instance,
       type: flags.type as 'out' | 'err' | undefined,
       include: flags.include,

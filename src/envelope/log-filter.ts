@@ -5,6 +5,8 @@ import {type LogMessage, MESSAGE_TYPES} from './types.js'
 export interface LogFilterOptions {
   /** Source types, each matching itself and what lies below it: `APP` matches `APP/PROC/WEB`. */
   sources?: readonly string[]
+  /** Source types left out, each with what lies below it, as `sources` match. */
+  excludeSources?: readonly string[]
   instances?: readonly string[]
   type?: 'out' | 'err'
   include?: readonly string[]
@@ -19,13 +21,17 @@ export const CF_SOURCE_TYPES = ['API', 'APP', 'CELL', 'LGR', 'RTR', 'SSH', 'STG'
  * look like a quiet app. Only said, not refused, as a foundation's own components may log under
  * sources of their own.
  */
-export function describeUnknownSources(values: readonly string[] | undefined): string | undefined {
+export function describeUnknownSources(values: readonly string[] | undefined, flag = '--source'): string | undefined {
   const unknown = listValues(values).filter(
     (source) => !(CF_SOURCE_TYPES as readonly string[]).includes(source.split('/')[0].toUpperCase()),
   )
   if (unknown.length === 0) return undefined
   const named = unknown.map((source) => `'${source}'`).join(', ')
-  return `--source ${named}: not ${unknown.length === 1 ? 'one' : 'among those'} of Cloud Foundry's source types (${CF_SOURCE_TYPES.join(', ')}); only lines of a source of that name will print`
+  const effect =
+    flag === '--source'
+      ? 'only lines of a source of that name will print'
+      : 'it leaves out only lines of a source of that name'
+  return `${flag} ${named}: not ${unknown.length === 1 ? 'one' : 'among those'} of Cloud Foundry's source types (${CF_SOURCE_TYPES.join(', ')}); ${effect}`
 }
 
 /**
@@ -77,12 +83,14 @@ export function compilePattern(pattern: string, flag: string, example = '"timeou
  */
 export function createLogFilter(options: LogFilterOptions): LogFilter | undefined {
   const sources = listValues(options.sources).map((source) => source.toUpperCase())
+  const excludeSources = listValues(options.excludeSources).map((source) => source.toUpperCase())
   const instances = new Set(listValues(options.instances))
   const type = options.type === undefined ? undefined : options.type === 'err' ? MESSAGE_TYPES.ERR : MESSAGE_TYPES.OUT
   const include = (options.include ?? []).map((pattern) => compilePattern(pattern, '--include'))
   const exclude = (options.exclude ?? []).map((pattern) => compilePattern(pattern, '--exclude'))
   if (
     sources.length === 0 &&
+    excludeSources.length === 0 &&
     instances.size === 0 &&
     type === undefined &&
     include.length === 0 &&
@@ -93,6 +101,7 @@ export function createLogFilter(options: LogFilterOptions): LogFilter | undefine
     if (type !== undefined && (log.messageType ?? MESSAGE_TYPES.OUT) !== type) return false
     if (instances.size > 0 && !instances.has(log.sourceInstance ?? '')) return false
     if (sources.length > 0 && !matchesSource(sources, log.sourceType ?? '')) return false
+    if (excludeSources.length > 0 && matchesSource(excludeSources, log.sourceType ?? '')) return false
     if (include.length === 0 && exclude.length === 0) return true
     const text = messageText(log)
     if (include.length > 0 && !include.some((pattern) => pattern.test(text))) return false

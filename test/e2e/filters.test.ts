@@ -41,6 +41,14 @@ describe('cfws logs filters (end to end)', () => {
     ])
   })
 
+  it('--exclude-source RTR drops only the router’s lines, and --json carries what is left', async () => {
+    const output = await streamMix(start(['--exclude-source', 'rtr', '--exclude-source', 'APP/TASK', '--json']), 5)
+    assert.deepEqual(
+      output.map((line) => (JSON.parse(line) as {source_type: string; message: string}).message),
+      ['staging done', 'web 0 ok', 'web 2 ok', 'Error: timeout\n    at main', 'ERR end'],
+    )
+  })
+
   it('--source RTR,STG drops the app’s own lines', async () => {
     const cli = start(['--source', 'RTR,STG', '--json'])
     const output = await (async () => {

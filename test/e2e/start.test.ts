@@ -32,7 +32,7 @@ describe('cfws start-up from the bundle', () => {
     )
     assert.match(
       logs.stdout,
-      /\[--recent \| --for DURATION\] \[--tail N\]\n {4}\[--max-lines N\] \[--since DURATION\|TIME\]\n/,
+      /\[--recent \| --for DURATION\] \[--tail N\] \[--max-lines N\] \[--since\n {4}DURATION\|TIME\]\n/,
     )
     assert.doesNotMatch(logs.stdout, / \]/)
     const help = await runCli(['help', 'firehose'])

@@ -10,7 +10,7 @@ describe('usageLine', () => {
     assert.equal(
       Logs.usage,
       '[APP...] [--json | --raw-escapes | --timestamps STYLE] [--endpoint URL] [--skip-ssl-validation] [--[no-]color] [--max-retries N] [--idle-timeout DURATION] [--buffer-size SIZE] [--quiet] ' +
-        '[--source SOURCE...] [--instance N...] [--type out|err] [--include RE...] [--exclude RE...] [--highlight RE] [--all | --app-regex RE] [--refresh-apps DURATION] [--order-window DURATION] [--recent | --for DURATION] [--tail N] [--max-lines N] [--since DURATION|TIME]',
+        '[--source SOURCE...] [--exclude-source SOURCE...] [--instance N...] [--type out|err] [--include RE...] [--exclude RE...] [--highlight RE] [--all | --app-regex RE] [--refresh-apps DURATION] [--order-window DURATION] [--recent | --for DURATION] [--tail N] [--max-lines N] [--since DURATION|TIME]',
     )
   })
 

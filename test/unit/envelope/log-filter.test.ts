@@ -44,6 +44,19 @@ describe('createLogFilter', () => {
     assert.deepEqual(kept({sources: ['APP/TASK', 'APPX']}), ['task', 'appx'])
   })
 
+  it('leaves out the --exclude-source types as --source matches them, and after --source', () => {
+    assert.deepEqual(kept({excludeSources: ['rtr']}), [
+      'web out',
+      'web err',
+      'task',
+      'staging',
+      'appx',
+      'Error: timeout',
+    ])
+    assert.deepEqual(kept({excludeSources: ['APP/TASK,STG', 'APPX', 'RTR']}), ['web out', 'web err', 'Error: timeout'])
+    assert.deepEqual(kept({sources: ['APP'], excludeSources: ['APP/TASK']}), ['web out', 'web err', 'Error: timeout'])
+  })
+
   it('keeps only the given instances', () => {
     assert.deepEqual(kept({instances: ['1,2']}), ['web err', 'GET / 200'])
   })
@@ -86,6 +99,10 @@ describe('describeUnknownSources', () => {
     assert.equal(
       describeUnknownSources(['RTR,rte']),
       "--source 'rte': not one of Cloud Foundry's source types (API, APP, CELL, LGR, RTR, SSH, STG); only lines of a source of that name will print",
+    )
+    assert.equal(
+      describeUnknownSources(['RTR,CEL'], '--exclude-source'),
+      "--exclude-source 'CEL': not one of Cloud Foundry's source types (API, APP, CELL, LGR, RTR, SSH, STG); it leaves out only lines of a source of that name",
     )
     assert.equal(
       describeUnknownSources(['RTE', 'APPS/PROC']),
