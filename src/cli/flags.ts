@@ -43,7 +43,7 @@ export const streamFlags = {
   quiet: Flags.boolean({
     char: 'q',
     description:
-      'no notices on stderr (the start, the subscription id, reconnects, backfills, + app, - app); warnings of lost lines and errors still show',
+      'no notices on stderr (the start, reconnects, backfills, apps found or gone, the firehose subscription id); warnings of lost lines and errors still show',
   }),
 }
 
