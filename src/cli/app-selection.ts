@@ -5,7 +5,8 @@ import {compilePattern} from '../envelope/log-filter.js'
 import {UsageError} from '../errors.js'
 import {Flags} from '../oclif.js'
 import {readAppName} from './flags.js'
-import {MAX_TIMER_MS, parseDuration, parseDurationOrZero} from './units.js'
+import {parseDuration, parseDurationOrZero} from './units.js'
+import {MAX_TIMER_DELAY_MS} from '../timers/long-sleep.js'
 
 /** How `cfws logs` names several apps, and how it follows and merges them (README "Several apps"). */
 export const appFlags = {
@@ -39,8 +40,8 @@ export function readAppTimings(flags: {'refresh-apps': string; 'order-window': s
   orderWindowMs: number
 } {
   return {
-    refreshMs: parseDuration(flags['refresh-apps'], '--refresh-apps', MAX_TIMER_MS),
-    orderWindowMs: parseDurationOrZero(flags['order-window'], '--order-window', MAX_TIMER_MS),
+    refreshMs: parseDuration(flags['refresh-apps'], '--refresh-apps', MAX_TIMER_DELAY_MS),
+    orderWindowMs: parseDurationOrZero(flags['order-window'], '--order-window', MAX_TIMER_DELAY_MS),
   }
 }
 

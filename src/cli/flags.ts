@@ -7,7 +7,8 @@ import {
 } from '../envelope/log-filter.js'
 import {UsageError} from '../errors.js'
 import {Flags} from '../oclif.js'
-import {MAX_TIMER_MS, parseDuration, parseSize} from './units.js'
+import {parseDuration, parseSize} from './units.js'
+import {MAX_TIMER_DELAY_MS} from '../timers/long-sleep.js'
 
 /** The flags every streaming command takes (../shared/CLI.md "Flags every streaming command takes"). */
 export const streamFlags = {
@@ -60,7 +61,7 @@ export function readStreamSettings(flags: {
   'max-retries'?: number
 }): StreamSettings {
   return {
-    idleTimeoutMs: parseDuration(flags['idle-timeout'], '--idle-timeout', MAX_TIMER_MS),
+    idleTimeoutMs: parseDuration(flags['idle-timeout'], '--idle-timeout', MAX_TIMER_DELAY_MS),
     maxBufferedBytes: parseSize(flags['buffer-size'], '--buffer-size'),
     maxRetries: flags['max-retries'],
   }

@@ -15,9 +15,6 @@ const SIZE_UNITS: Record<string, number> = {
   tib: 1024 ** 4,
 }
 
-/** The longest a Node timer waits: setTimeout turns anything longer into 1 ms. */
-export const MAX_TIMER_MS = 2 ** 31 - 1
-
 const DURATION_HINT = 'Use numbers with units, as Go writes durations: 250ms, 45s, 10m, 1h30m or 1d.'
 const SIZE_HINT = 'Use bytes, a decimal or a binary unit: 4096, 500kB, 16MB, 16MiB, 1GiB.'
 // Go's time.ParseDuration form (one or more number-unit pairs: 1h30m, 1.5h), with `d` for days as well.

@@ -14,12 +14,13 @@ import {DEFAULT_RECENT_LINES} from '../cli/print-recent.js'
 import {type LogsRun, printRecentLogsOfApps, tailAppLogs} from '../cli/run-logs.js'
 import {info, silenceInfo} from '../cli/notice.js'
 import {openSession, resolveLoggerEndpoint} from '../cli/session.js'
-import {MAX_TIMER_MS, parseDuration, readSince} from '../cli/units.js'
+import {parseDuration, readSince} from '../cli/units.js'
 import {usageLine} from '../cli/usage.js'
 import {Args, Flags} from '../oclif.js'
 import {loadChalk} from '../render/color.js'
 import {createJsonLogRenderer, createTextLogRenderer} from '../render/log-message.js'
 import {TIMESTAMP_STYLES, type TimestampStyle} from '../render/timestamp.js'
+import {MAX_TIMER_DELAY_MS} from '../timers/long-sleep.js'
 
 export default class Logs extends BaseCommand {
   static override summary =
@@ -85,7 +86,7 @@ export default class Logs extends BaseCommand {
     const settings = readStreamSettings(flags)
     const since = flags.since === undefined ? undefined : readSince(flags.since)
     const {filter, highlight, notices} = readLogFilter(flags)
-    const forMs = flags.for === undefined ? undefined : parseDuration(flags.for, '--for', MAX_TIMER_MS)
+    const forMs = flags.for === undefined ? undefined : parseDuration(flags.for, '--for', MAX_TIMER_DELAY_MS)
     const {refreshMs, orderWindowMs} = readAppTimings(flags)
     if (flags.quiet) silenceInfo()
     for (const notice of notices) info(notice)
