@@ -113,3 +113,20 @@ export function labelled(label: string | undefined, text: string): string {
 export function info(text: string): void {
   if (!quiet) notice(text)
 }
+
+let heldUntilWorkStarts: string | undefined
+
+/**
+ * An `info` held until the command has checked its command line and starts its work (`startWork`):
+ * a run that ends on a usage error says that alone. The demo's notice of where it listens.
+ */
+export function infoOnceWorkStarts(text: string): void {
+  heldUntilWorkStarts = text
+}
+
+/** The command line is checked (--quiet read with it): what waited for this is said now. */
+export function startWork(): void {
+  const held = heldUntilWorkStarts
+  heldUntilWorkStarts = undefined
+  if (held !== undefined) info(held)
+}

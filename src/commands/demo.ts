@@ -1,6 +1,6 @@
 import {BaseCommand} from '../cli/base-command.js'
 import {DEMO_COMMANDS} from '../cli/demo-commands.js'
-import {notice} from '../cli/notice.js'
+import {infoOnceWorkStarts} from '../cli/notice.js'
 import {DEMO_APP_NAMES} from '../demo/catalog.js'
 import {UsageError} from '../errors.js'
 
@@ -51,12 +51,10 @@ export default class Demo extends BaseCommand {
     // The run must reach the demo and nothing else: its login, not the user's endpoint or UAA client.
     process.env.CF_HOME = foundation.cfHome
     for (const name of ['CFWS_LOGGER_ENDPOINT', 'CFWS_CLIENT_ID', 'CFWS_CLIENT_SECRET']) delete process.env[name]
-    // The command silences its notices only once it parses its flags: this one is said before that.
-    if (!flagWords.includes('--quiet') && !flagWords.includes('-q')) {
-      notice(
-        `demo: a Cloud Foundry on this machine (${foundation.apiUrl}) with apps ${DEMO_APP_NAMES.join(', ')}; your cf config is left alone`,
-      )
-    }
+    // Said once the command has checked its flags: not above a usage error, not with --quiet.
+    infoOnceWorkStarts(
+      `demo: a Cloud Foundry on this machine (${foundation.apiUrl}) with apps ${DEMO_APP_NAMES.join(', ')}; your cf config is left alone`,
+    )
     try {
       await this.config.runCommand(command, args)
     } finally {

@@ -288,8 +288,20 @@ describe('cfws demo (end to end)', () => {
       missing.stderr.replace(DEMO_NOTICE, ''),
       /^cfws: App 'api' not found in space demo-space of org demo-org\n/,
     )
+    // A usage error is said alone: the demo's notice waits until the command has checked its flags.
     const usage = await runCli(['demo', 'firehose', '--filter', 'Nope'], {TMPDIR: tmp, HOME: home})
-    assert.equal(usage.code, 2)
+    assert.deepEqual(
+      [usage.code, usage.stderr],
+      [
+        2,
+        "cfws: Unknown event type 'Nope' in --filter\nhint: Valid types: HttpStartStop, LogMessage, ValueMetric, CounterEvent, Error, ContainerMetric.\n",
+      ],
+    )
+    const oclifUsage = await runCli(['demo', 'logs', 'web', '--max-lines', '0'], {TMPDIR: tmp, HOME: home})
+    assert.deepEqual(
+      [oclifUsage.code, oclifUsage.stderr],
+      [2, "cfws: --max-lines takes a whole number of at least 1, not '0'\nhint: See 'cfws logs --help'.\n"],
+    )
     assert.deepEqual(readdirSync(tmp), [])
   })
 })
