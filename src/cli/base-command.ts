@@ -3,8 +3,8 @@ import {CLIError, Command} from '../oclif.js'
 import {visibleControls} from '../render/visible-controls.js'
 import {isDebugEnabled, redactSecrets} from '../trace.js'
 import {operatorLine, writeStderrLines} from './notice.js'
-import {foldListedValues} from './option-case.js'
-import {rewordParseFailure, unknownFlagHint} from './parse-failure.js'
+import {foldListedValues} from './command-line.js'
+import {describeParseFailure, unknownFlagHint} from './parse-failure.js'
 
 /**
  * The one place errors become output: `cfws: <message>`, an optional `hint: <hint>`, the exit code
@@ -42,11 +42,9 @@ function describe(error: Error, commandId: string): {message: string; hint?: str
     // oclif's parse errors: unknown flag, missing APP, bad flag value. Its list of missing args
     // spans lines; the contract wants one. An unexpected argument's error has `args` too, as strings.
     const missing = requiredArgNames(error)
-    const message = missing
-      ? `Missing required argument ${missing.join(', ')}`
-      : rewordParseFailure(reasonLines(error.message.replace(/\n+See more help with --help$/, '')))
+    const message = missing ? `Missing required argument ${missing.join(', ')}` : describeParseFailure(error.message)
     const help = `See 'cfws ${commandId} --help'.`
-    const habit = unknownFlagHint(message, commandId)
+    const habit = unknownFlagHint((error as {flags?: unknown}).flags, commandId)
     return {message, hint: habit ? `${habit} ${help}` : help, exitCode: error.oclif.exit ?? ExitCode.usage}
   }
 
@@ -66,15 +64,6 @@ function requiredArgNames(error: CLIError): string[] | undefined {
   )
     return undefined
   return args.map((arg) => arg.name.toUpperCase())
-}
-
-/** oclif's validation errors put a heading line above the reasons: the reasons alone. */
-function reasonLines(message: string): string[] {
-  const lines = message
-    .split('\n')
-    .map((line) => line.trim())
-    .filter(Boolean)
-  return lines[0]?.endsWith(':') && lines.length > 1 ? lines.slice(1) : lines
 }
 
 function stackWithCauses(error: unknown): string {

@@ -92,24 +92,31 @@ export function readSubscriptionId(id: string | undefined): string | undefined {
   return id
 }
 
-/** What `cfws logs` prints of a stream or its history (README "Filters"). */
+/**
+ * What `cfws logs` prints of a stream or its history (README "Filters"). Each takes one value a
+ * time (multipleNonGreedy): oclif would give a repeatable flag the app names after it as well
+ * (`--source APP web` would look for an app it was never given).
+ */
 export const logFilterFlags = {
   source: Flags.string({
     helpValue: 'SOURCE',
     description: 'only these source types, comma-separated or repeated; APP matches APP/PROC/WEB and APP/TASK/…',
     multiple: true,
+    multipleNonGreedy: true,
     helpGroup: 'FILTER',
   }),
   'exclude-source': Flags.string({
     helpValue: 'SOURCE',
     description: 'no lines of these source types (RTR: no router lines), matched as --source matches',
     multiple: true,
+    multipleNonGreedy: true,
     helpGroup: 'FILTER',
   }),
   instance: Flags.string({
     helpValue: 'N',
     description: 'only these source instances (0,2), comma-separated or repeated',
     multiple: true,
+    multipleNonGreedy: true,
     helpGroup: 'FILTER',
   }),
   type: Flags.string({
@@ -122,12 +129,14 @@ export const logFilterFlags = {
     helpValue: 'RE',
     description: 'only messages matching one of these JavaScript regular expressions (repeatable)',
     multiple: true,
+    multipleNonGreedy: true,
     helpGroup: 'FILTER',
   }),
   exclude: Flags.string({
     helpValue: 'RE',
     description: 'no message matching any of these JavaScript regular expressions (repeatable)',
     multiple: true,
+    multipleNonGreedy: true,
     helpGroup: 'FILTER',
   }),
   highlight: Flags.string({

@@ -1,10 +1,21 @@
+import {stripVTControlCharacters} from 'node:util'
+
 /**
- * oclif's reasons for refusing the command line (its message's lines, heading left out), as one
- * line in the operator's words where oclif's are its own: `--recent=true cannot also be provided
- * when using --for`, `Parsing --tail` above `Expected an integer but received: abc`, `Expected
- * --type=warn to be one of: out, err`. Any other reason is kept as it is.
+ * oclif's message for a command line it refused, as one line in the operator's words where
+ * oclif's are its own: `--recent=true cannot also be provided when using --for`, `Parsing --tail`
+ * above `Expected an integer but received: abc`, `Expected --type=warn to be one of: out, err`.
+ * Its heading (`The following error occurred:`), its `See more help with --help` and the colour
+ * it gives the reasons on a terminal go; any other reason is kept as it is.
  */
-export function rewordParseFailure(lines: readonly string[]): string {
+export function describeParseFailure(message: string): string {
+  const lines = stripVTControlCharacters(message.replace(/\n+See more help with --help$/, ''))
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean)
+  return rewordParseFailure(lines[0]?.endsWith(':') && lines.length > 1 ? lines.slice(1) : lines)
+}
+
+function rewordParseFailure(lines: readonly string[]): string {
   const integer = /^Parsing --([\w-]+)$/.exec(lines[0] ?? '')
   const integerReason =
     integer && /^Expected an integer(?: (greater|less) than or equal to (-?\d+))? but received: (.*)$/s.exec(lines[1])
@@ -29,13 +40,15 @@ export function rewordParseFailure(lines: readonly string[]): string {
   return [...reasons.values()].join('; ')
 }
 
-/** What to say of an unknown flag that users of other tools type by habit, if it is one. */
-export function unknownFlagHint(message: string, commandId: string): string | undefined {
-  const follow = /^Nonexistent flags?: (.*)$/
-    .exec(message)?.[1]
-    .split(', ')
-    .find((flag) => flag === '-f' || flag === '--follow')
-  return commandId === 'logs' && follow
+/**
+ * What to say of unknown flags (oclif's NonExistentFlagsError's `flags`) that users of other tools
+ * type by habit, if one is such.
+ */
+export function unknownFlagHint(flags: unknown, commandId: string): string | undefined {
+  const follow = Array.isArray(flags)
+    ? (flags as unknown[]).find((flag): flag is string => flag === '-f' || flag === '--follow')
+    : undefined
+  return commandId === 'logs' && follow !== undefined
     ? `cfws logs follows by default, as 'kubectl logs -f' does: leave out ${follow}.`
     : undefined
 }

@@ -1,4 +1,5 @@
 import {BaseCommand} from '../cli/base-command.js'
+import {flagValues} from '../cli/command-line.js'
 import {DEMO_COMMANDS} from '../cli/demo-commands.js'
 import {infoOnceWorkStarts} from '../cli/notice.js'
 import {DEMO_APP_NAMES} from '../demo/catalog.js'
@@ -33,9 +34,9 @@ export default class Demo extends BaseCommand {
     }
 
     // The command parses its flags only once the foundation runs: an endpoint given would take
-    // the demo's login off this machine.
-    const flagWords = args.includes('--') ? args.slice(0, args.indexOf('--')) : args
-    if (flagWords.some((word) => word === '--endpoint' || word.startsWith('--endpoint='))) {
+    // the demo's login off this machine. Read as oclif will read them (`--include --endpoint` is a pattern).
+    const commandFlags = this.config.findCommand(command)?.flags ?? {}
+    if (flagValues(args, commandFlags).some(({flag}) => flag === 'endpoint')) {
       throw new UsageError(
         'DEMO_ENDPOINT',
         'demo streams from its own Traffic Controller: --endpoint cannot be given',

@@ -32,6 +32,7 @@ export default class Firehose extends BaseCommand {
         'only these event types: LogMessage, ValueMetric, CounterEvent, ContainerMetric, HttpStartStop, Error (comma-separated, case-insensitive)',
       helpValue: 'TYPE',
       multiple: true,
+      multipleNonGreedy: true,
     }),
     'int64-as-string': Flags.boolean({
       description:

@@ -230,6 +230,8 @@ describe('cfws demo (end to end)', () => {
     for (const words of [
       ['logs', 'web', '--endpoint', 'wss://doppler.sys.example.com'],
       ['firehose', '--endpoint=wss://doppler.sys.example.com'],
+      // oclif takes `--` as --include's pattern and goes on reading flags.
+      ['logs', 'web', '--include', '--', '--endpoint', 'wss://doppler.sys.example.com'],
     ]) {
       const result = await runCli(['demo', ...words], {TMPDIR: tmp})
       assert.deepEqual(

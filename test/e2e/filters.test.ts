@@ -41,8 +41,12 @@ describe('cfws logs filters (end to end)', () => {
     ])
   })
 
-  it('--exclude-source RTR drops only the router’s lines, and --json carries what is left', async () => {
-    const output = await streamMix(start(['--exclude-source', 'rtr', '--exclude-source', 'APP/TASK', '--json']), 5)
+  it('--exclude-source drops the types given, as --source keeps them, and --json carries what is left', async () => {
+    // Before the app's name too: a filter takes one value at a time, and leaves the name an app.
+    const cli = new CliProcess(['logs', '--exclude-source', 'rtr', '--exclude-source', 'APP/TASK', 'myapp', '--json'], {
+      CF_HOME: f.home.dir,
+    })
+    const output = await streamMix(cli, 5)
     assert.deepEqual(
       output.map((line) => (JSON.parse(line) as {source_type: string; message: string}).message),
       ['staging done', 'web 0 ok', 'web 2 ok', 'Error: timeout\n    at main', 'ERR end'],

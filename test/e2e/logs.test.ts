@@ -119,6 +119,12 @@ describe('cfws logs (end to end)', () => {
     assert.deepEqual(await none.waitForStdoutLines(1), ['[APP/PROC/WEB/0] OUT bare'])
     none.child.kill('SIGINT')
     await none.result()
+    // UTC as it is written, in capitals: the style is taken in any case.
+    const utc = start(['myapp', '--timestamps=UTC'], {TZ: 'Asia/Kolkata'})
+    ;(await f.tc.nextClient()).send(logEnvelope('in utc'))
+    assert.deepEqual(await utc.waitForStdoutLines(1), ['2025-11-24T09:46:47.12Z [APP/PROC/WEB/0] OUT in utc'])
+    utc.child.kill('SIGINT')
+    await utc.result()
     const json = await runCli(['logs', 'myapp', '--timestamps', 'utc', '--json'], {CF_HOME: f.home.dir})
     assert.equal(json.code, 2)
     assert.equal(json.stderr, "cfws: --json and --timestamps cannot be used together\nhint: See 'cfws logs --help'.\n")
