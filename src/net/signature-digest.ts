@@ -17,7 +17,9 @@ const SEQUENCE = 0x30
 const OBJECT_IDENTIFIER = 0x06
 
 // The OIDs' DER contents: md2, md4, md5 and sha1WithRSAEncryption (1.2.840.113549.1.1.2–5),
-// ecdsa-with-SHA1 (1.2.840.10045.4.1), dsa-with-sha1 (1.2.840.10040.4.3).
+// ecdsa-with-SHA1 (1.2.840.10045.4.1), dsa-with-sha1 (1.2.840.10040.4.3), and OIW's older names
+// for them (1.3.14.3.2.3 md5WithRSA, .27 dsaWithSHA1, .29 sha1WithRSASignature). RSASSA-PSS
+// with its default parameters (SHA-1 too) is not read: that needs its parameters parsed.
 const WEAK_SIGNATURES = new Set([
   '2a864886f70d010102',
   '2a864886f70d010103',
@@ -25,6 +27,9 @@ const WEAK_SIGNATURES = new Set([
   '2a864886f70d010105',
   '2a8648ce3d0401',
   '2a8648ce380403',
+  '2b0e030203',
+  '2b0e03021b',
+  '2b0e03021d',
 ])
 
 /** The contents of the element of `tag` that starts at `at`, if it is one and ends by `limit`. */

@@ -18,11 +18,21 @@ describe('signedWithWeakDigest', () => {
     assert.equal(signedWithWeakDigest(await certificateDer({algorithm: 'sha512', keyType: 'ec'})), false)
   })
 
+  it("knows OIW's older name of sha1WithRSA, in a certificate's outline (an empty to-be-signed part)", () => {
+    const outline = (oid: number[]) =>
+      Buffer.from([0x30, 4 + oid.length, 0x30, 0, 0x30, 2 + oid.length, 0x06, oid.length, ...oid])
+    assert.equal(signedWithWeakDigest(outline([0x2b, 0x0e, 0x03, 0x02, 0x1d])), true)
+    // sha256WithRSAEncryption
+    assert.equal(signedWithWeakDigest(outline([0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0b])), false)
+  })
+
   it('reads what is not a whole certificate as not weak, never past its end', async () => {
     const der = await certificateDer({algorithm: 'sha1'})
     for (const length of [0, 1, 2, 4, 100, der.length - 300]) {
       assert.equal(signedWithWeakDigest(der.subarray(0, length)), false, `the first ${length} bytes`)
     }
+    // The signatureAlgorithm whole, the signature cut: the certificate's own length runs past the end.
+    assert.equal(signedWithWeakDigest(der.subarray(0, der.length - 10)), false)
     // A length of more bytes than any certificate needs, and a first element that is not a SEQUENCE.
     assert.equal(signedWithWeakDigest(Buffer.from([0x30, 0x85, 1, 0, 0, 0, 0])), false)
     assert.equal(signedWithWeakDigest(Buffer.from([0x31, ...der.subarray(1)])), false)
