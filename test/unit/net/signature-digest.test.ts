@@ -20,7 +20,7 @@ describe('signedWithWeakDigest', () => {
 
   it("knows OIW's older name of sha1WithRSA, in a certificate's outline (an empty to-be-signed part)", () => {
     const outline = (oid: number[]) =>
-      Buffer.from([0x30, 4 + oid.length, 0x30, 0, 0x30, 2 + oid.length, 0x06, oid.length, ...oid])
+      Buffer.from([0x30, 6 + oid.length, 0x30, 0, 0x30, 2 + oid.length, 0x06, oid.length, ...oid])
     assert.equal(signedWithWeakDigest(outline([0x2b, 0x0e, 0x03, 0x02, 0x1d])), true)
     // sha256WithRSAEncryption
     assert.equal(signedWithWeakDigest(outline([0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0b])), false)
