@@ -1,4 +1,4 @@
-import {mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs'
+import {mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import Module, {createRequire} from 'node:module'
 import {homedir} from 'node:os'
 import {basename, dirname, join} from 'node:path'
@@ -57,6 +57,8 @@ interface CacheFile {
   file: string
   /** Whether a file of the cache directory belongs to this bundle but not to its current build. */
   isStale: (name: string) => boolean
+  /** The Node version of a file of the current build (`20.20.2`), if it is one. */
+  nodeVersionOf: (name: string) => string | undefined
 }
 
 function cacheFor(filename: string): CacheFile | undefined {
@@ -71,6 +73,8 @@ function cacheFor(filename: string): CacheFile | undefined {
     file: join(root, 'cfws', 'compile-cache', `${currentBuild}node${process.versions.node}.${runKind()}`),
     // The current build's files stay, temporary ones too: another run may be writing one.
     isStale: (name) => name.startsWith(`${bundle}.`) && !name.startsWith(currentBuild),
+    nodeVersionOf: (name) =>
+      name.startsWith(currentBuild) ? /^node(\d+\.\d+\.\d+)\./.exec(name.slice(currentBuild.length))?.[1] : undefined,
   }
 }
 
@@ -95,12 +99,24 @@ function readCache(cacheFile: string): Buffer | undefined {
 }
 
 // Written whole under a temporary name, then renamed: a run starting meanwhile never reads half a
-// file. Caches of the bundle's earlier builds go, and what a run killed while writing left of them.
-function writeCache({file, isStale}: CacheFile, script: Script): void {
+// file. Caches of the bundle's earlier builds go, and what a run killed while writing left of them;
+// of this build's caches for other Node versions, those of the one written last stay (someone
+// switching between two), the rest go (a Node updated every month would leave one set a month).
+function writeCache({file, isStale, nodeVersionOf}: CacheFile, script: Script): void {
   try {
     const directory = dirname(file)
     mkdirSync(directory, {recursive: true, mode: 0o700})
-    for (const name of readdirSync(directory)) if (isStale(name)) rmSync(join(directory, name), {force: true})
+    const names = readdirSync(directory)
+    const otherNode = names.filter((name) => {
+      const version = nodeVersionOf(name)
+      return version !== undefined && version !== process.versions.node
+    })
+    const kept = otherNode
+      .map((name) => ({version: nodeVersionOf(name), writtenMs: statSync(join(directory, name)).mtimeMs}))
+      .sort((a, b) => b.writtenMs - a.writtenMs)[0]?.version
+    for (const name of names)
+      if (isStale(name) || (otherNode.includes(name) && nodeVersionOf(name) !== kept))
+        rmSync(join(directory, name), {force: true})
     const temporary = `${file}.${process.pid}`
     writeFileSync(temporary, script.createCachedData(), {mode: 0o600})
     renameSync(temporary, file)

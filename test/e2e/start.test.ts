@@ -1,6 +1,6 @@
 import {strict as assert} from 'node:assert'
 import {spawnSync} from 'node:child_process'
-import {mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
+import {mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -149,15 +149,24 @@ describe('cfws start-up from the bundle', () => {
       )
     })
 
-    it("keeps another Node version's cache of this build, for a run of that Node", async () => {
+    it('keeps the cache of this build for the other Node version written last, for a run of that Node', async () => {
       await runCli(['--version'], {XDG_CACHE_HOME: cacheHome})
       const [main] = files()
-      const otherNode = main.replace(`.node${process.versions.node}.`, '.node0.0.1.')
-      writeFileSync(join(cacheDir(), otherNode), 'the code cache of Node 0.0.1')
+      const ofNode = (version: string): string => main.replace(`.node${process.versions.node}.`, `.node${version}.`)
+      const hourAgo = Date.now() / 1000 - 3600
+      for (const [version, writtenS] of [
+        ['0.0.1', hourAgo],
+        ['0.0.2', hourAgo + 60],
+        ['0.0.3', hourAgo - 60],
+      ] as const) {
+        writeFileSync(join(cacheDir(), ofNode(version)), `the code cache of Node ${version}`)
+        utimesSync(join(cacheDir(), ofNode(version)), writtenS, writtenS)
+      }
+
       writeFileSync(join(cacheDir(), main), 'not a code cache')
       await runCli(['--version'], {XDG_CACHE_HOME: cacheHome})
-      assert.deepEqual(files(), [otherNode, main].sort())
-      assert.equal(readFileSync(join(cacheDir(), otherNode), 'utf8'), 'the code cache of Node 0.0.1')
+      assert.deepEqual(files(), [ofNode('0.0.2'), main].sort())
+      assert.equal(readFileSync(join(cacheDir(), ofNode('0.0.2')), 'utf8'), 'the code cache of Node 0.0.2')
       assert.notEqual(readFileSync(join(cacheDir(), main), 'utf8'), 'not a code cache')
     })
 
