@@ -4,9 +4,9 @@ import type {TokenHolder} from '../cf/tokens.js'
 import {compilePattern} from '../envelope/log-filter.js'
 import {UsageError} from '../errors.js'
 import {Flags} from '../oclif.js'
+import {MAX_TIMER_DELAY_MS} from '../timers/long-sleep.js'
 import {readAppName} from './flags.js'
 import {parseDuration, parseDurationOrZero} from './units.js'
-import {MAX_TIMER_DELAY_MS} from '../timers/long-sleep.js'
 
 /** How `cfws logs` names several apps, and how it follows and merges them (README "Several apps"). */
 export const appFlags = {

@@ -7,8 +7,8 @@ import {
 } from '../envelope/log-filter.js'
 import {UsageError} from '../errors.js'
 import {Flags} from '../oclif.js'
-import {parseDuration, parseSize} from './units.js'
 import {MAX_TIMER_DELAY_MS} from '../timers/long-sleep.js'
+import {parseDuration, parseSize} from './units.js'
 
 /** The flags every streaming command takes (../shared/CLI.md "Flags every streaming command takes"). */
 export const streamFlags = {

@@ -16,22 +16,27 @@ export interface LogFilterOptions {
 /** The source types Cloud Foundry itself gives log lines (README "Filters"). */
 export const CF_SOURCE_TYPES = ['API', 'APP', 'CELL', 'LGR', 'RTR', 'SSH', 'STG'] as const
 
+// What a source type Cloud Foundry does not have does to each flag's lines.
+const UNKNOWN_SOURCE_EFFECT = {
+  '--source': 'only lines of a source of that name will print',
+  '--exclude-source': 'it leaves out only lines of a source of that name',
+}
+
 /**
  * What to tell of `--source` types that are not Cloud Foundry's: a typo (`RTE`) would otherwise
  * look like a quiet app. Only said, not refused, as a foundation's own components may log under
  * sources of their own.
  */
-export function describeUnknownSources(values: readonly string[] | undefined, flag = '--source'): string | undefined {
+export function describeUnknownSources(
+  values: readonly string[] | undefined,
+  flag: keyof typeof UNKNOWN_SOURCE_EFFECT = '--source',
+): string | undefined {
   const unknown = listValues(values).filter(
     (source) => !(CF_SOURCE_TYPES as readonly string[]).includes(source.split('/')[0].toUpperCase()),
   )
   if (unknown.length === 0) return undefined
   const named = unknown.map((source) => `'${source}'`).join(', ')
-  const effect =
-    flag === '--source'
-      ? 'only lines of a source of that name will print'
-      : 'it leaves out only lines of a source of that name'
-  return `${flag} ${named}: not ${unknown.length === 1 ? 'one' : 'among those'} of Cloud Foundry's source types (${CF_SOURCE_TYPES.join(', ')}); ${effect}`
+  return `${flag} ${named}: not ${unknown.length === 1 ? 'one' : 'among those'} of Cloud Foundry's source types (${CF_SOURCE_TYPES.join(', ')}); ${UNKNOWN_SOURCE_EFFECT[flag]}`
 }
 
 /**
