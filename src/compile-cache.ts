@@ -70,13 +70,17 @@ function cacheFor(filename: string): CacheFile | undefined {
   return {
     // By Node version too: V8 rejects another version's cache, and someone switching between two
     // (nvm, a CI matrix) would otherwise compile afresh and rewrite it on every start.
-    file: join(root, 'cfws', 'compile-cache', `${currentBuild}node${process.versions.node}.${runKind()}`),
+    file: join(root, 'cfws', 'compile-cache', `${currentBuild}node${NODE_VERSION}.${runKind()}`),
     // The current build's files stay, temporary ones too: another run may be writing one.
     isStale: (name) => name.startsWith(`${bundle}.`) && !name.startsWith(currentBuild),
+    // A finished file only: a temporary one (`….logs.4242`) is another run's, which renames it when written.
     nodeVersionOf: (name) =>
-      name.startsWith(currentBuild) ? /^node(\d+\.\d+\.\d+)\./.exec(name.slice(currentBuild.length))?.[1] : undefined,
+      name.startsWith(currentBuild) ? /^node([^.]+)\.[^.]+$/.exec(name.slice(currentBuild.length))?.[1] : undefined,
   }
 }
+
+// Without its dots (`20_20_2`, `24_0_0-rc_1`), so that a file's name splits at them.
+const NODE_VERSION = process.versions.node.replaceAll('.', '_')
 
 // `--version`, help, a mistyped command: one cache for all of them, not a file for each typo, and
 // `cfws logs --help` does not become what every `cfws logs` finds compiled.
@@ -109,10 +113,14 @@ function writeCache({file, isStale, nodeVersionOf}: CacheFile, script: Script): 
     const names = readdirSync(directory)
     const otherNode = names.filter((name) => {
       const version = nodeVersionOf(name)
-      return version !== undefined && version !== process.versions.node
+      return version !== undefined && version !== NODE_VERSION
     })
+    // Another run may remove one meanwhile: a file gone is no file.
     const kept = otherNode
-      .map((name) => ({version: nodeVersionOf(name), writtenMs: statSync(join(directory, name)).mtimeMs}))
+      .map((name) => ({
+        version: nodeVersionOf(name),
+        writtenMs: statSync(join(directory, name), {throwIfNoEntry: false})?.mtimeMs ?? 0,
+      }))
       .sort((a, b) => b.writtenMs - a.writtenMs)[0]?.version
     for (const name of names)
       if (isStale(name) || (otherNode.includes(name) && nodeVersionOf(name) !== kept))

@@ -124,7 +124,7 @@ export function infoOnceWorkStarts(text: string): void {
   heldUntilWorkStarts = text
 }
 
-/** The command line is checked (--quiet read with it): what waited for this is said now. */
+/** The command has checked its command line (and read --quiet): what waited for this is said now. */
 export function startWork(): void {
   const held = heldUntilWorkStarts
   heldUntilWorkStarts = undefined

@@ -1,4 +1,6 @@
-import {stripVTControlCharacters} from 'node:util'
+// The dim oclif puts around its reasons on a terminal, and its end; not what the user typed.
+// eslint-disable-next-line no-control-regex
+const OCLIF_DIM = /\u001B\[(?:2|22)m/g
 
 /**
  * oclif's message for a command line it refused, as one line in the operator's words where
@@ -8,7 +10,9 @@ import {stripVTControlCharacters} from 'node:util'
  * it gives the reasons on a terminal go; any other reason is kept as it is.
  */
 export function describeParseFailure(message: string): string {
-  const lines = stripVTControlCharacters(message.replace(/\n+See more help with --help$/, ''))
+  const lines = message
+    .replace(/\n+See more help with --help$/, '')
+    .replaceAll(OCLIF_DIM, '')
     .split('\n')
     .map((line) => line.trim())
     .filter(Boolean)

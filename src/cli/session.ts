@@ -3,7 +3,7 @@ import {discoverLogCache, discoverLoggingEndpoint} from '../cf/cloud-controller.
 import {type ClientCredentials, hasScope, TokenSource} from '../cf/tokens.js'
 import {type EndpointOrigin, resolveEndpoint} from '../endpoint/resolve.js'
 import {ForbiddenError} from '../errors.js'
-import {notice, startWork} from './notice.js'
+import {notice} from './notice.js'
 
 export interface Session {
   config: CfConfig
@@ -22,8 +22,6 @@ export async function openSession(
   clientCredentials?: ClientCredentials,
   signal?: AbortSignal,
 ): Promise<Session> {
-  // Every command opens its session once its command line passed its checks.
-  startWork()
   const config = await readCfConfig(process.env, {requireLogin: !clientCredentials})
   const verifyTls = !(skipSslValidation || config.sslDisabled)
   return {

@@ -34,7 +34,7 @@ export default class Demo extends BaseCommand {
     }
 
     // The command parses its flags only once the foundation runs: an endpoint given would take
-    // the demo's login off this machine. Read as oclif will read them (`--include --endpoint` is a pattern).
+    // the demo's login off this machine. Read as oclif will read them (`--include --endpoint=x` is a pattern).
     const commandFlags = this.config.findCommand(command)?.flags ?? {}
     if (flagValues(args, commandFlags).some(({flag}) => flag === 'endpoint')) {
       throw new UsageError(

@@ -2,7 +2,7 @@ import {randomBytes} from 'node:crypto'
 
 import {BaseCommand} from '../cli/base-command.js'
 import {readStreamSettings, readSubscriptionId, streamFlags} from '../cli/flags.js'
-import {info, silenceInfo} from '../cli/notice.js'
+import {info, silenceInfo, startWork} from '../cli/notice.js'
 import {runStream} from '../cli/run-stream.js'
 import {usageLine} from '../cli/usage.js'
 import {openSession, resolveLoggerEndpoint, requireFirehoseScope} from '../cli/session.js'
@@ -65,6 +65,7 @@ export default class Firehose extends BaseCommand {
     const givenSubscriptionId = readSubscriptionId(flags['subscription-id'])
     const types = parseEventTypeFilter(flags.filter)
     if (flags.quiet) silenceInfo()
+    startWork()
     const client = flags['client-id']
       ? {clientId: flags['client-id'], clientSecret: flags['client-secret'] ?? ''}
       : undefined

@@ -12,7 +12,7 @@ import {logFilterFlags, readLogFilter, readStreamSettings, streamFlags} from '..
 import {LineBudget} from '../cli/log-printer.js'
 import {DEFAULT_RECENT_LINES} from '../cli/print-recent.js'
 import {type LogsRun, printRecentLogsOfApps, tailAppLogs} from '../cli/run-logs.js'
-import {info, silenceInfo} from '../cli/notice.js'
+import {info, silenceInfo, startWork} from '../cli/notice.js'
 import {openSession, resolveLoggerEndpoint} from '../cli/session.js'
 import {parseDuration, readSince} from '../cli/units.js'
 import {usageLine} from '../cli/usage.js'
@@ -89,6 +89,7 @@ export default class Logs extends BaseCommand {
     const forMs = flags.for === undefined ? undefined : parseDuration(flags.for, '--for', MAX_TIMER_DELAY_MS)
     const {refreshMs, orderWindowMs} = readAppTimings(flags)
     if (flags.quiet) silenceInfo()
+    startWork()
     for (const notice of notices) info(notice)
     const stop = new AbortController()
     const session = await openSession(flags['skip-ssl-validation'], undefined, stop.signal)

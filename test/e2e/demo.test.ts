@@ -284,11 +284,13 @@ describe('cfws demo (end to end)', () => {
   })
 
   it("reports an app the demo does not have as the real command does (exit 5), and the command's own usage errors", async () => {
-    const missing = await runCli(['demo', 'logs', 'api'], {TMPDIR: tmp, HOME: home})
+    // The demo's notice first (it names the apps there are), then the command's own words.
+    const missing = await runCli(['demo', 'logs', 'api', '--source', 'RTE'], {TMPDIR: tmp, HOME: home})
     assert.equal(missing.code, 5)
+    assert.match(missing.stderr, DEMO_NOTICE)
     assert.match(
       missing.stderr.replace(DEMO_NOTICE, ''),
-      /^cfws: App 'api' not found in space demo-space of org demo-org\n/,
+      /^cfws: --source 'RTE': not one of Cloud Foundry's source types [^\n]+\ncfws: App 'api' not found in space demo-space of org demo-org\n/,
     )
     // A usage error is said alone: the demo's notice waits until the command has checked its flags.
     const usage = await runCli(['demo', 'firehose', '--filter', 'Nope'], {TMPDIR: tmp, HOME: home})

@@ -78,9 +78,10 @@ describe('cfws start-up from the bundle', () => {
     let cacheHome: string
     const cacheDir = (): string => join(cacheHome, 'cfws', 'compile-cache')
     const files = (): string[] => readdirSync(cacheDir()).sort()
+    // As the cache's file names write the Node version: without dots.
+    const NODE_VERSION = process.versions.node.replaceAll('.', '_')
     // A cache file's name without the build's hash and this Node's version.
-    const build = (name: string): string =>
-      name.replace(`.node${process.versions.node}.`, '.').replace(/\.[0-9a-f]{16}\./, ' ')
+    const build = (name: string): string => name.replace(`.node${NODE_VERSION}.`, '.').replace(/\.[0-9a-f]{16}\./, ' ')
 
     beforeEach(() => {
       cacheHome = mkdtempSync(join(tmpdir(), 'cfws-cache-'))
@@ -152,21 +153,24 @@ describe('cfws start-up from the bundle', () => {
     it('keeps the cache of this build for the other Node version written last, for a run of that Node', async () => {
       await runCli(['--version'], {XDG_CACHE_HOME: cacheHome})
       const [main] = files()
-      const ofNode = (version: string): string => main.replace(`.node${process.versions.node}.`, `.node${version}.`)
+      const ofNode = (version: string): string => main.replace(`.node${NODE_VERSION}.`, `.node${version}.`)
       const hourAgo = Date.now() / 1000 - 3600
       for (const [version, writtenS] of [
-        ['0.0.1', hourAgo],
-        ['0.0.2', hourAgo + 60],
-        ['0.0.3', hourAgo - 60],
+        ['0_0_1', hourAgo],
+        ['0_0_2', hourAgo + 60],
+        ['0_0_3-rc_1', hourAgo - 60],
       ] as const) {
         writeFileSync(join(cacheDir(), ofNode(version)), `the code cache of Node ${version}`)
         utimesSync(join(cacheDir(), ofNode(version)), writtenS, writtenS)
       }
 
+      // Another Node's run writing its cache: its temporary file stays, to be renamed.
+      const writing = `${ofNode('0_0_4')}.4242`
+      writeFileSync(join(cacheDir(), writing), 'being written')
       writeFileSync(join(cacheDir(), main), 'not a code cache')
       await runCli(['--version'], {XDG_CACHE_HOME: cacheHome})
-      assert.deepEqual(files(), [ofNode('0.0.2'), main].sort())
-      assert.equal(readFileSync(join(cacheDir(), ofNode('0.0.2')), 'utf8'), 'the code cache of Node 0.0.2')
+      assert.deepEqual(files(), [ofNode('0_0_2'), main, writing].sort())
+      assert.equal(readFileSync(join(cacheDir(), ofNode('0_0_2')), 'utf8'), 'the code cache of Node 0_0_2')
       assert.notEqual(readFileSync(join(cacheDir(), main), 'utf8'), 'not a code cache')
     })
 
