@@ -111,20 +111,17 @@ function writeCache({file, isStale, nodeVersionOf}: CacheFile, script: Script): 
     const directory = dirname(file)
     mkdirSync(directory, {recursive: true, mode: 0o700})
     const names = readdirSync(directory)
-    const otherNode = names.filter((name) => {
-      const version = nodeVersionOf(name)
-      return version !== undefined && version !== NODE_VERSION
-    })
-    // Another run may remove one meanwhile: a file gone is no file.
-    const kept = otherNode
-      .map((name) => ({
-        version: nodeVersionOf(name),
-        writtenMs: statSync(join(directory, name), {throwIfNoEntry: false})?.mtimeMs ?? 0,
+    const otherNode = names
+      .map((name) => ({name, version: nodeVersionOf(name)}))
+      .filter(({version}) => version !== undefined && version !== NODE_VERSION)
+      // Another run may remove one meanwhile: a file gone is no file.
+      .map((file) => ({
+        ...file,
+        writtenMs: statSync(join(directory, file.name), {throwIfNoEntry: false})?.mtimeMs ?? 0,
       }))
-      .sort((a, b) => b.writtenMs - a.writtenMs)[0]?.version
-    for (const name of names)
-      if (isStale(name) || (otherNode.includes(name) && nodeVersionOf(name) !== kept))
-        rmSync(join(directory, name), {force: true})
+    const kept = [...otherNode].sort((a, b) => b.writtenMs - a.writtenMs)[0]?.version
+    const older = new Set(otherNode.filter(({version}) => version !== kept).map(({name}) => name))
+    for (const name of names) if (isStale(name) || older.has(name)) rmSync(join(directory, name), {force: true})
     const temporary = `${file}.${process.pid}`
     writeFileSync(temporary, script.createCachedData(), {mode: 0o600})
     renameSync(temporary, file)

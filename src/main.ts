@@ -53,8 +53,7 @@ function endBySignal(code: number): void {
  * print help (oclif itself knows them only as the first word, with `version`; package.json).
  */
 function withVersionRequest(args: string[]): string[] {
-  const end = args.includes('--') ? args.indexOf('--') : args.length
-  return args.slice(0, end).some((arg) => arg === '-v' || arg === '--version') ? ['--version'] : args
+  return flagWords(args).some((arg) => arg === '-v' || arg === '--version') ? ['--version'] : args
 }
 
 /**
@@ -63,7 +62,12 @@ function withVersionRequest(args: string[]): string[] {
  */
 function withDemoCommandHelp(args: string[]): string[] {
   const [first, command, ...rest] = args
-  const end = rest.includes('--') ? rest.indexOf('--') : rest.length
-  const asksHelp = rest.slice(0, end).some((arg) => arg === '--help' || arg === '-h')
+  const asksHelp = flagWords(rest).some((arg) => arg === '--help' || arg === '-h')
   return first === 'demo' && DEMO_COMMANDS.includes(command) && asksHelp ? [command, '--help'] : args
+}
+
+/** The words before a `--`, where oclif's own look for --help stops too. */
+function flagWords(args: string[]): string[] {
+  const end = args.indexOf('--')
+  return end === -1 ? args : args.slice(0, end)
 }
