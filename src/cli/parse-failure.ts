@@ -10,37 +10,41 @@ const OCLIF_DIM = /\u001B\[(?:2|22)m/g
  * it gives the reasons on a terminal go; any other reason is kept as it is.
  */
 export function describeParseFailure(message: string): string {
-  const lines = message
+  // A value the operator typed may hold a line break: the patterns take one inside a value, and
+  // the line that is printed shows it escaped.
+  const text = message
     .replace(/\n+See more help with --help$/, '')
     .replaceAll(OCLIF_DIM, '')
-    .split('\n')
-    .map((line) => line.trim())
-    .filter(Boolean)
-  return rewordParseFailure(lines[0]?.endsWith(':') && lines.length > 1 ? lines.slice(1) : lines)
-}
-
-function rewordParseFailure(lines: readonly string[]): string {
-  const integer = /^Parsing --([\w-]+)$/.exec(lines[0] ?? '')
-  const integerReason =
-    integer && /^Expected an integer(?: (greater|less) than or equal to (-?\d+))? but received: (.*)$/s.exec(lines[1])
-  if (integer && integerReason) {
-    const [, side, bound, value] = integerReason
+    .trim()
+  const integer =
+    /^Parsing --([\w-]+)\s*\n\s*Expected an integer(?: (greater|less) than or equal to (-?\d+))? but received: (.*)$/s.exec(
+      text,
+    )
+  if (integer) {
+    const [, name, side, bound, value] = integer
     const range = side === undefined ? '' : ` ${side === 'greater' ? 'of at least' : 'of at most'} ${bound}`
-    return `--${integer[1]} takes a whole number${range}, not '${value}'`
+    return `--${name} takes a whole number${range}, not '${value}'`
   }
 
-  const listed = lines.length === 1 && /^Expected --([\w-]+)=(.*) to be one of: (.*)$/s.exec(lines[0])
+  const listed = /^Expected --([\w-]+)=(.*) to be one of: ([^\n]*)$/s.exec(text)
   if (listed) return `--${listed[1]} takes one of ${listed[3]}, not '${listed[2]}'`
 
+  const body = text.replace(/^The following errors? occurred:\n/, '')
   const reasons = new Map<string, string>()
-  for (const line of lines) {
-    const exclusive = /^--([\w-]+)(?:=.*)? cannot also be provided when using --([\w-]+)$/s.exec(line)
-    // Each of two flags that exclude each other may say so: the pair is said once, as first said.
-    const pair = exclusive && [exclusive[1], exclusive[2]].sort().join(' ')
-    if (!pair) reasons.set(line, line)
-    else if (!reasons.has(pair)) reasons.set(pair, `--${exclusive[1]} and --${exclusive[2]} cannot be used together`)
+  const keepLines = (lines: string): void => {
+    for (const line of lines.split('\n').map((part) => part.trim())) if (line !== '') reasons.set(line, line)
   }
 
+  let kept = 0
+  for (const exclusive of body.matchAll(/^ *--([\w-]+)(?:=.*?)? cannot also be provided when using --([\w-]+)$/gms)) {
+    keepLines(body.slice(kept, exclusive.index))
+    kept = exclusive.index + exclusive[0].length
+    // Each of two flags that exclude each other may say so: the pair is said once, as first said.
+    const pair = [exclusive[1], exclusive[2]].sort().join(' ')
+    if (!reasons.has(pair)) reasons.set(pair, `--${exclusive[1]} and --${exclusive[2]} cannot be used together`)
+  }
+
+  keepLines(body.slice(kept))
   return [...reasons.values()].join('; ')
 }
 

@@ -57,6 +57,23 @@ describe('describeParseFailure', () => {
     assert.equal(describeParseFailure(`Nonexistent flag: --bogus${MORE}`), 'Nonexistent flag: --bogus')
     assert.equal(describeParseFailure('Parsing --x\nsomething else'), 'Parsing --x; something else')
   })
+  it('keeps a line break the operator typed inside a value, for the printed line to show escaped', () => {
+    assert.equal(
+      describeParseFailure(
+        'The following errors occurred:\n  --app-regex=a\nb cannot also be provided when using --all\n' +
+          `  --all=true cannot also be provided when using --app-regex\n  Flag --tail can only be specified once${MORE}`,
+      ),
+      '--app-regex and --all cannot be used together; Flag --tail can only be specified once',
+    )
+    assert.equal(
+      describeParseFailure(`Parsing --tail \n\tExpected an integer but received: a\nb${MORE}`),
+      "--tail takes a whole number, not 'a\nb'",
+    )
+    assert.equal(
+      describeParseFailure(`Expected --type=a\nb to be one of: out, err${MORE}`),
+      "--type takes one of out, err, not 'a\nb'",
+    )
+  })
 })
 
 describe('unknownFlagHint', () => {
