@@ -26,6 +26,28 @@ describe('signedWithWeakDigest', () => {
     assert.equal(signedWithWeakDigest(outline([0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0b])), false)
   })
 
+  it("reads RSASSA-PSS's hash from its parameters, SHA-1 when they name none", () => {
+    const oid = (bytes: number[]) => [0x06, bytes.length, ...bytes]
+    const sequence = (...contents: number[]) => [0x30, contents.length, ...contents]
+    const pss = oid([0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0a])
+    const hash = (bytes: number[]) => {
+      const identifier = sequence(...oid(bytes), 0x05, 0x00)
+      return [0xa0, identifier.length, ...identifier]
+    }
+
+    const salt = [0xa2, 0x03, 0x02, 0x01, 0x20]
+    const signedWith = (...algorithm: number[]) =>
+      signedWithWeakDigest(Buffer.from(sequence(0x30, 0, ...sequence(...algorithm))))
+    const sha256 = [0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01]
+    assert.equal(signedWith(...pss, ...sequence(...hash(sha256), ...salt)), false)
+    assert.equal(signedWith(...pss, ...sequence(...hash([0x2b, 0x0e, 0x03, 0x02, 0x1a]), ...salt)), true)
+    // Every parameter left at its default, or all but the salt's length: SHA-1.
+    assert.equal(signedWith(...pss, ...sequence()), true)
+    assert.equal(signedWith(...pss, ...sequence(...salt)), true)
+    // No parameters at all is not a certificate OpenSSL reads: not said to be weak.
+    assert.equal(signedWith(...pss), false)
+  })
+
   it('reads what is not a whole certificate as not weak, never past its end', async () => {
     const der = await certificateDer({algorithm: 'sha1'})
     for (const length of [0, 1, 2, 4, 100, der.length - 300]) {
