@@ -44,11 +44,17 @@ export async function tailApps(initial: readonly SpaceApp[], options: AppStreams
   const running = new Map<string, Running>()
   const ending = new Set<Promise<void>>()
   let failure: {error: unknown} | undefined
+  // One listener ends every stream. A signal made for each app with AbortSignal.any would leave
+  // an entry in the run's signal for every app ever started (Node 20), however long gone.
+  signal.addEventListener('abort', () => {
+    for (const {stop} of running.values()) stop.abort(signal.reason)
+  })
 
   const start = (app: SpaceApp): void => {
     const stop = new AbortController()
+    if (signal.aborted) stop.abort(signal.reason)
     running.set(appIdentity(app), {app, stop})
-    const done: Promise<void> = options.tail(app, AbortSignal.any([signal, stop.signal])).then(
+    const done: Promise<void> = options.tail(app, stop.signal).then(
       () => void ending.delete(done),
       (error: unknown) => {
         ending.delete(done)

@@ -46,7 +46,10 @@ export interface TailedStream {
   fillGap?: (output: GapOutput, signal: AbortSignal) => Promise<void>
   /** The first connection's frames wait for a fill too (history before the live lines). */
   fillFirst?: boolean
-  /** Ends this stream alone (its app left the space); the run's stop ends it too. */
+  /**
+   * Ends this stream alone (its app left the space); it must abort when the run's `stop` does too,
+   * as tailApps' signals do (it is given in place of `stop`'s).
+   */
   signal?: AbortSignal
   /** Said before this stream's notices when several share the output: the app's name. */
   label?: string
@@ -187,7 +190,7 @@ async function tailOne(
       handshakeTimeoutMs: HANDSHAKE_TIMEOUT_MS,
       idleTimeoutMs: run.settings.idleTimeoutMs,
       retry: {...DEFAULT_RETRY, maxRetries: run.settings.maxRetries},
-      signal: stream.signal ? AbortSignal.any([run.stop.signal, stream.signal]) : run.stop.signal,
+      signal: stream.signal ?? run.stop.signal,
       readGate: writer,
       onNotice: (text) => info(labelled(stream.label, text)),
       onFrame: backfill ? (frame) => backfill.frame(frame) : handleFrame,
