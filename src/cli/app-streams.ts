@@ -51,6 +51,10 @@ export async function tailApps(initial: readonly SpaceApp[], options: AppStreams
   })
 
   const start = (app: SpaceApp): void => {
+    // An app listed twice (the Cloud Controller's pages of a space that changes while they are
+    // read) is tailed once: a second stream would print its lines twice, and the run's end would
+    // no longer reach the first, whose controller `running` no longer holds.
+    if (running.has(appIdentity(app))) return
     const stop = new AbortController()
     if (signal.aborted) stop.abort(signal.reason)
     running.set(appIdentity(app), {app, stop})

@@ -69,6 +69,27 @@ describe('tailApps', () => {
     assert.deepEqual(events, ['start web', 'start worker'])
   })
 
+  it('tails an app listed twice once, and ends that stream with the run', async () => {
+    const started: string[] = []
+    const run = new AbortController()
+    const done = tailApps([app('web'), app('web')], {
+      refreshMs: 1,
+      signal: run.signal,
+      async tail(tailed, signal) {
+        started.push(tailed.name)
+        await new Promise((resolve) => signal.addEventListener('abort', resolve, {once: true}))
+      },
+      onAdded: () => assert.fail('no discovery'),
+      onRemoved: () => assert.fail('no discovery'),
+      onDiscoverFailed: () => assert.fail('no discovery'),
+      endsOnlyItsStream: () => true,
+      onStreamEnded: () => assert.fail('no discovery'),
+    })
+    run.abort()
+    await done
+    assert.deepEqual(started, ['web'])
+  })
+
   it('starts a stream for an app that appears and closes the one of an app that went', async () => {
     const {events, run, done, discoveriesDone} = harness([
       [app('web'), app('worker')],
