@@ -45,7 +45,7 @@ export async function tailApps(initial: readonly SpaceApp[], options: AppStreams
   const ending = new Set<Promise<void>>()
   let failure: {error: unknown} | undefined
   // One listener ends every stream. A signal made for each app with AbortSignal.any would leave
-  // an entry in the run's signal for every app ever started (Node 20), however long gone.
+  // an entry in the run's signal for every app ever started (Node 20 and 22), however long gone.
   signal.addEventListener('abort', () => {
     for (const {stop} of running.values()) stop.abort(signal.reason)
   })
