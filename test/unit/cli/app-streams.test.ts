@@ -47,47 +47,35 @@ function harness(answers: Array<SpaceApp[] | Error>, options: Partial<AppStreams
   return {events, run, streams, done, discoveriesDone}
 }
 
+/** Tails `initial` without discovery, aborts the run at once; what started, once every stream ended. */
+async function tailFixedSetUntilAborted(initial: SpaceApp[]): Promise<string[]> {
+  const events: string[] = []
+  const run = new AbortController()
+  const done = tailApps(initial, {
+    refreshMs: 1,
+    signal: run.signal,
+    async tail(tailed, signal) {
+      events.push(`start ${tailed.name}`)
+      await new Promise((resolve) => signal.addEventListener('abort', resolve, {once: true}))
+    },
+    onAdded: () => assert.fail('no discovery'),
+    onRemoved: () => assert.fail('no discovery'),
+    onDiscoverFailed: () => assert.fail('no discovery'),
+    endsOnlyItsStream: () => true,
+    onStreamEnded: () => assert.fail('no discovery'),
+  })
+  run.abort()
+  await done
+  return events
+}
+
 describe('tailApps', () => {
   it('tails a fixed set until the run ends, and asks no discovery', async () => {
-    const events: string[] = []
-    const run = new AbortController()
-    const done = tailApps([app('web'), app('worker')], {
-      refreshMs: 1,
-      signal: run.signal,
-      async tail(tailed, signal) {
-        events.push(`start ${tailed.name}`)
-        await new Promise((resolve) => signal.addEventListener('abort', resolve, {once: true}))
-      },
-      onAdded: () => assert.fail('no discovery'),
-      onRemoved: () => assert.fail('no discovery'),
-      onDiscoverFailed: () => assert.fail('no discovery'),
-      endsOnlyItsStream: () => true,
-      onStreamEnded: () => assert.fail('no discovery'),
-    })
-    run.abort()
-    await done
-    assert.deepEqual(events, ['start web', 'start worker'])
+    assert.deepEqual(await tailFixedSetUntilAborted([app('web'), app('worker')]), ['start web', 'start worker'])
   })
 
   it('tails an app listed twice once, and ends that stream with the run', async () => {
-    const started: string[] = []
-    const run = new AbortController()
-    const done = tailApps([app('web'), app('web')], {
-      refreshMs: 1,
-      signal: run.signal,
-      async tail(tailed, signal) {
-        started.push(tailed.name)
-        await new Promise((resolve) => signal.addEventListener('abort', resolve, {once: true}))
-      },
-      onAdded: () => assert.fail('no discovery'),
-      onRemoved: () => assert.fail('no discovery'),
-      onDiscoverFailed: () => assert.fail('no discovery'),
-      endsOnlyItsStream: () => true,
-      onStreamEnded: () => assert.fail('no discovery'),
-    })
-    run.abort()
-    await done
-    assert.deepEqual(started, ['web'])
+    assert.deepEqual(await tailFixedSetUntilAborted([app('web'), app('web')]), ['start web'])
   })
 
   it('starts a stream for an app that appears and closes the one of an app that went', async () => {
