@@ -112,6 +112,20 @@ describe('cfws doctor (end to end)', function () {
     return env
   }
 
+  /**
+   * A TLS Traffic Controller serving `certificate` as doppler.sys.test, the Cloud Controller's
+   * logging endpoint; `env` resolves that name to it and trusts `trusted`.
+   */
+  async function servingAsDoppler(
+    certificate: TestCertificate,
+    trusted?: TestCertificate & {ca?: string},
+  ): Promise<{tc: FakeTrafficController; env: Record<string, string>}> {
+    const address = loopbackAddress()
+    const tc = await namedTrafficController(address, certificate)
+    f.cc.loggingEndpoint = `wss://doppler.sys.test:${new URL(tc.url).port}`
+    return {tc, env: dnsEnv({'doppler.sys.test': address}, trusted)}
+  }
+
   it('walks a working foundation check by check and exits 0', async () => {
     const result = await doctor(['myapp'])
     assert.deepEqual(normalized(result.stdout), [
@@ -230,11 +244,9 @@ describe('cfws doctor (end to end)', function () {
   })
 
   it('tells an untrusted certificate and points at NODE_EXTRA_CA_CERTS', async () => {
-    const address = loopbackAddress()
     const certificate = await makeNamedCertificate(['doppler.sys.test'])
-    const tc = await namedTrafficController(address, certificate)
-    f.cc.loggingEndpoint = `wss://doppler.sys.test:${new URL(tc.url).port}`
-    const result = await doctor(['myapp'], dnsEnv({'doppler.sys.test': address}))
+    const {env} = await servingAsDoppler(certificate)
+    const result = await doctor(['myapp'], env)
     const [line, cause, fix] = checkOf(result, 'tls')
     assert.match(
       line,
@@ -252,12 +264,9 @@ describe('cfws doctor (end to end)', function () {
   })
 
   it('tells a certificate for another name, which NODE_EXTRA_CA_CERTS cannot fix', async () => {
-    const address = loopbackAddress()
     const certificate = await makeNamedCertificate(['logs.other.test'])
-    const tc = await namedTrafficController(address, certificate)
-    const port = new URL(tc.url).port
-    f.cc.loggingEndpoint = `wss://doppler.sys.test:${port}`
-    const result = await doctor(['myapp'], dnsEnv({'doppler.sys.test': address}, certificate))
+    const {env} = await servingAsDoppler(certificate, certificate)
+    const result = await doctor(['myapp'], env)
     const [, cause, fix] = checkOf(result, 'tls')
     assert.equal(
       cause,
@@ -271,11 +280,8 @@ describe('cfws doctor (end to end)', function () {
   })
 
   it("tells a CA key too weak for OpenSSL's security level 2 (Node 24's) as too weak, not as a CA to add", async () => {
-    const address = loopbackAddress()
     const certificate = await makeCaSignedCertificate(['doppler.sys.test'], 1024)
-    const tc = await namedTrafficController(address, certificate)
-    f.cc.loggingEndpoint = `wss://doppler.sys.test:${new URL(tc.url).port}`
-    const env = dnsEnv({'doppler.sys.test': address}, certificate)
+    const {env} = await servingAsDoppler(certificate, certificate)
     // Level 2 is Node 24's default; Node 20 and 22 run at level 1 and take the key unless told.
     env.NODE_OPTIONS += ' --tls-cipher-list=DEFAULT@SECLEVEL=2'
     const result = await doctor(['myapp'], env)
@@ -292,11 +298,9 @@ describe('cfws doctor (end to end)', function () {
   })
 
   it('tells a certificate signed with SHA-1 as signed with a weak digest, not as untrusted (UNSPECIFIED)', async () => {
-    const address = loopbackAddress()
     const certificate = await makeCaSignedCertificate(['doppler.sys.test'], 2048, 'sha1')
-    const tc = await namedTrafficController(address, certificate)
-    f.cc.loggingEndpoint = `wss://doppler.sys.test:${new URL(tc.url).port}`
-    const result = await doctor(['myapp'], dnsEnv({'doppler.sys.test': address}, certificate))
+    const {env} = await servingAsDoppler(certificate, certificate)
+    const result = await doctor(['myapp'], env)
     const [, cause, fix] = checkOf(result, 'tls')
     assert.equal(
       cause,
@@ -310,12 +314,10 @@ describe('cfws doctor (end to end)', function () {
   })
 
   it('streams over a trusted certificate of the right name', async () => {
-    const address = loopbackAddress()
     const certificate = await makeNamedCertificate(['doppler.sys.test'])
-    const tc = await namedTrafficController(address, certificate)
-    f.cc.loggingEndpoint = `wss://doppler.sys.test:${new URL(tc.url).port}`
+    const {tc, env} = await servingAsDoppler(certificate, certificate)
     const sent = tc.nextClient().then((client) => client.send(logEnvelope('over TLS')))
-    const result = await doctor(['myapp'], dnsEnv({'doppler.sys.test': address}, certificate))
+    const result = await doctor(['myapp'], env)
     await sent
     assert.match(checkOf(result, 'tls')[0], /^ok {3}tls .*names doppler\.sys\.test; trusted \(N ms\)$/)
     assert.equal(checkOf(result, 'dns')[0], 'ok   dns                doppler.sys.test → ADDRESS (N ms)')
@@ -570,12 +572,10 @@ describe('cfws doctor (end to end)', function () {
   })
 
   it('goes on past an untrusted certificate with --skip-ssl-validation, with a warning', async () => {
-    const address = loopbackAddress()
     const certificate = await makeNamedCertificate(['doppler.sys.test'])
-    const tc = await namedTrafficController(address, certificate)
-    f.cc.loggingEndpoint = `wss://doppler.sys.test:${new URL(tc.url).port}`
+    const {tc, env} = await servingAsDoppler(certificate)
     void tc.nextClient().then((client) => client.send(logEnvelope('unverified')))
-    const result = await doctor(['myapp', '--skip-ssl-validation'], dnsEnv({'doppler.sys.test': address}))
+    const result = await doctor(['myapp', '--skip-ssl-validation'], env)
     const [line, cause] = checkOf(result, 'tls')
     assert.match(line, /^warn tls .*; not verified \(--skip-ssl-validation or SSLDisabled\) \(N ms\)$/)
     assert.equal(
