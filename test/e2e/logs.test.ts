@@ -128,6 +128,12 @@ describe('cfws logs (end to end)', () => {
     const json = await runCli(['logs', 'myapp', '--timestamps', 'utc', '--json'], {CF_HOME: f.home.dir})
     assert.equal(json.code, 2)
     assert.equal(json.stderr, "cfws: --json and --timestamps cannot be used together\nhint: See 'cfws logs --help'.\n")
+    // A value with a line break in it: still one line, the break shown as \n.
+    const broken = await runCli(['logs', 'myapp', '--tail', 'a\nb'], {CF_HOME: f.home.dir})
+    assert.deepEqual(
+      [broken.code, broken.stderr],
+      [2, "cfws: --tail takes a whole number, not 'a\\nb'\nhint: See 'cfws logs --help'.\n"],
+    )
   })
 
   it('ends quietly with exit 0 when the reader closes the pipe', async () => {
